@@ -1,0 +1,20 @@
+/** Two projects so the fast suite stays fast: `jest --selectProjects unit` skips the end-to-end boot. */
+const transform = {
+  '^.+\\.(t|j)sx?$': [
+    'ts-jest',
+    {
+      isolatedModules: true,
+      tsconfig: { module: 'commonjs', moduleResolution: 'node', allowJs: true, esModuleInterop: true, target: 'ES2022' },
+    },
+  ],
+};
+// ky 1.x ships ESM only; let ts-jest turn it into CommonJS for the test runtime.
+const transformIgnorePatterns = ['/node_modules/(?!ky/)'];
+
+module.exports = {
+  projects: [
+    { displayName: 'unit', testEnvironment: 'node', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, transformIgnorePatterns },
+    { displayName: 'infra', testEnvironment: 'node', testMatch: ['<rootDir>/test/infra/**/*.test.ts'], transform, transformIgnorePatterns },
+    { displayName: 'e2e', testEnvironment: 'node', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], transform, transformIgnorePatterns },
+  ],
+};
