@@ -1,0 +1,68 @@
+/**
+ * The port every POS adapter implements. An adapter is one folder under adapters/ plus one line in
+ * registry.ts: the CDK stack and the local runtime create its route, queue, worker and alarms from it.
+ */
+import type { PosEvent } from '../functions/shared/messages';
+import type { Budget } from '../functions/shared/outbound';
+import type { SinqroOrder, SinqroReservation } from '../functions/shared/sinqro-schemas';
+import type { CanonicalStatus, Kind } from '../functions/shared/statuses';
+import type { RestaurantLink } from '../functions/shared/store';
+
+export const FEATURES = {
+  F1: 'Receive the order / reservation in the POS',
+  F2: 'Accept it through the POS',
+  F3: 'Cancel it through the POS',
+  F4: 'Update its status through the POS',
+  F5: 'Get status updates made elsewhere into the POS',
+  F6: 'Send products and menus to Sinqro',
+  F7: 'Close the restaurant temporarily in Sinqro',
+  F8: 'Update operating schedules',
+} as const;
+export type FeatureId = keyof typeof FEATURES;
+
+/**
+ * How a feature works with this POS. `api`: the bridge calls the POS (Sinqro → POS features);
+ * `webhook`: the POS tells the bridge; `polling`: the bridge asks the POS on a schedule.
+ */
+export type FeatureSupport =
+  | { mechanism: 'api' | 'webhook' | 'polling'; note?: string }
+  | { mechanism: 'unsupported'; reason: string };
+
+export type Capabilities = {
+  orders: Record<FeatureId, FeatureSupport>;
+  reservations: Record<FeatureId, FeatureSupport>;
+};
+
+/** A webhook request as the POS sent it: the raw bytes (signatures are computed on them) and headers. */
+export type RawWebhook = { path: string; rawBody: Buffer; headers: Record<string, string | undefined> };
+
+/** The per-adapter secret in Secrets Manager (or the local secrets file). */
+export type PosSecret = { webhookSigningSecrets: string[]; apiKey?: string; [key: string]: unknown };
+
+export type PosCallContext = { link: RestaurantLink; secret: PosSecret; baseUrl: string; budget: Budget };
+
+export type InjectResult = { posOrderId: string; posStatus?: string };
+
+export interface PosClient {
+  /** Creates the order in the POS, idempotently (same `idempotencyKey` → same POS order). */
+  injectOrder(order: SinqroOrder, idempotencyKey: string): Promise<InjectResult>;
+  injectReservation(reservation: SinqroReservation, idempotencyKey: string): Promise<InjectResult>;
+  /** Applies a Sinqro-side cancellation in the POS (F5). */
+  cancel(kind: Kind, posOrderId: string, reason: string | undefined): Promise<void>;
+}
+
+export interface PosAdapter {
+  /** Path segment (`/{code}/webhooks/...`), queue and function name part: lowercase letters and digits. */
+  readonly code: string;
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** Parallel calls the POS API tolerates: becomes the worker's event source `maxConcurrency` (2–1000). */
+  readonly maxConcurrency: number;
+  /** Throws AuthenticationError unless the request is authentic. Runs before anything parses the body. */
+  verifyWebhook(request: RawWebhook, secret: PosSecret): void;
+  /** Turns an authentic webhook into bridge events; throws ValidationError for a body it cannot read. */
+  parseWebhook(request: RawWebhook): PosEvent[];
+  /** The POS's status code → canonical status; undefined when the code means nothing to Sinqro. */
+  mapStatus(kind: Kind, posStatus: string): CanonicalStatus | undefined;
+  createClient(context: PosCallContext): PosClient;
+}

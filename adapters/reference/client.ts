@@ -1,0 +1,64 @@
+/** Calls to a reference-contract POS: inject orders and reservations, apply Sinqro-side cancellations. */
+import type { KyInstance } from 'ky';
+import { PermanentError } from '../../functions/shared/errors';
+import { call, createHttpClient, type ErrorParser } from '../../functions/shared/outbound';
+import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
+import type { Kind } from '../../functions/shared/statuses';
+import { parseOrThrow } from '../../functions/shared/validation';
+import type { InjectResult, PosCallContext, PosClient } from '../port';
+import { RefCreatedSchema } from './contract';
+import { toReferenceOrder, toReferenceReservation } from './mapping';
+
+const TIMEOUT_MS = 8000;
+
+/** The contract's error body: `{ error: { code, message } }`. */
+const parseRefError: ErrorParser = (_status, body) => {
+  const e = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return typeof e?.code === 'string' && typeof e.message === 'string' ? { code: e.code, message: e.message } : undefined;
+};
+
+export class ReferencePosClient implements PosClient {
+  private readonly http: KyInstance;
+  constructor(private readonly ctx: PosCallContext) {
+    if (!ctx.secret.apiKey) throw new PermanentError('reference POS secret has no apiKey', 'MISSING_CREDENTIALS');
+    this.http = createHttpClient({ prefixUrl: ctx.baseUrl, timeoutMs: TIMEOUT_MS, headers: { authorization: `Bearer ${ctx.secret.apiKey}` } });
+  }
+
+  injectOrder(order: SinqroOrder, idempotencyKey: string): Promise<InjectResult> {
+    return this.create(`locations/${encodeURIComponent(this.ctx.link.posLocationId)}/orders`, toReferenceOrder(order), idempotencyKey);
+  }
+
+  injectReservation(reservation: SinqroReservation, idempotencyKey: string): Promise<InjectResult> {
+    return this.create(`locations/${encodeURIComponent(this.ctx.link.posLocationId)}/reservations`, toReferenceReservation(reservation), idempotencyKey);
+  }
+
+  async cancel(kind: Kind, posOrderId: string, reason: string | undefined): Promise<void> {
+    await call(this.http, `${kind === 'order' ? 'orders' : 'reservations'}/${encodeURIComponent(posOrderId)}/status`, {
+      method: 'post',
+      json: { status: 'cancelled', reason: reason ?? 'cancelled in Sinqro' },
+      budget: this.ctx.budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'reference-pos',
+      parseError: parseRefError,
+    });
+  }
+
+  private async create(path: string, body: object, idempotencyKey: string): Promise<InjectResult> {
+    const reply = await call<unknown>(this.http, path, {
+      method: 'post',
+      json: body,
+      headers: { 'idempotency-key': idempotencyKey },
+      budget: this.ctx.budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'reference-pos',
+      parseError: parseRefError,
+    });
+    // A reply we cannot read is a permanent failure: the order is marked FAILED, not retried forever.
+    try {
+      const created = parseOrThrow(RefCreatedSchema, reply, 'reference POS reply');
+      return { posOrderId: created.id, posStatus: created.status };
+    } catch (error) {
+      throw new PermanentError((error as Error).message, 'UNMAPPABLE_POS_REPLY');
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/** Adapter for the reference POS contract: a POS that implements docs/reference-pos.openapi.yaml needs no code. */
+import { AuthenticationError, ValidationError } from '../../functions/shared/errors';
+import type { PosEvent } from '../../functions/shared/messages';
+import { verifySignature } from '../../functions/shared/signature';
+import type { CanonicalStatus, Kind } from '../../functions/shared/statuses';
+import { parseJson, parseOrThrow } from '../../functions/shared/validation';
+import type { PosAdapter } from '../port';
+import { ReferencePosClient } from './client';
+import { RefWebhookSchema, SIGNATURE_HEADER } from './contract';
+
+const ORDER_STATUS: Record<string, CanonicalStatus> = {
+  new: 'INJECTED',
+  accepted: 'ACCEPTED',
+  rejected: 'REJECTED',
+  preparing: 'PREPARING',
+  ready: 'READY',
+  out_for_delivery: 'OUT_FOR_DELIVERY',
+  completed: 'COMPLETED',
+  cancelled: 'CANCELLED',
+};
+const RESERVATION_STATUS: Record<string, CanonicalStatus> = {
+  new: 'INJECTED',
+  confirmed: 'CONFIRMED',
+  rejected: 'REJECTED',
+  seated: 'SEATED',
+  completed: 'COMPLETED',
+  cancelled: 'CANCELLED',
+  no_show: 'NO_SHOW',
+};
+
+const NOT_YET = 'not built yet: planned in the all-features issue (#3)';
+
+export const referenceAdapter: PosAdapter = {
+  code: 'reference',
+  name: 'Reference POS contract',
+  maxConcurrency: 10,
+  capabilities: {
+    orders: {
+      F1: { mechanism: 'api', note: 'POST /locations/{locationId}/orders with Idempotency-Key' },
+      F2: { mechanism: 'webhook', note: 'order.status_changed → accepted' },
+      F3: { mechanism: 'webhook', note: 'order.status_changed → rejected / cancelled' },
+      F4: { mechanism: 'webhook', note: 'order.status_changed → preparing / ready / out_for_delivery / completed' },
+      F5: { mechanism: 'api', note: 'POST /orders/{id}/status' },
+      F6: { mechanism: 'unsupported', reason: NOT_YET },
+      F7: { mechanism: 'unsupported', reason: NOT_YET },
+      F8: { mechanism: 'unsupported', reason: NOT_YET },
+    },
+    reservations: {
+      F1: { mechanism: 'api', note: 'POST /locations/{locationId}/reservations with Idempotency-Key' },
+      F2: { mechanism: 'webhook', note: 'reservation.status_changed → confirmed' },
+      F3: { mechanism: 'webhook', note: 'reservation.status_changed → rejected / cancelled' },
+      F4: { mechanism: 'webhook', note: 'reservation.status_changed → seated / completed / no_show' },
+      F5: { mechanism: 'api', note: 'POST /reservations/{id}/status' },
+      F6: { mechanism: 'unsupported', reason: 'catalog does not apply to reservations' },
+      F7: { mechanism: 'unsupported', reason: NOT_YET },
+      F8: { mechanism: 'unsupported', reason: NOT_YET },
+    },
+  },
+
+  verifyWebhook(request, secret) {
+    if (!secret.webhookSigningSecrets?.length) throw new AuthenticationError('no webhook secret configured');
+    verifySignature(request.headers[SIGNATURE_HEADER], request.rawBody, secret.webhookSigningSecrets);
+  },
+
+  parseWebhook(request): PosEvent[] {
+    const body = parseOrThrow(RefWebhookSchema, parseJson(request.rawBody.toString('utf8'), 'webhook body'), 'webhook body');
+    const kind: Kind = body.type === 'order.status_changed' ? 'order' : 'reservation';
+    const ref = body.data.externalReference;
+    const sinqroOrderId = ref && /^\d{1,15}$/.test(ref) ? Number(ref) : undefined;
+    if (ref && sinqroOrderId === undefined) throw new ValidationError('data.externalReference is not a Sinqro id');
+    return [
+      {
+        type: 'order.status',
+        eventId: body.eventId,
+        posLocationId: body.locationId,
+        posOrderId: body.data.id,
+        sinqroOrderId,
+        kind,
+        posStatus: body.data.status,
+        occurredAt: new Date(body.occurredAt).toISOString(),
+        reason: body.data.reason ?? undefined,
+      },
+    ];
+  },
+
+  mapStatus(kind, posStatus) {
+    return (kind === 'order' ? ORDER_STATUS : RESERVATION_STATUS)[posStatus];
+  },
+
+  createClient(context) {
+    return new ReferencePosClient(context);
+  },
+};

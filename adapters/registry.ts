@@ -1,0 +1,9 @@
+/** Every POS adapter the bridge ships. Add one line here to add a POS: the stack and local runtime follow. */
+import type { PosAdapter } from './port';
+import { referenceAdapter } from './reference';
+
+export const ADAPTERS: readonly PosAdapter[] = [referenceAdapter];
+
+export function findAdapter(code: string): PosAdapter | undefined {
+  return ADAPTERS.find((a) => a.code === code);
+}

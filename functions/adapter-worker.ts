@@ -1,0 +1,25 @@
+/**
+ * One SQS consumer per POS adapter (POS_CODE picks the adapter): injects orders, applies Sinqro-side
+ * cancellations, turns POS webhooks into canonical statuses. Reports partial batch failures.
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { findAdapter } from '../adapters/registry';
+import { envNames, requireEnv } from './shared/env';
+import { Logger } from './shared/logger';
+import type { WorkMessage } from './shared/messages';
+import { handleWorkMessage } from './shared/order-flow';
+import { budgetFrom } from './shared/outbound';
+import { processBatch } from './shared/sqs-batch';
+
+const posCode = requireEnv(envNames.posCode);
+const adapter = findAdapter(posCode);
+if (!adapter) throw new Error(`POS_CODE ${posCode} names no registered adapter`);
+const logger = new Logger(`${posCode}-worker`);
+
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const budget = budgetFrom(context);
+  return processBatch(event, logger, async (record) => {
+    const message = JSON.parse(record.body) as WorkMessage;
+    await handleWorkMessage(message, { adapter: adapter as NonNullable<typeof adapter>, budget, logger: logger.child({ messageId: record.messageId }) });
+  });
+}

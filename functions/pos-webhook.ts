@@ -1,0 +1,30 @@
+/**
+ * POST /{posCode}/webhooks/{any+} — a POS's webhooks. The adapter named by the path verifies the
+ * request on its raw bytes and parses it; this handler resolves the restaurant, dedupes and enqueues.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { PosSecret } from '../adapters/port';
+import { findAdapter } from '../adapters/registry';
+import { envNames, requireEnv } from './shared/env';
+import { NotFoundError } from './shared/errors';
+import { type HttpResult, httpErrors, json, rawBody } from './shared/http';
+import { ingestPosEvent } from './shared/ingest';
+import { Logger } from './shared/logger';
+import { getSecret } from './shared/secrets';
+
+const logger = new Logger('pos-webhook');
+
+async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const posCode = event.pathParameters?.posCode ?? '';
+  const adapter = findAdapter(posCode);
+  if (!adapter) throw new NotFoundError(`no POS adapter is registered for "${posCode.slice(0, 40)}"`, 'UNKNOWN_POS');
+  const request = { path: event.rawPath, rawBody: rawBody(event), headers: event.headers ?? {} };
+  adapter.verifyWebhook(request, await getSecret<PosSecret>(requireEnv(envNames.posSecret(posCode))));
+  const events = adapter.parseWebhook(request);
+  const outcomes = [];
+  for (const posEvent of events) outcomes.push(await ingestPosEvent(posCode, posEvent, logger.child({ posCode })));
+  return json(200, { received: events.length, duplicates: outcomes.filter((o) => o === 'duplicate').length });
+}
+
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(httpErrors(logger)).handler(receive);

@@ -1,0 +1,79 @@
+/**
+ * The few named errors every part throws. Handlers turn them into HTTP answers
+ * (`toErrorResponse`) or queue outcomes (retry vs. park) in one place each.
+ */
+export type ErrorDetail = { code: string; message: string; field?: string };
+
+export abstract class BridgeError extends Error {
+  abstract readonly httpStatus: number;
+  abstract readonly code: string;
+  readonly details: ErrorDetail[];
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends BridgeError {
+  readonly httpStatus = 400;
+  readonly code = 'INVALID_REQUEST';
+}
+
+export class AuthenticationError extends BridgeError {
+  readonly httpStatus = 401;
+  readonly code = 'INVALID_SIGNATURE';
+}
+
+export class NotFoundError extends BridgeError {
+  readonly httpStatus = 404;
+  readonly code: string;
+  constructor(message: string, code = 'NOT_FOUND') {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class PayloadTooLargeError extends BridgeError {
+  readonly httpStatus = 413;
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+/** A failure that may pass if tried again later (timeouts, 5xx, 429, throttling). */
+export class RetryableError extends BridgeError {
+  readonly httpStatus = 503;
+  readonly code = 'TEMPORARILY_UNAVAILABLE';
+  readonly retryAfterMs?: number;
+  constructor(message: string, opts: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message);
+    this.retryAfterMs = opts.retryAfterMs;
+    if (opts.cause !== undefined) this.cause = opts.cause;
+  }
+}
+
+/** A failure that will fail the same way every time: park it with its reason, never retry forever. */
+export class PermanentError extends BridgeError {
+  readonly httpStatus = 422;
+  readonly code: string;
+  constructor(message: string, code = 'PERMANENT_FAILURE') {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Sinqro's own error body shape, so Sinqro's connector team parses ours the same way. */
+export type SinqroErrorBody = {
+  errors: ErrorDetail[];
+  code: string;
+  message: string;
+  httpResponseCode: string;
+};
+
+export function errorBody(status: number, code: string, message: string, details: ErrorDetail[] = []): SinqroErrorBody {
+  const errors = details.length > 0 ? details : [{ code, message }];
+  return { errors, code, message, httpResponseCode: String(status) };
+}
+
+export function isRetryable(error: unknown): boolean {
+  return !(error instanceof BridgeError) || error instanceof RetryableError;
+}

@@ -1,0 +1,56 @@
+/**
+ * The ingress path every receiver shares once a request is authentic and valid: resolve the
+ * restaurant, drop duplicates, enqueue for the POS adapter's worker. Never calls a POS or Sinqro.
+ */
+import { envNames, requireEnv } from './env';
+import { NotFoundError } from './errors';
+import type { Logger } from './logger';
+import type { PosEvent, WorkMessage } from './messages';
+import { enqueue, toMessageBody } from './queue';
+import type { SinqroEvent } from './sinqro-schemas';
+import { audit, claimEvent, findLinkByPosLocation, getLink, type RestaurantLink, releaseEvent } from './store';
+import { keys } from './table';
+
+export type IngestOutcome = 'enqueued' | 'duplicate';
+
+export async function ingestSinqroEvent(event: SinqroEvent, logger: Logger): Promise<IngestOutcome> {
+  const link = await getLink(event.sellingPointId);
+  if (!link?.enabled) {
+    await refuse(keys.restaurantAudit(event.sellingPointId), 'sinqro', event.type, `restaurant ${event.sellingPointId} is not linked`);
+    throw new NotFoundError(`restaurant ${event.sellingPointId} is not linked to a POS`, 'RESTAURANT_NOT_LINKED');
+  }
+  const message: WorkMessage = { type: 'sinqro-event', restaurantId: link.restaurantId, posCode: link.posCode, receivedAt: new Date().toISOString(), event };
+  return claimAndEnqueue('sinqro', event.id, link, message, logger.child({ eventId: event.id, type: event.type, orderId: event.data.id }));
+}
+
+export async function ingestPosEvent(posCode: string, event: PosEvent, logger: Logger): Promise<IngestOutcome> {
+  const link = await findLinkByPosLocation(posCode, event.posLocationId);
+  if (!link?.enabled) {
+    await refuse(keys.posLocation(posCode, event.posLocationId), posCode, event.type, 'POS location is not linked');
+    throw new NotFoundError(`${posCode} location ${event.posLocationId} is not linked to a Sinqro restaurant`, 'LOCATION_NOT_LINKED');
+  }
+  const message: WorkMessage = { type: 'pos-event', restaurantId: link.restaurantId, posCode, receivedAt: new Date().toISOString(), event };
+  return claimAndEnqueue(posCode, event.eventId, link, message, logger.child({ eventId: event.eventId, posOrderId: event.posOrderId, posStatus: event.posStatus }));
+}
+
+async function claimAndEnqueue(source: string, eventId: string, link: RestaurantLink, message: WorkMessage, logger: Logger): Promise<IngestOutcome> {
+  const queueUrl = requireEnv(envNames.workQueue(link.posCode));
+  const body = toMessageBody(message); // 413 before any write
+  if (!(await claimEvent(source, eventId))) {
+    logger.info('duplicate event ignored', { restaurantId: link.restaurantId });
+    return 'duplicate';
+  }
+  try {
+    await enqueue(queueUrl, body, { source, eventId });
+  } catch (error) {
+    // Give the id back so the sender's retry is processed rather than dropped as a duplicate.
+    await releaseEvent(source, eventId).catch(() => undefined);
+    throw error;
+  }
+  logger.info('event enqueued', { restaurantId: link.restaurantId, posCode: link.posCode });
+  return 'enqueued';
+}
+
+async function refuse(pk: string, source: string, what: string, detail: string): Promise<void> {
+  await audit(pk, { what, source, outcome: 'refused', detail });
+}

@@ -1,0 +1,205 @@
+/**
+ * What an adapter worker does with each message: inject new orders and reservations into the POS,
+ * apply Sinqro-side cancellations there, and turn POS status events into canonical statuses — all
+ * through the monotonic state in DynamoDB, so duplicates and reordering change nothing.
+ */
+import type { PosAdapter, PosClient, PosSecret } from '../../adapters/port';
+import { envNames, requireEnv } from './env';
+import { PermanentError } from './errors';
+import type { Logger } from './logger';
+import type { PosOrderStatusEvent, StatusNews, WorkMessage } from './messages';
+import type { Budget } from './outbound';
+import { enqueue } from './queue';
+import { getSecret } from './secrets';
+import { type SinqroEvent, toIsoUtc } from './sinqro-schemas';
+import type { CanonicalStatus, Kind } from './statuses';
+import * as store from './store';
+
+export type FlowContext = { adapter: PosAdapter; budget: Budget; logger: Logger };
+
+export async function handleWorkMessage(message: WorkMessage, ctx: FlowContext): Promise<void> {
+  if (message.type === 'sinqro-event') return handleSinqroEvent(message.event, message.restaurantId, ctx);
+  return handlePosStatus(message.event, message.restaurantId, ctx);
+}
+
+const kindOf = (type: SinqroEvent['type']): Kind => (type.startsWith('reservation.') ? 'reservation' : 'order');
+
+async function handleSinqroEvent(event: SinqroEvent, restaurantId: number, ctx: FlowContext): Promise<void> {
+  const kind = kindOf(event.type);
+  const orderId = event.data.id;
+  const log = ctx.logger.child({ orderId, kind });
+  switch (event.type) {
+    case 'order.created':
+    case 'reservation.created':
+      return inject(event, restaurantId, ctx, log);
+    case 'order.cancelled':
+    case 'reservation.cancelled':
+      return cancelInPos(kind, orderId, restaurantId, toIsoUtc(event.occurredAt), event.data.comment ?? undefined, ctx, log);
+    case 'order.status_changed':
+    case 'reservation.status_changed':
+      if (event.data.status.code === 'cancelled') {
+        return cancelInPos(kind, orderId, restaurantId, toIsoUtc(event.occurredAt), undefined, ctx, log);
+      }
+      // Only a cancellation has a meaning in the POS; other changes made in Sinqro are recorded.
+      await store.auditOrder(orderId, { what: event.type, source: 'sinqro', status: event.data.status.code, outcome: 'no POS action' });
+      log.info('Sinqro status change has no POS action', { code: event.data.status.code });
+  }
+}
+
+async function inject(event: Extract<SinqroEvent, { type: 'order.created' | 'reservation.created' }>, restaurantId: number, ctx: FlowContext, log: Logger) {
+  const kind = kindOf(event.type);
+  const order = event.data;
+  const { created, state } = await store.createOrder(
+    { orderId: order.id, kind, orderType: order.type, restaurantId, posCode: ctx.adapter.code },
+    toIsoUtc(event.occurredAt),
+  );
+  if (!created && (state.posOrderId || state.isFinal || state.status !== 'RECEIVED')) {
+    await store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: state.status, outcome: 'already handled' });
+    log.info('order already handled, not injected again', { status: state.status });
+    return;
+  }
+  if (created) await store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: 'RECEIVED', outcome: 'recorded' });
+
+  let client: PosClient;
+  let posOrderId: string;
+  try {
+    client = await posClient(restaurantId, ctx);
+    // The idempotency key is derived from the Sinqro id: a retry after a lost reply finds the same POS order.
+    const key = `sinqro-${kind}-${order.id}`;
+    const result = kind === 'order' ? await client.injectOrder(order as never, key) : await client.injectReservation(order as never, key);
+    posOrderId = result.posOrderId;
+  } catch (error) {
+    if (error instanceof PermanentError) return fail(kind, order.id, restaurantId, order.type, error, ctx, log);
+    await store.recordAttempt(order.id, (error as Error).message);
+    await store.auditOrder(order.id, { what: 'inject', source: ctx.adapter.code, outcome: 'retry', detail: (error as Error).message.slice(0, 200) });
+    throw error;
+  }
+
+  const result = await store.transition({
+    orderId: order.id,
+    kind,
+    status: 'INJECTED',
+    sourceTs: new Date().toISOString(),
+    source: ctx.adapter.code,
+    posCode: ctx.adapter.code,
+    posOrderId,
+  });
+  await store.auditOrder(order.id, { what: 'inject', source: ctx.adapter.code, status: 'INJECTED', outcome: 'created in POS', code: posOrderId });
+  log.info('injected into POS', { posOrderId });
+  if (result.applied) return publish(result.state, 'INJECTED', undefined, log);
+
+  // The POS moved faster than us (its webhook already advanced the status), or Sinqro cancelled meanwhile.
+  await store.setPosOrderId(order.id, ctx.adapter.code, posOrderId);
+  if (result.state?.status === 'CANCELLED' && result.state.source === 'sinqro') {
+    await client.cancel(kind, posOrderId, 'cancelled in Sinqro');
+    await store.auditOrder(order.id, { what: 'cancel', source: 'sinqro', status: 'CANCELLED', outcome: 'applied in POS after late injection', code: posOrderId });
+    log.info('cancellation applied in POS after injection', { posOrderId });
+  }
+}
+
+async function cancelInPos(kind: Kind, orderId: number, restaurantId: number, sourceTs: string, reason: string | undefined, ctx: FlowContext, log: Logger) {
+  const result = await store.transition({
+    orderId,
+    kind,
+    status: 'CANCELLED',
+    sourceTs,
+    source: 'sinqro',
+    reason,
+    createIfMissing: { orderType: 'unknown', restaurantId, posCode: ctx.adapter.code },
+  });
+  const state = result.state;
+  if (!result.applied && result.verdict !== 'duplicate') {
+    await store.auditOrder(orderId, { what: 'cancel', source: 'sinqro', status: state?.status, outcome: `ignored (${result.verdict})` });
+    log.info('cancellation ignored: order already final', { status: state?.status });
+    return;
+  }
+  if (!state?.posOrderId) {
+    // Not in the POS yet: the injection sees CANCELLED and will not create it (or cancels right after).
+    await store.auditOrder(orderId, { what: 'cancel', source: 'sinqro', status: 'CANCELLED', outcome: 'recorded before injection' });
+    log.info('cancelled before reaching the POS');
+    return;
+  }
+  const client = await posClient(restaurantId, ctx);
+  await client.cancel(kind, state.posOrderId, reason);
+  await store.auditOrder(orderId, { what: 'cancel', source: 'sinqro', status: 'CANCELLED', outcome: 'applied in POS', code: state.posOrderId });
+  log.info('cancellation applied in POS', { posOrderId: state.posOrderId });
+}
+
+async function handlePosStatus(event: PosOrderStatusEvent, restaurantId: number, ctx: FlowContext): Promise<void> {
+  const log = ctx.logger.child({ posOrderId: event.posOrderId, posStatus: event.posStatus });
+  const state = event.sinqroOrderId
+    ? await store.getOrder(event.sinqroOrderId)
+    : await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId);
+  if (!state || state.restaurantId !== restaurantId || state.kind !== event.kind) {
+    // An order that did not come from Sinqro (e.g. a walk-in ticket), or not this restaurant's.
+    log.info('POS order is not a Sinqro order of this restaurant; ignored', { restaurantId });
+    return;
+  }
+  const status = ctx.adapter.mapStatus(event.kind, event.posStatus);
+  if (!status) {
+    await store.auditOrder(state.orderId, { what: 'pos-status', source: ctx.adapter.code, status: event.posStatus, outcome: 'unmapped POS status ignored' });
+    log.warn('POS status has no canonical meaning; ignored', { orderId: state.orderId });
+    return;
+  }
+  const result = await store.transition({
+    orderId: state.orderId,
+    kind: event.kind,
+    status,
+    sourceTs: event.occurredAt,
+    source: ctx.adapter.code,
+    posCode: ctx.adapter.code,
+    posOrderId: event.posOrderId,
+    reason: event.reason,
+  });
+  if (!result.applied) {
+    await store.auditOrder(state.orderId, { what: 'pos-status', source: ctx.adapter.code, status, outcome: `ignored (${result.verdict})`, code: event.eventId });
+    log.info(`status ${status} ignored (${result.verdict})`, { orderId: state.orderId, current: result.state?.status });
+    return;
+  }
+  await store.auditOrder(state.orderId, { what: 'pos-status', source: ctx.adapter.code, status, outcome: 'applied', code: event.eventId });
+  log.info(`status ${status} applied`, { orderId: state.orderId });
+  await publish(result.state, status, event.reason, log);
+}
+
+async function fail(kind: Kind, orderId: number, restaurantId: number, orderType: string, error: PermanentError, ctx: FlowContext, log: Logger) {
+  const result = await store.transition({
+    orderId,
+    kind,
+    status: 'FAILED',
+    sourceTs: new Date().toISOString(),
+    source: ctx.adapter.code,
+    reason: error.message,
+    createIfMissing: { orderType, restaurantId, posCode: ctx.adapter.code },
+  });
+  await store.auditOrder(orderId, { what: 'inject', source: ctx.adapter.code, status: 'FAILED', outcome: 'permanent failure', code: error.code, detail: error.message.slice(0, 300) });
+  log.warn('order FAILED: not retried', { code: error.code, reason: error.message.slice(0, 200) });
+  if (result.applied) await publish(result.state, 'FAILED', error.message, log);
+}
+
+async function publish(state: store.OrderState, status: CanonicalStatus, reason: string | undefined, log: Logger): Promise<void> {
+  const news: StatusNews = {
+    type: 'status',
+    orderId: state.orderId,
+    kind: state.kind,
+    orderType: state.orderType,
+    restaurantId: state.restaurantId,
+    status,
+    posOrderId: state.posOrderId,
+    reason,
+    occurredAt: state.sourceTs,
+  };
+  await enqueue(requireEnv(envNames.toSinqroQueue), news, { orderId: String(state.orderId) });
+  log.debug('status queued for Sinqro', { status });
+}
+
+async function posClient(restaurantId: number, ctx: FlowContext): Promise<PosClient> {
+  const link = await store.getLink(restaurantId);
+  if (!link) throw new PermanentError(`restaurant ${restaurantId} is no longer linked`, 'RESTAURANT_NOT_LINKED');
+  const secretName = link.posSecret ?? requireEnv(envNames.posSecret(ctx.adapter.code));
+  return ctx.adapter.createClient({
+    link,
+    secret: await getSecret<PosSecret>(secretName),
+    baseUrl: requireEnv(envNames.posBaseUrl(ctx.adapter.code)),
+    budget: ctx.budget,
+  });
+}

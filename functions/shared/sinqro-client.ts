@@ -1,0 +1,85 @@
+/**
+ * The Sinqro POS-app API client. Sinqro does not publish the POS-app paths, so every path lives in
+ * ROUTES below, and every canonical-status → Sinqro-code decision in SINQRO_STATUS_CODES: both can be
+ * corrected in one place once Sinqro confirms them (reference/sinqro.md §15–16).
+ */
+import type { KyInstance } from 'ky';
+import { type Budget, call, createHttpClient, type ErrorParser } from './outbound';
+import type { CanonicalStatus, Kind } from './statuses';
+
+export const DEFAULT_SINQRO_BASE_URL = 'https://api.sinqro.com/pos-app/v1';
+
+export const ROUTES = {
+  orderStatus: (orderId: number) => `orders/${orderId}/status`,
+  reservationStatus: (reservationId: number) => `reservations/${reservationId}/status`,
+} as const;
+
+/** Working assumption (sinqro.md §12): only `waiting_sp_validation` is documented. */
+export function sinqroStatusCode(kind: Kind, orderType: string, status: CanonicalStatus): string {
+  if (status === 'COMPLETED' && kind === 'order') {
+    return orderType === 'delivery' ? 'delivered' : orderType === 'collection' ? 'collected' : 'served';
+  }
+  const codes: Record<CanonicalStatus, string> = {
+    RECEIVED: 'waiting_sp_validation',
+    INJECTED: 'waiting_sp_validation',
+    ACCEPTED: 'accepted',
+    CONFIRMED: 'confirmed',
+    PREPARING: 'preparing',
+    READY: 'ready',
+    OUT_FOR_DELIVERY: 'dispatched',
+    SEATED: 'seated',
+    COMPLETED: 'finished',
+    REJECTED: 'rejected',
+    CANCELLED: 'cancelled',
+    NO_SHOW: 'no_show',
+    FAILED: 'pos_integration_failed',
+  };
+  return codes[status];
+}
+
+/** Sinqro's error body: `{errors[], code, message, httpResponseCode}` (sinqro.md §10). */
+export const parseSinqroError: ErrorParser = (_status, body) => {
+  if (body && typeof body === 'object' && 'code' in body && 'message' in body) {
+    const b = body as { code: unknown; message: unknown };
+    if (typeof b.code === 'string' && typeof b.message === 'string') return { code: b.code, message: b.message };
+  }
+  return undefined;
+};
+
+export type StatusUpdate = {
+  kind: Kind;
+  orderType: string;
+  id: number;
+  status: CanonicalStatus;
+  posOrderId?: string;
+  comment?: string;
+};
+
+const TIMEOUT_MS = 5000;
+
+export class SinqroClient {
+  private readonly http: KyInstance;
+  constructor(baseUrl: string, serverToken: string, userToken: string) {
+    this.http = createHttpClient({
+      prefixUrl: baseUrl,
+      timeoutMs: TIMEOUT_MS,
+      headers: { 'x-api-server-access-token': serverToken, 'x-api-user-access-token': userToken },
+    });
+  }
+
+  async postStatus(update: StatusUpdate, budget: Budget): Promise<void> {
+    const path = update.kind === 'order' ? ROUTES.orderStatus(update.id) : ROUTES.reservationStatus(update.id);
+    await call(this.http, path, {
+      method: 'post',
+      json: {
+        statusCode: sinqroStatusCode(update.kind, update.orderType, update.status),
+        posOrderId: update.posOrderId,
+        comment: update.comment,
+      },
+      budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'sinqro',
+      parseError: parseSinqroError,
+    });
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * The DynamoDB store: restaurant links, order/reservation state, dedupe records and the audit trail,
+ * all in one table. Single-item conditional writes only (dynalite has no transactions).
+ */
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf, type TransitionVerdict } from './statuses';
+import { keys, TABLE } from './table';
+
+export type RestaurantLink = {
+  restaurantId: number;
+  posCode: string;
+  posLocationId: string;
+  /** Secrets Manager names: Sinqro user token of this restaurant, and optional per-restaurant POS credentials. */
+  sinqroTokenSecret: string;
+  posSecret?: string;
+  enabled: boolean;
+  createdAt: string;
+};
+
+export type OrderState = {
+  orderId: number;
+  kind: Kind;
+  orderType: string;
+  restaurantId: number;
+  posCode: string;
+  posOrderId?: string;
+  status: CanonicalStatus;
+  statusRank: number;
+  isFinal: boolean;
+  sourceTs: string;
+  source: string;
+  version: number;
+  attempts: number;
+  lastError?: string;
+  publishedRank?: number;
+  updatedAt: string;
+};
+
+export type AuditEntry = {
+  what: string;
+  source: string;
+  status?: string;
+  outcome: string;
+  call?: string;
+  code?: string;
+  detail?: string;
+};
+
+const AUDIT_TTL_DAYS = 90;
+const DEDUPE_TTL_DAYS = 7;
+
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+
+function tableName(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new Error('TABLE_NAME is not set');
+  return name;
+}
+
+const epochSeconds = (days: number) => Math.floor(Date.now() / 1000) + days * 86400;
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { PK, SK, GSI1PK, GSI1SK, expiresAt, ...rest } = item;
+  return rest as T;
+}
+
+// ---- restaurant links ----
+
+export async function putLink(link: RestaurantLink): Promise<void> {
+  await ddb.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.link(link.restaurantId),
+        GSI1PK: keys.posLocation(link.posCode, link.posLocationId),
+        GSI1SK: `REST#${link.restaurantId}`,
+        ...link,
+      },
+    }),
+  );
+}
+
+export async function getLink(restaurantId: number): Promise<RestaurantLink | undefined> {
+  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: keys.link(restaurantId) }));
+  return stripKeys<RestaurantLink>(out.Item);
+}
+
+export async function findLinkByPosLocation(posCode: string, posLocationId: string): Promise<RestaurantLink | undefined> {
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: TABLE.gsi1.indexName,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.posLocation(posCode, posLocationId) },
+      Limit: 1,
+    }),
+  );
+  return stripKeys<RestaurantLink>(out.Items?.[0]);
+}
+
+// ---- dedupe ----
+
+/** Records an event id as seen. Returns false if it was seen before (a duplicate delivery). */
+export async function claimEvent(source: string, eventId: string): Promise<boolean> {
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.dedupe(source, eventId), firstSeen: new Date().toISOString(), expiresAt: epochSeconds(DEDUPE_TTL_DAYS) },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Forget an event id again, so a sender's retry is processed (used when enqueueing failed after the claim). */
+export async function releaseEvent(source: string, eventId: string): Promise<void> {
+  await ddb.send(new DeleteCommand({ TableName: tableName(), Key: keys.dedupe(source, eventId) }));
+}
+
+// ---- order / reservation state ----
+
+export type NewOrder = { orderId: number; kind: Kind; orderType: string; restaurantId: number; posCode: string };
+
+/** Creates the state item as RECEIVED unless one exists; returns the existing one if so. */
+export async function createOrder(order: NewOrder, sourceTs: string): Promise<{ created: boolean; state: OrderState }> {
+  const now = new Date().toISOString();
+  const state: OrderState = {
+    ...order,
+    status: 'RECEIVED',
+    statusRank: rankOf(order.kind, 'RECEIVED'),
+    isFinal: false,
+    sourceTs,
+    source: 'sinqro',
+    version: 1,
+    attempts: 0,
+    updatedAt: now,
+  };
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.order(order.orderId), ...state },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return { created: true, state };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const existing = await getOrder(order.orderId);
+    if (!existing) throw error;
+    return { created: false, state: existing };
+  }
+}
+
+export async function getOrder(orderId: number): Promise<OrderState | undefined> {
+  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: keys.order(orderId), ConsistentRead: true }));
+  return stripKeys<OrderState>(out.Item);
+}
+
+export async function findOrderByPosOrderId(posCode: string, posOrderId: string): Promise<OrderState | undefined> {
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: TABLE.gsi1.indexName,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.posOrder(posCode, posOrderId) },
+      Limit: 1,
+    }),
+  );
+  return stripKeys<OrderState>(out.Items?.[0]);
+}
+
+export type TransitionRequest = {
+  orderId: number;
+  kind: Kind;
+  status: CanonicalStatus;
+  /** When the source says the change happened (ISO, UTC). */
+  sourceTs: string;
+  source: string;
+  posCode?: string;
+  posOrderId?: string;
+  reason?: string;
+  /** Only for an order the bridge has never seen (e.g. a cancellation that overtook its creation). */
+  createIfMissing?: Omit<NewOrder, 'orderId' | 'kind'>;
+};
+
+export type TransitionResult = { applied: true; state: OrderState } | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'> | 'missing'; state?: OrderState };
+
+/**
+ * The monotonic status write: one conditional UpdateItem that succeeds only if the change moves
+ * forward (or repeats the status with a newer source time) and the current status is not final.
+ */
+export async function transition(req: TransitionRequest, retries = 3): Promise<TransitionResult> {
+  const rank = rankOf(req.kind, req.status);
+  const now = new Date().toISOString();
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = {
+    ':status': req.status,
+    ':rank': rank,
+    ':final': isFinal(req.status),
+    ':false': false,
+    ':ts': req.sourceTs,
+    ':source': req.source,
+    ':now': now,
+    ':one': 1,
+  };
+  const sets = ['#status = :status', 'statusRank = :rank', 'isFinal = :final', 'sourceTs = :ts', '#source = :source', 'updatedAt = :now'];
+  names['#source'] = 'source';
+  if (req.posOrderId && req.posCode) {
+    sets.push('posOrderId = :posOrderId', 'GSI1PK = :gsi1pk', 'GSI1SK = :gsi1sk');
+    values[':posOrderId'] = req.posOrderId;
+    values[':gsi1pk'] = keys.posOrder(req.posCode, req.posOrderId);
+    values[':gsi1sk'] = `ORDER#${req.orderId}`;
+  }
+  if (req.reason !== undefined) {
+    sets.push('lastError = :reason');
+    values[':reason'] = req.reason.slice(0, 500);
+  }
+  try {
+    const out = await ddb.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.order(req.orderId),
+        UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
+        ConditionExpression: 'attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { applied: true, state: stripKeys<OrderState>(out.Attributes) as OrderState };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const current = await getOrder(req.orderId);
+  if (!current) {
+    if (!req.createIfMissing) return { applied: false, verdict: 'missing' };
+    await createOrder({ orderId: req.orderId, kind: req.kind, ...req.createIfMissing }, req.sourceTs);
+    // Whoever created it, the transition is decided against what is there now.
+    return transition({ ...req, createIfMissing: undefined }, retries - 1);
+  }
+  const verdict = decideTransition(req.kind, { status: current.status, sourceTs: current.sourceTs }, { status: req.status, sourceTs: req.sourceTs });
+  if (verdict === 'apply' && retries > 0) {
+    // The item changed between our write and our read; decide again against the fresh state.
+    return transition(req, retries - 1);
+  }
+  if (verdict === 'apply') throw new Error(`order ${req.orderId}: status write kept conflicting`);
+  return { applied: false, verdict, state: current };
+}
+
+/** Records the POS's id for an order whose status already moved past INJECTED (the POS can be faster than us). */
+export async function setPosOrderId(orderId: number, posCode: string, posOrderId: string): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.order(orderId),
+      UpdateExpression: 'SET posOrderId = :p, GSI1PK = :pk, GSI1SK = :sk, updatedAt = :now ADD version :one',
+      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(posOrderId) OR posOrderId = :p)',
+      ExpressionAttributeValues: {
+        ':p': posOrderId,
+        ':pk': keys.posOrder(posCode, posOrderId),
+        ':sk': `ORDER#${orderId}`,
+        ':now': new Date().toISOString(),
+        ':one': 1,
+      },
+    }),
+  );
+}
+
+/** Counts an attempt and keeps the last error, for the stuck-order view and the audit. */
+export async function recordAttempt(orderId: number, error?: string): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.order(orderId),
+      UpdateExpression: error ? 'ADD attempts :one SET lastError = :e' : 'ADD attempts :one',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: error ? { ':one': 1, ':e': error.slice(0, 500) } : { ':one': 1 },
+    }),
+  ).catch((e) => {
+    if (!isConditionFailure(e)) throw e;
+  });
+}
+
+/**
+ * Claims the right to tell Sinqro about a status of this rank: succeeds only if nothing of an equal
+ * or higher rank was published before, so a late message never moves Sinqro backwards.
+ */
+export async function claimPublication(orderId: number, rank: number): Promise<boolean> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.order(orderId),
+        UpdateExpression: 'SET publishedRank = :r',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank < :r)',
+        ExpressionAttributeValues: { ':r': rank },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Gives a claim back after the call to Sinqro failed, unless a newer status was claimed meanwhile. */
+export async function releasePublication(orderId: number, rank: number, previousRank: number | undefined): Promise<void> {
+  await ddb
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.order(orderId),
+        UpdateExpression: previousRank === undefined ? 'REMOVE publishedRank' : 'SET publishedRank = :prev',
+        ConditionExpression: 'publishedRank = :r',
+        ExpressionAttributeValues: previousRank === undefined ? { ':r': rank } : { ':r': rank, ':prev': previousRank },
+      }),
+    )
+    .catch((e) => {
+      if (!isConditionFailure(e)) throw e;
+    });
+}
+
+// ---- audit trail (ids and codes only, never personal data) ----
+
+export async function audit(pk: string, entry: AuditEntry): Promise<void> {
+  const at = new Date().toISOString();
+  await ddb.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { PK: pk, SK: `${keys.auditPrefix}${at}#${randomBytes(3).toString('hex')}`, at, ...entry, expiresAt: epochSeconds(AUDIT_TTL_DAYS) },
+    }),
+  );
+}
+
+export const auditOrder = (orderId: number, entry: AuditEntry) => audit(keys.order(orderId).PK, entry);
+
+export async function listAudit(pk: string): Promise<(AuditEntry & { at: string })[]> {
+  const out = await ddb.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :evt)',
+      ExpressionAttributeValues: { ':pk': pk, ':evt': keys.auditPrefix },
+    }),
+  );
+  return (out.Items ?? []).map((i) => stripKeys<AuditEntry & { at: string }>(i) as AuditEntry & { at: string });
+}

@@ -1,0 +1,28 @@
+/**
+ * EventBridge target — the same envelope as the HTTP webhook, in `detail`. Authenticity comes from the
+ * bus policy (only Sinqro's account may put events). An invalid event is recorded and dropped; a
+ * failure to enqueue is thrown so EventBridge retries.
+ */
+import type { EventBridgeEvent } from 'aws-lambda';
+import { BridgeError } from './shared/errors';
+import { ingestSinqroEvent } from './shared/ingest';
+import { errorFields, Logger } from './shared/logger';
+import { SinqroEventSchema } from './shared/sinqro-schemas';
+import { parseOrThrow } from './shared/validation';
+
+const logger = new Logger('sinqro-events');
+
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: string }> {
+  try {
+    const envelope = parseOrThrow(SinqroEventSchema, event.detail, 'event detail');
+    return { outcome: await ingestSinqroEvent(envelope, logger) };
+  } catch (error) {
+    if (error instanceof BridgeError) {
+      // Retrying would fail the same way: record why and let EventBridge move on.
+      logger.warn('event refused', { eventBridgeId: event.id, code: error.code, reason: error.message.slice(0, 200) });
+      return { outcome: 'refused' };
+    }
+    logger.error('event could not be enqueued', { eventBridgeId: event.id, ...errorFields(error) });
+    throw error;
+  }
+}

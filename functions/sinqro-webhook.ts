@@ -1,0 +1,28 @@
+/**
+ * POST /sinqro/events — Sinqro's signed HTTP deliveries.
+ * Verify the signature on the raw bytes → parse → validate → resolve restaurant → dedupe → enqueue.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { envNames, requireEnv } from './shared/env';
+import { header, type HttpResult, httpErrors, json, rawBody } from './shared/http';
+import { ingestSinqroEvent } from './shared/ingest';
+import { Logger } from './shared/logger';
+import { getSecret, type SinqroSecret } from './shared/secrets';
+import { verifySignature } from './shared/signature';
+import { SinqroEventSchema } from './shared/sinqro-schemas';
+import { parseJson, parseOrThrow } from './shared/validation';
+
+export const SIGNATURE_HEADER = 'x-sinqro-signature';
+const logger = new Logger('sinqro-webhook');
+
+async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const body = rawBody(event);
+  const secret = await getSecret<SinqroSecret>(requireEnv(envNames.sinqroSecret));
+  verifySignature(header(event, SIGNATURE_HEADER), body, secret.webhookSigningSecrets);
+  const envelope = parseOrThrow(SinqroEventSchema, parseJson(body.toString('utf8'), 'event body'), 'event');
+  const outcome = await ingestSinqroEvent(envelope, logger);
+  return json(outcome === 'duplicate' ? 200 : 202, { id: envelope.id, outcome });
+}
+
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(httpErrors(logger)).handler(receive);
