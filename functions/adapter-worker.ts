@@ -3,6 +3,7 @@
  * cancellations, turns POS webhooks into canonical statuses. Reports partial batch failures.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { PosAdapter } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
 import { envNames, requireEnv } from './shared/env';
 import { Logger } from './shared/logger';
@@ -11,15 +12,26 @@ import { handleWorkMessage } from './shared/order-flow';
 import { budgetFrom } from './shared/outbound';
 import { processBatch } from './shared/sqs-batch';
 
-const posCode = requireEnv(envNames.posCode);
-const adapter = findAdapter(posCode);
-if (!adapter) throw new Error(`POS_CODE ${posCode} names no registered adapter`);
-const logger = new Logger(`${posCode}-worker`);
+/** The worker for one adapter; the deployed function picks its adapter from POS_CODE. */
+export function workerFor(adapter: PosAdapter) {
+  const logger = new Logger(`${adapter.code}-worker`);
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const budget = budgetFrom(context);
+    return processBatch(event, logger, async (record) => {
+      const message = JSON.parse(record.body) as WorkMessage;
+      await handleWorkMessage(message, { adapter, budget, logger: logger.child({ messageId: record.messageId }) });
+    });
+  };
+}
 
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const budget = budgetFrom(context);
-  return processBatch(event, logger, async (record) => {
-    const message = JSON.parse(record.body) as WorkMessage;
-    await handleWorkMessage(message, { adapter: adapter as NonNullable<typeof adapter>, budget, logger: logger.child({ messageId: record.messageId }) });
-  });
+let bound: ReturnType<typeof workerFor> | undefined;
+
+export function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  if (!bound) {
+    const posCode = requireEnv(envNames.posCode);
+    const adapter = findAdapter(posCode);
+    if (!adapter) throw new Error(`POS_CODE ${posCode} names no registered adapter`);
+    bound = workerFor(adapter);
+  }
+  return bound(event, context);
 }

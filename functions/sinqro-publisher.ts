@@ -15,7 +15,6 @@ import { rankOf } from './shared/statuses';
 import * as store from './shared/store';
 
 const logger = new Logger('sinqro-publisher');
-const baseUrl = process.env[envNames.sinqroApiBaseUrl] || DEFAULT_SINQRO_BASE_URL;
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const budget = budgetFrom(context);
@@ -35,6 +34,7 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
       getSecret<SinqroSecret>(requireEnv(envNames.sinqroSecret)),
       getSecret<RestaurantTokenSecret>(link.sinqroTokenSecret),
     ]);
+    const baseUrl = process.env[envNames.sinqroApiBaseUrl] || DEFAULT_SINQRO_BASE_URL;
     const client = new SinqroClient(baseUrl, server.serverAccessToken, user.userAccessToken);
     try {
       await client.postStatus({ kind: news.kind, orderType: news.orderType, id: news.orderId, status: news.status, posOrderId: news.posOrderId, comment: news.reason }, budget);

@@ -3,7 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BridgeError, errorBody, PayloadTooLargeError } from './errors';
 import { errorFields, type Logger } from './logger';
-import { MAX_MESSAGE_BYTES } from './queue';
+import { MAX_MESSAGE_BYTES } from './limits';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 

@@ -2,8 +2,9 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PayloadTooLargeError } from './errors';
 
-/** The queues are created with this maximum message size (lib/work-queue.ts uses the same constant). */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
+import { MAX_MESSAGE_BYTES } from './limits';
+
+export { MAX_MESSAGE_BYTES };
 
 const sqs = new SQSClient({});
 

@@ -1,0 +1,105 @@
+/** Realistic Sinqro orders and event envelopes for the demo, the e2e tests and the load tools. */
+import { randomUUID } from 'node:crypto';
+import type { SinqroEvent } from '../functions/shared/sinqro-schemas';
+
+export const DEMO_RESTAURANT = 5120;
+
+/** Demo consumers: distinctive values, so tests can prove none of them reaches a log line or audit record. */
+export const DEMO_CONSUMERS = [
+  { id: 4411, name: 'Laura', lastname: 'Gómez-Demo', phone: '+34611222333', email: 'laura.demo@example.org' },
+  { id: 4412, name: 'Jordi', lastname: 'Puig-Demo', phone: '+34622333444', email: 'jordi.demo@example.org' },
+];
+
+export function demoOrder(id: number, opts: { restaurantId?: number; type?: 'delivery' | 'collection' | 'insitu' | 'inside'; consumer?: number } = {}) {
+  const restaurantId = opts.restaurantId ?? DEMO_RESTAURANT;
+  const type = opts.type ?? 'collection';
+  const delivery = type === 'delivery';
+  const lines = [
+    {
+      type: 'PRODUCT',
+      label: 'Margherita',
+      quantity: 2,
+      unitPrice: 10.5,
+      totalAmount: 21.0,
+      baseAmount: 19.09,
+      vatAmount: 1.91,
+      vatValue: 10,
+      comment: null,
+      product: { id: 77001, externalId: 'POS-ART-12' },
+      childrenOrderLines: [
+        {
+          type: 'PRODUCT_OPTION',
+          label: 'Extra mozzarella',
+          quantity: 1,
+          unitPrice: 1.5,
+          totalAmount: 1.5,
+          baseAmount: 1.36,
+          vatAmount: 0.14,
+          vatValue: 10,
+          comment: null,
+          productOption: { id: 88004, externalId: 'POS-MOD-3' },
+          childrenOrderLines: [],
+        },
+      ],
+    },
+    {
+      type: 'PRODUCT',
+      label: 'Sparkling water',
+      quantity: 1,
+      unitPrice: 2.0,
+      totalAmount: 2.0,
+      baseAmount: 1.82,
+      vatAmount: 0.18,
+      vatValue: 10,
+      comment: null,
+      product: { id: 77009, externalId: 'POS-ART-40' },
+      childrenOrderLines: [],
+    },
+    ...(delivery ? [{ type: 'DELIVERY', label: 'Delivery', quantity: 1, unitPrice: 2.5, totalAmount: 2.5, distance: 1.2 }] : []),
+  ];
+  const total = delivery ? 25.5 : 23.0;
+  return {
+    id,
+    type,
+    status: { code: 'waiting_sp_validation', name: 'Waiting for restaurant', color: '#f7981d', isFinalStatus: false, globalStatusCode: 'processing' },
+    isAcceptable: true,
+    isCancellable: true,
+    executionTime: new Date(Date.now() + 45 * 60_000).toISOString().replace(/\.\d{3}Z$/, '+0000'),
+    comment: 'No cutlery, please',
+    cancellationComment: null,
+    marketOrderId: `WL-${id}`,
+    marketOrderCode: `K${id % 100000}`,
+    posOrderId: null,
+    orderGroupId: null,
+    consumer: { ...(DEMO_CONSUMERS[opts.consumer ?? 0] as object), image: null, notificationsChannel: '0f3c9a7e5b2d4c61a8e9f0b1c2d3e4f5', chatToken: null, marketClientId: null },
+    sellingPoint: { id: restaurantId, name: 'Trattoria Demo', timezone: 'Europe/Madrid' },
+    orderLines: lines,
+    payments: [{ id: 6001, amount: total, paymentMethodName: 'Cash', prepaid: false }],
+    totalAmount: total,
+    baseAmount: 20.91,
+    vatAmount: 2.09,
+    currency: { isoCode: 'EUR', symbol: '€', displayPattern: '{{ amount }}€' },
+    ...(delivery
+      ? { deliveryAmount: 2.5, deliveryAddress: { id: 1, street: 'Carrer de la Demo 1', details: '2n 1a', city: 'Barcelona', province: 'Barcelona', postalCode: '08001' } }
+      : {}),
+  };
+}
+
+export function demoReservation(id: number, restaurantId = DEMO_RESTAURANT) {
+  return {
+    id,
+    type: 'reservation',
+    executionTime: new Date(Date.now() + 24 * 3600_000).toISOString(),
+    dinersNumber: 4,
+    comment: 'Window table if possible',
+    consumer: { ...(DEMO_CONSUMERS[1] as object) },
+    sellingPoint: { id: restaurantId, name: 'Trattoria Demo', timezone: 'Europe/Madrid' },
+    orderLines: [],
+    payments: [],
+    totalAmount: 0,
+  };
+}
+
+export function envelope(type: SinqroEvent['type'], data: { id: number; sellingPoint?: { id: number } } & Record<string, unknown>, sellingPointId = DEMO_RESTAURANT) {
+  return { id: `evt-${randomUUID()}`, type, sellingPointId, occurredAt: new Date().toISOString(), data };
+}

@@ -1,0 +1,76 @@
+/** Small node:http helpers for the local runtime and the simulators (no framework needed). */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const MAX_LOCAL_BODY = 10 * 1024 * 1024; // API Gateway's HTTP API payload limit
+
+export async function readBody(req: IncomingMessage, limit = MAX_LOCAL_BODY): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export type Route = {
+  method: string;
+  pattern: RegExp;
+  handle: (ctx: { req: IncomingMessage; res: ServerResponse; params: string[]; body: Buffer; url: URL }) => Promise<void> | void;
+};
+
+/** A tiny regex router; unknown routes get 404, thrown errors a 500 with the message. */
+export function router(routes: Route[], onUnmatched?: Route['handle']) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const body = (await readBody(req)) ?? Buffer.alloc(0);
+      for (const route of routes) {
+        if (route.method !== req.method) continue;
+        const m = route.pattern.exec(url.pathname);
+        if (m) return await route.handle({ req, res, params: m.slice(1).map(decodeURIComponent), body, url });
+      }
+      if (onUnmatched) return await onUnmatched({ req, res, params: [], body, url });
+      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} is not a route` } });
+    } catch (error) {
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'SIMULATOR_ERROR', message: (error as Error).message } });
+    }
+  };
+}
+
+export async function listen(server: Server, port: number, host = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+export async function close(server: Server): Promise<void> {
+  server.closeAllConnections?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export function jsonServer(handler: Parameters<typeof createServer>[1]): Server {
+  const server = createServer(handler);
+  server.keepAliveTimeout = 1000;
+  return server;
+}
+
+export function parseJsonBody<T>(body: Buffer): T | undefined {
+  try {
+    return JSON.parse(body.toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,194 @@
+/**
+ * Simulator of a POS implementing the reference contract (docs/reference-pos.openapi.yaml).
+ * Stores what it receives, fires signed status webhooks to the bridge, and offers `/_sim` controls:
+ * staff actions, fault injection, inspection.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server, ServerResponse } from 'node:http';
+import {
+  REFERENCE_ORDER_STATUSES,
+  REFERENCE_RESERVATION_STATUSES,
+  type RefOrderRequest,
+  type RefReservationRequest,
+  SIGNATURE_HEADER,
+} from '../adapters/reference/contract';
+import { signPayload } from '../functions/shared/signature';
+import { Faults } from './faults';
+import { close, jsonServer, listen, parseJsonBody, router, sendJson, sleep } from './http-util';
+
+type Kind = 'order' | 'reservation';
+export type SimOrder = {
+  id: string;
+  kind: Kind;
+  locationId: string;
+  externalReference: string;
+  status: string;
+  idempotencyKey: string;
+  request: RefOrderRequest | RefReservationRequest;
+  history: { status: string; at: string; by: 'api' | 'staff' }[];
+  createdAt: string;
+};
+
+export type ReferencePosSimOptions = {
+  apiKey: string;
+  webhookSecret: string;
+  /** Where the POS sends its webhooks: the bridge's `/reference/webhooks/...` URL. */
+  webhookUrl: string;
+  log?: (line: string) => void;
+};
+
+type ChangeOutcome = { error: string; code: string; http: number } | { order: SimOrder; changed: boolean };
+const FINAL = new Set(['rejected', 'completed', 'cancelled', 'no_show']);
+const error = (status: number, code: string, message: string) => ({ error: { code, message } });
+
+export class ReferencePosSim {
+  readonly orders = new Map<string, SimOrder>();
+  private readonly byKey = new Map<string, string>();
+  readonly faults = new Faults();
+  readonly webhooks: { eventId: string; orderId: string; status: string; httpStatus: number; at: string }[] = [];
+  private server?: Server;
+  private seq = 0;
+  url = '';
+
+  constructor(private readonly opts: ReferencePosSimOptions) {}
+
+  private log(line: string) {
+    this.opts.log?.(`[reference-pos] ${line}`);
+  }
+
+  async start(port: number): Promise<string> {
+    const api = (handle: (ctx: { res: ServerResponse; params: string[]; body: Buffer; headers: Record<string, unknown> }) => Promise<void> | void) =>
+      async ({ req, res, params, body }: { req: import('node:http').IncomingMessage; res: ServerResponse; params: string[]; body: Buffer }) => {
+        if (req.headers.authorization !== `Bearer ${this.opts.apiKey}`) return sendJson(res, 401, error(401, 'UNAUTHORIZED', 'missing or wrong API key'));
+        if (await this.faults.before(res, (s) => error(s, s === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE', 'injected fault'))) return;
+        return handle({ res, params, body, headers: req.headers });
+      };
+    this.server = jsonServer(
+      router([
+        { method: 'POST', pattern: /^\/locations\/([^/]+)\/orders$/, handle: api((c) => this.create('order', c.params[0] as string, c.body, c.headers, c.res)) },
+        { method: 'POST', pattern: /^\/locations\/([^/]+)\/reservations$/, handle: api((c) => this.create('reservation', c.params[0] as string, c.body, c.headers, c.res)) },
+        { method: 'GET', pattern: /^\/(orders|reservations)\/([^/]+)$/, handle: api((c) => this.get(c.params[1] as string, c.res, false)) },
+        { method: 'GET', pattern: /^\/(orders|reservations)\/([^/]+)\/status$/, handle: api((c) => this.get(c.params[1] as string, c.res, true)) },
+        { method: 'POST', pattern: /^\/(orders|reservations)\/([^/]+)\/status$/, handle: api((c) => this.apiStatus(c.params[1] as string, c.body, c.res)) },
+        // --- simulator controls ---
+        { method: 'GET', pattern: /^\/_sim\/orders$/, handle: ({ res }) => sendJson(res, 200, [...this.orders.values()]) },
+        { method: 'GET', pattern: /^\/_sim\/webhooks$/, handle: ({ res }) => sendJson(res, 200, this.webhooks) },
+        { method: 'POST', pattern: /^\/_sim\/(?:orders|reservations)\/([^/]+)\/status$/, handle: ({ params, body, res }) => this.staffStatus(params[0] as string, body, res) },
+        { method: 'POST', pattern: /^\/_sim\/faults$/, handle: ({ body, res }) => sendJson(res, 200, this.faults.set(parseJsonBody(body) ?? {})) },
+        { method: 'POST', pattern: /^\/_sim\/reset$/, handle: ({ res }) => this.reset(res) },
+      ]),
+    );
+    const bound = await listen(this.server, port);
+    this.url = `http://127.0.0.1:${bound}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await close(this.server);
+  }
+
+  private reset(res: ServerResponse) {
+    this.orders.clear();
+    this.byKey.clear();
+    this.webhooks.length = 0;
+    this.faults.set({});
+    sendJson(res, 200, { reset: true });
+  }
+
+  private create(kind: Kind, locationId: string, body: Buffer, headers: Record<string, unknown>, res: ServerResponse) {
+    const key = headers['idempotency-key'];
+    if (typeof key !== 'string' || !key) return sendJson(res, 400, error(400, 'IDEMPOTENCY_KEY_REQUIRED', 'Idempotency-Key header is required'));
+    const request = parseJsonBody<RefOrderRequest & RefReservationRequest>(body);
+    if (!request?.externalReference) return sendJson(res, 400, error(400, 'INVALID_BODY', 'externalReference is required'));
+    if (kind === 'order' && (!Array.isArray(request.items) || request.items.length === 0 || request.items.some((i) => !i.sku || !(i.quantity > 0)))) {
+      return sendJson(res, 422, error(422, 'INVALID_ITEMS', 'every item needs a sku and a positive quantity'));
+    }
+    const existing = this.byKey.get(`${locationId}#${key}`);
+    if (existing) {
+      const order = this.orders.get(existing) as SimOrder;
+      if (this.faults.dropReply()) return; // the caller times out, though the order exists
+      return sendJson(res, 200, { id: order.id, status: order.status, externalReference: order.externalReference });
+    }
+    this.seq += 1;
+    const id = `${kind === 'order' ? 'ord' : 'res'}_${String(this.seq).padStart(5, '0')}`;
+    const at = new Date().toISOString();
+    const order: SimOrder = { id, kind, locationId, externalReference: request.externalReference, status: 'new', idempotencyKey: key, request, history: [{ status: 'new', at, by: 'api' }], createdAt: at };
+    this.orders.set(id, order);
+    this.byKey.set(`${locationId}#${key}`, id);
+    this.log(`${kind} ${id} created at ${locationId} (Sinqro ${request.externalReference})`);
+    if (this.faults.dropReply()) return; // created, but the reply is lost
+    sendJson(res, 201, { id, status: order.status, externalReference: order.externalReference });
+  }
+
+  private get(id: string, res: ServerResponse, statusOnly: boolean) {
+    const order = this.orders.get(id);
+    if (!order) return sendJson(res, 404, error(404, 'NOT_FOUND', `${id} does not exist`));
+    return sendJson(res, 200, statusOnly ? { id, status: order.status } : { ...order.request, id, status: order.status, locationId: order.locationId });
+  }
+
+  /** A status change through the API (the bridge applying a Sinqro-side change). */
+  private apiStatus(id: string, body: Buffer, res: ServerResponse) {
+    const req = parseJsonBody<{ status?: string; reason?: string }>(body);
+    const outcome = this.change(id, req?.status, 'api', req?.reason);
+    if ('error' in outcome) return sendJson(res, outcome.http, error(outcome.http, outcome.code, outcome.error));
+    sendJson(res, 200, { id, status: outcome.order.status });
+    if (outcome.changed) void this.fireWebhook(outcome.order, req?.reason);
+  }
+
+  /** Staff acting in the POS: changes the status, then fires the webhook and reports how the bridge answered. */
+  private async staffStatus(id: string, body: Buffer, res: ServerResponse) {
+    const req = parseJsonBody<{ status?: string; reason?: string }>(body);
+    const outcome = this.change(id, req?.status, 'staff', req?.reason);
+    if ('error' in outcome) return sendJson(res, outcome.http, error(outcome.http, outcome.code, outcome.error));
+    const webhookStatus = outcome.changed ? await this.fireWebhook(outcome.order, req?.reason) : undefined;
+    sendJson(res, 200, { id, status: outcome.order.status, webhookStatus });
+  }
+
+  private change(id: string, status: string | undefined, by: 'api' | 'staff', _reason?: string): ChangeOutcome {
+    const order = this.orders.get(id);
+    if (!order) return { error: `${id} does not exist`, code: 'NOT_FOUND', http: 404 };
+    const allowed: readonly string[] = order.kind === 'order' ? REFERENCE_ORDER_STATUSES : REFERENCE_RESERVATION_STATUSES;
+    if (!status || !allowed.includes(status)) return { error: `status must be one of ${allowed.join(', ')}`, code: 'INVALID_STATUS', http: 400 };
+    if (order.status === status) return { order, changed: false };
+    if (FINAL.has(order.status)) return { error: `${id} is already ${order.status}`, code: 'ALREADY_FINAL', http: 409 };
+    order.status = status;
+    order.history.push({ status, at: new Date().toISOString(), by });
+    this.log(`${order.kind} ${id} → ${status} (${by})`);
+    return { order, changed: true };
+  }
+
+  /** Sends the signed status webhook; retries a few times on failure, as real POSes do. */
+  async fireWebhook(order: SimOrder, reason?: string, eventId = `evt_${randomUUID()}`): Promise<number> {
+    const payload = JSON.stringify({
+      eventId,
+      type: `${order.kind}.status_changed`,
+      occurredAt: order.history[order.history.length - 1]?.at ?? new Date().toISOString(),
+      locationId: order.locationId,
+      data: { id: order.id, externalReference: order.externalReference, status: order.status, reason: reason ?? null },
+    });
+    return this.deliver(payload, eventId, order);
+  }
+
+  /** Posts a raw payload with a fresh signature (tests use it to replay or reorder deliveries). */
+  async deliver(payload: string, eventId: string, order: SimOrder, attempts = 3): Promise<number> {
+    let httpStatus = 0;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const response = await fetch(`${this.opts.webhookUrl}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signPayload(this.opts.webhookSecret, payload) },
+          body: payload,
+        });
+        httpStatus = response.status;
+        await response.arrayBuffer();
+      } catch {
+        httpStatus = 0;
+      }
+      if (httpStatus >= 200 && httpStatus < 300) break;
+      if (httpStatus >= 400 && httpStatus < 500) break; // the bridge refused it; retrying will not help
+      await sleep(200 * attempt);
+    }
+    this.webhooks.push({ eventId, orderId: order.id, status: order.status, httpStatus, at: new Date().toISOString() });
+    return httpStatus;
+  }
+}
