@@ -1,0 +1,147 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
+import { handler } from '../../functions/pos-webhook';
+import type { HttpResult } from '../../functions/shared/http';
+import { signPayload } from '../../functions/shared/signature';
+import {
+  captureLogs,
+  clearBridgeEnv,
+  linkRestaurant,
+  POS_LOCATION_ID,
+  POS_SIGNING_SECRET,
+  setBridgeEnv,
+  WORK_QUEUE_URL,
+  writeBridgeSecrets,
+} from './support/bridge-env';
+import { httpEvent, lambdaContext } from './support/fixtures';
+import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+
+jest.mock('@middy/core', () => jest.requireActual('./support/esm-as-cjs').esmAsCommonJs('@middy/core'));
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+let secrets: SecretsFile;
+
+beforeEach(() => {
+  setBridgeEnv();
+  secrets = useSecretsFile();
+  writeBridgeSecrets(secrets);
+  captureLogs();
+  linkRestaurant(ddb);
+  ddb.on(PutCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+afterEach(() => {
+  ddb.reset();
+  sqs.reset();
+  secrets.remove();
+  clearBridgeEnv();
+});
+
+function statusWebhook(overrides: Record<string, unknown> = {}) {
+  return {
+    eventId: 'refevt-1',
+    type: 'order.status_changed',
+    occurredAt: '2025-03-14T19:10:00Z',
+    locationId: POS_LOCATION_ID,
+    data: { id: 'pos-123', externalReference: '900001', status: 'accepted' },
+    ...overrides,
+  };
+}
+
+function posRequest(body: string, opts: { posCode?: string; signer?: string } = {}): APIGatewayProxyEventV2 {
+  const posCode = opts.posCode ?? 'reference';
+  return httpEvent({
+    body,
+    rawPath: `/${posCode}/webhooks/status`,
+    pathParameters: { posCode, proxy: 'status' },
+    headers: { [SIGNATURE_HEADER]: signPayload(opts.signer ?? POS_SIGNING_SECRET, body) },
+  });
+}
+
+const invoke = async (event: APIGatewayProxyEventV2) =>
+  (await handler(event, lambdaContext())) as HttpResult & { statusCode: number };
+const bodyOf = (result: HttpResult) => JSON.parse(result.body as string);
+
+describe('pos-webhook handler', () => {
+  it('answers 404 for a POS code no adapter is registered for', async () => {
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook()), { posCode: 'nosuchpos' }));
+    expect(result.statusCode).toBe(404);
+    expect(bodyOf(result)).toMatchObject({ code: 'UNKNOWN_POS', httpResponseCode: '404' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('accepts a validly signed status webhook with 200 and enqueues one POS event', async () => {
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ received: 1, duplicates: 0 });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('sends the event to the reference worker’s queue tagged with the linked restaurant', async () => {
+    await invoke(posRequest(JSON.stringify(statusWebhook())));
+    const input = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(input?.QueueUrl).toBe(WORK_QUEUE_URL);
+    expect(JSON.parse(input?.MessageBody ?? '')).toMatchObject({
+      type: 'pos-event',
+      restaurantId: 5120,
+      posCode: 'reference',
+      event: {
+        eventId: 'refevt-1',
+        posOrderId: 'pos-123',
+        sinqroOrderId: 900001,
+        posStatus: 'accepted',
+        kind: 'order',
+      },
+    });
+  });
+
+  it('finds the restaurant from the POS location through the reverse index', async () => {
+    await invoke(posRequest(JSON.stringify(statusWebhook())));
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ExpressionAttributeValues).toEqual({
+      ':pk': `POSLOC#reference#${POS_LOCATION_ID}`,
+    });
+  });
+
+  it('refuses a bad signature with 401 and enqueues nothing', async () => {
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook()), { signer: 'wrong' }));
+    expect(result.statusCode).toBe(401);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('answers a signed but unreadable body with 400', async () => {
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook({ locationId: '' }))));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).errors[0]).toMatchObject({ field: 'locationId' });
+  });
+
+  it('answers 404 for a POS location no restaurant is linked to', async () => {
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook({ locationId: 'loc-unknown' }))));
+    expect(result.statusCode).toBe(404);
+    expect(bodyOf(result)).toMatchObject({ code: 'LOCATION_NOT_LINKED' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('acknowledges a webhook delivered twice with 200 and counts it as a duplicate without enqueueing', async () => {
+    ddb
+      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ received: 1, duplicates: 1 });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('dedupes POS events under the POS’s own source, apart from Sinqro’s ids', async () => {
+    await invoke(posRequest(JSON.stringify(statusWebhook())));
+    const keys = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.PK);
+    expect(keys).toContain('DEDUPE#reference#refevt-1');
+  });
+});

@@ -1,0 +1,90 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../functions/sinqro-events';
+import { captureLogs, clearBridgeEnv, linkRestaurant, setBridgeEnv, WORK_QUEUE_URL } from './support/bridge-env';
+import { envelope, setPath } from './support/fixtures';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+
+beforeEach(() => {
+  setBridgeEnv();
+  captureLogs();
+  linkRestaurant(ddb);
+  ddb.on(PutCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+afterEach(() => {
+  ddb.reset();
+  sqs.reset();
+  clearBridgeEnv();
+});
+
+function busEvent(detail: unknown): EventBridgeEvent<string, unknown> {
+  return {
+    version: '0',
+    id: 'eb-1',
+    'detail-type': 'order.created',
+    source: 'com.sinqro',
+    account: '123456789012',
+    time: '2025-03-14T19:01:02Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail,
+  };
+}
+
+const dedupePuts = () =>
+  ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.PK).startsWith('DEDUPE#'));
+
+describe('sinqro-events handler (EventBridge)', () => {
+  it('enqueues a valid envelope from detail for the restaurant’s POS worker', async () => {
+    await expect(handler(busEvent(envelope('order.created')))).resolves.toEqual({ outcome: 'enqueued' });
+    const sent = sqs.commandCalls(SendMessageCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.args[0].input.QueueUrl).toBe(WORK_QUEUE_URL);
+  });
+
+  it('reports a redelivered event as a duplicate and enqueues nothing', async () => {
+    ddb
+      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
+      .rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
+    await expect(handler(busEvent(envelope('order.cancelled')))).resolves.toEqual({ outcome: 'duplicate' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('refuses an invalid detail without retrying, sending or recording it as seen', async () => {
+    await expect(handler(busEvent(setPath(envelope('order.created'), 'data.totalAmount', '23.0')))).resolves.toEqual({
+      outcome: 'refused',
+    });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('refuses an event for a restaurant that is not linked without retrying', async () => {
+    await expect(handler(busEvent(envelope('order.cancelled', { sellingPointId: 777 })))).resolves.toEqual({
+      outcome: 'refused',
+    });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('throws when the queue fails, so EventBridge retries, and forgets the event id for that retry', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('SQS is down'));
+    await expect(handler(busEvent(envelope('order.created')))).rejects.toThrow('SQS is down');
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
+      PK: 'DEDUPE#sinqro#evt-order.created-1',
+      SK: '-',
+    });
+  });
+
+  it('throws when the database fails before the claim, so EventBridge retries', async () => {
+    ddb.reset();
+    ddb.rejects(new Error('DynamoDB is down'));
+    await expect(handler(busEvent(envelope('order.created')))).rejects.toThrow('DynamoDB is down');
+    expect(dedupePuts()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,215 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { HttpResult } from '../../functions/shared/http';
+import { MAX_MESSAGE_BYTES } from '../../functions/shared/queue';
+import { signPayload } from '../../functions/shared/signature';
+import { handler, SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
+import {
+  captureLogs,
+  clearBridgeEnv,
+  linkRestaurant,
+  SINQRO_SIGNING_SECRET,
+  setBridgeEnv,
+  WORK_QUEUE_URL,
+  writeBridgeSecrets,
+} from './support/bridge-env';
+import { envelope, httpEvent, lambdaContext, setPath } from './support/fixtures';
+import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+
+jest.mock('@middy/core', () => jest.requireActual('./support/esm-as-cjs').esmAsCommonJs('@middy/core'));
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+let secrets: SecretsFile;
+let logs: string[];
+
+beforeEach(() => {
+  setBridgeEnv();
+  secrets = useSecretsFile();
+  writeBridgeSecrets(secrets);
+  logs = captureLogs();
+  linkRestaurant(ddb);
+  ddb.on(PutCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+afterEach(() => {
+  ddb.reset();
+  sqs.reset();
+  secrets.remove();
+  clearBridgeEnv();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function signedRequest(
+  body: string,
+  opts: { signer?: string; at?: number; base64?: boolean } = {},
+): APIGatewayProxyEventV2 {
+  const signature = signPayload(opts.signer ?? SINQRO_SIGNING_SECRET, body, opts.at ?? now());
+  return httpEvent({
+    body: opts.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
+    isBase64Encoded: opts.base64,
+    headers: { [SIGNATURE_HEADER]: signature },
+  });
+}
+
+const invoke = async (event: APIGatewayProxyEventV2) =>
+  (await handler(event, lambdaContext())) as HttpResult & { statusCode: number };
+const bodyOf = (result: HttpResult) => JSON.parse(result.body as string);
+const dedupePuts = () =>
+  ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.PK).startsWith('DEDUPE#'));
+
+describe('sinqro-webhook handler', () => {
+  it('accepts a validly signed order.created with 202 and enqueues it once for the restaurant’s POS', async () => {
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.created'))));
+    expect(result.statusCode).toBe(202);
+    expect(bodyOf(result)).toEqual({ id: 'evt-order.created-1', outcome: 'enqueued' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('puts the whole envelope in a work message for the reference worker’s queue', async () => {
+    await invoke(signedRequest(JSON.stringify(envelope('order.created'))));
+    const input = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
+    expect(input?.QueueUrl).toBe(WORK_QUEUE_URL);
+    expect(JSON.parse(input?.MessageBody ?? '')).toMatchObject({
+      type: 'sinqro-event',
+      restaurantId: 5120,
+      posCode: 'reference',
+      event: { id: 'evt-order.created-1', data: { id: 900001, isAcceptable: true } },
+    });
+  });
+
+  it('records the event id before enqueueing, so a redelivery is recognised', async () => {
+    await invoke(signedRequest(JSON.stringify(envelope('order.cancelled'))));
+    expect(dedupePuts()[0]?.args[0].input.Item).toMatchObject({ PK: 'DEDUPE#sinqro#evt-order.cancelled-1' });
+  });
+
+  it('refuses a bad signature with 401 before reading the database or the queue', async () => {
+    const result = await invoke(signedRequest(JSON.stringify(envelope()), { signer: 'not-the-secret' }));
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result)).toMatchObject({ code: 'INVALID_SIGNATURE', httpResponseCode: '401' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('refuses a request without a signature header with 401', async () => {
+    const result = await invoke(httpEvent({ body: JSON.stringify(envelope()) }));
+    expect(result.statusCode).toBe(401);
+  });
+
+  it('refuses a replayed delivery signed more than 5 minutes ago with 401', async () => {
+    const result = await invoke(signedRequest(JSON.stringify(envelope()), { at: now() - 301 }));
+    expect(result.statusCode).toBe(401);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers a signed body that is not JSON with a 400 in Sinqro’s error shape', async () => {
+    const result = await invoke(signedRequest('{"id": "evt-1", '));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toEqual({
+      errors: [{ code: 'INVALID_JSON', message: 'event body is not valid JSON' }],
+      code: 'INVALID_REQUEST',
+      message: 'event body is not valid JSON',
+      httpResponseCode: '400',
+    });
+  });
+
+  it('answers an invalid event with a 400 whose errors name the failing field', async () => {
+    const body = JSON.stringify(setPath(envelope('order.created'), 'data.orderLines.0.quantity', -2));
+    const result = await invoke(signedRequest(body));
+    expect(result.statusCode).toBe(400);
+    const answer = bodyOf(result);
+    expect(answer).toMatchObject({ code: 'INVALID_REQUEST', httpResponseCode: '400' });
+    expect(answer.errors[0]).toMatchObject({ code: 'INVALID_FIELD', field: 'data.orderLines.0.quantity' });
+    expect(answer.message).toContain('data.orderLines.0.quantity');
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 404 for a restaurant that is not linked to a POS, and enqueues nothing', async () => {
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled', { sellingPointId: 777 }))));
+    expect(result.statusCode).toBe(404);
+    expect(bodyOf(result)).toMatchObject({ code: 'RESTAURANT_NOT_LINKED', httpResponseCode: '404' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(dedupePuts()).toHaveLength(0);
+  });
+
+  it('answers 404 for a restaurant whose link is disabled', async () => {
+    ddb.reset();
+    linkRestaurant(ddb, { enabled: false });
+    ddb.on(PutCommand).resolves({});
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled'))));
+    expect(result.statusCode).toBe(404);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('acknowledges a duplicate delivery with 200 and does not enqueue it again', async () => {
+    ddb
+      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const result = await invoke(signedRequest(JSON.stringify(envelope())));
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ id: 'evt-order.created-1', outcome: 'duplicate' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('verifies a body that API Gateway delivered base64-encoded against the decoded bytes', async () => {
+    const body = JSON.stringify(setPath(envelope('order.created'), 'data.comment', 'Sin cebolla, ¡gracias! 🧅'));
+    const result = await invoke(signedRequest(body, { base64: true }));
+    expect(result.statusCode).toBe(202);
+  });
+
+  it('refuses a body over the queue message limit with 413 before touching the database', async () => {
+    const body = JSON.stringify(envelope('order.created', { padding: 'x'.repeat(MAX_MESSAGE_BYTES) }));
+    const result = await invoke(signedRequest(body));
+    expect(result.statusCode).toBe(413);
+    expect(bodyOf(result)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', httpResponseCode: '413' });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('refuses an event that fits the body limit but not a queue message (with its wrapper) with 413, before any write', async () => {
+    const event = envelope('order.created', { padding: '' });
+    const size = Buffer.byteLength(JSON.stringify(event));
+    event.padding = 'x'.repeat(MAX_MESSAGE_BYTES - size - 10);
+    const result = await invoke(signedRequest(JSON.stringify(event)));
+    expect(result.statusCode).toBe(413);
+    expect(dedupePuts()).toHaveLength(0);
+  });
+
+  it('answers 500 when the queue fails, and forgets the event id so Sinqro’s retry is processed', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('SQS is down'));
+    const result = await invoke(signedRequest(JSON.stringify(envelope())));
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toMatchObject({ code: 'INTERNAL_ERROR', httpResponseCode: '500' });
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
+      PK: 'DEDUPE#sinqro#evt-order.created-1',
+      SK: '-',
+    });
+  });
+
+  it('does not leak the SQS error text to the sender', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('arn:aws:sqs:secret-internal-detail'));
+    const result = await invoke(signedRequest(JSON.stringify(envelope())));
+    expect(result.body).not.toContain('secret-internal-detail');
+  });
+
+  it('accepts a delivery signed with either secret during a rotation', async () => {
+    writeBridgeSecrets(secrets, {
+      'bridge/test/sinqro': { webhookSigningSecrets: ['old-secret', 'new-secret'], serverAccessToken: 't' },
+    });
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled')), { signer: 'old-secret' }));
+    expect(result.statusCode).toBe(202);
+  });
+
+  it('never logs the consumer’s personal data', async () => {
+    await invoke(signedRequest(JSON.stringify(envelope('order.created'))));
+    await invoke(signedRequest(JSON.stringify(setPath(envelope('order.created'), 'data.totalAmount', -1))));
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.join('\n')).not.toMatch(/Laura|Gómez|\+34611222333|laura@example\.org/);
+  });
+});

@@ -1,0 +1,455 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf } from '../../functions/shared/statuses';
+import * as store from '../../functions/shared/store';
+import { evaluateCondition } from './support/condition-eval';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const TABLE = 'bridge-test-table';
+
+beforeEach(() => {
+  process.env.TABLE_NAME = TABLE;
+});
+
+afterEach(() => {
+  ddb.reset();
+  delete process.env.TABLE_NAME;
+});
+
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+const T1 = '2025-03-14T19:00:00.000Z';
+const T2 = '2025-03-14T19:05:00.000Z';
+
+function stateItem(overrides: Partial<store.OrderState> = {}): Record<string, unknown> {
+  const status = overrides.status ?? 'ACCEPTED';
+  const kind = overrides.kind ?? 'order';
+  return {
+    PK: 'ORDER#900001',
+    SK: 'STATE',
+    orderId: 900001,
+    kind,
+    orderType: 'collection',
+    restaurantId: 5120,
+    posCode: 'reference',
+    status,
+    statusRank: rankOf(kind, status),
+    isFinal: isFinal(status),
+    sourceTs: T1,
+    source: 'reference',
+    version: 3,
+    attempts: 0,
+    updatedAt: T1,
+    ...overrides,
+  };
+}
+
+const request = (overrides: Partial<store.TransitionRequest> = {}): store.TransitionRequest => ({
+  orderId: 900001,
+  kind: 'order',
+  status: 'PREPARING',
+  sourceTs: T2,
+  source: 'reference',
+  ...overrides,
+});
+
+function sentUpdate(index = 0) {
+  const input = ddb.commandCalls(UpdateCommand)[index]?.args[0].input;
+  if (!input) throw new Error(`no UpdateCommand #${index} was sent`);
+  return input;
+}
+
+describe('store.transition: the conditional write', () => {
+  it('sends one conditional UpdateItem on the order’s state item', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'PREPARING' }) });
+    await store.transition(request());
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(sentUpdate()).toMatchObject({
+      TableName: TABLE,
+      Key: { PK: 'ORDER#900001', SK: 'STATE' },
+      ReturnValues: 'ALL_NEW',
+    });
+  });
+
+  it('writes the new status with its rank and finality, and bumps the version', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'CANCELLED' }) });
+    await store.transition(request({ status: 'CANCELLED' }));
+    const input = sentUpdate();
+    expect(input.ExpressionAttributeValues).toMatchObject({
+      ':status': 'CANCELLED',
+      ':rank': 100,
+      ':final': true,
+      ':ts': T2,
+    });
+    expect(input.UpdateExpression).toMatch(/ADD version :one/);
+  });
+
+  it('returns the stored state without the table’s key attributes', async () => {
+    ddb.on(UpdateCommand).resolves({
+      Attributes: {
+        ...stateItem({ status: 'PREPARING' }),
+        GSI1PK: 'POSORDER#reference#pos-1',
+        GSI1SK: 'ORDER#900001',
+      },
+    });
+    const result = await store.transition(request());
+    expect(result).toMatchObject({ applied: true, state: { status: 'PREPARING', orderId: 900001 } });
+    expect(result.applied && Object.keys(result.state)).not.toEqual(expect.arrayContaining(['PK', 'SK', 'GSI1PK']));
+  });
+
+  it('indexes the POS order id so the POS’s webhooks can find the order', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'INJECTED' }) });
+    await store.transition(request({ status: 'INJECTED', posCode: 'reference', posOrderId: 'pos-123' }));
+    expect(sentUpdate().ExpressionAttributeValues).toMatchObject({
+      ':posOrderId': 'pos-123',
+      ':gsi1pk': 'POSORDER#reference#pos-123',
+      ':gsi1sk': 'ORDER#900001',
+    });
+  });
+
+  it('keeps at most 500 characters of a reason', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'FAILED' }) });
+    await store.transition(request({ status: 'FAILED', reason: 'x'.repeat(2000) }));
+    expect(sentUpdate().ExpressionAttributeValues?.[':reason']).toBe('x'.repeat(500));
+  });
+
+  type Case = [string, Kind, CanonicalStatus, string, CanonicalStatus, string];
+  const cases: Case[] = [
+    ['forward', 'order', 'ACCEPTED', T1, 'PREPARING', T2],
+    ['forward, older source time', 'order', 'ACCEPTED', T2, 'READY', T1],
+    ['backward', 'order', 'READY', T1, 'ACCEPTED', T2],
+    ['same status, newer', 'order', 'PREPARING', T1, 'PREPARING', T2],
+    ['same status, older', 'order', 'PREPARING', T2, 'PREPARING', T1],
+    ['same status, same time', 'order', 'PREPARING', T1, 'PREPARING', T1],
+    ['non-final to final', 'order', 'PREPARING', T1, 'CANCELLED', T2],
+    ['final to other final', 'order', 'COMPLETED', T1, 'CANCELLED', T2],
+    ['final repeated, newer', 'order', 'CANCELLED', T1, 'CANCELLED', T2],
+    ['final to non-final', 'order', 'REJECTED', T1, 'ACCEPTED', T2],
+    ['reservation forward', 'reservation', 'CONFIRMED', T1, 'SEATED', T2],
+    ['reservation backward', 'reservation', 'SEATED', T1, 'CONFIRMED', T2],
+    ['reservation after NO_SHOW', 'reservation', 'NO_SHOW', T1, 'COMPLETED', T2],
+  ];
+
+  it.each(cases)(
+    'lets DynamoDB apply the write exactly when decideTransition says apply (%s)',
+    async (_label, kind, current, currentTs, next, nextTs) => {
+      ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ kind, status: next }) });
+      await store.transition(request({ kind, status: next, sourceTs: nextTs }));
+      const input = sentUpdate();
+      const item = stateItem({ kind, status: current, sourceTs: currentTs });
+      const conditionHolds = evaluateCondition(input.ConditionExpression as string, {
+        item,
+        names: input.ExpressionAttributeNames ?? {},
+        values: input.ExpressionAttributeValues ?? {},
+      });
+      const verdict = decideTransition(
+        kind,
+        { status: current, sourceTs: currentTs },
+        { status: next, sourceTs: nextTs },
+      );
+      expect(conditionHolds).toBe(verdict === 'apply');
+    },
+  );
+
+  it('refuses the write when the order does not exist (no blind upsert)', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem() });
+    await store.transition(request());
+    const input = sentUpdate();
+    expect(
+      evaluateCondition(input.ConditionExpression as string, {
+        item: undefined,
+        names: input.ExpressionAttributeNames ?? {},
+        values: input.ExpressionAttributeValues ?? {},
+      }),
+    ).toBe(false);
+  });
+});
+
+describe('store.transition: when the condition fails', () => {
+  it.each([
+    ['stale', stateItem({ status: 'READY', sourceTs: T1 }), request({ status: 'ACCEPTED' })],
+    ['duplicate', stateItem({ status: 'PREPARING', sourceTs: T2 }), request({ status: 'PREPARING', sourceTs: T2 })],
+    ['after-final', stateItem({ status: 'CANCELLED', sourceTs: T1 }), request({ status: 'READY' })],
+  ] as const)('reads the item and reports %s with the current state', async (verdict, item, req) => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: item });
+    const result = await store.transition(req);
+    expect(result).toMatchObject({ applied: false, verdict, state: { status: item.status } });
+  });
+
+  it('reads the item with a consistent read, so the verdict is not based on a stale copy', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'READY' }) });
+    await store.transition(request({ status: 'ACCEPTED' }));
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      Key: { PK: 'ORDER#900001', SK: 'STATE' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('recognises the condition failure by its name too (errors from another SDK copy)', async () => {
+    const error = Object.assign(new Error('conditional request failed'), { name: 'ConditionalCheckFailedException' });
+    ddb.on(UpdateCommand).rejects(error);
+    ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'READY' }) });
+    await expect(store.transition(request({ status: 'ACCEPTED' }))).resolves.toMatchObject({
+      applied: false,
+      verdict: 'stale',
+    });
+  });
+
+  it('reports missing for an order it has never seen', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({});
+    await expect(store.transition(request())).resolves.toEqual({ applied: false, verdict: 'missing' });
+  });
+
+  it('creates a missing order as RECEIVED and then applies the change when asked to (a cancel that overtook the creation)', async () => {
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(conditionFailed())
+      .resolves({ Attributes: stateItem({ status: 'CANCELLED' }) });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    const result = await store.transition(
+      request({
+        status: 'CANCELLED',
+        createIfMissing: { orderType: 'unknown', restaurantId: 5120, posCode: 'reference' },
+      }),
+    );
+    expect(result).toMatchObject({ applied: true, state: { status: 'CANCELLED' } });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      PK: 'ORDER#900001',
+      status: 'RECEIVED',
+      statusRank: 0,
+      restaurantId: 5120,
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
+  });
+
+  it('tries again when the fresh read shows the change would now apply (the item moved between write and read)', async () => {
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(conditionFailed())
+      .resolves({ Attributes: stateItem({ status: 'READY' }) });
+    ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'ACCEPTED' }) });
+    await expect(store.transition(request({ status: 'READY' }))).resolves.toMatchObject({ applied: true });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
+  });
+
+  it('gives up with an error after repeated conflicts instead of looping forever', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'ACCEPTED' }) });
+    await expect(store.transition(request({ status: 'READY' }))).rejects.toThrow(/kept conflicting/);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(4);
+  });
+
+  it('passes any other DynamoDB error on (throttling must be retried by the queue, not judged)', async () => {
+    ddb
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
+    await expect(store.transition(request())).rejects.toThrow('slow down');
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+});
+
+describe('store.claimEvent', () => {
+  it('records a first delivery with a conditional put and a TTL', async () => {
+    ddb.on(PutCommand).resolves({});
+    await expect(store.claimEvent('sinqro', 'evt-1')).resolves.toBe(true);
+    const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      TableName: TABLE,
+      Item: { PK: 'DEDUPE#sinqro#evt-1', SK: '-' },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+    expect(input?.Item?.expiresAt).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('returns false for an event id seen before (the put’s condition fails)', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed());
+    await expect(store.claimEvent('sinqro', 'evt-1')).resolves.toBe(false);
+  });
+
+  it('passes other errors on rather than treating them as duplicates', async () => {
+    ddb.on(PutCommand).rejects(new Error('network down'));
+    await expect(store.claimEvent('sinqro', 'evt-1')).rejects.toThrow('network down');
+  });
+});
+
+describe('store.releaseEvent', () => {
+  it('deletes the dedupe record so the sender’s retry is processed', async () => {
+    ddb.on(DeleteCommand).resolves({});
+    await store.releaseEvent('reference', 'refevt-1');
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { PK: 'DEDUPE#reference#refevt-1', SK: '-' },
+    });
+  });
+});
+
+describe('store.createOrder', () => {
+  const newOrder = () => ({
+    orderId: 900001,
+    kind: 'order' as const,
+    orderType: 'collection',
+    restaurantId: 5120,
+    posCode: 'reference',
+  });
+
+  it('creates the state item as RECEIVED, only if none exists', async () => {
+    ddb.on(PutCommand).resolves({});
+    const result = await store.createOrder(newOrder(), T1);
+    expect(result).toMatchObject({
+      created: true,
+      state: { status: 'RECEIVED', statusRank: 0, isFinal: false, version: 1, sourceTs: T1 },
+    });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe('attribute_not_exists(PK)');
+  });
+
+  it('returns the existing state when the order was already created (a redelivered order.created)', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'INJECTED', posOrderId: 'pos-123' }) });
+    await expect(store.createOrder(newOrder(), T2)).resolves.toMatchObject({
+      created: false,
+      state: { status: 'INJECTED', posOrderId: 'pos-123' },
+    });
+  });
+
+  it('rethrows the conflict if the existing item cannot be read back', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({});
+    await expect(store.createOrder(newOrder(), T2)).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+});
+
+describe('store links', () => {
+  const linkItem = () => ({
+    PK: 'REST#5120',
+    SK: 'LINK',
+    GSI1PK: 'POSLOC#reference#loc-9',
+    GSI1SK: 'REST#5120',
+    restaurantId: 5120,
+    posCode: 'reference',
+    posLocationId: 'loc-9',
+    sinqroTokenSecret: 'sinqro/rest/5120',
+    enabled: true,
+    createdAt: T1,
+  });
+
+  it('reads a link by restaurant id and hides the key attributes', async () => {
+    ddb.on(GetCommand).resolves({ Item: linkItem() });
+    const link = await store.getLink(5120);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ PK: 'REST#5120', SK: 'LINK' });
+    expect(link).toEqual({
+      restaurantId: 5120,
+      posCode: 'reference',
+      posLocationId: 'loc-9',
+      sinqroTokenSecret: 'sinqro/rest/5120',
+      enabled: true,
+      createdAt: T1,
+    });
+  });
+
+  it('finds a link from a POS location through the GSI (reverse lookup for POS webhooks)', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [linkItem()] });
+    await expect(store.findLinkByPosLocation('reference', 'loc-9')).resolves.toMatchObject({ restaurantId: 5120 });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'GSI1',
+      ExpressionAttributeValues: { ':pk': 'POSLOC#reference#loc-9' },
+    });
+  });
+
+  it('answers undefined for a location nobody linked', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await expect(store.findLinkByPosLocation('reference', 'nowhere')).resolves.toBeUndefined();
+  });
+
+  it('writes a link with its reverse-lookup index keys', async () => {
+    ddb.on(PutCommand).resolves({});
+    const { PK, SK, GSI1PK, GSI1SK, ...link } = linkItem();
+    await store.putLink(link);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ PK, SK, GSI1PK, GSI1SK });
+  });
+
+  it('fails loudly when TABLE_NAME is not set instead of writing to an unnamed table', async () => {
+    delete process.env.TABLE_NAME;
+    await expect(store.getLink(5120)).rejects.toThrow('TABLE_NAME is not set');
+  });
+});
+
+describe('store publication claims', () => {
+  it('claims a rank only if nothing of an equal or higher rank was published', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await expect(store.claimPublication(900001, 3)).resolves.toBe(true);
+    const input = sentUpdate();
+    const holds = (item: Record<string, unknown>) =>
+      evaluateCondition(input.ConditionExpression as string, {
+        item,
+        names: {},
+        values: input.ExpressionAttributeValues ?? {},
+      });
+    expect([
+      holds({ PK: 'x' }),
+      holds({ PK: 'x', publishedRank: 2 }),
+      holds({ PK: 'x', publishedRank: 3 }),
+      holds({ PK: 'x', publishedRank: 100 }),
+    ]).toEqual([true, true, false, false]);
+  });
+
+  it('returns false when a later status was already published', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    await expect(store.claimPublication(900001, 2)).resolves.toBe(false);
+  });
+
+  it('gives a failed claim back to the previous rank', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store.releasePublication(900001, 4, 2);
+    expect(sentUpdate()).toMatchObject({
+      UpdateExpression: 'SET publishedRank = :prev',
+      ExpressionAttributeValues: { ':r': 4, ':prev': 2 },
+    });
+  });
+
+  it('does not fail when a newer claim replaced ours meanwhile', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    await expect(store.releasePublication(900001, 4, undefined)).resolves.toBeUndefined();
+  });
+});
+
+describe('store.recordAttempt', () => {
+  it('ignores an order that no longer exists', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    await expect(store.recordAttempt(900001, 'POS timed out')).resolves.toBeUndefined();
+  });
+
+  it('passes other errors on', async () => {
+    ddb.on(UpdateCommand).rejects(new Error('network down'));
+    await expect(store.recordAttempt(900001)).rejects.toThrow('network down');
+  });
+});
+
+describe('store.audit', () => {
+  it('writes an audit entry under the order with a sortable, unique sort key and a TTL', async () => {
+    ddb.on(PutCommand).resolves({});
+    await store.auditOrder(900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
+    await store.auditOrder(900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
+    const [a, b] = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(a).toMatchObject({
+      PK: 'ORDER#900001',
+      SK: expect.stringMatching(/^EVT#\d{4}-\d\d-\d\dT/),
+      what: 'inject',
+      outcome: 'created in POS',
+    });
+    expect(a?.SK).not.toBe(b?.SK);
+    expect(a?.expiresAt).toBeGreaterThan(Date.now() / 1000);
+  });
+});

@@ -1,0 +1,77 @@
+/** The environment and secrets the stack gives the functions, for handler tests (functions/shared/env.ts). */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AwsStub } from 'aws-sdk-client-mock';
+import { setLogSink } from '../../../functions/shared/logger';
+import { SELLING_POINT_ID } from './fixtures';
+import type { SecretsFile } from './secrets-file';
+
+export const TABLE = 'bridge-test-table';
+export const WORK_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-reference';
+export const TO_SINQRO_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-to-sinqro';
+export const SINQRO_SECRET_NAME = 'bridge/test/sinqro';
+export const POS_SECRET_NAME = 'bridge/test/pos/reference';
+export const RESTAURANT_SECRET_NAME = 'bridge/test/restaurants/5120';
+export const SINQRO_SIGNING_SECRET = 'sinqro-signing-secret';
+export const POS_SIGNING_SECRET = 'refpos-signing-secret';
+export const POS_LOCATION_ID = 'loc-9';
+
+const ENV = {
+  TABLE_NAME: TABLE,
+  SINQRO_SECRET_NAME,
+  WORK_QUEUE_URL_REFERENCE: WORK_QUEUE_URL,
+  POS_SECRET_NAME_REFERENCE: POS_SECRET_NAME,
+  POS_BASE_URL_REFERENCE: 'http://127.0.0.1:9/unused',
+  TO_SINQRO_QUEUE_URL,
+  POS_CODE: 'reference',
+};
+
+export function setBridgeEnv(): void {
+  Object.assign(process.env, ENV);
+}
+
+export function clearBridgeEnv(): void {
+  for (const name of Object.keys(ENV)) delete process.env[name];
+}
+
+export function writeBridgeSecrets(secrets: SecretsFile, overrides: Record<string, unknown> = {}): void {
+  secrets.write({
+    [SINQRO_SECRET_NAME]: { webhookSigningSecrets: [SINQRO_SIGNING_SECRET], serverAccessToken: 'server-token' },
+    [POS_SECRET_NAME]: { webhookSigningSecrets: [POS_SIGNING_SECRET], apiKey: 'refpos-api-key' },
+    [RESTAURANT_SECRET_NAME]: { userAccessToken: 'user-token-5120' },
+    ...overrides,
+  });
+}
+
+export function linkItem(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    PK: `REST#${SELLING_POINT_ID}`,
+    SK: 'LINK',
+    GSI1PK: `POSLOC#reference#${POS_LOCATION_ID}`,
+    GSI1SK: `REST#${SELLING_POINT_ID}`,
+    restaurantId: SELLING_POINT_ID,
+    posCode: 'reference',
+    posLocationId: POS_LOCATION_ID,
+    sinqroTokenSecret: RESTAURANT_SECRET_NAME,
+    enabled: true,
+    createdAt: '2025-03-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** The restaurant is linked: both lookups (by Sinqro id and by POS location) find it; any other lookup finds nothing. */
+// biome-ignore lint/suspicious/noExplicitAny: the document client's stub is generic over its whole command set
+export function linkRestaurant(ddb: AwsStub<any, any, any>, overrides: Record<string, unknown> = {}): void {
+  ddb.on(GetCommand).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(GetCommand, { Key: { PK: `REST#${SELLING_POINT_ID}`, SK: 'LINK' } }).resolves({ Item: linkItem(overrides) });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `POSLOC#reference#${POS_LOCATION_ID}` } })
+    .resolves({ Items: [linkItem(overrides)] });
+}
+
+/** Collects log lines instead of printing them, so tests stay quiet and can check what was logged. */
+export function captureLogs(): string[] {
+  const lines: string[] = [];
+  setLogSink((line) => lines.push(line));
+  return lines;
+}

@@ -1,0 +1,219 @@
+/** Fresh fixtures for every test: each factory builds a new object, so no test can leak into another. */
+import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/** The illustrative order of reference/sinqro.md §13, copied verbatim (a takeaway order, paid at pickup). */
+export function sampleOrder() {
+  return {
+    id: 900001,
+    type: 'collection',
+    status: {
+      code: 'waiting_sp_validation',
+      name: 'Waiting for restaurant',
+      color: '#f7981d',
+      isFinalStatus: false,
+      globalStatusCode: 'processing',
+    },
+    isAcceptable: true,
+    isCancellable: true,
+    executionTime: '2025-03-14T19:30:00+0000',
+    comment: 'No cutlery, please',
+    cancellationComment: null,
+    marketOrderId: 'WL-55812',
+    marketOrderCode: 'K7P2QD',
+    posOrderId: null,
+    orderGroupId: null,
+    consumer: {
+      id: 4411,
+      name: 'Laura',
+      lastname: 'Gómez',
+      phone: '+34611222333',
+      email: 'laura@example.org',
+      image: null,
+      notificationsChannel: '0f3c9a7e5b2d4c61a8e9f0b1c2d3e4f5',
+      chatToken: null,
+      marketClientId: null,
+    },
+    sellingPoint: { id: 5120, name: 'Trattoria Demo', timezone: 'Europe/Madrid' },
+    orderLines: [
+      {
+        type: 'PRODUCT',
+        label: 'Margherita',
+        quantity: 2,
+        unitPrice: 10.5,
+        totalAmount: 21.0,
+        baseAmount: 19.09,
+        vatAmount: 1.91,
+        vatValue: 10,
+        comment: null,
+        product: { id: 77001, externalId: 'POS-ART-12' },
+        childrenOrderLines: [
+          {
+            type: 'PRODUCT_OPTION',
+            label: 'Extra mozzarella',
+            quantity: 1,
+            unitPrice: 1.5,
+            totalAmount: 1.5,
+            baseAmount: 1.36,
+            vatAmount: 0.14,
+            vatValue: 10,
+            comment: null,
+            productOption: { id: 88004, externalId: 'POS-MOD-3' },
+            childrenOrderLines: [],
+          },
+        ],
+      },
+      {
+        type: 'PRODUCT',
+        label: 'Sparkling water',
+        quantity: 1,
+        unitPrice: 2.0,
+        totalAmount: 2.0,
+        baseAmount: 1.82,
+        vatAmount: 0.18,
+        vatValue: 10,
+        comment: null,
+        product: { id: 77009, externalId: 'POS-ART-40' },
+        childrenOrderLines: [],
+      },
+    ],
+    payments: [{ id: 6001, amount: 23.0, paymentMethodName: 'Cash', prepaid: false }],
+    totalAmount: 23.0,
+    baseAmount: 20.91,
+    vatAmount: 2.09,
+    currency: { isoCode: 'EUR', symbol: '€', displayPattern: '{{ amount }}€' },
+  };
+}
+
+/** §13's closing note: a reservation is the same order with `type: reservation`, diners, no lines, zero amounts. */
+export function sampleReservation() {
+  return {
+    id: 900002,
+    type: 'reservation',
+    status: { code: 'waiting_sp_validation', isFinalStatus: false },
+    executionTime: '2025-03-14T21:00:00+0000',
+    comment: 'Window table if possible',
+    consumer: { id: 4411, name: 'Laura', lastname: 'Gómez', phone: '+34611222333', email: null },
+    sellingPoint: { id: 5120, name: 'Trattoria Demo', timezone: 'Europe/Madrid' },
+    dinersNumber: 4,
+    orderLines: [],
+    payments: [],
+    totalAmount: 0,
+  };
+}
+
+export const SELLING_POINT_ID = 5120;
+
+type EnvelopeType =
+  | 'order.created'
+  | 'order.cancelled'
+  | 'order.status_changed'
+  | 'reservation.created'
+  | 'reservation.cancelled'
+  | 'reservation.status_changed';
+
+/** A bridge event envelope (DESIGN.md §5) with `data` fitting its type. */
+export function envelope(
+  type: EnvelopeType = 'order.created',
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const data: Record<EnvelopeType, () => Record<string, unknown>> = {
+    'order.created': sampleOrder,
+    'reservation.created': sampleReservation,
+    'order.cancelled': () => ({ id: 900001, comment: 'consumer changed their mind' }),
+    'reservation.cancelled': () => ({ id: 900002, comment: null }),
+    'order.status_changed': () => ({ id: 900001, status: { code: 'cancelled' } }),
+    'reservation.status_changed': () => ({ id: 900002, status: { code: 'confirmed' } }),
+  };
+  return {
+    id: `evt-${type}-1`,
+    type,
+    sellingPointId: SELLING_POINT_ID,
+    occurredAt: '2025-03-14T19:01:02+0000',
+    data: data[type](),
+    ...overrides,
+  };
+}
+
+export function httpEvent(opts: {
+  body?: string;
+  headers?: Record<string, string>;
+  isBase64Encoded?: boolean;
+  rawPath?: string;
+  pathParameters?: Record<string, string>;
+}): APIGatewayProxyEventV2 {
+  const rawPath = opts.rawPath ?? '/sinqro/events';
+  return {
+    version: '2.0',
+    routeKey: `POST ${rawPath}`,
+    rawPath,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    pathParameters: opts.pathParameters,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'example.execute-api.eu-west-1.amazonaws.com',
+      domainPrefix: 'example',
+      http: { method: 'POST', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+      requestId: 'req-1',
+      routeKey: `POST ${rawPath}`,
+      stage: '$default',
+      time: '14/Mar/2025:19:01:02 +0000',
+      timeEpoch: 1741978862000,
+    },
+    body: opts.body,
+    isBase64Encoded: opts.isBase64Encoded ?? false,
+  };
+}
+
+export function lambdaContext(remainingMs = 30_000): Context {
+  const deadline = Date.now() + remainingMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:test',
+    memoryLimitInMB: '256',
+    awsRequestId: 'aws-req-1',
+    logGroupName: '/aws/lambda/test',
+    logStreamName: 'stream',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function sqsRecord(body: unknown, messageId: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1741978862000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1741978862000',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:work',
+    awsRegion: 'eu-west-1',
+  };
+}
+
+export function sqsEvent(records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}
+
+/** Sets a value at a dot path (`orderLines.0.quantity`) and returns the same object: for one-field mutations. */
+export function setPath<T extends object>(target: T, path: string, value: unknown): T {
+  const parts = path.split('.');
+  let node = target as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) node = node[part] as Record<string, unknown>;
+  const last = parts[parts.length - 1] as string;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return target;
+}

@@ -1,0 +1,83 @@
+import * as v from 'valibot';
+import { ValidationError } from '../../functions/shared/errors';
+import { SinqroEventSchema } from '../../functions/shared/sinqro-schemas';
+import { parseJson, parseOrThrow } from '../../functions/shared/validation';
+import { envelope, setPath } from './support/fixtures';
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('parseOrThrow', () => {
+  it('returns the parsed output when the input is valid', () => {
+    expect(parseOrThrow(v.object({ n: v.number() }), { n: 1 }, 'thing')).toEqual({ n: 1 });
+  });
+
+  it('throws a ValidationError whose detail names the failing field by its dot path', () => {
+    const input = setPath(envelope('order.created'), 'data.orderLines.1.quantity', -3);
+    const error = caught(() => parseOrThrow(SinqroEventSchema, input, 'event'));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details[0]).toMatchObject({
+      code: 'INVALID_FIELD',
+      field: 'data.orderLines.1.quantity',
+    });
+  });
+
+  it('puts what was parsed and the failing field in the message, for the sender to read', () => {
+    const input = envelope('order.cancelled', { sellingPointId: 'x' });
+    expect(() => parseOrThrow(SinqroEventSchema, input, 'event')).toThrow(/^event is invalid: sellingPointId: /);
+  });
+
+  it('reports at most ten failing fields so a hostile body cannot make the answer huge', () => {
+    const schema = v.object(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, v.number()])));
+    const error = caught(() => parseOrThrow(schema, {}, 'thing')) as ValidationError;
+    expect(error.details).toHaveLength(10);
+  });
+
+  it('answers a failure at the root without a field name', () => {
+    const error = caught(() => parseOrThrow(v.object({}), 'text', 'thing')) as ValidationError;
+    expect(error.details[0]?.field).toBeUndefined();
+  });
+});
+
+describe('parseJson', () => {
+  it('parses valid JSON', () => {
+    expect(parseJson('{"a":[1,{"b":"c"}]}', 'body')).toEqual({ a: [1, { b: 'c' }] });
+  });
+
+  it('turns a syntax error into a ValidationError (a 400, not a 500)', () => {
+    const error = caught(() => parseJson('{"a":', 'event body'));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details[0]?.code).toBe('INVALID_JSON');
+  });
+
+  it('rejects nesting deeper than the limit before parsing it', () => {
+    const deep = `${'['.repeat(33)}${']'.repeat(33)}`;
+    expect(() => parseJson(deep, 'body')).toThrow(new ValidationError('body is nested deeper than 32 levels'));
+  });
+
+  it('accepts nesting exactly at the limit', () => {
+    const atLimit = `${'['.repeat(32)}${']'.repeat(32)}`;
+    expect(() => parseJson(atLimit, 'body')).not.toThrow();
+  });
+
+  it('does not count brackets inside strings as nesting', () => {
+    const text = JSON.stringify({ note: '['.repeat(100) });
+    expect(parseJson(text, 'body')).toEqual({ note: '['.repeat(100) });
+  });
+
+  it('does not end a string at an escaped quote when counting depth', () => {
+    const text = JSON.stringify({ note: `\\"${'{'.repeat(40)}` });
+    expect(parseJson(text, 'body')).toEqual({ note: `\\"${'{'.repeat(40)}` });
+  });
+
+  it('rejects deep nesting even when the brackets are objects', () => {
+    const deep = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`;
+    expect(() => parseJson(deep, 'body')).toThrow(ValidationError);
+  });
+});
