@@ -1,0 +1,52 @@
+/**
+ * One POS adapter's share of the stack: its work queue (+DLQ and alarms) and the worker Lambda that
+ * drains it, throttled by the event source mapping to what the POS API tolerates.
+ */
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { PosAdapter } from '../adapters/port';
+import { envNames } from '../functions/shared/env';
+import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
+import { BridgeFunction, WORKER } from './bridge-function';
+import { restaurantPosSecretsPrefix, type Stage } from './stage-config';
+import { WorkQueue } from './work-queue';
+
+export type AdapterWorkerProps = {
+  adapter: Pick<PosAdapter, 'code' | 'maxConcurrency'>;
+  stage: Stage;
+  table: ITable;
+  /** The adapter's own credentials (per-restaurant ones live under its secret prefix). */
+  posSecret: ISecret;
+  posBaseUrl: string;
+  toSinqroQueue: IQueue;
+};
+
+export class AdapterWorker extends Construct {
+  readonly work: WorkQueue;
+  readonly fn: BridgeFunction;
+
+  constructor(scope: Construct, id: string, props: AdapterWorkerProps) {
+    super(scope, id);
+    const { code } = props.adapter;
+    this.work = new WorkQueue(this, 'Work', {
+      purpose: `${code} work queue`,
+      consumerTimeout: WORKER.timeout,
+      oldestMessageAge: props.stage.alarms.oldestMessageAge,
+    });
+    this.fn = new BridgeFunction(this, 'Worker', {
+      entry: 'adapter-worker',
+      description: `${code} adapter worker: injects orders into the POS and turns its events into statuses`,
+      ...WORKER,
+      logRetention: props.stage.logRetention,
+      removalPolicy: props.stage.removalPolicy,
+      environment: { [envNames.posCode]: code, [envNames.posBaseUrl(code)]: props.posBaseUrl },
+    });
+    bindTable(this.fn, props.table, 'worker');
+    bindSecret(this.fn, envNames.posSecret(code), props.posSecret);
+    grantSecretsUnder(this.fn, restaurantPosSecretsPrefix(props.stage.name, code));
+    bindQueue(this.fn, envNames.toSinqroQueue, props.toSinqroQueue);
+    this.work.consumeWith(this.fn, props.adapter.maxConcurrency);
+  }
+}

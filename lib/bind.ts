@@ -1,0 +1,64 @@
+/**
+ * A function gets a resource's name and its permission on it in the same call, so it never has a
+ * name it may not use or a permission it cannot name.
+ */
+import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { envNames } from '../functions/shared/env';
+import { TABLE } from '../functions/shared/table';
+
+/**
+ * The DynamoDB calls each role makes, read from functions/shared/store.ts (no Scan, no batch, no
+ * transactions anywhere).
+ */
+export const TABLE_ACCESS = {
+  /** ingest.ts: getLink, findLinkByPosLocation (GSI1), claimEvent + audit (Put), releaseEvent (Delete). */
+  ingress: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1), createOrder + audit (Put), transition and friends (Update). */
+  worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /** sinqro-publisher.ts: getLink/getOrder, audit (Put), claim/releasePublication (Update). */
+  publisher: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+} as const;
+
+export type TableAccess = keyof typeof TABLE_ACCESS;
+
+export function bindTable(fn: LambdaFunction, table: ITable, access: TableAccess): void {
+  const actions = [...TABLE_ACCESS[access]];
+  const resources = [table.tableArn];
+  if (actions.includes('dynamodb:Query')) resources.push(`${table.tableArn}/index/${TABLE.gsi1.indexName}`);
+  fn.addToRolePolicy(new PolicyStatement({ actions, resources }));
+  fn.addEnvironment(envNames.table, table.tableName);
+}
+
+/** Send only: sqs:SendMessage (+ GetQueueAttributes / GetQueueUrl, as CDK grants them). */
+export function bindQueue(fn: LambdaFunction, envName: string, queue: IQueue): void {
+  queue.grantSendMessages(fn);
+  fn.addEnvironment(envName, queue.queueUrl);
+}
+
+/** The secret's name goes into the environment, never its value. */
+export function bindSecret(fn: LambdaFunction, envName: string, secret: ISecret): void {
+  secret.grantRead(fn);
+  fn.addEnvironment(envName, secret.secretName);
+}
+
+/**
+ * Secrets named per restaurant (in its link item, not in the environment): read access to every
+ * secret under the prefix, and nothing else.
+ */
+export function grantSecretsUnder(fn: LambdaFunction, prefix: string): void {
+  const arn = Arn.format(
+    {
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${prefix}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
+    Stack.of(fn),
+  );
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }));
+}

@@ -1,0 +1,64 @@
+/**
+ * The defaults every bridge Lambda shares, set once: Node 22 on arm64, one esbuild bundle per
+ * function with the AWS SDK inside it (what is deployed is what is tested), source maps, and a log
+ * group with retention.
+ */
+import * as path from 'node:path';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+const FUNCTIONS_DIR = path.join(__dirname, '..', 'functions');
+
+export type BridgeFunctionProps = {
+  /** File name under functions/, without extension, e.g. `sinqro-webhook`. */
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+  environment?: Record<string, string>;
+};
+
+export class BridgeFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    super(scope, id, {
+      entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      logGroup,
+      environment: {
+        // Stack traces point at the TypeScript source, not the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        // ESM entry points of the SDK and ky tree-shake far better than their CommonJS builds.
+        mainFields: ['module', 'main'],
+        // A few bundled CommonJS dependencies still call require() for Node built-ins.
+        banner:
+          "import { createRequire as __bridgeCreateRequire } from 'node:module'; const require = __bridgeCreateRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: [],
+      },
+    });
+  }
+}
+
+export const INGRESS = { memorySize: 256, timeout: Duration.seconds(5) } as const;
+export const WORKER = { memorySize: 512, timeout: Duration.seconds(30) } as const;
+export const PUBLISHER = { memorySize: 256, timeout: Duration.seconds(30) } as const;

@@ -1,0 +1,152 @@
+/**
+ * The one stack (DESIGN.md §2): webhook API and event bus in, one queue + worker per POS adapter,
+ * the to-sinqro queue and its publisher, one DynamoDB table. Adapters come from the registry, so a
+ * new POS gets its queue, worker, secrets and alarms without touching this file.
+ */
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { PosAdapter } from '../adapters/port';
+import { envNames } from '../functions/shared/env';
+import { TABLE } from '../functions/shared/table';
+import { AdapterWorker } from './adapter-worker';
+import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
+import { BridgeFunction, INGRESS, PUBLISHER } from './bridge-function';
+import { SinqroEventBus } from './sinqro-event-bus';
+import { adapterConfig, restaurantSecretsPrefix, type Stage } from './stage-config';
+import { WebhookApi } from './webhook-api';
+import { WorkQueue } from './work-queue';
+
+/** Sinqro publishes no rate limit; keep the publisher's parallel calls modest until it does. */
+export const SINQRO_MAX_CONCURRENCY = 5;
+
+export type StackAdapter = Pick<PosAdapter, 'code' | 'maxConcurrency'>;
+
+export type BridgeStackProps = StackProps & { stage: Stage; adapters: readonly StackAdapter[] };
+
+export const stackName = (stage: string) => `SinqroPosBridge-${stage}`;
+
+export class BridgeStack extends Stack {
+  readonly table: Table;
+  readonly api: WebhookApi;
+  readonly events: SinqroEventBus;
+  readonly workers: Record<string, AdapterWorker> = {};
+  readonly toSinqro: WorkQueue;
+  readonly functions: {
+    sinqroWebhook: BridgeFunction;
+    sinqroEvents: BridgeFunction;
+    posWebhook: BridgeFunction;
+    publisher: BridgeFunction;
+  };
+
+  constructor(scope: Construct, id: string, props: BridgeStackProps) {
+    super(scope, id, props);
+    const { stage, adapters } = props;
+    checkAdapterCodes(adapters);
+    const fnDefaults = { logRetention: stage.logRetention, removalPolicy: stage.removalPolicy };
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      removalPolicy: stage.removalPolicy,
+      deletionProtection: stage.removalPolicy === RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE.gsi1.indexName,
+      partitionKey: { name: TABLE.gsi1.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.gsi1.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    // Secrets are created and filled by operators (never by the stack): it only references them by name.
+    const sinqroSecret = Secret.fromSecretNameV2(this, 'SinqroSecret', stage.sinqroSecretName);
+
+    // Bridge → Sinqro.
+    this.toSinqro = new WorkQueue(this, 'ToSinqro', {
+      purpose: 'to-sinqro queue',
+      consumerTimeout: PUBLISHER.timeout,
+      oldestMessageAge: stage.alarms.oldestMessageAge,
+    });
+    const publisher = new BridgeFunction(this, 'SinqroPublisher', {
+      entry: 'sinqro-publisher',
+      description: 'Tells Sinqro about status changes (to-sinqro queue consumer)',
+      ...PUBLISHER,
+      ...fnDefaults,
+      environment: { [envNames.sinqroApiBaseUrl]: stage.sinqroApiBaseUrl },
+    });
+    bindTable(publisher, this.table, 'publisher');
+    bindSecret(publisher, envNames.sinqroSecret, sinqroSecret);
+    grantSecretsUnder(publisher, restaurantSecretsPrefix(stage.name));
+    this.toSinqro.consumeWith(publisher, SINQRO_MAX_CONCURRENCY);
+
+    // Ingress: verify, validate, dedupe, enqueue. None of them calls a POS or Sinqro.
+    const sinqroWebhook = new BridgeFunction(this, 'SinqroWebhook', {
+      entry: 'sinqro-webhook',
+      description: "POST /sinqro/events: Sinqro's signed HTTP deliveries",
+      ...INGRESS,
+      ...fnDefaults,
+    });
+    bindTable(sinqroWebhook, this.table, 'ingress');
+    bindSecret(sinqroWebhook, envNames.sinqroSecret, sinqroSecret);
+
+    const sinqroEvents = new BridgeFunction(this, 'SinqroEvents', {
+      entry: 'sinqro-events',
+      description: "Sinqro's events from the EventBridge bus",
+      ...INGRESS,
+      ...fnDefaults,
+    });
+    bindTable(sinqroEvents, this.table, 'ingress');
+
+    const posWebhook = new BridgeFunction(this, 'PosWebhook', {
+      entry: 'pos-webhook',
+      description: "POST /{posCode}/webhooks/{any+}: every POS's webhooks",
+      ...INGRESS,
+      ...fnDefaults,
+    });
+    bindTable(posWebhook, this.table, 'ingress');
+
+    for (const adapter of adapters) {
+      const config = adapterConfig(stage, adapter.code);
+      const posSecret = Secret.fromSecretNameV2(this, `PosSecret${pascal(adapter.code)}`, config.secretName);
+      const worker = new AdapterWorker(this, `Adapter${pascal(adapter.code)}`, {
+        adapter,
+        stage,
+        table: this.table,
+        posSecret,
+        posBaseUrl: config.baseUrl,
+        toSinqroQueue: this.toSinqro.queue,
+      });
+      this.workers[adapter.code] = worker;
+      // Sinqro's events route by the restaurant's POS, so both Sinqro receivers may feed every adapter.
+      for (const fn of [sinqroWebhook, sinqroEvents, posWebhook])
+        bindQueue(fn, envNames.workQueue(adapter.code), worker.work.queue);
+      bindSecret(posWebhook, envNames.posSecret(adapter.code), posSecret);
+    }
+
+    this.api = new WebhookApi(this, 'Webhooks', { stage });
+    this.api.addWebhook('SinqroWebhookRoute', '/sinqro/events', sinqroWebhook);
+    this.api.addWebhook('PosWebhookRoute', '/{posCode}/webhooks/{any+}', posWebhook);
+
+    this.events = new SinqroEventBus(this, 'SinqroBus', { stage, target: sinqroEvents });
+
+    this.functions = { sinqroWebhook, sinqroEvents, posWebhook, publisher };
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+}
+
+function checkAdapterCodes(adapters: readonly StackAdapter[]): void {
+  if (adapters.length === 0) throw new Error('no POS adapters registered (adapters/registry.ts)');
+  const seen = new Set<string>();
+  for (const { code } of adapters) {
+    // The code becomes a URL path segment, part of env var names and construct ids.
+    if (!/^[a-z0-9]+$/.test(code)) throw new Error(`POS adapter code "${code}" must be lowercase letters and digits`);
+    if (seen.has(code)) throw new Error(`POS adapter code "${code}" is registered twice`);
+    seen.add(code);
+  }
+}
+
+const pascal = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);

@@ -1,0 +1,92 @@
+/**
+ * Everything that differs between environments, in one place. `cdk synth|deploy -c stage=<name>`
+ * picks one; the stack reads nothing else from the outside.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** Where a POS adapter's API lives in this stage, and which secret holds the bridge's credentials for it. */
+export type AdapterStageConfig = {
+  baseUrl: string;
+  /** Default: `sinqro-pos-bridge/<stage>/pos/<code>`. */
+  secretName?: string;
+};
+
+export type StageConfig = {
+  /** The AWS account Sinqro puts events from; the only one the event bus accepts. */
+  sinqroAccountId: string;
+  /** The EventBridge `source` of Sinqro's events. */
+  sinqroEventSource: string;
+  sinqroApiBaseUrl: string;
+  /** Secret with Sinqro's webhook signing secrets and the module's server access token. */
+  sinqroSecretName: string;
+  /** Keyed by adapter code (adapters/registry.ts); every registered adapter needs an entry. */
+  adapters: Record<string, AdapterStageConfig>;
+  alarms: {
+    /** A queue whose oldest message is older than this is not keeping up (or its consumer is failing). */
+    oldestMessageAge: Duration;
+  };
+  logRetention: RetentionDays;
+  /** RETAIN keeps the table (and logs) when the stack is deleted. */
+  removalPolicy: RemovalPolicy;
+};
+
+export type Stage = StageConfig & { name: string };
+
+export const STAGES = {
+  sandbox: {
+    sinqroAccountId: '111111111111',
+    sinqroEventSource: 'sinqro.pos-bridge',
+    sinqroApiBaseUrl: 'https://sandbox-api.sinqro.com/pos-app/v1',
+    sinqroSecretName: 'sinqro-pos-bridge/sandbox/sinqro',
+    adapters: {
+      reference: { baseUrl: 'https://pos.example.com/api/v1' },
+    },
+    alarms: { oldestMessageAge: Duration.minutes(5) },
+    logRetention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  },
+  production: {
+    // Placeholder until Sinqro gives us the account its events come from.
+    sinqroAccountId: '222222222222',
+    sinqroEventSource: 'sinqro.pos-bridge',
+    sinqroApiBaseUrl: 'https://api.sinqro.com/pos-app/v1',
+    sinqroSecretName: 'sinqro-pos-bridge/production/sinqro',
+    adapters: {
+      reference: { baseUrl: 'https://pos.example.com/api/v1' },
+    },
+    alarms: { oldestMessageAge: Duration.minutes(5) },
+    logRetention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.RETAIN,
+  },
+} satisfies Record<string, StageConfig>;
+
+export type StageName = keyof typeof STAGES;
+
+export function resolveStage(name: unknown): Stage {
+  const known = Object.keys(STAGES);
+  if (typeof name !== 'string' || !Object.hasOwn(STAGES, name)) {
+    const given = name === undefined ? 'no stage' : `unknown stage "${String(name)}"`;
+    throw new Error(`${given}: pass -c stage=<name>, one of: ${known.join(', ')} (defined in lib/stage-config.ts)`);
+  }
+  return { name, ...STAGES[name as StageName] };
+}
+
+/** Every secret the bridge reads in a stage lives under this name prefix. */
+export const secretPrefix = (stage: string) => `sinqro-pos-bridge/${stage}`;
+
+/** Per-restaurant Sinqro user-token secrets (named in each restaurant link). */
+export const restaurantSecretsPrefix = (stage: string) => `${secretPrefix(stage)}/restaurants`;
+
+/** Per-restaurant POS credentials of one adapter (a link's optional `posSecret`). */
+export const restaurantPosSecretsPrefix = (stage: string, posCode: string) => `${secretPrefix(stage)}/pos/${posCode}`;
+
+export function adapterConfig(stage: Stage, posCode: string): Required<AdapterStageConfig> {
+  const config = stage.adapters[posCode];
+  if (!config) {
+    throw new Error(
+      `stage "${stage.name}" has no settings for POS adapter "${posCode}": add adapters.${posCode} to lib/stage-config.ts`,
+    );
+  }
+  return { baseUrl: config.baseUrl, secretName: config.secretName ?? `${secretPrefix(stage.name)}/pos/${posCode}` };
+}

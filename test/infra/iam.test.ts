@@ -1,0 +1,186 @@
+import type { BridgeFunction } from '../../lib/bridge-function';
+import {
+  allowedActions,
+  type Built,
+  buildStack,
+  queueId,
+  resourcesOf,
+  resourceTexts,
+  statementsOf,
+  targetsOf,
+} from './fixture';
+
+let built: Built;
+let ingress: BridgeFunction[];
+let everyFn: BridgeFunction[];
+let workQueues: string[];
+beforeAll(() => {
+  built = buildStack();
+  const { sinqroWebhook, sinqroEvents, posWebhook, publisher } = built.stack.functions;
+  ingress = [sinqroWebhook, sinqroEvents, posWebhook];
+  everyFn = [...ingress, publisher, ...Object.values(built.stack.workers).map((w) => w.fn)];
+  workQueues = Object.values(built.stack.workers).map((w) => queueId(built, w.work.queue));
+});
+
+const dynamodbActions = (fn: BridgeFunction) =>
+  [...allowedActions(built, fn)].filter((a) => a.startsWith('dynamodb:')).sort();
+
+test('no function may use a wildcard action', () => {
+  for (const fn of everyFn) for (const action of allowedActions(built, fn)) expect(action).not.toContain('*');
+});
+
+test('no function may Scan, batch, run transactions or PartiQL on the table (the store never does)', () => {
+  for (const fn of everyFn) {
+    for (const action of allowedActions(built, fn))
+      expect(action).not.toMatch(/Scan|Batch|Transact|PartiQL|DeleteTable|UpdateTable/);
+  }
+});
+
+test('receivers may only get, query, put and delete items (lookup, dedupe claim/release, audit)', () => {
+  for (const fn of ingress) {
+    expect(dynamodbActions(fn)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+  }
+});
+
+test('receivers may not update items: status changes are the workers’ job', () => {
+  for (const fn of ingress) expect(allowedActions(built, fn).has('dynamodb:UpdateItem')).toBe(false);
+});
+
+test('workers may get, query, put and update items, but never delete them', () => {
+  for (const worker of Object.values(built.stack.workers)) {
+    expect(dynamodbActions(worker.fn)).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+  }
+});
+
+test('the publisher may only get, put and update items', () => {
+  expect(dynamodbActions(built.stack.functions.publisher)).toEqual([
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ]);
+});
+
+test('table access is limited to the table and its GSI1, not every index', () => {
+  for (const fn of everyFn) {
+    for (const resource of resourceTexts(built, fn, 'dynamodb:GetItem'))
+      expect(resource).toMatch(/^\$\{Table[0-9A-F]+\.Arn\}(\/index\/GSI1)?$/);
+    for (const resource of resourceTexts(built, fn, 'dynamodb:Query'))
+      expect(resource).toMatch(/^\$\{Table[0-9A-F]+\.Arn\}(\/index\/GSI1)?$/);
+  }
+});
+
+test('receivers may only send to the work queues, never receive or delete messages', () => {
+  for (const fn of ingress) {
+    const sqs = [...allowedActions(built, fn)].filter((a) => a.startsWith('sqs:')).sort();
+    expect(sqs).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+  }
+});
+
+test('the HTTP receivers may send to every work queue and nowhere else', () => {
+  const { sinqroWebhook, posWebhook } = built.stack.functions;
+  for (const fn of [sinqroWebhook, posWebhook])
+    expect([...targetsOf(built, fn, 'sqs:SendMessage')].sort()).toEqual([...workQueues].sort());
+});
+
+test('sinqro-events may send to every work queue, and to its own DLQ for events it could not enqueue', () => {
+  const targets = [...targetsOf(built, built.stack.functions.sinqroEvents, 'sqs:SendMessage')].sort();
+  expect(targets).toEqual([...workQueues, queueId(built, built.stack.events.deadLetterQueue)].sort());
+});
+
+test("a worker may send only to the to-sinqro queue, not to other adapters' queues", () => {
+  for (const worker of Object.values(built.stack.workers)) {
+    expect([...targetsOf(built, worker.fn, 'sqs:SendMessage')]).toEqual([queueId(built, built.stack.toSinqro.queue)]);
+  }
+});
+
+test("a worker may receive only from its own adapter's queue", () => {
+  for (const worker of Object.values(built.stack.workers)) {
+    expect([...targetsOf(built, worker.fn, 'sqs:ReceiveMessage')]).toEqual([queueId(built, worker.work.queue)]);
+  }
+});
+
+test('the publisher may not send to any queue (it is the end of the line)', () => {
+  expect(allowedActions(built, built.stack.functions.publisher).has('sqs:SendMessage')).toBe(false);
+});
+
+test('no function may write, rotate or delete secrets', () => {
+  for (const fn of everyFn) {
+    for (const action of allowedActions(built, fn)) {
+      if (action.startsWith('secretsmanager:'))
+        expect(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']).toContain(action);
+    }
+  }
+});
+
+test("no receiver may read the restaurants' Sinqro user tokens (only the publisher needs them)", () => {
+  for (const fn of ingress) {
+    for (const resource of resourceTexts(built, fn, 'secretsmanager:GetSecretValue'))
+      expect(resource).not.toContain('/restaurants/');
+  }
+});
+
+test("the publisher may read the Sinqro secret and the restaurants' user tokens, and no POS secret", () => {
+  const secrets = resourceTexts(built, built.stack.functions.publisher, 'secretsmanager:GetSecretValue');
+  expect(secrets).toHaveLength(2);
+  expect(secrets).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/:secret:sinqro-pos-bridge\/sandbox\/sinqro-\?{6}$/),
+      expect.stringMatching(/:secret:sinqro-pos-bridge\/sandbox\/restaurants\/\*$/),
+    ]),
+  );
+  for (const s of secrets) expect(s).not.toContain('/pos/');
+});
+
+test('only sinqro-webhook among the receivers may read the Sinqro secret (it checks the HTTP signature)', () => {
+  const { sinqroWebhook, sinqroEvents, posWebhook } = built.stack.functions;
+  expect(resourceTexts(built, sinqroWebhook, 'secretsmanager:GetSecretValue')).toEqual([
+    expect.stringContaining('/sandbox/sinqro-??????'),
+  ]);
+  for (const fn of [sinqroEvents, posWebhook]) {
+    for (const resource of resourceTexts(built, fn, 'secretsmanager:GetSecretValue'))
+      expect(resource).not.toContain('/sinqro-');
+  }
+});
+
+test('sinqro-events reads no secret at all: the bus policy authenticates Sinqro', () => {
+  expect(resourceTexts(built, built.stack.functions.sinqroEvents, 'secretsmanager:GetSecretValue')).toEqual([]);
+});
+
+test('pos-webhook may read exactly one secret per adapter (to verify webhooks), nothing per restaurant', () => {
+  const secrets = resourceTexts(built, built.stack.functions.posWebhook, 'secretsmanager:GetSecretValue');
+  const codes = Object.keys(built.stack.workers);
+  expect(secrets).toHaveLength(codes.length);
+  expect(secrets).toEqual(
+    expect.arrayContaining(codes.map((code) => expect.stringContaining(`/sandbox/pos/${code}-??????`))),
+  );
+  for (const s of secrets) expect(s).not.toContain('*');
+});
+
+test("a worker may read its adapter's secret and its restaurants' POS secrets, nothing of Sinqro's", () => {
+  for (const [code, worker] of Object.entries(built.stack.workers)) {
+    const secrets = resourceTexts(built, worker.fn, 'secretsmanager:GetSecretValue');
+    expect(secrets).toHaveLength(2);
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`/sandbox/pos/${code}-\\?{6}$`)),
+        expect.stringMatching(new RegExp(`/sandbox/pos/${code}/\\*$`)),
+      ]),
+    );
+  }
+});
+
+test('no statement of ours applies to every resource ("*")', () => {
+  for (const fn of everyFn) {
+    for (const statement of statementsOf(built, fn)) expect(resourcesOf(statement)).not.toContain('*');
+  }
+});
