@@ -9,7 +9,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MAX_MESSAGE_BYTES } from '../functions/shared/queue';
+import { MAX_MESSAGE_BYTES } from '../functions/shared/limits';
 
 /** Receives before a message is parked in the DLQ. */
 export const MAX_RECEIVE_COUNT = 5;

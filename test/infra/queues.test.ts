@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_BYTES } from '../../functions/shared/queue';
+import { MAX_MESSAGE_BYTES } from '../../functions/shared/limits';
 import { type Built, buildStack, deadLetterQueueIds, queueId, resources, sourceQueueIds } from './fixture';
 
 let built: Built;
