@@ -1,0 +1,312 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as v from 'valibot';
+import { referenceAdapter } from '../../adapters/reference';
+import { RetryableError } from '../../functions/shared/errors';
+import { Logger } from '../../functions/shared/logger';
+import type { PosOrderStatusEvent, StatusNews, WorkMessage } from '../../functions/shared/messages';
+import { handleWorkMessage } from '../../functions/shared/order-flow';
+import { SinqroEventSchema } from '../../functions/shared/sinqro-schemas';
+import { type CanonicalStatus, isFinal, rankOf } from '../../functions/shared/statuses';
+import {
+  captureLogs,
+  clearBridgeEnv,
+  linkItem,
+  setBridgeEnv,
+  TO_SINQRO_QUEUE_URL,
+  writeBridgeSecrets,
+} from './support/bridge-env';
+import { envelope, setPath } from './support/fixtures';
+import { startServer, type TestServer } from './support/http-server';
+import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+let secrets: SecretsFile;
+let pos: TestServer;
+
+beforeEach(async () => {
+  setBridgeEnv();
+  captureLogs();
+  secrets = useSecretsFile();
+  writeBridgeSecrets(secrets);
+  pos = await startServer({ status: 201, body: { id: 'pos-123', status: 'new' } });
+  process.env.POS_BASE_URL_REFERENCE = `${pos.url}/api`;
+  ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).resolves({ Item: linkItem() });
+  ddb.on(PutCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+afterEach(async () => {
+  ddb.reset();
+  sqs.reset();
+  secrets.remove();
+  clearBridgeEnv();
+  await pos.close();
+});
+
+const ctx = () => ({
+  adapter: referenceAdapter,
+  budget: { deadline: Date.now() + 10_000 },
+  logger: new Logger('test-worker'),
+});
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const ORDER_KEY = { PK: 'ORDER#900001', SK: 'STATE' };
+
+function stateItem(status: CanonicalStatus, overrides: Record<string, unknown> = {}) {
+  return {
+    ...ORDER_KEY,
+    orderId: 900001,
+    kind: 'order',
+    orderType: 'collection',
+    restaurantId: 5120,
+    posCode: 'reference',
+    status,
+    statusRank: rankOf('order', status),
+    isFinal: isFinal(status),
+    sourceTs: '2025-03-14T19:00:00.000Z',
+    source: 'reference',
+    version: 2,
+    attempts: 0,
+    updatedAt: '2025-03-14T19:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function sinqroMessage(
+  type: Parameters<typeof envelope>[0],
+  mutate: (e: Record<string, unknown>) => unknown = () => undefined,
+): WorkMessage {
+  const e = envelope(type);
+  mutate(e);
+  return {
+    type: 'sinqro-event',
+    restaurantId: 5120,
+    posCode: 'reference',
+    receivedAt: '2025-03-14T19:01:03.000Z',
+    event: v.parse(SinqroEventSchema, e),
+  };
+}
+
+function posMessage(overrides: Partial<PosOrderStatusEvent> = {}): WorkMessage {
+  return {
+    type: 'pos-event',
+    restaurantId: 5120,
+    posCode: 'reference',
+    receivedAt: '2025-03-14T19:10:01.000Z',
+    event: {
+      type: 'order.status',
+      eventId: 'refevt-1',
+      posLocationId: 'loc-9',
+      posOrderId: 'pos-123',
+      sinqroOrderId: 900001,
+      kind: 'order',
+      posStatus: 'accepted',
+      occurredAt: '2025-03-14T19:10:00.000Z',
+      ...overrides,
+    },
+  };
+}
+
+const published = (): StatusNews[] =>
+  sqs
+    .commandCalls(SendMessageCommand)
+    .filter((c) => c.args[0].input.QueueUrl === TO_SINQRO_QUEUE_URL)
+    .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '') as StatusNews);
+const updatesWith = (status: string) =>
+  ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === status);
+
+describe('order.created', () => {
+  beforeEach(() => {
+    ddb.on(UpdateCommand).callsFake(async (input) => {
+      const status = input.ExpressionAttributeValues[':status'];
+      return status ? { Attributes: stateItem(status, { posOrderId: 'pos-123' }) } : {};
+    });
+  });
+
+  it('creates the order in the POS once, with an idempotency key derived from the Sinqro id', async () => {
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests).toHaveLength(1);
+    expect(pos.requests[0]).toMatchObject({
+      url: '/api/locations/loc-9/orders',
+      headers: { 'idempotency-key': 'sinqro-order-900001' },
+    });
+  });
+
+  it('records the order as INJECTED with the POS order id', async () => {
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(updatesWith('INJECTED')[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':posOrderId': 'pos-123',
+    });
+  });
+
+  it('tells Sinqro the order reached the POS', async () => {
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(published()).toEqual([
+      expect.objectContaining({
+        type: 'status',
+        orderId: 900001,
+        status: 'INJECTED',
+        posOrderId: 'pos-123',
+        orderType: 'collection',
+      }),
+    ]);
+  });
+
+  it('does not create the order again when a redelivered message finds it already injected', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('INJECTED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests).toHaveLength(0);
+    expect(published()).toHaveLength(0);
+  });
+
+  it('does not create an order in the POS that Sinqro cancelled before it got there', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('CANCELLED', { source: 'sinqro' }) });
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests).toHaveLength(0);
+  });
+
+  it('leaves the message to be retried when the POS answers 5xx, counting the attempt', async () => {
+    pos.reply({ status: 502, body: {} });
+    await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).rejects.toBeInstanceOf(RetryableError);
+    expect(
+      ddb.commandCalls(UpdateCommand).some((c) => c.args[0].input.UpdateExpression?.includes('ADD attempts')),
+    ).toBe(true);
+    expect(published()).toHaveLength(0);
+  });
+
+  it('marks the order FAILED and tells Sinqro, without retrying, when the POS refuses it (4xx)', async () => {
+    pos.reply({ status: 422, body: { error: { code: 'INVALID_ITEMS', message: 'unknown sku' } } });
+    await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).resolves.toBeUndefined();
+    expect(updatesWith('FAILED')[0]?.args[0].input.ExpressionAttributeValues?.[':reason']).toContain('unknown sku');
+    expect(published()).toEqual([expect.objectContaining({ status: 'FAILED' })]);
+  });
+
+  it('marks an order with an unmapped product FAILED without calling the POS', async () => {
+    await handleWorkMessage(
+      sinqroMessage('order.created', (e) => setPath(e, 'data.orderLines.1.product.externalId', null)),
+      ctx(),
+    );
+    expect(pos.requests).toHaveLength(0);
+    expect(published()).toEqual([
+      expect.objectContaining({ status: 'FAILED', reason: expect.stringContaining('Sparkling water') }),
+    ]);
+  });
+
+  it('cancels in the POS right after injecting when Sinqro’s cancellation overtook the injection', async () => {
+    ddb.on(UpdateCommand, { ExpressionAttributeValues: { ':status': 'INJECTED' } }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('CANCELLED', { source: 'sinqro' }) });
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests.map((r) => r.url)).toEqual(['/api/locations/loc-9/orders', '/api/orders/pos-123/status']);
+    expect(JSON.parse(pos.requests[1]?.body ?? '')).toMatchObject({ status: 'cancelled' });
+  });
+});
+
+describe('order.cancelled from Sinqro', () => {
+  it('applies CANCELLED and cancels the order in the POS with Sinqro’s comment', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('CANCELLED', { posOrderId: 'pos-123', source: 'sinqro' }) });
+    await handleWorkMessage(sinqroMessage('order.cancelled'), ctx());
+    expect(pos.requests[0]?.url).toBe('/api/orders/pos-123/status');
+    expect(JSON.parse(pos.requests[0]?.body ?? '')).toEqual({
+      status: 'cancelled',
+      reason: 'consumer changed their mind',
+    });
+  });
+
+  it('does not echo a Sinqro cancellation back to Sinqro', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('CANCELLED', { posOrderId: 'pos-123', source: 'sinqro' }) });
+    await handleWorkMessage(sinqroMessage('order.cancelled'), ctx());
+    expect(published()).toHaveLength(0);
+  });
+
+  it('records the cancellation of an order not yet in the POS without calling the POS', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('CANCELLED', { source: 'sinqro' }) });
+    await handleWorkMessage(sinqroMessage('order.cancelled'), ctx());
+    expect(pos.requests).toHaveLength(0);
+  });
+
+  it('ignores a cancellation of an order the restaurant already completed', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('COMPLETED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(sinqroMessage('order.cancelled'), ctx());
+    expect(pos.requests).toHaveLength(0);
+  });
+
+  it('treats order.status_changed to cancelled like a cancellation', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('CANCELLED', { posOrderId: 'pos-123', source: 'sinqro' }) });
+    await handleWorkMessage(sinqroMessage('order.status_changed'), ctx());
+    expect(pos.requests[0]?.url).toBe('/api/orders/pos-123/status');
+  });
+
+  it('only records other Sinqro status changes, since they mean nothing to the POS', async () => {
+    await handleWorkMessage(
+      sinqroMessage('order.status_changed', (e) => setPath(e, 'data.status.code', 'accepted')),
+      ctx(),
+    );
+    expect(pos.requests).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
+
+describe('POS status events', () => {
+  beforeEach(() => {
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('INJECTED', { posOrderId: 'pos-123' }) });
+  });
+
+  it('applies a mapped POS status and tells Sinqro', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('ACCEPTED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(updatesWith('ACCEPTED')[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':ts': '2025-03-14T19:10:00.000Z',
+    });
+    expect(published()).toEqual([expect.objectContaining({ orderId: 900001, status: 'ACCEPTED' })]);
+  });
+
+  it('passes the POS’s rejection reason on to Sinqro', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('REJECTED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(posMessage({ posStatus: 'rejected', reason: 'kitchen closed' }), ctx());
+    expect(published()).toEqual([expect.objectContaining({ status: 'REJECTED', reason: 'kitchen closed' })]);
+  });
+
+  it('does not tell Sinqro about a stale status that arrived out of order', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('READY', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(posMessage({ posStatus: 'accepted' }), ctx());
+    expect(published()).toHaveLength(0);
+  });
+
+  it('finds the order by its POS id when the POS did not echo our reference', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [stateItem('INJECTED', { posOrderId: 'pos-123' })] });
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('ACCEPTED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(posMessage({ sinqroOrderId: undefined }), ctx());
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ExpressionAttributeValues).toEqual({
+      ':pk': 'POSORDER#reference#pos-123',
+    });
+    expect(published()).toHaveLength(1);
+  });
+
+  it('ignores a POS order that did not come from Sinqro (a walk-in ticket)', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await handleWorkMessage(posMessage({ sinqroOrderId: undefined, posOrderId: 'walk-in-7' }), ctx());
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(published()).toHaveLength(0);
+  });
+
+  it('ignores an event that names another restaurant’s order', async () => {
+    await handleWorkMessage({ ...posMessage(), restaurantId: 6000 }, ctx());
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('records but does not apply a POS status with no canonical meaning', async () => {
+    await handleWorkMessage(posMessage({ posStatus: 'on_hold' }), ctx());
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(
+      ddb.commandCalls(PutCommand).some((c) => c.args[0].input.Item?.outcome === 'unmapped POS status ignored'),
+    ).toBe(true);
+  });
+});

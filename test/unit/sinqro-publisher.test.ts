@@ -1,0 +1,110 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { StatusNews } from '../../functions/shared/messages';
+import { ROUTES } from '../../functions/shared/sinqro-client';
+import { handler } from '../../functions/sinqro-publisher';
+import { captureLogs, clearBridgeEnv, linkRestaurant, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
+import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
+import { startServer, type TestServer } from './support/http-server';
+import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+let sinqro: TestServer;
+let secrets: SecretsFile;
+
+beforeAll(async () => {
+  sinqro = await startServer({ status: 204 });
+});
+
+afterAll(async () => {
+  await sinqro.close();
+});
+
+beforeEach(() => {
+  setBridgeEnv();
+  process.env.SINQRO_API_BASE_URL = `${sinqro.url}/pos-app/v1`;
+  captureLogs();
+  secrets = useSecretsFile();
+  writeBridgeSecrets(secrets);
+  sinqro.requests.length = 0;
+  sinqro.reply({ status: 204 });
+  linkRestaurant(ddb);
+  ddb
+    .on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } })
+    .resolves({ Item: { PK: 'ORDER#900001', SK: 'STATE', orderId: 900001, publishedRank: 1 } });
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+});
+
+afterEach(() => {
+  ddb.reset();
+  secrets.remove();
+  clearBridgeEnv();
+  delete process.env.SINQRO_API_BASE_URL;
+});
+
+const news = (overrides: Partial<StatusNews> = {}): StatusNews => ({
+  type: 'status',
+  orderId: 900001,
+  kind: 'order',
+  orderType: 'delivery',
+  restaurantId: 5120,
+  status: 'ACCEPTED',
+  posOrderId: 'pos-123',
+  occurredAt: '2025-03-14T19:10:00.000Z',
+  ...overrides,
+});
+
+const run = (...items: StatusNews[]) =>
+  handler(sqsEvent(items.map((n, i) => sqsRecord(n, `m-${i + 1}`))), lambdaContext());
+const claimCalls = () =>
+  ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.UpdateExpression === 'SET publishedRank = :r');
+
+describe('sinqro-publisher handler', () => {
+  it('posts the status to Sinqro’s order route with the module’s and the restaurant’s tokens', async () => {
+    await expect(run(news())).resolves.toEqual({ batchItemFailures: [] });
+    expect(sinqro.requests[0]).toMatchObject({
+      url: `/pos-app/v1/${ROUTES.orderStatus(900001)}`,
+      headers: { 'x-api-server-access-token': 'server-token', 'x-api-user-access-token': 'user-token-5120' },
+    });
+    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toMatchObject({ statusCode: 'accepted', posOrderId: 'pos-123' });
+  });
+
+  it('claims the status rank before calling Sinqro, so a late message cannot move Sinqro backwards', async () => {
+    await run(news({ status: 'PREPARING' }));
+    expect(claimCalls()[0]?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 3 });
+  });
+
+  it('sends the completion code that fits the order type (a delivered delivery)', async () => {
+    await run(news({ status: 'COMPLETED' }));
+    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toMatchObject({ statusCode: 'delivered' });
+  });
+
+  it('skips, without failing, a status when Sinqro already has a later one', async () => {
+    ddb
+      .on(UpdateCommand, { UpdateExpression: 'SET publishedRank = :r' })
+      .rejects(Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' }));
+    await expect(run(news())).resolves.toEqual({ batchItemFailures: [] });
+    expect(sinqro.requests).toHaveLength(0);
+  });
+
+  it('reports the message for retry when Sinqro answers 503, and gives the claim back to the previous rank', async () => {
+    sinqro.reply({ status: 503, body: {} });
+    await expect(run(news({ status: 'READY' }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    const release = ddb
+      .commandCalls(UpdateCommand)
+      .find((c) => c.args[0].input.ConditionExpression === 'publishedRank = :r');
+    expect(release?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 4, ':prev': 1 });
+  });
+
+  it('reports the message as failed when the restaurant is no longer linked, without calling Sinqro', async () => {
+    await expect(run(news({ restaurantId: 777 }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(sinqro.requests).toHaveLength(0);
+  });
+
+  it('reports only the failed message of a mixed batch', async () => {
+    await expect(run(news(), news({ restaurantId: 777 }))).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm-2' }],
+    });
+  });
+});
