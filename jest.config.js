@@ -8,8 +8,8 @@ const transform = {
     },
   ],
 };
-// ky 1.x ships ESM only; let ts-jest turn it into CommonJS for the test runtime.
-const transformIgnorePatterns = ['/node_modules/(?!ky/)'];
+// ky 1.x and @middy/core 6.x ship ESM only; let ts-jest turn it into CommonJS for the test runtime.
+const transformIgnorePatterns = ['/node_modules/(?!(ky|@middy)/)'];
 
 module.exports = {
   projects: [

@@ -84,7 +84,8 @@ export const referenceAdapter: PosAdapter = {
   },
 
   mapStatus(kind, posStatus) {
-    return (kind === 'order' ? ORDER_STATUS : RESERVATION_STATUS)[posStatus];
+    const table = kind === 'order' ? ORDER_STATUS : RESERVATION_STATUS;
+    return Object.hasOwn(table, posStatus) ? table[posStatus] : undefined;
   },
 
   createClient(context) {

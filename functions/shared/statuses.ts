@@ -63,13 +63,13 @@ const RESERVATION_RANKS: Record<ReservationStatus, number> = {
 };
 
 export function isValidStatus(kind: Kind, status: string): status is CanonicalStatus {
-  return kind === 'order' ? status in ORDER_RANKS : status in RESERVATION_RANKS;
+  // Object.hasOwn, not `in`: a POS status named "toString" must not match Object.prototype.
+  return Object.hasOwn(kind === 'order' ? ORDER_RANKS : RESERVATION_RANKS, status);
 }
 
 export function rankOf(kind: Kind, status: CanonicalStatus): number {
-  const rank = kind === 'order' ? ORDER_RANKS[status as OrderStatus] : RESERVATION_RANKS[status as ReservationStatus];
-  if (rank === undefined) throw new Error(`${status} is not a ${kind} status`);
-  return rank;
+  if (!isValidStatus(kind, status)) throw new Error(`${status} is not a ${kind} status`);
+  return kind === 'order' ? ORDER_RANKS[status as OrderStatus] : RESERVATION_RANKS[status as ReservationStatus];
 }
 
 export function isFinal(status: CanonicalStatus): boolean {

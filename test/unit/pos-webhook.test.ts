@@ -20,7 +20,6 @@ import {
 import { httpEvent, lambdaContext } from './support/fixtures';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
-jest.mock('@middy/core', () => jest.requireActual('./support/esm-as-cjs').esmAsCommonJs('@middy/core'));
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);

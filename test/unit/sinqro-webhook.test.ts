@@ -19,7 +19,6 @@ import {
 import { envelope, httpEvent, lambdaContext, setPath } from './support/fixtures';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
-jest.mock('@middy/core', () => jest.requireActual('./support/esm-as-cjs').esmAsCommonJs('@middy/core'));
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
