@@ -1,0 +1,65 @@
+/** Boots one local runtime per test file (free ports, short visibility timeout) and offers small helpers. */
+import { signPayload } from '../../functions/shared/signature';
+import { envelope } from '../../local/demo-data';
+import type { SimOrder } from '../../local/reference-pos-sim';
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
+import secrets from '../../local/secrets.json';
+import { waitFor } from '../../local/wait';
+
+export const SINQRO_SECRET = secrets['sinqro-pos-bridge/local/sinqro'].webhookSigningSecrets[0] as string;
+export const REF_SECRET = secrets['sinqro-pos-bridge/local/pos/reference'].webhookSigningSecrets[0] as string;
+
+export type Harness = {
+  rt: LocalRuntime;
+  logs: string[];
+  nextId: () => number;
+  sendEvent: (event: object) => Promise<{ status: number; body: any }>;
+  postRaw: (path: string, body: string | Buffer, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
+  posOrderOf: (sinqroId: number) => SimOrder | undefined;
+  waitForPosOrder: (sinqroId: number) => Promise<SimOrder>;
+  sinqroStatuses: (sinqroId: number) => string[];
+  waitForSinqroStatus: (sinqroId: number, code: string, timeoutMs?: number) => Promise<void>;
+  staff: (posOrderId: string, status: string) => Promise<number>;
+  settle: (ms?: number) => Promise<void>;
+};
+
+let counter = 0;
+
+export async function startHarness(visibilityTimeoutSeconds = 6): Promise<Harness> {
+  const logs: string[] = [];
+  const rt = await startLocalRuntime({ ports: { gateway: 0, referencePos: 0, sinqro: 0 }, visibilityTimeoutSeconds, log: (l) => logs.push(l) });
+  const postRaw = async (path: string, body: string | Buffer, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${rt.urls.gateway}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed };
+  };
+  const posOrderOf = (id: number) => [...rt.referencePos.orders.values()].find((o) => o.externalReference === String(id));
+  return {
+    rt,
+    logs,
+    nextId: () => 700_000_000 + process.pid * 1000 + ++counter,
+    sendEvent: (event) => {
+      const raw = JSON.stringify(event);
+      return postRaw('/sinqro/events', raw, { 'x-sinqro-signature': signPayload(SINQRO_SECRET, raw) });
+    },
+    postRaw,
+    posOrderOf,
+    waitForPosOrder: (id) => waitFor(`POS order for ${id}`, () => posOrderOf(id)),
+    sinqroStatuses: (id) => rt.sinqro.statusesOf(id),
+    waitForSinqroStatus: async (id, code, timeoutMs = 15_000) => {
+      await waitFor(`Sinqro status ${code} for ${id}`, () => rt.sinqro.statusesOf(id).includes(code), timeoutMs);
+    },
+    staff: async (posOrderId, status) => {
+      const res = await fetch(`${rt.urls.referencePos}/_sim/orders/${posOrderId}/status`, { method: 'POST', body: JSON.stringify({ status }) });
+      await res.text();
+      return res.status;
+    },
+    settle: (ms = 400) => new Promise((r) => setTimeout(r, ms)),
+  };
+}
+
+export { envelope, waitFor };
