@@ -4,7 +4,14 @@ const transform = {
     'ts-jest',
     {
       // isolatedModules: transpile only (fast); `npm run typecheck` does the type checking.
-      tsconfig: { module: 'commonjs', moduleResolution: 'node', allowJs: true, esModuleInterop: true, target: 'ES2022', isolatedModules: true },
+      tsconfig: {
+        module: 'commonjs',
+        moduleResolution: 'node',
+        allowJs: true,
+        esModuleInterop: true,
+        target: 'ES2022',
+        isolatedModules: true,
+      },
     },
   ],
 };
@@ -13,8 +20,26 @@ const transformIgnorePatterns = ['/node_modules/(?!(ky|@middy)/)'];
 
 module.exports = {
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, transformIgnorePatterns },
-    { displayName: 'infra', testEnvironment: 'node', testMatch: ['<rootDir>/test/infra/**/*.test.ts'], transform, transformIgnorePatterns },
-    { displayName: 'e2e', testEnvironment: 'node', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], transform, transformIgnorePatterns },
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      transform,
+      transformIgnorePatterns,
+    },
+    {
+      displayName: 'infra',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+      transform,
+      transformIgnorePatterns,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      transform,
+      transformIgnorePatterns,
+    },
   ],
 };

@@ -26,7 +26,12 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
     const previous = (await store.getOrder(news.orderId))?.publishedRank;
     const rank = rankOf(news.kind, news.status);
     if (!(await store.claimPublication(news.orderId, rank))) {
-      await store.auditOrder(news.orderId, { what: 'publish', source: 'bridge', status: news.status, outcome: 'skipped: Sinqro already has a later status' });
+      await store.auditOrder(news.orderId, {
+        what: 'publish',
+        source: 'bridge',
+        status: news.status,
+        outcome: 'skipped: Sinqro already has a later status',
+      });
       log.info('not sent: Sinqro already has a later status');
       return;
     }
@@ -37,13 +42,34 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
     const baseUrl = process.env[envNames.sinqroApiBaseUrl] || DEFAULT_SINQRO_BASE_URL;
     const client = new SinqroClient(baseUrl, server.serverAccessToken, user.userAccessToken);
     try {
-      await client.postStatus({ kind: news.kind, orderType: news.orderType, id: news.orderId, status: news.status, posOrderId: news.posOrderId, comment: news.reason }, budget);
+      await client.postStatus(
+        {
+          kind: news.kind,
+          orderType: news.orderType,
+          id: news.orderId,
+          status: news.status,
+          posOrderId: news.posOrderId,
+          comment: news.reason,
+        },
+        budget,
+      );
     } catch (error) {
       await store.releasePublication(news.orderId, rank, previous);
-      await store.auditOrder(news.orderId, { what: 'publish', source: 'bridge', status: news.status, outcome: 'failed', detail: (error as Error).message.slice(0, 200) });
+      await store.auditOrder(news.orderId, {
+        what: 'publish',
+        source: 'bridge',
+        status: news.status,
+        outcome: 'failed',
+        detail: (error as Error).message.slice(0, 200),
+      });
       throw error;
     }
-    await store.auditOrder(news.orderId, { what: 'publish', source: 'bridge', status: news.status, outcome: 'sent to Sinqro' });
+    await store.auditOrder(news.orderId, {
+      what: 'publish',
+      source: 'bridge',
+      status: news.status,
+      outcome: 'sent to Sinqro',
+    });
     log.info('status sent to Sinqro');
   });
 }

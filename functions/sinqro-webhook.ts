@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { envNames, requireEnv } from './shared/env';
-import { header, type HttpResult, httpErrors, json, rawBody } from './shared/http';
+import { type HttpResult, header, httpErrors, json, rawBody } from './shared/http';
 import { ingestSinqroEvent } from './shared/ingest';
 import { Logger } from './shared/logger';
 import { getSecret, type SinqroSecret } from './shared/secrets';

@@ -10,7 +10,10 @@ export const DEMO_CONSUMERS = [
   { id: 4412, name: 'Jordi', lastname: 'Puig-Demo', phone: '+34622333444', email: 'jordi.demo@example.org' },
 ];
 
-export function demoOrder(id: number, opts: { restaurantId?: number; type?: 'delivery' | 'collection' | 'insitu' | 'inside'; consumer?: number } = {}) {
+export function demoOrder(
+  id: number,
+  opts: { restaurantId?: number; type?: 'delivery' | 'collection' | 'insitu' | 'inside'; consumer?: number } = {},
+) {
   const restaurantId = opts.restaurantId ?? DEMO_RESTAURANT;
   const type = opts.type ?? 'collection';
   const delivery = type === 'delivery';
@@ -55,13 +58,21 @@ export function demoOrder(id: number, opts: { restaurantId?: number; type?: 'del
       product: { id: 77009, externalId: 'POS-ART-40' },
       childrenOrderLines: [],
     },
-    ...(delivery ? [{ type: 'DELIVERY', label: 'Delivery', quantity: 1, unitPrice: 2.5, totalAmount: 2.5, distance: 1.2 }] : []),
+    ...(delivery
+      ? [{ type: 'DELIVERY', label: 'Delivery', quantity: 1, unitPrice: 2.5, totalAmount: 2.5, distance: 1.2 }]
+      : []),
   ];
   const total = delivery ? 25.5 : 23.0;
   return {
     id,
     type,
-    status: { code: 'waiting_sp_validation', name: 'Waiting for restaurant', color: '#f7981d', isFinalStatus: false, globalStatusCode: 'processing' },
+    status: {
+      code: 'waiting_sp_validation',
+      name: 'Waiting for restaurant',
+      color: '#f7981d',
+      isFinalStatus: false,
+      globalStatusCode: 'processing',
+    },
     isAcceptable: true,
     isCancellable: true,
     executionTime: new Date(Date.now() + 45 * 60_000).toISOString().replace(/\.\d{3}Z$/, '+0000'),
@@ -71,7 +82,13 @@ export function demoOrder(id: number, opts: { restaurantId?: number; type?: 'del
     marketOrderCode: `K${id % 100000}`,
     posOrderId: null,
     orderGroupId: null,
-    consumer: { ...(DEMO_CONSUMERS[opts.consumer ?? 0] as object), image: null, notificationsChannel: '0f3c9a7e5b2d4c61a8e9f0b1c2d3e4f5', chatToken: null, marketClientId: null },
+    consumer: {
+      ...(DEMO_CONSUMERS[opts.consumer ?? 0] as object),
+      image: null,
+      notificationsChannel: '0f3c9a7e5b2d4c61a8e9f0b1c2d3e4f5',
+      chatToken: null,
+      marketClientId: null,
+    },
     sellingPoint: { id: restaurantId, name: 'Trattoria Demo', timezone: 'Europe/Madrid' },
     orderLines: lines,
     payments: [{ id: 6001, amount: total, paymentMethodName: 'Cash', prepaid: false }],
@@ -80,7 +97,17 @@ export function demoOrder(id: number, opts: { restaurantId?: number; type?: 'del
     vatAmount: 2.09,
     currency: { isoCode: 'EUR', symbol: '€', displayPattern: '{{ amount }}€' },
     ...(delivery
-      ? { deliveryAmount: 2.5, deliveryAddress: { id: 1, street: 'Carrer de la Demo 1', details: '2n 1a', city: 'Barcelona', province: 'Barcelona', postalCode: '08001' } }
+      ? {
+          deliveryAmount: 2.5,
+          deliveryAddress: {
+            id: 1,
+            street: 'Carrer de la Demo 1',
+            details: '2n 1a',
+            city: 'Barcelona',
+            province: 'Barcelona',
+            postalCode: '08001',
+          },
+        }
       : {}),
   };
 }
@@ -100,6 +127,10 @@ export function demoReservation(id: number, restaurantId = DEMO_RESTAURANT) {
   };
 }
 
-export function envelope(type: SinqroEvent['type'], data: { id: number; sellingPoint?: { id: number } } & Record<string, unknown>, sellingPointId = DEMO_RESTAURANT) {
+export function envelope(
+  type: SinqroEvent['type'],
+  data: { id: number; sellingPoint?: { id: number } } & Record<string, unknown>,
+  sellingPointId = DEMO_RESTAURANT,
+) {
   return { id: `evt-${randomUUID()}`, type, sellingPointId, occurredAt: new Date().toISOString(), data };
 }

@@ -7,16 +7,23 @@
 import { setLogSink } from '../functions/shared/logger';
 import config from './config.json';
 import { DEMO_RESTAURANT, demoOrder, envelope } from './demo-data';
-import { type LocalRuntime, startLocalRuntime } from './runtime';
 import type { SimOrder } from './reference-pos-sim';
+import { type LocalRuntime, startLocalRuntime } from './runtime';
 import type { SinqroCall } from './sinqro-sim';
 import { waitFor } from './wait';
 
 const attach = process.argv.includes('--attach');
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+// biome-ignore lint/suspicious/noExplicitAny: demo replies are read ad hoc.
+type JsonReply = any;
+
+async function post(url: string, body: unknown): Promise<{ status: number; body: JsonReply }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -24,17 +31,27 @@ const get = async <T>(url: string): Promise<T> => (await fetch(url)).json() as P
 
 async function main() {
   let runtime: LocalRuntime | undefined;
-  let urls = { referencePos: `http://127.0.0.1:${config.ports.referencePos}`, sinqro: `http://127.0.0.1:${config.ports.sinqro}` };
+  let urls = {
+    referencePos: `http://127.0.0.1:${config.ports.referencePos}`,
+    sinqro: `http://127.0.0.1:${config.ports.sinqro}`,
+  };
   if (!attach) {
-    runtime = await startLocalRuntime({ ports: { gateway: 0, referencePos: 0, sinqro: 0 }, log: (line) => out(`      ${line}`) });
+    runtime = await startLocalRuntime({
+      ports: { gateway: 0, referencePos: 0, sinqro: 0 },
+      log: (line) => out(`      ${line}`),
+    });
     urls = runtime.urls;
   }
   const base = Math.floor(Date.now() / 1000) % 100_000_000; // fresh ids on every run
   const first = base * 10 + 1;
   const second = base * 10 + 2;
 
-  const posOrder = (id: number) => async () => (await get<SimOrder[]>(`${urls.referencePos}/_sim/orders`)).find((o) => o.externalReference === String(id));
-  const sinqroHas = (id: number, code: string) => async () => (await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls?id=${id}`)).find((c) => c.statusCode === code && c.httpStatus === 200);
+  const posOrder = (id: number) => async () =>
+    (await get<SimOrder[]>(`${urls.referencePos}/_sim/orders`)).find((o) => o.externalReference === String(id));
+  const sinqroHas = (id: number, code: string) => async () =>
+    (await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls?id=${id}`)).find(
+      (c) => c.statusCode === code && c.httpStatus === 200,
+    );
   const step = (text: string) => out(`\n▶ ${text}`);
 
   step(`1–3. A consumer orders at a marketplace; Sinqro sends order.created ${first} to the bridge (signed)`);
@@ -44,7 +61,11 @@ async function main() {
   const pos = await waitFor(`order ${first} in the POS`, posOrder(first));
   await waitFor('Sinqro to learn the POS order id', sinqroHas(first, 'waiting_sp_validation'));
   for (const [status, code, seed] of [
-    ['accepted', 'accepted', '5–8. The POS shows it; staff accept it; the POS webhook reaches the bridge; the bridge tells Sinqro'],
+    [
+      'accepted',
+      'accepted',
+      '5–8. The POS shows it; staff accept it; the POS webhook reaches the bridge; the bridge tells Sinqro',
+    ],
     ['preparing', 'preparing', '   Staff start preparing it'],
     ['ready', 'ready', '   It is ready for collection'],
     ['completed', 'collected', '   The consumer collects it'],
@@ -57,10 +78,16 @@ async function main() {
   step('9–10. Sinqro tells the marketplace, which tells the consumer (outside the bridge)');
 
   step(`A second order ${second} arrives, then the consumer cancels it in the marketplace`);
-  await post(`${urls.sinqro}/_sim/events`, envelope('order.created', demoOrder(second, { type: 'delivery', consumer: 1 })));
+  await post(
+    `${urls.sinqro}/_sim/events`,
+    envelope('order.created', demoOrder(second, { type: 'delivery', consumer: 1 })),
+  );
   const pos2 = await waitFor(`order ${second} in the POS`, posOrder(second));
   await waitFor('Sinqro to learn the POS order id', sinqroHas(second, 'waiting_sp_validation'));
-  await post(`${urls.sinqro}/_sim/events`, envelope('order.cancelled', { id: second, comment: 'Consumer changed their mind' }));
+  await post(
+    `${urls.sinqro}/_sim/events`,
+    envelope('order.cancelled', { id: second, comment: 'Consumer changed their mind' }),
+  );
   await waitFor(`the POS to show ${pos2.id} cancelled`, async () => (await posOrder(second)())?.status === 'cancelled');
   await new Promise((r) => setTimeout(r, 500)); // let the POS's own webhook about the cancellation pass through
 
@@ -70,13 +97,23 @@ async function main() {
     const calls = await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls?id=${id}`);
     out(`order ${id} (restaurant ${DEMO_RESTAURANT}) ↔ POS ${order.id}`);
     out(`  POS:    ${order.history.map((h) => `${h.status}${h.by === 'api' ? ' (by bridge)' : ''}`).join(' → ')}`);
-    out(`  Sinqro: ${calls.filter((c) => c.httpStatus === 200).map((c) => c.statusCode).join(' → ')}`);
+    out(
+      `  Sinqro: ${calls
+        .filter((c) => c.httpStatus === 200)
+        .map((c) => c.statusCode)
+        .join(' → ')}`,
+    );
     if (runtime) {
       const { listAudit } = await import('../functions/shared/store');
-      for (const a of await listAudit(`ORDER#${id}`)) out(`    ${a.at.slice(11, 23)}  ${a.what.padEnd(14)} ${String(a.status ?? '').padEnd(10)} ${a.outcome}${a.code ? ` [${a.code}]` : ''}`);
+      for (const a of await listAudit(`ORDER#${id}`))
+        out(
+          `    ${a.at.slice(11, 23)}  ${a.what.padEnd(14)} ${String(a.status ?? '').padEnd(10)} ${a.outcome}${a.code ? ` [${a.code}]` : ''}`,
+        );
     }
   }
-  const echoed = (await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls?id=${second}`)).some((c) => c.statusCode === 'cancelled');
+  const echoed = (await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls?id=${second}`)).some(
+    (c) => c.statusCode === 'cancelled',
+  );
   if (echoed) throw new Error('the consumer cancellation was echoed back to Sinqro');
   out('\n✔ demo complete: every step observed');
   setLogSink(() => undefined);

@@ -23,7 +23,11 @@ export type GatewayRoute = {
 export type GatewayOptions = {
   routes: GatewayRoute[];
   /** Local stand-in for the EventBridge rule: POST /_local/eventbridge with an envelope as body. */
-  eventBridge?: { functionName: string; handler: (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<unknown>; source: string };
+  eventBridge?: {
+    functionName: string;
+    handler: (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<unknown>;
+    source: string;
+  };
   onRequest?: (line: string) => void;
 };
 
@@ -55,7 +59,11 @@ export class LocalGateway {
     await close(this.server);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, routes: (GatewayRoute & { regex: RegExp; names: string[] })[]) {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    routes: (GatewayRoute & { regex: RegExp; names: string[] })[],
+  ) {
     this.requests += 1;
     const url = new URL(req.url ?? '/', 'http://local');
     const body = await readBody(req);
@@ -71,12 +79,17 @@ export class LocalGateway {
       const event = toEvent(req, url, body, route.routeKey, pathParameters);
       let result: APIGatewayProxyStructuredResultV2;
       try {
-        result = await invokeWithTimeout(route.functionName, route.timeoutMs, (context) => route.handler(event, context));
+        result = await invokeWithTimeout(route.functionName, route.timeoutMs, (context) =>
+          route.handler(event, context),
+        );
       } catch (error) {
         this.opts.onRequest?.(`gateway: ${route.functionName} failed: ${(error as Error).message}`);
         return sendJson(res, 500, { message: 'Internal Server Error' });
       }
-      res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
+      res.writeHead(result.statusCode ?? 200, {
+        'content-type': 'application/json',
+        ...(result.headers as Record<string, string>),
+      });
       return res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     }
     // API Gateway's own answer for a path no route matches.
@@ -111,9 +124,16 @@ export class LocalGateway {
   }
 }
 
-function toEvent(req: IncomingMessage, url: URL, body: Buffer, routeKey: string, pathParameters: Record<string, string>): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  routeKey: string,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const contentType = headers['content-type'] ?? '';
   const isText = body.length === 0 || TEXT_TYPES.test(contentType);
   const now = Date.now();
@@ -130,7 +150,13 @@ function toEvent(req: IncomingMessage, url: URL, body: Buffer, routeKey: string,
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',

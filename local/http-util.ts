@@ -15,7 +15,12 @@ export async function readBody(req: IncomingMessage, limit = MAX_LOCAL_BODY): Pr
   return Buffer.concat(chunks);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
@@ -24,7 +29,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 export type Route = {
   method: string;
   pattern: RegExp;
-  handle: (ctx: { req: IncomingMessage; res: ServerResponse; params: string[]; body: Buffer; url: URL }) => Promise<void> | void;
+  handle: (ctx: {
+    req: IncomingMessage;
+    res: ServerResponse;
+    params: string[];
+    body: Buffer;
+    url: URL;
+  }) => Promise<void> | void;
 };
 
 /** A tiny regex router; unknown routes get 404, thrown errors a 500 with the message. */
@@ -41,7 +52,8 @@ export function router(routes: Route[], onUnmatched?: Route['handle']) {
       if (onUnmatched) return await onUnmatched({ req, res, params: [], body, url });
       sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} is not a route` } });
     } catch (error) {
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'SIMULATOR_ERROR', message: (error as Error).message } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: 'SIMULATOR_ERROR', message: (error as Error).message } });
     }
   };
 }

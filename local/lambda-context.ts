@@ -21,7 +21,11 @@ export function lambdaContext(functionName: string, timeoutMs: number, memoryMb 
 }
 
 /** Runs a handler under its timeout, as Lambda does: past it, the invocation counts as failed. */
-export async function invokeWithTimeout<T>(functionName: string, timeoutMs: number, run: (context: Context) => Promise<T>): Promise<T> {
+export async function invokeWithTimeout<T>(
+  functionName: string,
+  timeoutMs: number,
+  run: (context: Context) => Promise<T>,
+): Promise<T> {
   const context = lambdaContext(functionName, timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

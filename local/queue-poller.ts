@@ -75,7 +75,12 @@ export class QueuePoller {
           messageAttributes: Object.fromEntries(
             Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
               k,
-              { dataType: v.DataType ?? 'String', stringValue: v.StringValue, stringListValues: [], binaryListValues: [] },
+              {
+                dataType: v.DataType ?? 'String',
+                stringValue: v.StringValue,
+                stringListValues: [],
+                binaryListValues: [],
+              },
             ]),
           ),
           md5OfBody: m.MD5OfBody as string,
@@ -88,7 +93,9 @@ export class QueuePoller {
     this.invocations += 1;
     let failed: Set<string>;
     try {
-      const result = await invokeWithTimeout(this.opts.functionName, this.opts.timeoutMs, (context) => this.opts.handler(event, context));
+      const result = await invokeWithTimeout(this.opts.functionName, this.opts.timeoutMs, (context) =>
+        this.opts.handler(event, context),
+      );
       failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       this.opts.onError?.(error as Error);

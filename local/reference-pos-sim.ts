@@ -39,7 +39,7 @@ export type ReferencePosSimOptions = {
 
 type ChangeOutcome = { error: string; code: string; http: number } | { order: SimOrder; changed: boolean };
 const FINAL = new Set(['rejected', 'completed', 'cancelled', 'no_show']);
-const error = (status: number, code: string, message: string) => ({ error: { code, message } });
+const error = (_status: number, code: string, message: string) => ({ error: { code, message } });
 
 export class ReferencePosSim {
   readonly orders = new Map<string, SimOrder>();
@@ -57,24 +57,78 @@ export class ReferencePosSim {
   }
 
   async start(port: number): Promise<string> {
-    const api = (handle: (ctx: { res: ServerResponse; params: string[]; body: Buffer; headers: Record<string, unknown> }) => Promise<void> | void) =>
-      async ({ req, res, params, body }: { req: import('node:http').IncomingMessage; res: ServerResponse; params: string[]; body: Buffer }) => {
-        if (req.headers.authorization !== `Bearer ${this.opts.apiKey}`) return sendJson(res, 401, error(401, 'UNAUTHORIZED', 'missing or wrong API key'));
-        if (await this.faults.before(res, (s) => error(s, s === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE', 'injected fault'))) return;
+    const api =
+      (
+        handle: (ctx: {
+          res: ServerResponse;
+          params: string[];
+          body: Buffer;
+          headers: Record<string, unknown>;
+        }) => Promise<void> | void,
+      ) =>
+      async ({
+        req,
+        res,
+        params,
+        body,
+      }: {
+        req: import('node:http').IncomingMessage;
+        res: ServerResponse;
+        params: string[];
+        body: Buffer;
+      }) => {
+        if (req.headers.authorization !== `Bearer ${this.opts.apiKey}`)
+          return sendJson(res, 401, error(401, 'UNAUTHORIZED', 'missing or wrong API key'));
+        if (
+          await this.faults.before(res, (s) => error(s, s === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE', 'injected fault'))
+        )
+          return;
         return handle({ res, params, body, headers: req.headers });
       };
     this.server = jsonServer(
       router([
-        { method: 'POST', pattern: /^\/locations\/([^/]+)\/orders$/, handle: api((c) => this.create('order', c.params[0] as string, c.body, c.headers, c.res)) },
-        { method: 'POST', pattern: /^\/locations\/([^/]+)\/reservations$/, handle: api((c) => this.create('reservation', c.params[0] as string, c.body, c.headers, c.res)) },
-        { method: 'GET', pattern: /^\/(orders|reservations)\/([^/]+)$/, handle: api((c) => this.get(c.params[1] as string, c.res, false)) },
-        { method: 'GET', pattern: /^\/(orders|reservations)\/([^/]+)\/status$/, handle: api((c) => this.get(c.params[1] as string, c.res, true)) },
-        { method: 'POST', pattern: /^\/(orders|reservations)\/([^/]+)\/status$/, handle: api((c) => this.apiStatus(c.params[1] as string, c.body, c.res)) },
+        {
+          method: 'POST',
+          pattern: /^\/locations\/([^/]+)\/orders$/,
+          handle: api((c) => this.create('order', c.params[0] as string, c.body, c.headers, c.res)),
+        },
+        {
+          method: 'POST',
+          pattern: /^\/locations\/([^/]+)\/reservations$/,
+          handle: api((c) => this.create('reservation', c.params[0] as string, c.body, c.headers, c.res)),
+        },
+        {
+          method: 'GET',
+          pattern: /^\/(orders|reservations)\/([^/]+)$/,
+          handle: api((c) => this.get(c.params[1] as string, c.res, false)),
+        },
+        {
+          method: 'GET',
+          pattern: /^\/(orders|reservations)\/([^/]+)\/status$/,
+          handle: api((c) => this.get(c.params[1] as string, c.res, true)),
+        },
+        {
+          method: 'POST',
+          pattern: /^\/(orders|reservations)\/([^/]+)\/status$/,
+          handle: api((c) => this.apiStatus(c.params[1] as string, c.body, c.res)),
+        },
         // --- simulator controls ---
-        { method: 'GET', pattern: /^\/_sim\/orders$/, handle: ({ res }) => sendJson(res, 200, [...this.orders.values()]) },
+        {
+          method: 'GET',
+          pattern: /^\/_sim\/orders$/,
+          handle: ({ res }) => sendJson(res, 200, [...this.orders.values()]),
+        },
         { method: 'GET', pattern: /^\/_sim\/webhooks$/, handle: ({ res }) => sendJson(res, 200, this.webhooks) },
-        { method: 'POST', pattern: /^\/_sim\/(?:orders|reservations)\/([^/]+)\/status$/, handle: ({ params, body, res }) => this.staffStatus(params[0] as string, body, res) },
-        { method: 'POST', pattern: /^\/_sim\/faults$/, handle: ({ body, res }) => sendJson(res, 200, this.faults.set(parseJsonBody(body) ?? {})) },
+        {
+          method: 'POST',
+          pattern: /^\/_sim\/(?:orders|reservations)\/([^/]+)\/status$/,
+          handle: ({ params, body, res }) => this.staffStatus(params[0] as string, body, res),
+        },
+        {
+          method: 'POST',
+          pattern: /^\/_sim\/faults$/,
+          handle: ({ body, res }) => sendJson(res, 200, this.faults.set(parseJsonBody(body) ?? {})),
+        },
         { method: 'POST', pattern: /^\/_sim\/reset$/, handle: ({ res }) => this.reset(res) },
       ]),
     );
@@ -97,10 +151,17 @@ export class ReferencePosSim {
 
   private create(kind: Kind, locationId: string, body: Buffer, headers: Record<string, unknown>, res: ServerResponse) {
     const key = headers['idempotency-key'];
-    if (typeof key !== 'string' || !key) return sendJson(res, 400, error(400, 'IDEMPOTENCY_KEY_REQUIRED', 'Idempotency-Key header is required'));
+    if (typeof key !== 'string' || !key)
+      return sendJson(res, 400, error(400, 'IDEMPOTENCY_KEY_REQUIRED', 'Idempotency-Key header is required'));
     const request = parseJsonBody<RefOrderRequest & RefReservationRequest>(body);
-    if (!request?.externalReference) return sendJson(res, 400, error(400, 'INVALID_BODY', 'externalReference is required'));
-    if (kind === 'order' && (!Array.isArray(request.items) || request.items.length === 0 || request.items.some((i) => !i.sku || !(i.quantity > 0)))) {
+    if (!request?.externalReference)
+      return sendJson(res, 400, error(400, 'INVALID_BODY', 'externalReference is required'));
+    if (
+      kind === 'order' &&
+      (!Array.isArray(request.items) ||
+        request.items.length === 0 ||
+        request.items.some((i) => !i.sku || !(i.quantity > 0)))
+    ) {
       return sendJson(res, 422, error(422, 'INVALID_ITEMS', 'every item needs a sku and a positive quantity'));
     }
     const existing = this.byKey.get(`${locationId}#${key}`);
@@ -112,7 +173,17 @@ export class ReferencePosSim {
     this.seq += 1;
     const id = `${kind === 'order' ? 'ord' : 'res'}_${String(this.seq).padStart(5, '0')}`;
     const at = new Date().toISOString();
-    const order: SimOrder = { id, kind, locationId, externalReference: request.externalReference, status: 'new', idempotencyKey: key, request, history: [{ status: 'new', at, by: 'api' }], createdAt: at };
+    const order: SimOrder = {
+      id,
+      kind,
+      locationId,
+      externalReference: request.externalReference,
+      status: 'new',
+      idempotencyKey: key,
+      request,
+      history: [{ status: 'new', at, by: 'api' }],
+      createdAt: at,
+    };
     this.orders.set(id, order);
     this.byKey.set(`${locationId}#${key}`, id);
     this.log(`${kind} ${id} created at ${locationId} (Sinqro ${request.externalReference})`);
@@ -123,7 +194,13 @@ export class ReferencePosSim {
   private get(id: string, res: ServerResponse, statusOnly: boolean) {
     const order = this.orders.get(id);
     if (!order) return sendJson(res, 404, error(404, 'NOT_FOUND', `${id} does not exist`));
-    return sendJson(res, 200, statusOnly ? { id, status: order.status } : { ...order.request, id, status: order.status, locationId: order.locationId });
+    return sendJson(
+      res,
+      200,
+      statusOnly
+        ? { id, status: order.status }
+        : { ...order.request, id, status: order.status, locationId: order.locationId },
+    );
   }
 
   /** A status change through the API (the bridge applying a Sinqro-side change). */
@@ -147,8 +224,10 @@ export class ReferencePosSim {
   private change(id: string, status: string | undefined, by: 'api' | 'staff', _reason?: string): ChangeOutcome {
     const order = this.orders.get(id);
     if (!order) return { error: `${id} does not exist`, code: 'NOT_FOUND', http: 404 };
-    const allowed: readonly string[] = order.kind === 'order' ? REFERENCE_ORDER_STATUSES : REFERENCE_RESERVATION_STATUSES;
-    if (!status || !allowed.includes(status)) return { error: `status must be one of ${allowed.join(', ')}`, code: 'INVALID_STATUS', http: 400 };
+    const allowed: readonly string[] =
+      order.kind === 'order' ? REFERENCE_ORDER_STATUSES : REFERENCE_RESERVATION_STATUSES;
+    if (!status || !allowed.includes(status))
+      return { error: `status must be one of ${allowed.join(', ')}`, code: 'INVALID_STATUS', http: 400 };
     if (order.status === status) return { order, changed: false };
     if (FINAL.has(order.status)) return { error: `${id} is already ${order.status}`, code: 'ALREADY_FINAL', http: 409 };
     order.status = status;
@@ -176,7 +255,10 @@ export class ReferencePosSim {
       try {
         const response = await fetch(`${this.opts.webhookUrl}/orders`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signPayload(this.opts.webhookSecret, payload) },
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signPayload(this.opts.webhookSecret, payload),
+          },
           body: payload,
         });
         httpStatus = response.status;

@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import { ADAPTERS } from '../adapters/registry';
 import { envNames } from '../functions/shared/env';
-import { type LogSink, setLogSink } from '../functions/shared/logger';
 import { MAX_MESSAGE_BYTES } from '../functions/shared/limits';
+import { type LogSink, setLogSink } from '../functions/shared/logger';
 import type { RestaurantLink } from '../functions/shared/store';
 import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
@@ -57,7 +57,10 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
 
   // Queues: one work queue (+DLQ) per adapter, and the to-sinqro queue (+DLQ): same shape as lib/.
   const makeQueue = (name: string, consumer: string) => {
-    const dlq = sqs.createQueue(`${name}-dlq`, { MessageRetentionPeriod: String(14 * 86400), MaximumMessageSize: String(MAX_MESSAGE_BYTES) });
+    const dlq = sqs.createQueue(`${name}-dlq`, {
+      MessageRetentionPeriod: String(14 * 86400),
+      MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+    });
     const q = sqs.createQueue(name, {
       VisibilityTimeout: String(visibility),
       MaximumMessageSize: String(MAX_MESSAGE_BYTES),
@@ -65,7 +68,10 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     });
     return { name, url: q.url, arn: q.arn, dlqName: dlq.name, dlqUrl: dlq.url, consumer };
   };
-  const workQueues = ADAPTERS.map((a) => ({ adapter: a, ...makeQueue(`${TABLE_NAME}-${a.code}-work`, `${a.code}-worker`) }));
+  const workQueues = ADAPTERS.map((a) => ({
+    adapter: a,
+    ...makeQueue(`${TABLE_NAME}-${a.code}-work`, `${a.code}-worker`),
+  }));
   const toSinqro = makeQueue(`${TABLE_NAME}-to-sinqro`, 'sinqro-publisher');
 
   Object.assign(process.env, {
@@ -82,7 +88,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   });
   for (const q of workQueues) {
     process.env[envNames.workQueue(q.adapter.code)] = q.url;
-    process.env[envNames.posSecret(q.adapter.code)] = (config.secretNames.pos as Record<string, string>)[q.adapter.code] ?? '';
+    process.env[envNames.posSecret(q.adapter.code)] =
+      (config.secretNames.pos as Record<string, string>)[q.adapter.code] ?? '';
   }
   const sink: LogSink = (line) => log(line);
   setLogSink(sink);
@@ -100,8 +107,22 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
 
   const gateway = new LocalGateway({
     routes: [
-      { routeKey: 'POST /sinqro/events', method: 'POST', path: '/sinqro/events', functionName: 'sinqro-webhook', handler: sinqroWebhook.handler as never, timeoutMs: 5000 },
-      { routeKey: 'POST /{posCode}/webhooks/{any+}', method: 'POST', path: '/{posCode}/webhooks/{any+}', functionName: 'pos-webhook', handler: posWebhook.handler as never, timeoutMs: 5000 },
+      {
+        routeKey: 'POST /sinqro/events',
+        method: 'POST',
+        path: '/sinqro/events',
+        functionName: 'sinqro-webhook',
+        handler: sinqroWebhook.handler as never,
+        timeoutMs: 5000,
+      },
+      {
+        routeKey: 'POST /{posCode}/webhooks/{any+}',
+        method: 'POST',
+        path: '/{posCode}/webhooks/{any+}',
+        functionName: 'pos-webhook',
+        handler: posWebhook.handler as never,
+        timeoutMs: 5000,
+      },
     ],
     eventBridge: { functionName: 'sinqro-events', handler: sinqroEvents.handler as never, source: 'sinqro.pos-bridge' },
     onRequest: log,
@@ -111,10 +132,17 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 
   const secretOf = <T>(name: string) => (secrets.getSecret as (n: string) => Promise<T>)(name);
-  const sinqroSecret = await secretOf<{ webhookSigningSecrets: string[]; serverAccessToken: string }>(config.secretNames.sinqro);
-  const refSecret = await secretOf<{ webhookSigningSecrets: string[]; apiKey: string }>(config.secretNames.pos.reference);
+  const sinqroSecret = await secretOf<{ webhookSigningSecrets: string[]; serverAccessToken: string }>(
+    config.secretNames.sinqro,
+  );
+  const refSecret = await secretOf<{ webhookSigningSecrets: string[]; apiKey: string }>(
+    config.secretNames.pos.reference,
+  );
   const userAccessTokens: Record<number, string> = {};
-  for (const r of config.restaurants) userAccessTokens[r.restaurantId] = (await secretOf<{ userAccessToken: string }>(r.sinqroTokenSecret)).userAccessToken;
+  for (const r of config.restaurants)
+    userAccessTokens[r.restaurantId] = (
+      await secretOf<{ userAccessToken: string }>(r.sinqroTokenSecret)
+    ).userAccessToken;
 
   const referencePos = new ReferencePosSim({
     apiKey: refSecret.apiKey,
@@ -176,7 +204,13 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   for (const p of pollers) p.start();
 
   return {
-    urls: { gateway: gatewayUrl, referencePos: referencePosUrl, sinqro: sinqroUrl, dynamodb: dynamo.endpoint, sqs: sqsEndpoint },
+    urls: {
+      gateway: gatewayUrl,
+      referencePos: referencePosUrl,
+      sinqro: sinqroUrl,
+      dynamodb: dynamo.endpoint,
+      sqs: sqsEndpoint,
+    },
     sqs,
     referencePos,
     sinqro,

@@ -41,8 +41,10 @@ export class SinqroSim {
   constructor(private readonly opts: SinqroSimOptions) {}
 
   async start(port: number): Promise<string> {
-    const statusRoute = (kind: 'order' | 'reservation') => async ({ req, res, params, body, url }: Parameters<Parameters<typeof router>[0][number]['handle']>[0]) =>
-      this.status(kind, Number(params[0]), req.headers, body, url.pathname, res);
+    const statusRoute =
+      (kind: 'order' | 'reservation') =>
+      async ({ req, res, params, body, url }: Parameters<Parameters<typeof router>[0][number]['handle']>[0]) =>
+        this.status(kind, Number(params[0]), req.headers, body, url.pathname, res);
     this.server = jsonServer(
       router([
         { method: 'POST', pattern: /^\/pos-app\/v1\/orders\/(\d+)\/status$/, handle: statusRoute('order') },
@@ -55,8 +57,16 @@ export class SinqroSim {
             sendJson(res, 200, id ? this.calls.filter((c) => c.id === Number(id)) : this.calls);
           },
         },
-        { method: 'POST', pattern: /^\/_sim\/events$/, handle: ({ res, body, url }) => this.sendEvent(body, url.searchParams.get('via') ?? 'http', res) },
-        { method: 'POST', pattern: /^\/_sim\/faults$/, handle: ({ body, res }) => sendJson(res, 200, this.faults.set(parseJsonBody(body) ?? {})) },
+        {
+          method: 'POST',
+          pattern: /^\/_sim\/events$/,
+          handle: ({ res, body, url }) => this.sendEvent(body, url.searchParams.get('via') ?? 'http', res),
+        },
+        {
+          method: 'POST',
+          pattern: /^\/_sim\/faults$/,
+          handle: ({ body, res }) => sendJson(res, 200, this.faults.set(parseJsonBody(body) ?? {})),
+        },
         {
           method: 'POST',
           pattern: /^\/_sim\/reset$/,
@@ -82,15 +92,41 @@ export class SinqroSim {
     return this.calls.filter((c) => c.id === id && c.httpStatus === 200).map((c) => c.statusCode as string);
   }
 
-  private async status(kind: 'order' | 'reservation', id: number, headers: Record<string, unknown>, body: Buffer, path: string, res: ServerResponse) {
-    const restaurantId = Object.entries(this.opts.userAccessTokens).find(([, t]) => t === headers['x-api-user-access-token'])?.[0];
+  private async status(
+    kind: 'order' | 'reservation',
+    id: number,
+    headers: Record<string, unknown>,
+    body: Buffer,
+    path: string,
+    res: ServerResponse,
+  ) {
+    const restaurantId = Object.entries(this.opts.userAccessTokens).find(
+      ([, t]) => t === headers['x-api-user-access-token'],
+    )?.[0];
     const record = (httpStatus: number, extra: Partial<SinqroCall> = {}) =>
-      this.calls.push({ at: new Date().toISOString(), method: 'POST', path, kind, id, restaurantId: restaurantId ? Number(restaurantId) : undefined, httpStatus, ...extra });
+      this.calls.push({
+        at: new Date().toISOString(),
+        method: 'POST',
+        path,
+        kind,
+        id,
+        restaurantId: restaurantId ? Number(restaurantId) : undefined,
+        httpStatus,
+        ...extra,
+      });
     if (headers['x-api-server-access-token'] !== this.opts.serverAccessToken || !restaurantId) {
       record(401);
-      return sendJson(res, 401, errorBody(401, 'INVALID_ACCESS_TOKEN', 'x-api-server-access-token or x-api-user-access-token is not valid'));
+      return sendJson(
+        res,
+        401,
+        errorBody(401, 'INVALID_ACCESS_TOKEN', 'x-api-server-access-token or x-api-user-access-token is not valid'),
+      );
     }
-    if (await this.faults.before(res, (s) => errorBody(s, s === 429 ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE', 'injected fault'))) {
+    if (
+      await this.faults.before(res, (s) =>
+        errorBody(s, s === 429 ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE', 'injected fault'),
+      )
+    ) {
       record(this.faults.config.downUntil && Date.now() < this.faults.config.downUntil ? 503 : 0);
       return;
     }

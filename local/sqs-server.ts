@@ -8,6 +8,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { jsonServer, listen, readBody, sendJson } from './http-util';
 
+// biome-ignore lint/suspicious/noExplicitAny: SQS JSON requests are loosely typed wire data, read field by field.
+type WireInput = Record<string, any>;
 type Attr = { DataType: string; StringValue?: string; BinaryValue?: string };
 type Message = {
   id: string;
@@ -53,7 +55,12 @@ export class LocalSqs {
         sendJson(res, 200, output, { 'content-type': 'application/x-amz-json-1.0' });
       } catch (error) {
         const e = error instanceof SqsError ? error : new SqsError('InternalError', (error as Error).message, 500);
-        sendJson(res, e.status, { __type: `com.amazonaws.sqs#${e.type}`, message: e.message }, { 'content-type': 'application/x-amz-json-1.0' });
+        sendJson(
+          res,
+          e.status,
+          { __type: `com.amazonaws.sqs#${e.type}`, message: e.message },
+          { 'content-type': 'application/x-amz-json-1.0' },
+        );
       }
     });
     const bound = await listen(this.server, port);
@@ -96,20 +103,26 @@ export class LocalSqs {
   }
 
   private byUrl(url: unknown): Queue {
-    const name = String(url ?? '').split('/').pop() ?? '';
+    const name =
+      String(url ?? '')
+        .split('/')
+        .pop() ?? '';
     const q = this.queues.get(name);
     if (!q) throw new SqsError('QueueDoesNotExist', `queue ${name} does not exist`);
     return q;
   }
 
   private byArn(arn: unknown): Queue {
-    const name = String(arn ?? '').split(':').pop() ?? '';
+    const name =
+      String(arn ?? '')
+        .split(':')
+        .pop() ?? '';
     const q = this.queues.get(name);
     if (!q) throw new SqsError('ResourceNotFoundException', `queue ${arn} does not exist`);
     return q;
   }
 
-  private async dispatch(action: string, input: Record<string, any>): Promise<unknown> {
+  private async dispatch(action: string, input: WireInput): Promise<unknown> {
     switch (action) {
       case 'CreateQueue':
         return { QueueUrl: this.createQueue(input.QueueName, input.Attributes).url };
@@ -119,7 +132,11 @@ export class LocalSqs {
         return { QueueUrl: q.url };
       }
       case 'ListQueues':
-        return { QueueUrls: [...this.queues.values()].filter((q) => !input.QueueNamePrefix || q.name.startsWith(input.QueueNamePrefix)).map((q) => q.url) };
+        return {
+          QueueUrls: [...this.queues.values()]
+            .filter((q) => !input.QueueNamePrefix || q.name.startsWith(input.QueueNamePrefix))
+            .map((q) => q.url),
+        };
       case 'GetQueueAttributes': {
         const q = this.byUrl(input.QueueUrl);
         const d = this.depth(q.name);
@@ -139,7 +156,10 @@ export class LocalSqs {
         return this.send(this.byUrl(input.QueueUrl), input);
       case 'SendMessageBatch': {
         const q = this.byUrl(input.QueueUrl);
-        return { Successful: (input.Entries ?? []).map((e: Record<string, any>) => ({ Id: e.Id, ...this.send(q, e) })), Failed: [] };
+        return {
+          Successful: (input.Entries ?? []).map((e: WireInput) => ({ Id: e.Id, ...this.send(q, e) })),
+          Failed: [],
+        };
       }
       case 'ReceiveMessage':
         return this.receive(this.byUrl(input.QueueUrl), input);
@@ -158,24 +178,36 @@ export class LocalSqs {
         return {};
       }
       case 'StartMessageMoveTask':
-        return this.moveAll(this.byArn(input.SourceArn), input.DestinationArn ? this.byArn(input.DestinationArn) : undefined);
+        return this.moveAll(
+          this.byArn(input.SourceArn),
+          input.DestinationArn ? this.byArn(input.DestinationArn) : undefined,
+        );
       default:
         throw new SqsError('InvalidAction', `action ${action} is not supported by the local SQS`);
     }
   }
 
-  private send(q: Queue, input: Record<string, any>) {
+  private send(q: Queue, input: WireInput) {
     const body = String(input.MessageBody ?? '');
     const max = Number(q.attributes.MaximumMessageSize ?? 262144);
-    if (Buffer.byteLength(body) > max) throw new SqsError('InvalidParameterValue', `message must be shorter than ${max} bytes`);
+    if (Buffer.byteLength(body) > max)
+      throw new SqsError('InvalidParameterValue', `message must be shorter than ${max} bytes`);
     const id = randomUUID();
     const md5 = createHash('md5').update(body).digest('hex');
     const delay = Number(input.DelaySeconds ?? q.attributes.DelaySeconds ?? 0);
-    q.messages.push({ id, body, md5, attributes: input.MessageAttributes ?? {}, sentAt: Date.now(), receiveCount: 0, visibleAt: Date.now() + delay * 1000 });
+    q.messages.push({
+      id,
+      body,
+      md5,
+      attributes: input.MessageAttributes ?? {},
+      sentAt: Date.now(),
+      receiveCount: 0,
+      visibleAt: Date.now() + delay * 1000,
+    });
     return { MessageId: id, MD5OfMessageBody: md5 };
   }
 
-  private async receive(q: Queue, input: Record<string, any>) {
+  private async receive(q: Queue, input: WireInput) {
     const max = Math.min(10, Math.max(1, Number(input.MaxNumberOfMessages ?? 1)));
     const waitUntil = Date.now() + Math.min(20, Number(input.WaitTimeSeconds ?? 0)) * 1000;
     for (;;) {
@@ -203,7 +235,9 @@ export class LocalSqs {
 
   private take(q: Queue, max: number, visibilitySeconds: number): Message[] {
     const now = Date.now();
-    const redrive = q.attributes.RedrivePolicy ? (JSON.parse(q.attributes.RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number }) : undefined;
+    const redrive = q.attributes.RedrivePolicy
+      ? (JSON.parse(q.attributes.RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number })
+      : undefined;
     const picked: Message[] = [];
     for (const m of [...q.messages]) {
       if (picked.length >= max) break;
@@ -233,7 +267,9 @@ export class LocalSqs {
   private moveAll(source: Queue, destination?: Queue) {
     const target =
       destination ??
-      [...this.queues.values()].find((q) => q.attributes.RedrivePolicy && JSON.parse(q.attributes.RedrivePolicy).deadLetterTargetArn === source.arn);
+      [...this.queues.values()].find(
+        (q) => q.attributes.RedrivePolicy && JSON.parse(q.attributes.RedrivePolicy).deadLetterTargetArn === source.arn,
+      );
     if (!target) throw new SqsError('InvalidParameterValue', `no source queue uses ${source.name} as its DLQ`);
     const moved = source.messages.splice(0);
     for (const m of moved) this.send(target, { MessageBody: m.body, MessageAttributes: m.attributes });

@@ -14,22 +14,36 @@ const TIMEOUT_MS = 8000;
 /** The contract's error body: `{ error: { code, message } }`. */
 const parseRefError: ErrorParser = (_status, body) => {
   const e = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  return typeof e?.code === 'string' && typeof e.message === 'string' ? { code: e.code, message: e.message } : undefined;
+  return typeof e?.code === 'string' && typeof e.message === 'string'
+    ? { code: e.code, message: e.message }
+    : undefined;
 };
 
 export class ReferencePosClient implements PosClient {
   private readonly http: KyInstance;
   constructor(private readonly ctx: PosCallContext) {
     if (!ctx.secret.apiKey) throw new PermanentError('reference POS secret has no apiKey', 'MISSING_CREDENTIALS');
-    this.http = createHttpClient({ prefixUrl: ctx.baseUrl, timeoutMs: TIMEOUT_MS, headers: { authorization: `Bearer ${ctx.secret.apiKey}` } });
+    this.http = createHttpClient({
+      prefixUrl: ctx.baseUrl,
+      timeoutMs: TIMEOUT_MS,
+      headers: { authorization: `Bearer ${ctx.secret.apiKey}` },
+    });
   }
 
   injectOrder(order: SinqroOrder, idempotencyKey: string): Promise<InjectResult> {
-    return this.create(`locations/${encodeURIComponent(this.ctx.link.posLocationId)}/orders`, toReferenceOrder(order), idempotencyKey);
+    return this.create(
+      `locations/${encodeURIComponent(this.ctx.link.posLocationId)}/orders`,
+      toReferenceOrder(order),
+      idempotencyKey,
+    );
   }
 
   injectReservation(reservation: SinqroReservation, idempotencyKey: string): Promise<InjectResult> {
-    return this.create(`locations/${encodeURIComponent(this.ctx.link.posLocationId)}/reservations`, toReferenceReservation(reservation), idempotencyKey);
+    return this.create(
+      `locations/${encodeURIComponent(this.ctx.link.posLocationId)}/reservations`,
+      toReferenceReservation(reservation),
+      idempotencyKey,
+    );
   }
 
   async cancel(kind: Kind, posOrderId: string, reason: string | undefined): Promise<void> {

@@ -4,13 +4,37 @@
  */
 import * as v from 'valibot';
 
-export const REFERENCE_ORDER_STATUSES = ['new', 'accepted', 'rejected', 'preparing', 'ready', 'out_for_delivery', 'completed', 'cancelled'] as const;
-export const REFERENCE_RESERVATION_STATUSES = ['new', 'confirmed', 'rejected', 'seated', 'completed', 'cancelled', 'no_show'] as const;
+export const REFERENCE_ORDER_STATUSES = [
+  'new',
+  'accepted',
+  'rejected',
+  'preparing',
+  'ready',
+  'out_for_delivery',
+  'completed',
+  'cancelled',
+] as const;
+export const REFERENCE_RESERVATION_STATUSES = [
+  'new',
+  'confirmed',
+  'rejected',
+  'seated',
+  'completed',
+  'cancelled',
+  'no_show',
+] as const;
 
 export const SIGNATURE_HEADER = 'x-refpos-signature';
 
 export type RefModifier = { sku: string; name: string; quantity: number; unitPriceMinor: number };
-export type RefItem = { sku: string; name: string; quantity: number; unitPriceMinor: number; note?: string; modifiers: RefModifier[] };
+export type RefItem = {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceMinor: number;
+  note?: string;
+  modifiers: RefModifier[];
+};
 
 export type RefOrderRequest = {
   externalReference: string;
@@ -34,7 +58,10 @@ export type RefReservationRequest = {
   customer?: { name?: string; phone?: string; email?: string };
 };
 
-export const RefCreatedSchema = v.looseObject({ id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)), status: v.string() });
+export const RefCreatedSchema = v.looseObject({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  status: v.string(),
+});
 
 export const RefWebhookSchema = v.looseObject({
   eventId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),

@@ -63,7 +63,11 @@ export const referenceAdapter: PosAdapter = {
   },
 
   parseWebhook(request): PosEvent[] {
-    const body = parseOrThrow(RefWebhookSchema, parseJson(request.rawBody.toString('utf8'), 'webhook body'), 'webhook body');
+    const body = parseOrThrow(
+      RefWebhookSchema,
+      parseJson(request.rawBody.toString('utf8'), 'webhook body'),
+      'webhook body',
+    );
     const kind: Kind = body.type === 'order.status_changed' ? 'order' : 'reservation';
     const ref = body.data.externalReference;
     const sinqroOrderId = ref && /^\d{1,15}$/.test(ref) ? Number(ref) : undefined;

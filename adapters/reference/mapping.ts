@@ -1,7 +1,12 @@
 /** Sinqro order / reservation → reference POS request bodies. Money goes to integer minor units, exactly. */
 import { PermanentError } from '../../functions/shared/errors';
-import { type SinqroOrder, type SinqroOrderLine, type SinqroReservation, toIsoUtc } from '../../functions/shared/sinqro-schemas';
 import { toMinorUnits } from '../../functions/shared/money';
+import {
+  type SinqroOrder,
+  type SinqroOrderLine,
+  type SinqroReservation,
+  toIsoUtc,
+} from '../../functions/shared/sinqro-schemas';
 import type { RefItem, RefOrderRequest, RefReservationRequest } from './contract';
 
 const TYPES: Record<SinqroOrder['type'], RefOrderRequest['type']> = {
@@ -16,7 +21,10 @@ function skuOf(line: SinqroOrderLine): string {
   const sku = ref?.externalId;
   if (!sku) {
     const what = line.type === 'PRODUCT_OPTION' ? 'option' : 'product';
-    throw new PermanentError(`${what} ${ref?.id ?? '?'} "${line.label}" has no POS mapping (externalId)`, 'UNMAPPED_PRODUCT');
+    throw new PermanentError(
+      `${what} ${ref?.id ?? '?'} "${line.label}" has no POS mapping (externalId)`,
+      'UNMAPPED_PRODUCT',
+    );
   }
   return sku;
 }
@@ -40,23 +48,36 @@ export function toReferenceOrder(order: SinqroOrder): RefOrderRequest {
     }));
   const unknownLine = order.orderLines.find((l) => l.type !== 'PRODUCT' && l.type !== 'DELIVERY');
   if (unknownLine) throw new PermanentError(`order line type ${unknownLine.type} is not supported`, 'UNSUPPORTED_LINE');
-  const deliveryFee = order.orderLines.filter((l) => l.type === 'DELIVERY').reduce((sum, l) => sum + toMinorUnits(l.totalAmount), 0);
+  const deliveryFee = order.orderLines
+    .filter((l) => l.type === 'DELIVERY')
+    .reduce((sum, l) => sum + toMinorUnits(l.totalAmount), 0);
   const itemsTotal = items.reduce((sum, i) => sum + i.unitPriceMinor * i.quantity, 0);
   const totalMinor = toMinorUnits(order.totalAmount);
   if (itemsTotal + deliveryFee !== totalMinor) {
-    throw new PermanentError(`line totals ${itemsTotal + deliveryFee} do not add up to the order total ${totalMinor} (minor units)`, 'TOTAL_MISMATCH');
+    throw new PermanentError(
+      `line totals ${itemsTotal + deliveryFee} do not add up to the order total ${totalMinor} (minor units)`,
+      'TOTAL_MISMATCH',
+    );
   }
   const consumer = order.consumer;
-  const address = order.deliveryAddress as { street?: string; details?: string; city?: string; postalCode?: string } | undefined;
+  const address = order.deliveryAddress as
+    | { street?: string; details?: string; city?: string; postalCode?: string }
+    | undefined;
   return {
     externalReference: String(order.id),
     type: TYPES[order.type],
     dueAt: toIsoUtc(order.executionTime),
     note: order.comment ?? undefined,
     customer: consumer
-      ? { name: [consumer.name, consumer.lastname].filter(Boolean).join(' ') || undefined, phone: consumer.phone ?? undefined, email: consumer.email ?? undefined }
+      ? {
+          name: [consumer.name, consumer.lastname].filter(Boolean).join(' ') || undefined,
+          phone: consumer.phone ?? undefined,
+          email: consumer.email ?? undefined,
+        }
       : undefined,
-    deliveryAddress: address ? { street: address.street, details: address.details, city: address.city, postalCode: address.postalCode } : undefined,
+    deliveryAddress: address
+      ? { street: address.street, details: address.details, city: address.city, postalCode: address.postalCode }
+      : undefined,
     items,
     deliveryFeeMinor: deliveryFee || undefined,
     totalMinor,
@@ -73,7 +94,11 @@ export function toReferenceReservation(reservation: SinqroReservation): RefReser
     startsAt: toIsoUtc(reservation.executionTime),
     note: reservation.comment ?? undefined,
     customer: consumer
-      ? { name: [consumer.name, consumer.lastname].filter(Boolean).join(' ') || undefined, phone: consumer.phone ?? undefined, email: consumer.email ?? undefined }
+      ? {
+          name: [consumer.name, consumer.lastname].filter(Boolean).join(' ') || undefined,
+          phone: consumer.phone ?? undefined,
+          email: consumer.email ?? undefined,
+        }
       : undefined,
   };
 }

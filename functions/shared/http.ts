@@ -2,8 +2,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BridgeError, errorBody, PayloadTooLargeError } from './errors';
-import { errorFields, type Logger } from './logger';
 import { MAX_MESSAGE_BYTES } from './limits';
+import { errorFields, type Logger } from './logger';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -11,7 +11,8 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 export function rawBody(event: APIGatewayProxyEventV2): Buffer {
   if (!event.body) return Buffer.alloc(0);
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (bytes.length > MAX_MESSAGE_BYTES) throw new PayloadTooLargeError(`body of ${bytes.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+  if (bytes.length > MAX_MESSAGE_BYTES)
+    throw new PayloadTooLargeError(`body of ${bytes.length} bytes exceeds ${MAX_MESSAGE_BYTES}`);
   return bytes;
 }
 
@@ -30,8 +31,15 @@ export function httpErrors(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2
     onError: async (request) => {
       const error = request.error;
       if (error instanceof BridgeError) {
-        logger.warn('request refused', { status: error.httpStatus, code: error.code, reason: error.message.slice(0, 200) });
-        request.response = json(error.httpStatus, errorBody(error.httpStatus, error.code, error.message, error.details));
+        logger.warn('request refused', {
+          status: error.httpStatus,
+          code: error.code,
+          reason: error.message.slice(0, 200),
+        });
+        request.response = json(
+          error.httpStatus,
+          errorBody(error.httpStatus, error.code, error.message, error.details),
+        );
         return;
       }
       logger.error('request failed', errorFields(error));

@@ -16,24 +16,62 @@ export type IngestOutcome = 'enqueued' | 'duplicate';
 export async function ingestSinqroEvent(event: SinqroEvent, logger: Logger): Promise<IngestOutcome> {
   const link = await getLink(event.sellingPointId);
   if (!link?.enabled) {
-    await refuse(keys.restaurantAudit(event.sellingPointId), 'sinqro', event.type, `restaurant ${event.sellingPointId} is not linked`);
+    await refuse(
+      keys.restaurantAudit(event.sellingPointId),
+      'sinqro',
+      event.type,
+      `restaurant ${event.sellingPointId} is not linked`,
+    );
     throw new NotFoundError(`restaurant ${event.sellingPointId} is not linked to a POS`, 'RESTAURANT_NOT_LINKED');
   }
-  const message: WorkMessage = { type: 'sinqro-event', restaurantId: link.restaurantId, posCode: link.posCode, receivedAt: new Date().toISOString(), event };
-  return claimAndEnqueue('sinqro', event.id, link, message, logger.child({ eventId: event.id, type: event.type, orderId: event.data.id }));
+  const message: WorkMessage = {
+    type: 'sinqro-event',
+    restaurantId: link.restaurantId,
+    posCode: link.posCode,
+    receivedAt: new Date().toISOString(),
+    event,
+  };
+  return claimAndEnqueue(
+    'sinqro',
+    event.id,
+    link,
+    message,
+    logger.child({ eventId: event.id, type: event.type, orderId: event.data.id }),
+  );
 }
 
 export async function ingestPosEvent(posCode: string, event: PosEvent, logger: Logger): Promise<IngestOutcome> {
   const link = await findLinkByPosLocation(posCode, event.posLocationId);
   if (!link?.enabled) {
     await refuse(keys.posLocation(posCode, event.posLocationId), posCode, event.type, 'POS location is not linked');
-    throw new NotFoundError(`${posCode} location ${event.posLocationId} is not linked to a Sinqro restaurant`, 'LOCATION_NOT_LINKED');
+    throw new NotFoundError(
+      `${posCode} location ${event.posLocationId} is not linked to a Sinqro restaurant`,
+      'LOCATION_NOT_LINKED',
+    );
   }
-  const message: WorkMessage = { type: 'pos-event', restaurantId: link.restaurantId, posCode, receivedAt: new Date().toISOString(), event };
-  return claimAndEnqueue(posCode, event.eventId, link, message, logger.child({ eventId: event.eventId, posOrderId: event.posOrderId, posStatus: event.posStatus }));
+  const message: WorkMessage = {
+    type: 'pos-event',
+    restaurantId: link.restaurantId,
+    posCode,
+    receivedAt: new Date().toISOString(),
+    event,
+  };
+  return claimAndEnqueue(
+    posCode,
+    event.eventId,
+    link,
+    message,
+    logger.child({ eventId: event.eventId, posOrderId: event.posOrderId, posStatus: event.posStatus }),
+  );
 }
 
-async function claimAndEnqueue(source: string, eventId: string, link: RestaurantLink, message: WorkMessage, logger: Logger): Promise<IngestOutcome> {
+async function claimAndEnqueue(
+  source: string,
+  eventId: string,
+  link: RestaurantLink,
+  message: WorkMessage,
+  logger: Logger,
+): Promise<IngestOutcome> {
   const queueUrl = requireEnv(envNames.workQueue(link.posCode));
   const body = toMessageBody(message); // 413 before any write
   if (!(await claimEvent(source, eventId))) {

@@ -10,7 +10,8 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export type LogSink = (line: string, level: Level) => void;
-let sink: LogSink = (line, level) => (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+let sink: LogSink = (line, level) =>
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 
 /** The local runtime and tests redirect log lines (to print them readably, or to search them). */
 export function setLogSink(next: LogSink): void {
@@ -50,7 +51,10 @@ export class Logger {
         .filter(([, v]) => v !== undefined && v !== null)
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
-      sink(`${time} ${level === 'info' ? '' : `${level.toUpperCase()} `}[${this.fn}] ${msg}${extras ? `  ${extras}` : ''}`, level);
+      sink(
+        `${time} ${level === 'info' ? '' : `${level.toUpperCase()} `}[${this.fn}] ${msg}${extras ? `  ${extras}` : ''}`,
+        level,
+      );
       return;
     }
     sink(JSON.stringify({ level, time: new Date().toISOString(), fn: this.fn, msg, ...all }), level);

@@ -1,6 +1,7 @@
 /** What travels on the queues: work for an adapter worker, and status news for the Sinqro publisher. */
-import type { CanonicalStatus, Kind } from './statuses';
+
 import type { SinqroEvent } from './sinqro-schemas';
+import type { CanonicalStatus, Kind } from './statuses';
 
 /** A POS-side fact as an adapter's webhook parser (or poller) reports it, in POS terms. */
 export type PosOrderStatusEvent = {

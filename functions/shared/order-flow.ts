@@ -34,19 +34,37 @@ async function handleSinqroEvent(event: SinqroEvent, restaurantId: number, ctx: 
       return inject(event, restaurantId, ctx, log);
     case 'order.cancelled':
     case 'reservation.cancelled':
-      return cancelInPos(kind, orderId, restaurantId, toIsoUtc(event.occurredAt), event.data.comment ?? undefined, ctx, log);
+      return cancelInPos(
+        kind,
+        orderId,
+        restaurantId,
+        toIsoUtc(event.occurredAt),
+        event.data.comment ?? undefined,
+        ctx,
+        log,
+      );
     case 'order.status_changed':
     case 'reservation.status_changed':
       if (event.data.status.code === 'cancelled') {
         return cancelInPos(kind, orderId, restaurantId, toIsoUtc(event.occurredAt), undefined, ctx, log);
       }
       // Only a cancellation has a meaning in the POS; other changes made in Sinqro are recorded.
-      await store.auditOrder(orderId, { what: event.type, source: 'sinqro', status: event.data.status.code, outcome: 'no POS action' });
+      await store.auditOrder(orderId, {
+        what: event.type,
+        source: 'sinqro',
+        status: event.data.status.code,
+        outcome: 'no POS action',
+      });
       log.info('Sinqro status change has no POS action', { code: event.data.status.code });
   }
 }
 
-async function inject(event: Extract<SinqroEvent, { type: 'order.created' | 'reservation.created' }>, restaurantId: number, ctx: FlowContext, log: Logger) {
+async function inject(
+  event: Extract<SinqroEvent, { type: 'order.created' | 'reservation.created' }>,
+  restaurantId: number,
+  ctx: FlowContext,
+  log: Logger,
+) {
   const kind = kindOf(event.type);
   const order = event.data;
   const { created, state } = await store.createOrder(
@@ -54,11 +72,17 @@ async function inject(event: Extract<SinqroEvent, { type: 'order.created' | 'res
     toIsoUtc(event.occurredAt),
   );
   if (!created && (state.posOrderId || state.isFinal || state.status !== 'RECEIVED')) {
-    await store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: state.status, outcome: 'already handled' });
+    await store.auditOrder(order.id, {
+      what: event.type,
+      source: 'sinqro',
+      status: state.status,
+      outcome: 'already handled',
+    });
     log.info('order already handled, not injected again', { status: state.status });
     return;
   }
-  if (created) await store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: 'RECEIVED', outcome: 'recorded' });
+  if (created)
+    await store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: 'RECEIVED', outcome: 'recorded' });
 
   let client: PosClient;
   let posOrderId: string;
@@ -66,12 +90,20 @@ async function inject(event: Extract<SinqroEvent, { type: 'order.created' | 'res
     client = await posClient(restaurantId, ctx);
     // The idempotency key is derived from the Sinqro id: a retry after a lost reply finds the same POS order.
     const key = `sinqro-${kind}-${order.id}`;
-    const result = kind === 'order' ? await client.injectOrder(order as never, key) : await client.injectReservation(order as never, key);
+    const result =
+      kind === 'order'
+        ? await client.injectOrder(order as never, key)
+        : await client.injectReservation(order as never, key);
     posOrderId = result.posOrderId;
   } catch (error) {
     if (error instanceof PermanentError) return fail(kind, order.id, restaurantId, order.type, error, ctx, log);
     await store.recordAttempt(order.id, (error as Error).message);
-    await store.auditOrder(order.id, { what: 'inject', source: ctx.adapter.code, outcome: 'retry', detail: (error as Error).message.slice(0, 200) });
+    await store.auditOrder(order.id, {
+      what: 'inject',
+      source: ctx.adapter.code,
+      outcome: 'retry',
+      detail: (error as Error).message.slice(0, 200),
+    });
     throw error;
   }
 
@@ -84,7 +116,13 @@ async function inject(event: Extract<SinqroEvent, { type: 'order.created' | 'res
     posCode: ctx.adapter.code,
     posOrderId,
   });
-  await store.auditOrder(order.id, { what: 'inject', source: ctx.adapter.code, status: 'INJECTED', outcome: 'created in POS', code: posOrderId });
+  await store.auditOrder(order.id, {
+    what: 'inject',
+    source: ctx.adapter.code,
+    status: 'INJECTED',
+    outcome: 'created in POS',
+    code: posOrderId,
+  });
   log.info('injected into POS', { posOrderId });
   if (result.applied) return publish(result.state, 'INJECTED', undefined, log);
 
@@ -92,12 +130,26 @@ async function inject(event: Extract<SinqroEvent, { type: 'order.created' | 'res
   await store.setPosOrderId(order.id, ctx.adapter.code, posOrderId);
   if (result.state?.status === 'CANCELLED' && result.state.source === 'sinqro') {
     await client.cancel(kind, posOrderId, 'cancelled in Sinqro');
-    await store.auditOrder(order.id, { what: 'cancel', source: 'sinqro', status: 'CANCELLED', outcome: 'applied in POS after late injection', code: posOrderId });
+    await store.auditOrder(order.id, {
+      what: 'cancel',
+      source: 'sinqro',
+      status: 'CANCELLED',
+      outcome: 'applied in POS after late injection',
+      code: posOrderId,
+    });
     log.info('cancellation applied in POS after injection', { posOrderId });
   }
 }
 
-async function cancelInPos(kind: Kind, orderId: number, restaurantId: number, sourceTs: string, reason: string | undefined, ctx: FlowContext, log: Logger) {
+async function cancelInPos(
+  kind: Kind,
+  orderId: number,
+  restaurantId: number,
+  sourceTs: string,
+  reason: string | undefined,
+  ctx: FlowContext,
+  log: Logger,
+) {
   const result = await store.transition({
     orderId,
     kind,
@@ -109,19 +161,35 @@ async function cancelInPos(kind: Kind, orderId: number, restaurantId: number, so
   });
   const state = result.state;
   if (!result.applied && result.verdict !== 'duplicate') {
-    await store.auditOrder(orderId, { what: 'cancel', source: 'sinqro', status: state?.status, outcome: `ignored (${result.verdict})` });
+    await store.auditOrder(orderId, {
+      what: 'cancel',
+      source: 'sinqro',
+      status: state?.status,
+      outcome: `ignored (${result.verdict})`,
+    });
     log.info('cancellation ignored: order already final', { status: state?.status });
     return;
   }
   if (!state?.posOrderId) {
     // Not in the POS yet: the injection sees CANCELLED and will not create it (or cancels right after).
-    await store.auditOrder(orderId, { what: 'cancel', source: 'sinqro', status: 'CANCELLED', outcome: 'recorded before injection' });
+    await store.auditOrder(orderId, {
+      what: 'cancel',
+      source: 'sinqro',
+      status: 'CANCELLED',
+      outcome: 'recorded before injection',
+    });
     log.info('cancelled before reaching the POS');
     return;
   }
   const client = await posClient(restaurantId, ctx);
   await client.cancel(kind, state.posOrderId, reason);
-  await store.auditOrder(orderId, { what: 'cancel', source: 'sinqro', status: 'CANCELLED', outcome: 'applied in POS', code: state.posOrderId });
+  await store.auditOrder(orderId, {
+    what: 'cancel',
+    source: 'sinqro',
+    status: 'CANCELLED',
+    outcome: 'applied in POS',
+    code: state.posOrderId,
+  });
   log.info('cancellation applied in POS', { posOrderId: state.posOrderId });
 }
 
@@ -137,7 +205,12 @@ async function handlePosStatus(event: PosOrderStatusEvent, restaurantId: number,
   }
   const status = ctx.adapter.mapStatus(event.kind, event.posStatus);
   if (!status) {
-    await store.auditOrder(state.orderId, { what: 'pos-status', source: ctx.adapter.code, status: event.posStatus, outcome: 'unmapped POS status ignored' });
+    await store.auditOrder(state.orderId, {
+      what: 'pos-status',
+      source: ctx.adapter.code,
+      status: event.posStatus,
+      outcome: 'unmapped POS status ignored',
+    });
     log.warn('POS status has no canonical meaning; ignored', { orderId: state.orderId });
     return;
   }
@@ -152,16 +225,36 @@ async function handlePosStatus(event: PosOrderStatusEvent, restaurantId: number,
     reason: event.reason,
   });
   if (!result.applied) {
-    await store.auditOrder(state.orderId, { what: 'pos-status', source: ctx.adapter.code, status, outcome: `ignored (${result.verdict})`, code: event.eventId });
+    await store.auditOrder(state.orderId, {
+      what: 'pos-status',
+      source: ctx.adapter.code,
+      status,
+      outcome: `ignored (${result.verdict})`,
+      code: event.eventId,
+    });
     log.info(`status ${status} ignored (${result.verdict})`, { orderId: state.orderId, current: result.state?.status });
     return;
   }
-  await store.auditOrder(state.orderId, { what: 'pos-status', source: ctx.adapter.code, status, outcome: 'applied', code: event.eventId });
+  await store.auditOrder(state.orderId, {
+    what: 'pos-status',
+    source: ctx.adapter.code,
+    status,
+    outcome: 'applied',
+    code: event.eventId,
+  });
   log.info(`status ${status} applied`, { orderId: state.orderId });
   await publish(result.state, status, event.reason, log);
 }
 
-async function fail(kind: Kind, orderId: number, restaurantId: number, orderType: string, error: PermanentError, ctx: FlowContext, log: Logger) {
+async function fail(
+  kind: Kind,
+  orderId: number,
+  restaurantId: number,
+  orderType: string,
+  error: PermanentError,
+  ctx: FlowContext,
+  log: Logger,
+) {
   const result = await store.transition({
     orderId,
     kind,
@@ -171,12 +264,24 @@ async function fail(kind: Kind, orderId: number, restaurantId: number, orderType
     reason: error.message,
     createIfMissing: { orderType, restaurantId, posCode: ctx.adapter.code },
   });
-  await store.auditOrder(orderId, { what: 'inject', source: ctx.adapter.code, status: 'FAILED', outcome: 'permanent failure', code: error.code, detail: error.message.slice(0, 300) });
+  await store.auditOrder(orderId, {
+    what: 'inject',
+    source: ctx.adapter.code,
+    status: 'FAILED',
+    outcome: 'permanent failure',
+    code: error.code,
+    detail: error.message.slice(0, 300),
+  });
   log.warn('order FAILED: not retried', { code: error.code, reason: error.message.slice(0, 200) });
   if (result.applied) await publish(result.state, 'FAILED', error.message, log);
 }
 
-async function publish(state: store.OrderState, status: CanonicalStatus, reason: string | undefined, log: Logger): Promise<void> {
+async function publish(
+  state: store.OrderState,
+  status: CanonicalStatus,
+  reason: string | undefined,
+  log: Logger,
+): Promise<void> {
   const news: StatusNews = {
     type: 'status',
     orderId: state.orderId,

@@ -19,7 +19,13 @@ export function budgetFrom(context: { getRemainingTimeInMillis(): number } | und
 export type ClientOptions = { prefixUrl: string; headers: Record<string, string>; timeoutMs: number };
 
 export function createHttpClient(opts: ClientOptions): KyInstance {
-  return ky.create({ prefixUrl: opts.prefixUrl, headers: opts.headers, timeout: opts.timeoutMs, retry: 0, throwHttpErrors: true });
+  return ky.create({
+    prefixUrl: opts.prefixUrl,
+    headers: opts.headers,
+    timeout: opts.timeoutMs,
+    retry: 0,
+    throwHttpErrors: true,
+  });
 }
 
 export type ErrorParser = (status: number, body: unknown) => { code: string; message: string } | undefined;
@@ -55,11 +61,16 @@ async function classify(error: unknown, service: string, path: string, parseErro
     const what = `${service} ${path} answered ${status}${parsed ? ` ${parsed.code}: ${parsed.message}` : ''}`;
     if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) {
       const retryAfter = Number(error.response.headers.get('retry-after'));
-      return new RetryableError(what, { retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined });
+      return new RetryableError(what, {
+        retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      });
     }
     return new PermanentError(what, parsed?.code ?? `HTTP_${status}`);
   }
   if (error instanceof TimeoutError) return new RetryableError(`${service} ${path} timed out`);
-  if (error instanceof SyntaxError) return new PermanentError(`${service} ${path} answered with a body that is not JSON`, 'BAD_REPLY');
-  return new RetryableError(`${service} ${path} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  if (error instanceof SyntaxError)
+    return new PermanentError(`${service} ${path} answered with a body that is not JSON`, 'BAD_REPLY');
+  return new RetryableError(`${service} ${path} failed: ${(error as Error)?.message ?? String(error)}`, {
+    cause: error,
+  });
 }

@@ -12,17 +12,24 @@ const sqs = new SQSClient({});
 export function toMessageBody(message: object): string {
   const body = JSON.stringify(message);
   const bytes = Buffer.byteLength(body);
-  if (bytes > MAX_MESSAGE_BYTES) throw new PayloadTooLargeError(`message of ${bytes} bytes exceeds the queue limit of ${MAX_MESSAGE_BYTES}`);
+  if (bytes > MAX_MESSAGE_BYTES)
+    throw new PayloadTooLargeError(`message of ${bytes} bytes exceeds the queue limit of ${MAX_MESSAGE_BYTES}`);
   return body;
 }
 
-export async function enqueue(queueUrl: string, message: object | string, attributes: Record<string, string> = {}): Promise<void> {
+export async function enqueue(
+  queueUrl: string,
+  message: object | string,
+  attributes: Record<string, string> = {},
+): Promise<void> {
   const body = typeof message === 'string' ? message : toMessageBody(message);
   await sqs.send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: body,
-      MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+      MessageAttributes: Object.fromEntries(
+        Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+      ),
     }),
   );
 }

@@ -8,7 +8,11 @@ import { AuthenticationError } from './errors';
 
 export const SIGNATURE_WINDOW_SECONDS = 300;
 
-export function signPayload(secret: string, rawBody: string | Buffer, nowSeconds = Math.floor(Date.now() / 1000)): string {
+export function signPayload(
+  secret: string,
+  rawBody: string | Buffer,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): string {
   return `t=${nowSeconds},v1=${hmacHex(secret, nowSeconds, rawBody)}`;
 }
 
@@ -48,7 +52,8 @@ export function verifySignature(
     throw new AuthenticationError('signature header is malformed');
   }
   const signedAt = Number(t);
-  if (Math.abs(nowSeconds - signedAt) > windowSeconds) throw new AuthenticationError('signature timestamp is outside the window');
+  if (Math.abs(nowSeconds - signedAt) > windowSeconds)
+    throw new AuthenticationError('signature timestamp is outside the window');
   for (const secret of secrets) {
     const expected = hmacHex(secret, t, rawBody);
     if (candidates.some((c) => safeEqualHex(c, expected))) return signedAt;

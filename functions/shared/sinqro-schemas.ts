@@ -26,7 +26,10 @@ export function toIsoUtc(s: string): string {
   return new Date(parseSinqroDate(s)).toISOString();
 }
 
-const EntityRef = v.looseObject({ id: v.optional(SinqroId), externalId: v.nullish(v.pipe(v.string(), v.maxLength(255))) });
+const EntityRef = v.looseObject({
+  id: v.optional(SinqroId),
+  externalId: v.nullish(v.pipe(v.string(), v.maxLength(255))),
+});
 
 export type SinqroOrderLine = {
   type: string;
@@ -108,7 +111,10 @@ export type SinqroOrder = v.InferOutput<typeof SinqroOrderSchema>;
 export type SinqroReservation = v.InferOutput<typeof SinqroReservationSchema>;
 
 const Cancellation = v.looseObject({ id: SinqroId, comment: OptionalText });
-const StatusChange = v.looseObject({ id: SinqroId, status: v.looseObject({ code: v.pipe(v.string(), v.maxLength(64)) }) });
+const StatusChange = v.looseObject({
+  id: SinqroId,
+  status: v.looseObject({ code: v.pipe(v.string(), v.maxLength(64)) }),
+});
 
 const envelopeBase = {
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
@@ -127,7 +133,8 @@ export const SinqroEventSchema = v.pipe(
     v.looseObject({ ...envelopeBase, type: v.literal('reservation.status_changed'), data: StatusChange }),
   ]),
   v.check(
-    (e) => !('sellingPoint' in e.data) || (e.data as { sellingPoint: { id: number } }).sellingPoint.id === e.sellingPointId,
+    (e) =>
+      !('sellingPoint' in e.data) || (e.data as { sellingPoint: { id: number } }).sellingPoint.id === e.sellingPointId,
     'data.sellingPoint.id must equal sellingPointId',
   ),
 );

@@ -6,7 +6,11 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { errorFields, type Logger } from './logger';
 
-export async function processBatch(event: SQSEvent, logger: Logger, work: (record: SQSRecord) => Promise<void>): Promise<SQSBatchResponse> {
+export async function processBatch(
+  event: SQSEvent,
+  logger: Logger,
+  work: (record: SQSRecord) => Promise<void>,
+): Promise<SQSBatchResponse> {
   const results = await Promise.allSettled(event.Records.map((record) => work(record)));
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   results.forEach((result, i) => {

@@ -4,7 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf, type TransitionVerdict } from './statuses';
 import { keys, TABLE } from './table';
 
@@ -62,7 +69,9 @@ function tableName(): string {
 const epochSeconds = (days: number) => Math.floor(Date.now() / 1000) + days * 86400;
 
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
+  return (
+    error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined {
@@ -92,7 +101,10 @@ export async function getLink(restaurantId: number): Promise<RestaurantLink | un
   return stripKeys<RestaurantLink>(out.Item);
 }
 
-export async function findLinkByPosLocation(posCode: string, posLocationId: string): Promise<RestaurantLink | undefined> {
+export async function findLinkByPosLocation(
+  posCode: string,
+  posLocationId: string,
+): Promise<RestaurantLink | undefined> {
   const out = await ddb.send(
     new QueryCommand({
       TableName: tableName(),
@@ -113,7 +125,11 @@ export async function claimEvent(source: string, eventId: string): Promise<boole
     await ddb.send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.dedupe(source, eventId), firstSeen: new Date().toISOString(), expiresAt: epochSeconds(DEDUPE_TTL_DAYS) },
+        Item: {
+          ...keys.dedupe(source, eventId),
+          firstSeen: new Date().toISOString(),
+          expiresAt: epochSeconds(DEDUPE_TTL_DAYS),
+        },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
@@ -165,7 +181,9 @@ export async function createOrder(order: NewOrder, sourceTs: string): Promise<{ 
 }
 
 export async function getOrder(orderId: number): Promise<OrderState | undefined> {
-  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: keys.order(orderId), ConsistentRead: true }));
+  const out = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: keys.order(orderId), ConsistentRead: true }),
+  );
   return stripKeys<OrderState>(out.Item);
 }
 
@@ -196,7 +214,9 @@ export type TransitionRequest = {
   createIfMissing?: Omit<NewOrder, 'orderId' | 'kind'>;
 };
 
-export type TransitionResult = { applied: true; state: OrderState } | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'> | 'missing'; state?: OrderState };
+export type TransitionResult =
+  | { applied: true; state: OrderState }
+  | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'> | 'missing'; state?: OrderState };
 
 /**
  * The monotonic status write: one conditional UpdateItem that succeeds only if the change moves
@@ -216,7 +236,14 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     ':now': now,
     ':one': 1,
   };
-  const sets = ['#status = :status', 'statusRank = :rank', 'isFinal = :final', 'sourceTs = :ts', '#source = :source', 'updatedAt = :now'];
+  const sets = [
+    '#status = :status',
+    'statusRank = :rank',
+    'isFinal = :final',
+    'sourceTs = :ts',
+    '#source = :source',
+    'updatedAt = :now',
+  ];
   names['#source'] = 'source';
   if (req.posOrderId && req.posCode) {
     sets.push('posOrderId = :posOrderId', 'GSI1PK = :gsi1pk', 'GSI1SK = :gsi1sk');
@@ -234,7 +261,8 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
         TableName: tableName(),
         Key: keys.order(req.orderId),
         UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
-        ConditionExpression: 'attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))',
+        ConditionExpression:
+          'attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -251,7 +279,11 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     // Whoever created it, the transition is decided against what is there now.
     return transition({ ...req, createIfMissing: undefined }, retries - 1);
   }
-  const verdict = decideTransition(req.kind, { status: current.status, sourceTs: current.sourceTs }, { status: req.status, sourceTs: req.sourceTs });
+  const verdict = decideTransition(
+    req.kind,
+    { status: current.status, sourceTs: current.sourceTs },
+    { status: req.status, sourceTs: req.sourceTs },
+  );
   if (verdict === 'apply' && retries > 0) {
     // The item changed between our write and our read; decide again against the fresh state.
     return transition(req, retries - 1);
@@ -281,17 +313,19 @@ export async function setPosOrderId(orderId: number, posCode: string, posOrderId
 
 /** Counts an attempt and keeps the last error, for the stuck-order view and the audit. */
 export async function recordAttempt(orderId: number, error?: string): Promise<void> {
-  await ddb.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.order(orderId),
-      UpdateExpression: error ? 'ADD attempts :one SET lastError = :e' : 'ADD attempts :one',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: error ? { ':one': 1, ':e': error.slice(0, 500) } : { ':one': 1 },
-    }),
-  ).catch((e) => {
-    if (!isConditionFailure(e)) throw e;
-  });
+  await ddb
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.order(orderId),
+        UpdateExpression: error ? 'ADD attempts :one SET lastError = :e' : 'ADD attempts :one',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: error ? { ':one': 1, ':e': error.slice(0, 500) } : { ':one': 1 },
+      }),
+    )
+    .catch((e) => {
+      if (!isConditionFailure(e)) throw e;
+    });
 }
 
 /**
@@ -317,7 +351,11 @@ export async function claimPublication(orderId: number, rank: number): Promise<b
 }
 
 /** Gives a claim back after the call to Sinqro failed, unless a newer status was claimed meanwhile. */
-export async function releasePublication(orderId: number, rank: number, previousRank: number | undefined): Promise<void> {
+export async function releasePublication(
+  orderId: number,
+  rank: number,
+  previousRank: number | undefined,
+): Promise<void> {
   await ddb
     .send(
       new UpdateCommand({
@@ -340,7 +378,13 @@ export async function audit(pk: string, entry: AuditEntry): Promise<void> {
   await ddb.send(
     new PutCommand({
       TableName: tableName(),
-      Item: { PK: pk, SK: `${keys.auditPrefix}${at}#${randomBytes(3).toString('hex')}`, at, ...entry, expiresAt: epochSeconds(AUDIT_TTL_DAYS) },
+      Item: {
+        PK: pk,
+        SK: `${keys.auditPrefix}${at}#${randomBytes(3).toString('hex')}`,
+        at,
+        ...entry,
+        expiresAt: epochSeconds(AUDIT_TTL_DAYS),
+      },
     }),
   );
 }

@@ -2,7 +2,11 @@ import * as v from 'valibot';
 import { type ErrorDetail, ValidationError } from './errors';
 
 /** Parse with a schema or throw a ValidationError naming each failing field by its dot path. */
-export function parseOrThrow<const S extends v.GenericSchema>(schema: S, input: unknown, what: string): v.InferOutput<S> {
+export function parseOrThrow<const S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+  what: string,
+): v.InferOutput<S> {
   const result = v.safeParse(schema, input, { abortPipeEarly: true });
   if (result.success) return result.output;
   const details: ErrorDetail[] = result.issues.slice(0, 10).map((issue) => {
@@ -19,7 +23,8 @@ export function parseJson(raw: string, what: string, maxDepth = 32): unknown {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped char
+      if (c === 92)
+        i++; // backslash: skip the escaped char
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -29,6 +34,8 @@ export function parseJson(raw: string, what: string, maxDepth = 32): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw new ValidationError(`${what} is not valid JSON`, [{ code: 'INVALID_JSON', message: `${what} is not valid JSON` }]);
+    throw new ValidationError(`${what} is not valid JSON`, [
+      { code: 'INVALID_JSON', message: `${what} is not valid JSON` },
+    ]);
   }
 }

@@ -3,7 +3,7 @@
  * the order, Sinqro down, and a POS that never recovers (the message ends in the DLQ, from where it
  * can be redriven). No order is lost or doubled.
  */
-import { StartMessageMoveTaskCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { demoOrder } from '../../local/demo-data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
@@ -21,7 +21,8 @@ afterEach(() => {
   h.rt.sinqro.faults.set({});
 });
 
-const posOrdersFor = (id: number) => [...h.rt.referencePos.orders.values()].filter((o) => o.externalReference === String(id));
+const posOrdersFor = (id: number) =>
+  [...h.rt.referencePos.orders.values()].filter((o) => o.externalReference === String(id));
 
 test('an order sent while the POS is down is injected once the POS is back', async () => {
   const id = h.nextId();
@@ -66,7 +67,9 @@ test('a POS that never answers parks the order in the DLQ, and a redrive after r
 
   h.rt.referencePos.faults.set({});
   const sqs = new SQSClient({});
-  const moved = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: `arn:aws:sqs:eu-west-1:000000000000:${work.dlqName}` }));
+  const moved = await sqs.send(
+    new StartMessageMoveTaskCommand({ SourceArn: `arn:aws:sqs:eu-west-1:000000000000:${work.dlqName}` }),
+  );
   expect(moved.TaskHandle).toBeDefined();
   await h.waitForSinqroStatus(id, 'waiting_sp_validation', 20_000);
   expect(posOrdersFor(id)).toHaveLength(1);

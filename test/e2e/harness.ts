@@ -9,12 +9,19 @@ import { waitFor } from '../../local/wait';
 export const SINQRO_SECRET = secrets['sinqro-pos-bridge/local/sinqro'].webhookSigningSecrets[0] as string;
 export const REF_SECRET = secrets['sinqro-pos-bridge/local/pos/reference'].webhookSigningSecrets[0] as string;
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read replies ad hoc and assert on them.
+type JsonReply = any;
+
 export type Harness = {
   rt: LocalRuntime;
   logs: string[];
   nextId: () => number;
-  sendEvent: (event: object) => Promise<{ status: number; body: any }>;
-  postRaw: (path: string, body: string | Buffer, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
+  sendEvent: (event: object) => Promise<{ status: number; body: JsonReply }>;
+  postRaw: (
+    path: string,
+    body: string | Buffer,
+    headers?: Record<string, string>,
+  ) => Promise<{ status: number; body: JsonReply }>;
   posOrderOf: (sinqroId: number) => SimOrder | undefined;
   waitForPosOrder: (sinqroId: number) => Promise<SimOrder>;
   sinqroStatuses: (sinqroId: number) => string[];
@@ -27,9 +34,17 @@ let counter = 0;
 
 export async function startHarness(visibilityTimeoutSeconds = 6): Promise<Harness> {
   const logs: string[] = [];
-  const rt = await startLocalRuntime({ ports: { gateway: 0, referencePos: 0, sinqro: 0 }, visibilityTimeoutSeconds, log: (l) => logs.push(l) });
+  const rt = await startLocalRuntime({
+    ports: { gateway: 0, referencePos: 0, sinqro: 0 },
+    visibilityTimeoutSeconds,
+    log: (l) => logs.push(l),
+  });
   const postRaw = async (path: string, body: string | Buffer, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${rt.urls.gateway}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const res = await fetch(`${rt.urls.gateway}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -37,7 +52,8 @@ export async function startHarness(visibilityTimeoutSeconds = 6): Promise<Harnes
     } catch {}
     return { status: res.status, body: parsed };
   };
-  const posOrderOf = (id: number) => [...rt.referencePos.orders.values()].find((o) => o.externalReference === String(id));
+  const posOrderOf = (id: number) =>
+    [...rt.referencePos.orders.values()].find((o) => o.externalReference === String(id));
   return {
     rt,
     logs,
@@ -54,7 +70,10 @@ export async function startHarness(visibilityTimeoutSeconds = 6): Promise<Harnes
       await waitFor(`Sinqro status ${code} for ${id}`, () => rt.sinqro.statusesOf(id).includes(code), timeoutMs);
     },
     staff: async (posOrderId, status) => {
-      const res = await fetch(`${rt.urls.referencePos}/_sim/orders/${posOrderId}/status`, { method: 'POST', body: JSON.stringify({ status }) });
+      const res = await fetch(`${rt.urls.referencePos}/_sim/orders/${posOrderId}/status`, {
+        method: 'POST',
+        body: JSON.stringify({ status }),
+      });
       await res.text();
       return res.status;
     },

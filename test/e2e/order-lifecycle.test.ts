@@ -43,7 +43,9 @@ test('a consumer cancellation cancels the POS order and is not echoed back to Si
   await h.waitForSinqroStatus(id, 'waiting_sp_validation');
   expect((await h.sendEvent(envelope('order.cancelled', { id, comment: 'changed my mind' }))).status).toBe(202);
   await waitFor('POS order cancelled', () => h.posOrderOf(id)?.status === 'cancelled');
-  await waitFor('the POS webhook about it to be delivered', () => h.rt.referencePos.webhooks.some((w) => w.orderId === pos.id && w.status === 'cancelled'));
+  await waitFor('the POS webhook about it to be delivered', () =>
+    h.rt.referencePos.webhooks.some((w) => w.orderId === pos.id && w.status === 'cancelled'),
+  );
   await h.settle(600);
   expect(h.sinqroStatuses(id)).toEqual(['waiting_sp_validation']);
 });
@@ -81,7 +83,10 @@ test('the same order under a new event id is not injected twice', async () => {
 
 test('the same EventBridge event is ingested like an HTTP one', async () => {
   const id = h.nextId();
-  const res = await fetch(`${h.rt.urls.gateway}/_local/eventbridge`, { method: 'POST', body: JSON.stringify(envelope('order.created', demoOrder(id))) });
+  const res = await fetch(`${h.rt.urls.gateway}/_local/eventbridge`, {
+    method: 'POST',
+    body: JSON.stringify(envelope('order.created', demoOrder(id))),
+  });
   expect(await res.json()).toEqual({ outcome: 'enqueued' });
   await h.waitForPosOrder(id);
 });
@@ -114,7 +119,13 @@ test('POS webhooks that arrive out of order leave the newest status in Sinqro', 
   await h.waitForSinqroStatus(id, 'waiting_sp_validation');
   const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
   const webhook = (status: string, occurredAt: string) =>
-    JSON.stringify({ eventId: `evt-${status}-${id}`, type: 'order.status_changed', occurredAt, locationId: pos.locationId, data: { id: pos.id, externalReference: String(id), status } });
+    JSON.stringify({
+      eventId: `evt-${status}-${id}`,
+      type: 'order.status_changed',
+      occurredAt,
+      locationId: pos.locationId,
+      data: { id: pos.id, externalReference: String(id), status },
+    });
   // The POS went accepted → preparing → ready, but the deliveries arrive ready, accepted, preparing.
   await h.rt.referencePos.deliver(webhook('ready', at(3000)), `evt-ready-${id}`, pos);
   await h.waitForSinqroStatus(id, 'ready');
@@ -133,7 +144,9 @@ describe('bad input is refused and nothing is enqueued', () => {
 
   test('a wrong signature is answered 401', async () => {
     const raw = JSON.stringify(envelope('order.created', demoOrder(h.nextId())));
-    const res = await h.postRaw('/sinqro/events', raw, { 'x-sinqro-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` });
+    const res = await h.postRaw('/sinqro/events', raw, {
+      'x-sinqro-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`,
+    });
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ code: 'INVALID_SIGNATURE', httpResponseCode: '401' });
     expect(workQueueDepth()).toBe(0);
@@ -150,7 +163,11 @@ describe('bad input is refused and nothing is enqueued', () => {
     const raw = '{"id": "x", ';
     const res = await h.postRaw('/sinqro/events', raw, { 'x-sinqro-signature': signPayload(SINQRO_SECRET, raw) });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', httpResponseCode: '400', errors: [{ code: 'INVALID_JSON' }] });
+    expect(res.body).toMatchObject({
+      code: 'INVALID_REQUEST',
+      httpResponseCode: '400',
+      errors: [{ code: 'INVALID_JSON' }],
+    });
     expect(workQueueDepth()).toBe(0);
   });
 

@@ -20,7 +20,6 @@ import {
 import { httpEvent, lambdaContext } from './support/fixtures';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
-
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 let secrets: SecretsFile;

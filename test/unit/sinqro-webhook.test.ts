@@ -19,7 +19,6 @@ import {
 import { envelope, httpEvent, lambdaContext, setPath } from './support/fixtures';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
-
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 let secrets: SecretsFile;
