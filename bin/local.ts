@@ -5,7 +5,10 @@
 import { startLocalRuntime } from '../local/runtime';
 
 async function main() {
-  const runtime = await startLocalRuntime();
+  const port = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+  const runtime = await startLocalRuntime({
+    ports: { gateway: port('PORT'), referencePos: port('REFERENCE_POS_PORT'), sinqro: port('SINQRO_SIM_PORT') },
+  });
   const { urls } = runtime;
   const lines = [
     'Sinqro POS Bridge — local runtime',

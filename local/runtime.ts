@@ -45,7 +45,10 @@ const DEMO_SECRETS = resolve(__dirname, 'secrets.json');
 export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<LocalRuntime> {
   // Local runs happen on Node 20; the deployed functions run on nodejs22.x, so the SDK's notice does not apply.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const ports = { ...config.ports, ...options.ports };
+  const given = Object.fromEntries(
+    Object.entries(options.ports ?? {}).filter(([, v]) => v !== undefined && !Number.isNaN(v)),
+  );
+  const ports = { ...config.ports, ...given };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const visibility = options.visibilityTimeoutSeconds ?? 60;
   const functionTimeoutMs = Math.floor((visibility * 1000) / 6);

@@ -1,0 +1,73 @@
+/**
+ * The two commands a user runs: `npm start` serves the stack (an event signed by hand, as the README
+ * shows, reaches the POS simulator), and `npm run demo` plays the whole flow and exits 0.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { resolve } from 'node:path';
+import { demoOrder, envelope } from '../../local/demo-data';
+import { waitFor } from '../../local/wait';
+
+jest.setTimeout(60_000);
+const root = resolve(__dirname, '../..');
+const tsx = resolve(root, 'node_modules/.bin/tsx');
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(tsx, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { text: '' };
+  child.stdout?.on('data', (d) => {
+    output.text += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output.text += d;
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, output, exited };
+}
+
+let started: { child: ChildProcess; exited: Promise<number | null> } | undefined;
+afterEach(async () => {
+  if (started && started.child.exitCode === null) {
+    started.child.kill('SIGKILL');
+    await started.exited;
+  }
+});
+
+test('npm start serves the bridge: an event signed by hand reaches the POS simulator', async () => {
+  const proc = run(['bin/local.ts'], { PORT: '0', REFERENCE_POS_PORT: '0', SINQRO_SIM_PORT: '0' });
+  started = proc;
+  const banner = await waitFor(
+    'the banner',
+    () => /bridge \(API Gateway\)\s+(\S+)[\s\S]*reference POS sim\s+(\S+)/.exec(proc.output.text) ?? undefined,
+    30_000,
+  );
+  const [gateway, pos] = [banner[1] as string, banner[2] as string];
+
+  const secret = 'demo-sinqro-signing-secret'; // local/secrets.json, as the README says
+  const id = 810_000_000 + (process.pid % 100_000);
+  const body = JSON.stringify(envelope('order.created', demoOrder(id)));
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  const res = await fetch(`${gateway}/sinqro/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-sinqro-signature': `t=${t},v1=${v1}` },
+    body,
+  });
+  expect(res.status).toBe(202);
+  await waitFor('the order in the POS simulator', async () => {
+    const orders = (await (await fetch(`${pos}/_sim/orders`)).json()) as { externalReference: string }[];
+    return orders.some((o) => o.externalReference === String(id));
+  });
+  await waitFor('a step line for the injection', () => proc.output.text.includes('injected into POS'));
+
+  proc.child.kill('SIGTERM');
+  expect(await proc.exited).toBe(0);
+});
+
+test('npm run demo plays the whole flow and exits 0 with the timeline', async () => {
+  const proc = run(['local/demo.ts']);
+  started = proc;
+  expect(await proc.exited).toBe(0);
+  expect(proc.output.text).toContain('demo complete');
+  expect(proc.output.text).toMatch(/Sinqro: waiting_sp_validation → accepted → preparing → ready → collected/);
+});
