@@ -4,10 +4,15 @@
  */
 export type ErrorDetail = { code: string; message: string; field?: string };
 
+/** What a remote API (Sinqro, a POS) answered, parsed from its own error body. */
+export type RemoteFailure = { service: string; status: number; code?: string; message?: string };
+
 export abstract class BridgeError extends Error {
   abstract readonly httpStatus: number;
   abstract readonly code: string;
   readonly details: ErrorDetail[];
+  /** Set when the error is a remote API's answer. */
+  remote?: RemoteFailure;
   constructor(message: string, details: ErrorDetail[] = []) {
     super(message);
     this.name = new.target.name;

@@ -182,7 +182,22 @@ async function cancelInPos(
     return;
   }
   const client = await posClient(restaurantId, ctx);
-  await client.cancel(kind, state.posOrderId, reason);
+  try {
+    await client.cancel(kind, state.posOrderId, reason);
+  } catch (error) {
+    if (!(error instanceof PermanentError)) throw error;
+    // e.g. the POS already completed it: retrying cannot change that, so it is recorded for people to see.
+    await store.auditOrder(orderId, {
+      what: 'cancel',
+      source: 'sinqro',
+      status: 'CANCELLED',
+      outcome: 'refused by POS',
+      code: error.code,
+      detail: error.message.slice(0, 200),
+    });
+    log.warn('POS refused the cancellation', { posOrderId: state.posOrderId, code: error.code });
+    return;
+  }
   await store.auditOrder(orderId, {
     what: 'cancel',
     source: 'sinqro',

@@ -59,13 +59,15 @@ async function classify(error: unknown, service: string, path: string, parseErro
     }
     const parsed = parseError?.(status, body);
     const what = `${service} ${path} answered ${status}${parsed ? ` ${parsed.code}: ${parsed.message}` : ''}`;
-    if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) {
+    const remote = { service, status, code: parsed?.code, message: parsed?.message };
+    if (status === 408 || status === 425 || status === 429 || status >= 500) {
       const retryAfter = Number(error.response.headers.get('retry-after'));
-      return new RetryableError(what, {
-        retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-      });
+      const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
+      return Object.assign(new RetryableError(what, { retryAfterMs }), { remote });
     }
-    return new PermanentError(what, parsed?.code ?? `HTTP_${status}`);
+    // 409 too: a conflict (e.g. "already final") answers the same way next time. Adapters whose API
+    // uses 409 for optimistic-locking races (Square's version) retry those themselves.
+    return Object.assign(new PermanentError(what, parsed?.code ?? `HTTP_${status}`), { remote });
   }
   if (error instanceof TimeoutError) return new RetryableError(`${service} ${path} timed out`);
   if (error instanceof SyntaxError)

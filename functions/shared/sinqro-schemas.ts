@@ -9,7 +9,12 @@ const SinqroId = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 const Amount = v.pipe(v.number(), v.finite(), v.minValue(0));
 const OptionalText = v.nullish(v.pipe(v.string(), v.maxLength(2000)));
 
-/** Sinqro datetimes come as ISO-8601 with offset (`2020-07-23T07:06:52+0000`) or `2020-07-23 14:07:04`. */
+/**
+ * Sinqro datetimes come as ISO-8601 with offset (`2020-07-23T07:06:52+0000`) or, in order-creation
+ * requests, as `2020-07-23 14:07:04` without one, which is read as UTC like every example Sinqro gives.
+ */
+const SINQRO_DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?$/;
+
 export const SinqroDateTime = v.pipe(
   v.string(),
   v.maxLength(40),
@@ -17,9 +22,10 @@ export const SinqroDateTime = v.pipe(
 );
 
 export function parseSinqroDate(s: string): number {
-  // `+0000` (no colon) is Sinqro's usual offset; make it ISO before parsing.
-  const iso = s.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-  return Date.parse(iso);
+  const m = SINQRO_DATE.exec(s);
+  if (!m) return Number.NaN;
+  const offset = m[3] === undefined || m[3] === 'Z' ? 'Z' : m[3].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  return Date.parse(`${m[1]}T${m[2]}${offset}`);
 }
 
 export function toIsoUtc(s: string): string {

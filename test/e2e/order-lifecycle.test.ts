@@ -218,3 +218,23 @@ test('an order the POS cannot take is marked FAILED, Sinqro is told, and it is n
   const calls = h.rt.sinqro.calls.filter((c) => c.id === id);
   expect(calls).toHaveLength(1);
 });
+
+test('a cancellation the POS refuses (already completed there) is recorded, not retried into the DLQ', async () => {
+  const id = h.nextId();
+  await h.sendEvent(envelope('order.created', demoOrder(id)));
+  const pos = await h.waitForPosOrder(id);
+  await h.waitForSinqroStatus(id, 'waiting_sp_validation');
+  pos.status = 'completed'; // staff closed it in the POS; its webhook has not reached the bridge yet
+  await h.sendEvent(envelope('order.cancelled', { id }));
+  const { listAudit } = await import('../../functions/shared/store');
+  const refused = await waitFor('the refusal in the audit trail', async () =>
+    (await listAudit(`ORDER#${id}`)).find((a) => a.outcome === 'refused by POS'),
+  );
+  expect(refused.code).toBe('ALREADY_FINAL');
+  const work = h.rt.queues[0] as { name: string; dlqName: string };
+  await waitFor(
+    'the work queue to drain',
+    () => h.rt.sqs.depth(work.name).inFlight + h.rt.sqs.depth(work.name).visible === 0,
+  );
+  expect(h.rt.sqs.depth(work.dlqName).visible).toBe(0);
+});

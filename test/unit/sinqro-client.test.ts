@@ -106,9 +106,24 @@ describe('SinqroClient.postStatus', () => {
     await expect(client().postStatus(update(), budget())).rejects.toBeInstanceOf(RetryableError);
   });
 
-  it('turns a 409 into a RetryableError (a conflict may clear)', async () => {
+  it('turns a 409 into a PermanentError (a conflict answers the same way next time)', async () => {
     server.reply({ status: 409, body: {} });
-    await expect(client().postStatus(update(), budget())).rejects.toBeInstanceOf(RetryableError);
+    await expect(client().postStatus(update(), budget())).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it('keeps what Sinqro answered on the error, typed', async () => {
+    server.reply({
+      status: 404,
+      body: {
+        errors: [{ code: 'ORDER_NOT_FOUND', message: 'no such order' }],
+        code: 'ORDER_NOT_FOUND',
+        message: 'no such order',
+        httpResponseCode: '404',
+      },
+    });
+    await expect(client().postStatus(update(), budget())).rejects.toMatchObject({
+      remote: { service: 'sinqro', status: 404, code: 'ORDER_NOT_FOUND', message: 'no such order' },
+    });
   });
 
   it('turns a refused connection into a RetryableError', async () => {

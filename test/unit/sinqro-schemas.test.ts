@@ -171,10 +171,16 @@ describe('parseSinqroDate', () => {
     expect(parseSinqroDate('2020-07-23T09:06:52+0200')).toBe(Date.UTC(2020, 6, 23, 7, 6, 52));
   });
 
-  it('reads the order-creation form with a space and no offset as wall-clock time of the host zone (UTC on Lambda)', () => {
-    const parsed = parseSinqroDate('2020-07-23 14:07:04');
-    expect(parsed).toBe(new Date(2020, 6, 23, 14, 7, 4).getTime());
+  it('reads the order-creation form with a space and no offset as UTC, whatever the host zone', () => {
+    expect(parseSinqroDate('2020-07-23 14:07:04')).toBe(Date.UTC(2020, 6, 23, 14, 7, 4));
   });
+
+  it.each(['1', '2020', '2020-07-23', 'July 23 2020 10:00', '2020-07-23T07:06:52+00'])(
+    'refuses %s, which Date.parse would accept or half-read',
+    (s) => {
+      expect(parseSinqroDate(s)).toBeNaN();
+    },
+  );
 
   it('returns NaN for text that is not a date, so the schema can refuse it', () => {
     expect(parseSinqroDate('not a date')).toBeNaN();
