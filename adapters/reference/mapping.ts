@@ -59,7 +59,6 @@ export function toReferenceOrder(order: SinqroOrder): RefOrderRequest {
       'TOTAL_MISMATCH',
     );
   }
-  const consumer = order.consumer;
   const address = order.deliveryAddress as
     | { street?: string; details?: string; city?: string; postalCode?: string }
     | undefined;
@@ -68,13 +67,7 @@ export function toReferenceOrder(order: SinqroOrder): RefOrderRequest {
     type: TYPES[order.type],
     dueAt: toIsoUtc(order.executionTime),
     note: order.comment ?? undefined,
-    customer: consumer
-      ? {
-          name: [consumer.name, consumer.lastname].filter(Boolean).join(' ') || undefined,
-          phone: consumer.phone ?? undefined,
-          email: consumer.email ?? undefined,
-        }
-      : undefined,
+    customer: toCustomer(order.consumer),
     deliveryAddress: address
       ? { street: address.street, details: address.details, city: address.city, postalCode: address.postalCode }
       : undefined,
@@ -87,18 +80,20 @@ export function toReferenceOrder(order: SinqroOrder): RefOrderRequest {
 }
 
 export function toReferenceReservation(reservation: SinqroReservation): RefReservationRequest {
-  const consumer = reservation.consumer;
   return {
     externalReference: String(reservation.id),
     partySize: reservation.dinersNumber,
     startsAt: toIsoUtc(reservation.executionTime),
     note: reservation.comment ?? undefined,
-    customer: consumer
-      ? {
-          name: [consumer.name, consumer.lastname].filter(Boolean).join(' ') || undefined,
-          phone: consumer.phone ?? undefined,
-          email: consumer.email ?? undefined,
-        }
-      : undefined,
+    customer: toCustomer(reservation.consumer),
+  };
+}
+
+function toCustomer(consumer: SinqroOrder['consumer']): RefOrderRequest['customer'] {
+  if (!consumer) return undefined;
+  return {
+    name: [consumer.name, consumer.lastname].filter(Boolean).join(' ') || undefined,
+    phone: consumer.phone ?? undefined,
+    email: consumer.email ?? undefined,
   };
 }
