@@ -8,6 +8,7 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { PosAdapter } from '../adapters/port';
+import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { TABLE } from '../functions/shared/table';
 import { AdapterWorker } from './adapter-worker';
@@ -128,8 +129,8 @@ export class BridgeStack extends Stack {
     }
 
     this.api = new WebhookApi(this, 'Webhooks', { stage });
-    this.api.addWebhook('SinqroWebhookRoute', '/sinqro/events', sinqroWebhook);
-    this.api.addWebhook('PosWebhookRoute', '/{posCode}/webhooks/{any+}', posWebhook);
+    this.api.addWebhook('SinqroWebhookRoute', HTTP_ROUTES.sinqroEvents.path, sinqroWebhook);
+    this.api.addWebhook('PosWebhookRoute', HTTP_ROUTES.posWebhooks.path, posWebhook);
 
     this.events = new SinqroEventBus(this, 'SinqroBus', { stage, target: sinqroEvents });
 

@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { ADAPTERS } from '../adapters/registry';
+import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { MAX_MESSAGE_BYTES } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
@@ -110,23 +111,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
 
   const gateway = new LocalGateway({
     routes: [
-      {
-        routeKey: 'POST /sinqro/events',
-        method: 'POST',
-        path: '/sinqro/events',
-        functionName: 'sinqro-webhook',
-        handler: sinqroWebhook.handler as never,
-        timeoutMs: 5000,
-      },
-      {
-        routeKey: 'POST /{posCode}/webhooks/{any+}',
-        method: 'POST',
-        path: '/{posCode}/webhooks/{any+}',
-        functionName: 'pos-webhook',
-        handler: posWebhook.handler as never,
-        timeoutMs: 5000,
-      },
-    ],
+      { ...HTTP_ROUTES.sinqroEvents, handler: sinqroWebhook.handler as never },
+      { ...HTTP_ROUTES.posWebhooks, handler: posWebhook.handler as never },
+    ].map((r) => ({ ...r, method: 'POST', routeKey: `POST ${r.path}`, timeoutMs: 5000 })),
     eventBridge: { functionName: 'sinqro-events', handler: sinqroEvents.handler as never, source: 'sinqro.pos-bridge' },
     onRequest: log,
   });
