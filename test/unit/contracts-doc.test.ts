@@ -16,6 +16,7 @@ import {
   SIGNATURE_HEADER,
 } from '../../adapters/reference/contract';
 import { toReferenceOrder, toReferenceReservation } from '../../adapters/reference/mapping';
+import { HTTP_ROUTES } from '../../functions/routes';
 import {
   AuthenticationError,
   type BridgeError,
@@ -176,6 +177,11 @@ describe('docs/reference-pos.openapi.json', () => {
     const post = () => openapi.webhooks.statusChanged.post;
     const payload = () => resolve(post().requestBody.content['application/json'].schema);
     const example = () => structuredClone(post().requestBody.content['application/json'].example);
+
+    it('is sent to the route the bridge serves for the reference adapter', () => {
+      const path = HTTP_ROUTES.posWebhooks.path.replace('{posCode}', referenceAdapter.code).replace('{any+}', 'orders');
+      expect(post().description).toContain(`POST {bridge}${path}`);
+    });
 
     it('is signed in the header the adapter reads', () => {
       const headers = (post().parameters as { in: string; name: string; required?: boolean }[]).filter(
@@ -340,6 +346,10 @@ describe('docs/sinqro-events.md', () => {
     const rendered = route(424242);
     const pattern = rendered.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace('424242', '\\{[A-Za-z]+\\}');
     expect(sinqroEventsDoc).toMatch(new RegExp(pattern));
+  });
+
+  it('gives the HTTP route the bridge serves for Sinqro events', () => {
+    expect(sinqroEventsDoc).toContain(`POST {bridge}${HTTP_ROUTES.sinqroEvents.path}`);
   });
 
   it('names the signature header the webhook handler reads', () => {
