@@ -2,6 +2,9 @@
  * The port every POS adapter implements. An adapter is one folder under adapters/ plus one line in
  * registry.ts: the CDK stack and the local runtime create its route, queue, worker and alarms from it.
  */
+
+import type { CatalogEntityType, CatalogPage, CatalogRef } from '../functions/shared/catalog-model';
+import type { PosAvailability, PosOpeningHours } from '../functions/shared/hours-model';
 import type { PosEvent } from '../functions/shared/messages';
 import type { Budget } from '../functions/shared/outbound';
 import type { SinqroOrder, SinqroReservation } from '../functions/shared/sinqro-schemas';
@@ -49,7 +52,23 @@ export interface PosClient {
   injectReservation(reservation: SinqroReservation, idempotencyKey: string): Promise<InjectResult>;
   /** Applies a Sinqro-side cancellation in the POS (F5). */
   cancel(kind: Kind, posOrderId: string, reason: string | undefined): Promise<void>;
+  /** The order's current POS status: the polling fallback and the stuck-order sweep use it. */
+  getStatus?(kind: Kind, posOrderId: string): Promise<{ posStatus: string; occurredAt?: string }>;
+  /** One page of one catalog entity type (F6). */
+  fetchCatalogPage?(type: CatalogEntityType, cursor: string | undefined): Promise<CatalogPage>;
+  /** Just the named entities (an incremental sync); entities the POS no longer has are absent. */
+  fetchCatalogEntities?(refs: CatalogRef[]): Promise<CatalogPage>;
+  /** Whether the restaurant is temporarily closed (F7). */
+  getAvailability?(): Promise<PosAvailability>;
+  /** The weekly opening hours (F8). */
+  getOpeningHours?(): Promise<PosOpeningHours>;
 }
+
+/**
+ * Per-stage switches for an adapter (lib/stage-config.ts; locally local/config.json). With a
+ * webhook switched off, the features it carried are polled instead (when the client can read them).
+ */
+export type AdapterSettings = { statusWebhooks?: boolean; availabilityWebhooks?: boolean };
 
 export interface PosAdapter {
   /** Path segment (`/{code}/webhooks/...`), queue and function name part: lowercase letters and digits. */

@@ -61,7 +61,11 @@ export async function ingestPosEvent(posCode: string, event: PosEvent, logger: L
     event.eventId,
     link,
     message,
-    logger.child({ eventId: event.eventId, posOrderId: event.posOrderId, posStatus: event.posStatus }),
+    logger.child(
+      event.type === 'order.status'
+        ? { eventId: event.eventId, type: event.type, posOrderId: event.posOrderId, posStatus: event.posStatus }
+        : { eventId: event.eventId, type: event.type },
+    ),
   );
 }
 

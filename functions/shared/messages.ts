@@ -1,5 +1,7 @@
 /** What travels on the queues: work for an adapter worker, and status news for the Sinqro publisher. */
 
+import type { CatalogEntityType, CatalogRef } from './catalog-model';
+import type { PosAvailability } from './hours-model';
 import type { SinqroEvent } from './sinqro-schemas';
 import type { CanonicalStatus, Kind } from './statuses';
 
@@ -18,11 +20,58 @@ export type PosOrderStatusEvent = {
   reason?: string;
 };
 
-export type PosEvent = PosOrderStatusEvent;
+/** The POS says catalog entities changed (F6): the named ones, or — when it names none — something. */
+export type PosCatalogChangedEvent = {
+  type: 'catalog.changed';
+  eventId: string;
+  posLocationId: string;
+  occurredAt: string;
+  entities?: CatalogRef[];
+};
+
+/** The POS says the restaurant closed temporarily or opened again (F7), or its opening hours changed (F8). */
+export type PosAvailabilityChangedEvent = {
+  type: 'availability.changed';
+  eventId: string;
+  posLocationId: string;
+  occurredAt: string;
+  availability?: PosAvailability;
+};
+export type PosHoursChangedEvent = {
+  type: 'hours.changed';
+  eventId: string;
+  posLocationId: string;
+  occurredAt: string;
+};
+
+export type PosEvent =
+  | PosOrderStatusEvent
+  | PosCatalogChangedEvent
+  | PosAvailabilityChangedEvent
+  | PosHoursChangedEvent;
+
+/** Who asked for a sync: a POS webhook, an operator (CLI), or the nightly schedule. */
+export type SyncTrigger = 'webhook' | 'operator' | 'schedule';
 
 export type WorkMessage =
   | { type: 'sinqro-event'; restaurantId: number; posCode: string; receivedAt: string; event: SinqroEvent }
-  | { type: 'pos-event'; restaurantId: number; posCode: string; receivedAt: string; event: PosEvent };
+  | { type: 'pos-event'; restaurantId: number; posCode: string; receivedAt: string; event: PosEvent }
+  /** One page of a catalog sync; the worker enqueues the next page itself, so no catalog is ever truncated. */
+  | {
+      type: 'catalog-sync';
+      restaurantId: number;
+      posCode: string;
+      syncId: string;
+      mode: 'full' | 'incremental';
+      trigger: SyncTrigger;
+      entityType?: CatalogEntityType;
+      cursor?: string;
+      entities?: CatalogRef[];
+    }
+  /** Re-read availability and opening hours from the POS and push what changed (F7, F8). */
+  | { type: 'hours-sync'; restaurantId: number; posCode: string; trigger: SyncTrigger }
+  /** Ask the POS for the status of the restaurant's open orders (polling fallback, stuck-order sweep). */
+  | { type: 'poll-orders'; restaurantId: number; posCode: string; trigger: 'schedule' | 'sweep' };
 
 export type StatusNews = {
   type: 'status';
@@ -36,4 +85,29 @@ export type StatusNews = {
   occurredAt: string;
 };
 
-export type PublishMessage = StatusNews;
+/** Catalog changes for Sinqro, at most one page of one entity type; the map is updated after Sinqro took them. */
+export type CatalogNews =
+  | {
+      type: 'catalog-upsert';
+      restaurantId: number;
+      syncId: string;
+      entityType: CatalogEntityType;
+      items: { posId: string; hash: string; body: Record<string, unknown> }[];
+    }
+  | { type: 'catalog-delete'; restaurantId: number; syncId: string; entityType: CatalogEntityType; posIds: string[] };
+
+/** A temporary closure (or its end), and the weekly schedule, in Sinqro's terms; `hash` is what the table keeps. */
+export type ClosureNews = {
+  type: 'closure';
+  restaurantId: number;
+  hash: string;
+  closure: { startsAt: string; expiresAt: string | null } | null;
+};
+export type ScheduleNews = {
+  type: 'schedule';
+  restaurantId: number;
+  hash: string;
+  ranges: { startDay: { id: number }; endDay: { id: number }; startTime: string; endTime: string; timezone: string }[];
+};
+
+export type PublishMessage = StatusNews | CatalogNews | ClosureNews | ScheduleNews;

@@ -3,23 +3,44 @@
  * apply Sinqro-side cancellations there, and turn POS status events into canonical statuses — all
  * through the monotonic state in DynamoDB, so duplicates and reordering change nothing.
  */
-import type { PosAdapter, PosClient, PosSecret } from '../../adapters/port';
-import { envNames, requireEnv } from './env';
+import type { PosAdapter, PosClient } from '../../adapters/port';
+import { onCatalogChanged, runCatalogSyncPage } from './catalog-sync';
 import { PermanentError } from './errors';
+import { onHoursChanged, syncHours } from './hours-sync';
 import type { Logger } from './logger';
 import type { PosOrderStatusEvent, StatusNews, WorkMessage } from './messages';
+import { pollOrders } from './order-polling';
 import type { Budget } from './outbound';
-import { enqueue } from './queue';
-import { getSecret } from './secrets';
+import { posClient } from './pos-client';
 import { type SinqroEvent, toIsoUtc } from './sinqro-schemas';
 import type { CanonicalStatus, Kind } from './statuses';
 import * as store from './store';
+import { sendToSinqro } from './to-sinqro';
 
 export type FlowContext = { adapter: PosAdapter; budget: Budget; logger: Logger };
 
 export async function handleWorkMessage(message: WorkMessage, ctx: FlowContext): Promise<void> {
-  if (message.type === 'sinqro-event') return handleSinqroEvent(message.event, message.restaurantId, ctx);
-  return handlePosStatus(message.event, message.restaurantId, ctx);
+  switch (message.type) {
+    case 'sinqro-event':
+      return handleSinqroEvent(message.event, message.restaurantId, ctx);
+    case 'pos-event':
+      switch (message.event.type) {
+        case 'order.status':
+          return handlePosStatus(message.event, message.restaurantId, ctx);
+        case 'catalog.changed':
+          return onCatalogChanged(message.event, message.restaurantId, ctx);
+        case 'availability.changed':
+        case 'hours.changed':
+          return onHoursChanged(message.event, message.restaurantId, ctx);
+      }
+      return;
+    case 'catalog-sync':
+      return runCatalogSyncPage(message, ctx);
+    case 'hours-sync':
+      return syncHours(message.restaurantId, message.trigger, ctx);
+    case 'poll-orders':
+      return pollOrders(message.restaurantId, message.trigger, ctx);
+  }
 }
 
 const kindOf = (type: SinqroEvent['type']): Kind => (type.startsWith('reservation.') ? 'reservation' : 'order');
@@ -308,18 +329,6 @@ async function publish(
     reason,
     occurredAt: state.sourceTs,
   };
-  await enqueue(requireEnv(envNames.toSinqroQueue), news, { orderId: String(state.orderId) });
+  await sendToSinqro(news, { orderId: String(state.orderId) });
   log.debug('status queued for Sinqro', { status });
-}
-
-async function posClient(restaurantId: number, ctx: FlowContext): Promise<PosClient> {
-  const link = await store.getLink(restaurantId);
-  if (!link) throw new PermanentError(`restaurant ${restaurantId} is no longer linked`, 'RESTAURANT_NOT_LINKED');
-  const secretName = link.posSecret ?? requireEnv(envNames.posSecret(ctx.adapter.code));
-  return ctx.adapter.createClient({
-    link,
-    secret: await getSecret<PosSecret>(secretName),
-    baseUrl: requireEnv(envNames.posBaseUrl(ctx.adapter.code)),
-    budget: ctx.budget,
-  });
 }

@@ -1,0 +1,61 @@
+/**
+ * Tells Sinqro one status change. A status is sent only if nothing of a higher rank was sent before,
+ * so a late or redelivered message never moves Sinqro backwards.
+ */
+import type { Logger } from './logger';
+import type { StatusNews } from './messages';
+import type { Budget } from './outbound';
+import type { SinqroClient } from './sinqro-client';
+import { rankOf } from './statuses';
+import * as store from './store';
+
+export async function publishStatus(
+  news: StatusNews,
+  client: SinqroClient,
+  budget: Budget,
+  logger: Logger,
+): Promise<void> {
+  const log = logger.child({ orderId: news.orderId, status: news.status });
+  const previous = (await store.getOrder(news.orderId))?.publishedRank;
+  const rank = rankOf(news.kind, news.status);
+  if (!(await store.claimPublication(news.orderId, rank))) {
+    await store.auditOrder(news.orderId, {
+      what: 'publish',
+      source: 'bridge',
+      status: news.status,
+      outcome: 'skipped: Sinqro already has a later status',
+    });
+    log.info('not sent: Sinqro already has a later status');
+    return;
+  }
+  try {
+    await client.postStatus(
+      {
+        kind: news.kind,
+        orderType: news.orderType,
+        id: news.orderId,
+        status: news.status,
+        posOrderId: news.posOrderId,
+        comment: news.reason,
+      },
+      budget,
+    );
+  } catch (error) {
+    await store.releasePublication(news.orderId, rank, previous);
+    await store.auditOrder(news.orderId, {
+      what: 'publish',
+      source: 'bridge',
+      status: news.status,
+      outcome: 'failed',
+      detail: (error as Error).message.slice(0, 200),
+    });
+    throw error;
+  }
+  await store.auditOrder(news.orderId, {
+    what: 'publish',
+    source: 'bridge',
+    status: news.status,
+    outcome: 'sent to Sinqro',
+  });
+  log.info('status sent to Sinqro');
+}
