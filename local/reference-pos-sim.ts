@@ -1,5 +1,5 @@
 /**
- * Simulator of a POS implementing the reference contract (docs/reference-pos.openapi.yaml).
+ * Simulator of a POS implementing the reference contract (docs/reference-pos.openapi.json).
  * Stores what it receives, fires signed status webhooks to the bridge, and offers `/_sim` controls:
  * staff actions, fault injection, inspection.
  */

@@ -1,5 +1,5 @@
 /**
- * Types and statuses of the reference POS contract (docs/reference-pos.openapi.yaml). The adapter and
+ * Types and statuses of the reference POS contract (docs/reference-pos.openapi.json). The adapter and
  * the simulator in local/ both build on these, so the two cannot drift apart silently.
  */
 import * as v from 'valibot';
@@ -66,7 +66,11 @@ export const RefCreatedSchema = v.looseObject({
 export const RefWebhookSchema = v.looseObject({
   eventId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   type: v.picklist(['order.status_changed', 'reservation.status_changed']),
-  occurredAt: v.pipe(v.string(), v.isoTimestamp()),
+  occurredAt: v.pipe(
+    v.string(),
+    v.isoTimestamp(),
+    v.check((t) => !Number.isNaN(Date.parse(t)), 'is not a valid time'),
+  ),
   locationId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   data: v.looseObject({
     id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),

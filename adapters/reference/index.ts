@@ -1,4 +1,4 @@
-/** Adapter for the reference POS contract: a POS that implements docs/reference-pos.openapi.yaml needs no code. */
+/** Adapter for the reference POS contract: a POS that implements docs/reference-pos.openapi.json needs no code. */
 import { AuthenticationError, ValidationError } from '../../functions/shared/errors';
 import type { PosEvent } from '../../functions/shared/messages';
 import { verifySignature } from '../../functions/shared/signature';
@@ -70,7 +70,7 @@ export const referenceAdapter: PosAdapter = {
     );
     const kind: Kind = body.type === 'order.status_changed' ? 'order' : 'reservation';
     const ref = body.data.externalReference;
-    const sinqroOrderId = ref && /^\d{1,15}$/.test(ref) ? Number(ref) : undefined;
+    const sinqroOrderId = ref && /^\d{1,16}$/.test(ref) && Number.isSafeInteger(Number(ref)) ? Number(ref) : undefined;
     if (ref && sinqroOrderId === undefined) throw new ValidationError('data.externalReference is not a Sinqro id');
     return [
       {

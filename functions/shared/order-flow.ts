@@ -177,7 +177,7 @@ async function cancelInPos(
     status: 'CANCELLED',
     sourceTs,
     source: 'sinqro',
-    reason,
+    // The consumer's free-text comment goes to the POS only: the table keeps ids and codes.
     createIfMissing: { orderType: 'unknown', restaurantId, posCode: ctx.adapter.code },
   });
   const state = result.state;
@@ -258,7 +258,7 @@ async function handlePosStatus(event: PosOrderStatusEvent, restaurantId: number,
     source: ctx.adapter.code,
     posCode: ctx.adapter.code,
     posOrderId: event.posOrderId,
-    reason: event.reason,
+    // Staff's free-text reason goes on to Sinqro (publish below) but is not kept in the table.
   });
   if (!result.applied) {
     await store.auditOrder(state.orderId, {

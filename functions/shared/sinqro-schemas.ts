@@ -139,11 +139,17 @@ export const SinqroEventSchema = v.pipe(
     v.looseObject({ ...envelopeBase, type: v.literal('reservation.status_changed'), data: StatusChange }),
   ]),
   v.check(
-    (e) =>
-      !('sellingPoint' in e.data) || (e.data as { sellingPoint: { id: number } }).sellingPoint.id === e.sellingPointId,
+    (e) => sellingPointOf(e.data) === undefined || sellingPointOf(e.data) === e.sellingPointId,
     'data.sellingPoint.id must equal sellingPointId',
   ),
 );
+
+/** The selling point id an event's data names, if it names one (loose objects may carry anything). */
+function sellingPointOf(data: object): unknown {
+  const sp = (data as { sellingPoint?: unknown }).sellingPoint;
+  if (sp === undefined) return undefined;
+  return sp !== null && typeof sp === 'object' ? (sp as { id?: unknown }).id : sp;
+}
 
 export type SinqroEvent = v.InferOutput<typeof SinqroEventSchema>;
 export type SinqroEventType = SinqroEvent['type'];

@@ -209,6 +209,7 @@ export type TransitionRequest = {
   source: string;
   posCode?: string;
   posOrderId?: string;
+  /** The bridge's own reason for a FAILED order (an error message: ids and codes, no personal data). */
   reason?: string;
   /** Only for an order the bridge has never seen (e.g. a cancellation that overtook its creation). */
   createIfMissing?: Omit<NewOrder, 'orderId' | 'kind'>;

@@ -158,3 +158,18 @@ describe('referenceAdapter.mapStatus', () => {
     expect(referenceAdapter.mapStatus('order', 'seated')).toBeUndefined();
   });
 });
+
+describe('reference webhook edge cases', () => {
+  it('refuses an occurredAt whose offset Date cannot read, with a 400 rather than a crash', () => {
+    expect(() =>
+      referenceAdapter.parseWebhook(signedWebhook(webhookBody({ occurredAt: '2026-11-27T18:20:00+01' }))),
+    ).toThrow(ValidationError);
+  });
+
+  it('reads a 16-digit Sinqro id as our reference (ids are safe integers, not 15 digits)', () => {
+    const [event] = referenceAdapter.parseWebhook(
+      signedWebhook(webhookBody({}, { externalReference: '1234567890123456' })),
+    );
+    expect(event).toMatchObject({ type: 'order.status', sinqroOrderId: 1234567890123456 });
+  });
+});

@@ -117,6 +117,14 @@ describe('SinqroEventSchema (the bridge envelope)', () => {
     expect(out.data).toMatchObject({ isCancellable: true, marketOrderId: 'WL-55812' });
   });
 
+  it('refuses a cancellation whose data.sellingPoint is null with an issue, not a crash', () => {
+    const event = envelope('order.cancelled');
+    (event.data as Record<string, unknown>).sellingPoint = null;
+    const result = v.safeParse(SinqroEventSchema, event);
+    expect(result.success).toBe(false);
+    expect(result.issues?.[0]?.message).toBe('data.sellingPoint.id must equal sellingPointId');
+  });
+
   it('rejects an envelope type the bridge does not know', () => {
     const result = v.safeParse(SinqroEventSchema, envelope('order.created', { type: 'order.refunded' }));
     expect(issuePaths(result)).toContain('type');
