@@ -198,7 +198,7 @@ export class ReferencePosSim {
       res,
       200,
       statusOnly
-        ? { id, status: order.status }
+        ? { id, status: order.status, updatedAt: order.history[order.history.length - 1]?.at }
         : { ...order.request, id, status: order.status, locationId: order.locationId },
     );
   }

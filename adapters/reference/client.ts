@@ -6,7 +6,7 @@ import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinq
 import type { Kind } from '../../functions/shared/statuses';
 import { parseOrThrow } from '../../functions/shared/validation';
 import type { InjectResult, PosCallContext, PosClient } from '../port';
-import { RefCreatedSchema } from './contract';
+import { RefCreatedSchema, RefStatusSchema } from './contract';
 import { toReferenceOrder, toReferenceReservation } from './mapping';
 
 const TIMEOUT_MS = 8000;
@@ -55,6 +55,25 @@ export class ReferencePosClient implements PosClient {
       service: 'reference-pos',
       parseError: parseRefError,
     });
+  }
+
+  async getStatus(kind: Kind, posOrderId: string): Promise<{ posStatus: string; occurredAt?: string }> {
+    const reply = await call<unknown>(
+      this.http,
+      `${kind === 'order' ? 'orders' : 'reservations'}/${encodeURIComponent(posOrderId)}/status`,
+      {
+        method: 'get',
+        budget: this.ctx.budget,
+        timeoutMs: TIMEOUT_MS,
+        service: 'reference-pos',
+        parseError: parseRefError,
+      },
+    );
+    const status = parseOrThrow(RefStatusSchema, reply, 'reference POS status reply');
+    return {
+      posStatus: status.status,
+      occurredAt: status.updatedAt ? new Date(status.updatedAt).toISOString() : undefined,
+    };
   }
 
   private async create(path: string, body: object, idempotencyKey: string): Promise<InjectResult> {

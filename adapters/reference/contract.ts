@@ -63,6 +63,12 @@ export const RefCreatedSchema = v.looseObject({
   status: v.string(),
 });
 
+export const RefStatusSchema = v.looseObject({
+  id: v.string(),
+  status: v.pipe(v.string(), v.maxLength(64)),
+  updatedAt: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+});
+
 export const RefWebhookSchema = v.looseObject({
   eventId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   type: v.picklist(['order.status_changed', 'reservation.status_changed']),

@@ -66,3 +66,26 @@ export function errorFields(error: unknown): LogFields {
   if (error instanceof Error) return { error: error.name, reason: error.message.slice(0, 300) };
   return { error: String(error).slice(0, 300) };
 }
+
+/**
+ * A CloudWatch metric as an Embedded Metric Format log line (no SDK call, no extra latency):
+ * namespace SinqroPosBridge, dimension Stage.
+ */
+export function emitMetric(name: string, value: number, unit: 'Count' | 'Milliseconds' = 'Count'): void {
+  const stage = process.env.STAGE ?? 'local';
+  if (process.env.LOG_FORMAT === 'pretty') {
+    sink(`${new Date().toISOString().slice(11, 23)} [metric] ${name}=${value}`, 'info');
+    return;
+  }
+  const line = {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        { Namespace: 'SinqroPosBridge', Dimensions: [['Stage']], Metrics: [{ Name: name, Unit: unit }] },
+      ],
+    },
+    Stage: stage,
+    [name]: value,
+  };
+  sink(JSON.stringify(line), 'info');
+}

@@ -9,6 +9,7 @@ import { PermanentError } from './errors';
 import { onHoursChanged, syncHours } from './hours-sync';
 import type { Logger } from './logger';
 import type { PosOrderStatusEvent, StatusNews, WorkMessage } from './messages';
+import { markClosed, markOpen } from './open-orders';
 import { pollOrders } from './order-polling';
 import type { Budget } from './outbound';
 import { posClient } from './pos-client';
@@ -104,6 +105,7 @@ async function inject(
   }
   if (created)
     await store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: 'RECEIVED', outcome: 'recorded' });
+  await markOpen(restaurantId, order.id, kind);
 
   let client: PosClient;
   let posOrderId: string;
@@ -181,6 +183,7 @@ async function cancelInPos(
     createIfMissing: { orderType: 'unknown', restaurantId, posCode: ctx.adapter.code },
   });
   const state = result.state;
+  if (result.applied) await markClosed(restaurantId, orderId);
   if (!result.applied && result.verdict !== 'duplicate') {
     await store.auditOrder(orderId, {
       what: 'cancel',
@@ -229,7 +232,11 @@ async function cancelInPos(
   log.info('cancellation applied in POS', { posOrderId: state.posOrderId });
 }
 
-async function handlePosStatus(event: PosOrderStatusEvent, restaurantId: number, ctx: FlowContext): Promise<void> {
+export async function handlePosStatus(
+  event: PosOrderStatusEvent,
+  restaurantId: number,
+  ctx: FlowContext,
+): Promise<void> {
   const log = ctx.logger.child({ posOrderId: event.posOrderId, posStatus: event.posStatus });
   const state = event.sinqroOrderId
     ? await store.getOrder(event.sinqroOrderId)
@@ -318,6 +325,7 @@ async function publish(
   reason: string | undefined,
   log: Logger,
 ): Promise<void> {
+  if (state.isFinal) await markClosed(state.restaurantId, state.orderId);
   const news: StatusNews = {
     type: 'status',
     orderId: state.orderId,

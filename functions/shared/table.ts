@@ -14,4 +14,9 @@ export const keys = {
   dedupe: (source: string, eventId: string) => ({ PK: `DEDUPE#${source}#${eventId}`, SK: '-' }),
   auditPrefix: 'EVT#',
   restaurantAudit: (restaurantId: number | string) => `REST#${restaurantId}`,
+  /** One marker per order not yet final, per restaurant: what polling and the stuck-order sweep walk. */
+  openOrder: (restaurantId: number | string, orderId: number | string) => ({
+    PK: `OPEN#${restaurantId}`,
+    SK: `ORDER#${orderId}`,
+  }),
 };

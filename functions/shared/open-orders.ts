@@ -1,0 +1,71 @@
+/**
+ * Open-order markers: `OPEN#<restaurantId>` / `ORDER#<orderId>`, written when an order is recorded and
+ * removed when it reaches a final status. Polling and the stuck-order sweep walk them per restaurant
+ * instead of scanning the table. Each write is a single idempotent item write; a marker left behind by
+ * a crash is removed the next time the sweep finds its order final.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from './env';
+import type { Kind } from './statuses';
+import { keys } from './table';
+
+export type OpenOrder = { orderId: number; kind: Kind; openedAt: string; stuckSince?: string };
+
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const table = () => requireEnv('TABLE_NAME');
+
+export async function markOpen(restaurantId: number, orderId: number, kind: Kind): Promise<void> {
+  // if_not_exists keeps the first openedAt when a retried injection writes the marker again.
+  await ddb.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.openOrder(restaurantId, orderId),
+      UpdateExpression: 'SET orderId = :id, kind = :kind, openedAt = if_not_exists(openedAt, :now)',
+      ExpressionAttributeValues: { ':id': orderId, ':kind': kind, ':now': new Date().toISOString() },
+    }),
+  );
+}
+
+export async function markClosed(restaurantId: number, orderId: number): Promise<void> {
+  await ddb.send(new DeleteCommand({ TableName: table(), Key: keys.openOrder(restaurantId, orderId) }));
+}
+
+/** Flags a marker as stuck; returns true only the first time (so one stuck order raises one alarm datum). */
+export async function markStuck(restaurantId: number, orderId: number): Promise<boolean> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.openOrder(restaurantId, orderId),
+        UpdateExpression: 'SET stuckSince = :now',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(stuckSince)',
+        ExpressionAttributeValues: { ':now': new Date().toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+export async function listOpen(restaurantId: number): Promise<OpenOrder[]> {
+  const out: OpenOrder[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.openOrder(restaurantId, 0).PK },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      out.push({ orderId: item.orderId, kind: item.kind, openedAt: item.openedAt, stuckSince: item.stuckSince });
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
