@@ -16,6 +16,7 @@ const transform = {
   ],
 };
 // ky 1.x and @middy/core 6.x ship ESM only; let ts-jest turn it into CommonJS for the test runtime.
+const setupFiles = ['<rootDir>/test/setup-env.js'];
 const transformIgnorePatterns = ['/node_modules/(?!(ky|@middy)/)'];
 
 module.exports = {

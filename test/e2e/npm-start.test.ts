@@ -10,10 +10,15 @@ import { waitFor } from '../../local/wait';
 
 jest.setTimeout(60_000);
 const root = resolve(__dirname, '../..');
-const tsx = resolve(root, 'node_modules/.bin/tsx');
+// node --import tsx, not the tsx CLI: the CLI relays SIGTERM to its child only if the child answers within
+// 30 ms, and on a loaded machine it force-kills it instead (exit 143).
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(tsx, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = { text: '' };
   child.stdout?.on('data', (d) => {
     output.text += d;
