@@ -3,7 +3,7 @@
  * Sinqro accepted, so a failed call is retried and a repeat (same hash) is skipped; a state older
  * than the one Sinqro already has is never sent (queues do not keep order).
  */
-import { getSentHours, recordSentHours } from './hours-store';
+import { getSentHours, recordSentHours, touchObserved } from './hours-store';
 import type { Logger } from './logger';
 import type { ClosureNews, ScheduleNews } from './messages';
 import type { Budget } from './outbound';
@@ -21,6 +21,8 @@ export async function publishHours(
   const auditPk = keys.restaurantAudit(news.restaurantId);
   const sent = await getSentHours(news.restaurantId, news.type);
   if (sent?.hash === news.hash) {
+    // Seen again later: an older, different state still in the queue must now lose to it.
+    await touchObserved(news.restaurantId, news.type, news.hash, news.observedAt);
     log.info(`${news.type} already in Sinqro; not sent again`);
     return;
   }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { PosClient } from '../../adapters/port';
 import { PermanentError } from './errors';
-import { getSentHours, type HoursItem } from './hours-store';
+import { getSentHours, type HoursItem, markQueued } from './hours-store';
 import type { Logger } from './logger';
 import type {
   ClosureNews,
@@ -115,10 +115,12 @@ async function queueIfChanged(
   fields: Record<string, string | number | boolean | undefined>,
 ): Promise<void> {
   const sent = await getSentHours(news.restaurantId, news.type);
-  if (sent?.hash === news.hash) {
+  // Unchanged only if Sinqro has it and no other state is on its way (which this one must then follow).
+  if (sent?.hash === news.hash && (sent.queuedHash ?? sent.hash) === news.hash) {
     log.info(`${news.type} unchanged; nothing to send`, fields);
     return;
   }
+  await markQueued(news.restaurantId, news.type, news.hash);
   await sendToSinqro(news, { restaurantId: String(news.restaurantId) });
   log.info(`${news.type} changed; queued for Sinqro`, fields);
 }

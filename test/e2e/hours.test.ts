@@ -110,6 +110,38 @@ test('impossible hours are rejected with the reason in the restaurant’s audit 
   expect(h.logs.some((l) => l.includes('message will be retried'))).toBe(false);
 });
 
+test('hours changed and changed back while Sinqro is down end as the latest hours in Sinqro, not the ones in between', async () => {
+  const { listAudit } = await import('../../functions/shared/store');
+  const week = (close: string) => ({
+    timezone: 'Europe/Madrid',
+    days: [{ day: 'tuesday', ranges: [{ open: '10:00', close }] }],
+  });
+  await pos('PUT', '/_sim/opening-hours', week('14:00'));
+  await waitFor('the first hours in Sinqro', async () => (await sinqroSchedule())?.[0]?.endTime === '14:00');
+  h.rt.sinqro.faults.set({ downUntil: Date.now() + 2500 });
+  try {
+    const queuedBefore = logged('schedule changed; queued for Sinqro');
+    await pos('PUT', '/_sim/opening-hours', week('15:00'));
+    // The bridge reads the hours back, so it must have read the in-between ones before they change back.
+    await waitFor(
+      'the in-between hours to be queued',
+      () => logged('schedule changed; queued for Sinqro') > queuedBefore,
+    );
+    await pos('PUT', '/_sim/opening-hours', week('14:00'));
+    await waitFor(
+      'the in-between hours to be dropped as older',
+      async () =>
+        (await listAudit(keys.restaurantAudit(DEMO_RESTAURANT))).some(
+          (a) => a.what === 'schedule' && a.outcome === 'skipped: Sinqro already has a later state',
+        ),
+      20_000,
+    );
+  } finally {
+    h.rt.sinqro.faults.set({});
+  }
+  expect((await sinqroSchedule())?.map((r) => r.endTime)).toEqual(['14:00']);
+});
+
 test('with availability webhooks off, an hours-sync message (nightly sync, polling fallback) brings a closure made in the POS to Sinqro', async () => {
   await pos('POST', '/_sim/webhooks', { availability: false });
   try {

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ClosureNews, ScheduleNews } from '../../functions/shared/messages';
 import { ROUTES } from '../../functions/shared/sinqro-client';
@@ -30,6 +30,7 @@ beforeEach(() => {
   sinqro.reply({ status: 200, body: {} });
   linkRestaurant(ddb);
   ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
 });
 
 afterEach(() => {
@@ -72,8 +73,11 @@ function stored(item: 'CLOSURE' | 'SCHEDULE', hash: string, observedAt: string, 
     .on(GetCommand, { Key: { PK: 'REST#5120', SK: item } })
     .resolves({ Item: { PK: 'REST#5120', SK: item, hash, observedAt, sentAt: observedAt, state } });
 }
+/** The writes of what Sinqro accepted (not the touches of a repeat). */
 const writes = (sk: string) =>
-  ddb.commandCalls(PutCommand).filter((c) => (c.args[0].input.Item as { SK: string }).SK === sk);
+  ddb
+    .commandCalls(UpdateCommand)
+    .filter((c) => c.args[0].input.Key?.SK === sk && c.args[0].input.UpdateExpression?.includes('#hash = :hash'));
 const audits = () =>
   ddb
     .commandCalls(PutCommand)
@@ -111,9 +115,9 @@ describe('publishHours: temporary closure (F7)', () => {
   it('records the hash, the state and when it was seen, after Sinqro accepted', async () => {
     await run(closureNews());
     expect(writes('CLOSURE')[0]?.args[0].input).toMatchObject({
-      Item: { PK: 'REST#5120', SK: 'CLOSURE', hash: 'hash-closed', observedAt: T1, state: CLOSURE },
-      ConditionExpression: 'attribute_not_exists(PK) OR observedAt <= :observedAt',
-      ExpressionAttributeValues: { ':observedAt': T1 },
+      Key: { PK: 'REST#5120', SK: 'CLOSURE' },
+      ConditionExpression: 'attribute_not_exists(observedAt) OR observedAt <= :observedAt',
+      ExpressionAttributeValues: { ':hash': 'hash-closed', ':observedAt': T1, ':state': CLOSURE },
     });
   });
 
@@ -134,7 +138,10 @@ describe('publishHours: schedule (F8)', () => {
 
   it('records the schedule’s hash after Sinqro accepted', async () => {
     await run(scheduleNews());
-    expect(writes('SCHEDULE')[0]?.args[0].input.Item).toMatchObject({ hash: 'hash-week', state: RANGES });
+    expect(writes('SCHEDULE')[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':hash': 'hash-week',
+      ':state': RANGES,
+    });
   });
 });
 
@@ -144,6 +151,19 @@ describe('publishHours: only changes, only forwards', () => {
     await expect(run(scheduleNews())).resolves.toEqual({ batchItemFailures: [] });
     expect(sinqro.requests).toHaveLength(0);
     expect(writes('SCHEDULE')).toHaveLength(0);
+  });
+
+  it('remembers that Sinqro’s state was seen again later, so an older different state queued before loses to it', async () => {
+    stored('SCHEDULE', 'hash-week', T0, RANGES);
+    await run(scheduleNews({ observedAt: T1 }));
+    const touch = ddb
+      .commandCalls(UpdateCommand)
+      .find((c) => c.args[0].input.UpdateExpression === 'SET observedAt = :observedAt');
+    expect(touch?.args[0].input).toMatchObject({
+      Key: { PK: 'REST#5120', SK: 'SCHEDULE' },
+      ConditionExpression: '#hash = :hash AND observedAt < :observedAt',
+      ExpressionAttributeValues: { ':hash': 'hash-week', ':observedAt': T1 },
+    });
   });
 
   it('does not send a state older than the one Sinqro has (messages arrive out of order)', async () => {
@@ -182,7 +202,7 @@ describe('publishHours: only changes, only forwards', () => {
       .resolvesOnce({})
       .resolves({ Item: { hash: 'hash-open', observedAt: '2025-03-14T19:00:00.000Z', sentAt: T1, state: null } });
     ddb
-      .on(PutCommand, { Item: { SK: 'CLOSURE' } })
+      .on(UpdateCommand, { Key: { PK: 'REST#5120', SK: 'CLOSURE' } })
       .rejects(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }));
     await expect(run(closureNews())).resolves.toEqual({ batchItemFailures: [] });
     expect(sinqro.requests.map((r) => r.method)).toEqual(['PUT', 'DELETE']);

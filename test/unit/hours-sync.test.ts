@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PosAdapter, PosClient } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
@@ -52,6 +52,7 @@ beforeEach(() => {
   writeBridgeSecrets(secrets);
   linkRestaurant(ddb);
   ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   pos = {
     getAvailability: jest.fn().mockResolvedValue(CLOSED),
@@ -90,10 +91,19 @@ const hoursEvent = (): PosHoursChangedEvent => ({
   occurredAt: '2025-03-14T10:00:00.000Z',
 });
 
-/** What Sinqro was last given, as the table item holds it. */
-function sent(item: 'CLOSURE' | 'SCHEDULE', body: unknown, observedAt = '2025-03-01T00:00:00.000Z') {
+/** What Sinqro was last given, as the table item holds it (and what was queued after it, if anything). */
+function sent(item: 'CLOSURE' | 'SCHEDULE', body: unknown, queued?: unknown) {
+  const observedAt = '2025-03-01T00:00:00.000Z';
   ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: item } }).resolves({
-    Item: { PK: 'REST#5120', SK: item, hash: hoursHash(body), observedAt, sentAt: observedAt, state: body },
+    Item: {
+      PK: 'REST#5120',
+      SK: item,
+      hash: hoursHash(body),
+      observedAt,
+      sentAt: observedAt,
+      state: body,
+      queuedHash: hoursHash(queued === undefined ? body : queued),
+    },
   });
 }
 
@@ -172,6 +182,22 @@ describe('onHoursChanged: opening hours (F8)', () => {
     sent('SCHEDULE', RANGES);
     await onHoursChanged(hoursEvent(), 5120, ctx());
     expect(queued()).toEqual([]);
+  });
+
+  it('notes the hash it queued on the schedule item, before queueing', async () => {
+    await onHoursChanged(hoursEvent(), 5120, ctx());
+    const mark = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(mark).toMatchObject({
+      Key: { PK: 'REST#5120', SK: 'SCHEDULE' },
+      UpdateExpression: 'SET queuedHash = :hash, queuedAt = :now',
+      ExpressionAttributeValues: { ':hash': hoursHash(RANGES) },
+    });
+  });
+
+  it('queues hours Sinqro has when other hours are on their way (changed and changed back), so they win', async () => {
+    sent('SCHEDULE', RANGES, RANGES.slice(0, 2));
+    await onHoursChanged(hoursEvent(), 5120, ctx());
+    expect(queued()).toHaveLength(1);
   });
 
   it('queues the schedule when it differs from what Sinqro has', async () => {
