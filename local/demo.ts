@@ -2,14 +2,15 @@
  * `npm run demo`: the seed's 10-step flow against a fresh local runtime (or, with --attach, against a
  * running `npm start`): an order goes from Sinqro into the POS, staff move it to completed and every
  * status reaches Sinqro; a second order is cancelled by the consumer and the POS reflects it.
- * Exits 0 when every step was observed, 1 otherwise.
+ * Then the restaurant closes temporarily in the POS and opens again (F7), and its opening hours change
+ * (F8): Sinqro's closure and schedule follow. Exits 0 when every step was observed, 1 otherwise.
  */
 import { setLogSink } from '../functions/shared/logger';
 import config from './config.json';
 import { DEMO_RESTAURANT, demoOrder, envelope } from './demo-data';
 import type { SimOrder } from './reference-pos-sim';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
-import type { SinqroCall } from './sinqro-sim';
+import type { SimClosure, SimScheduleRange, SinqroCall } from './sinqro-sim';
 import { waitFor } from './wait';
 
 const attach = process.argv.includes('--attach');
@@ -115,9 +116,62 @@ async function main() {
     (c) => c.statusCode === 'cancelled',
   );
   if (echoed) throw new Error('the consumer cancellation was echoed back to Sinqro');
+
+  await hoursSteps(urls, step);
   out('\n✔ demo complete: every step observed');
   setLogSink(() => undefined);
   await runtime?.stop();
+}
+
+const DAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const lunch = { open: '13:00', close: '16:00' };
+/** Closed on Mondays, split shifts, Friday and Saturday nights past midnight. */
+const NEW_HOURS = {
+  timezone: 'Europe/Madrid',
+  days: [
+    ...['tuesday', 'wednesday', 'thursday'].map((day) => ({ day, ranges: [lunch, { open: '20:00', close: '23:30' }] })),
+    ...['friday', 'saturday'].map((day) => ({ day, ranges: [lunch, { open: '20:00', close: '01:30' }] })),
+    { day: 'sunday', ranges: [{ open: '13:00', close: '17:00' }] },
+  ],
+};
+
+async function hoursSteps(urls: { referencePos: string; sinqro: string }, step: (text: string) => void) {
+  const send = async (method: string, url: string, body: unknown) =>
+    (await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const closure = async () =>
+    (await get<{ closure: SimClosure | null }>(`${urls.sinqro}/_sim/closure/${DEMO_RESTAURANT}`)).closure;
+  const schedule = async () =>
+    (await get<{ ranges: SimScheduleRange[] | null }>(`${urls.sinqro}/_sim/schedule/${DEMO_RESTAURANT}`)).ranges;
+  const hhmm = (iso: string) => iso.slice(11, 16);
+
+  const until = new Date(Date.now() + 2 * 3600_000);
+  until.setUTCSeconds(0, 0);
+  step(
+    `F7. Staff close the restaurant in the POS until ${hhmm(until.toISOString())} UTC; its webhook reaches the bridge`,
+  );
+  await send('POST', `${urls.referencePos}/_sim/availability`, { closed: true, until: until.toISOString() });
+  const closed = await waitFor('Sinqro to show the temporary closure', async () => (await closure()) ?? undefined);
+  out(`   Sinqro: closed from ${hhmm(closed.startsAt)} until ${closed.expiresAt ? hhmm(closed.expiresAt) : '—'} UTC`);
+
+  step('F7. Staff open it again');
+  await send('POST', `${urls.referencePos}/_sim/availability`, { closed: false });
+  await waitFor('Sinqro to remove the closure', async () => (await closure()) === null);
+  out('   Sinqro: closure removed');
+
+  step('F8. Staff change the opening hours: closed on Mondays, Friday and Saturday until 01:30');
+  await send('PUT', `${urls.referencePos}/_sim/opening-hours`, NEW_HOURS);
+  const ranges = await waitFor('Sinqro to show the new schedule', async () => {
+    const r = await schedule();
+    return r?.length === 11 && r.some((x) => x.startDay.id === 6 && x.endDay.id === 7 && x.endTime === '01:30') && r;
+  });
+  const byDay = new Map<number, string[]>();
+  for (const r of ranges)
+    byDay.set(r.startDay.id, [
+      ...(byDay.get(r.startDay.id) ?? []),
+      `${r.startTime}–${r.endTime}${r.endDay.id === r.startDay.id ? '' : '(+1)'}`,
+    ]);
+  out(`   Sinqro schedule (${ranges[0]?.timezone}):`);
+  for (const [day, shifts] of byDay) out(`     ${DAYS[day]} ${shifts.join('  ')}`);
 }
 
 main().then(

@@ -8,6 +8,8 @@ import type { Server, ServerResponse } from 'node:http';
 import {
   REFERENCE_ORDER_STATUSES,
   REFERENCE_RESERVATION_STATUSES,
+  type RefAvailability,
+  type RefOpeningHours,
   type RefOrderRequest,
   type RefReservationRequest,
   SIGNATURE_HEADER,
@@ -34,11 +36,35 @@ export type ReferencePosSimOptions = {
   webhookSecret: string;
   /** Where the POS sends its webhooks: the bridge's `/reference/webhooks/...` URL. */
   webhookUrl: string;
+  /** The location `/_sim/availability` and `/_sim/opening-hours` act on when the request names none. */
+  defaultLocationId?: string;
   log?: (line: string) => void;
 };
 
 type ChangeOutcome = { error: string; code: string; http: number } | { order: SimOrder; changed: boolean };
 const FINAL = new Set(['rejected', 'completed', 'cancelled', 'no_show']);
+
+/** Which webhooks the POS sends; one switched off is simply not sent (the bridge must poll instead). */
+export type WebhookSwitches = { status: boolean; availability: boolean; catalog: boolean };
+export type WebhookTopic = keyof WebhookSwitches;
+const ALL_WEBHOOKS_ON: WebhookSwitches = { status: true, availability: true, catalog: true };
+
+/** Hours every location starts with: split shifts, and Friday and Saturday nights past midnight. */
+export function defaultOpeningHours(): RefOpeningHours {
+  const lunch = { open: '12:00', close: '16:00' };
+  return {
+    timezone: 'Europe/Madrid',
+    days: [
+      { day: 'monday', ranges: [lunch, { open: '20:00', close: '23:30' }] },
+      { day: 'tuesday', ranges: [lunch, { open: '20:00', close: '23:30' }] },
+      { day: 'wednesday', ranges: [lunch, { open: '20:00', close: '23:30' }] },
+      { day: 'thursday', ranges: [lunch, { open: '20:00', close: '23:30' }] },
+      { day: 'friday', ranges: [lunch, { open: '20:00', close: '01:00' }] },
+      { day: 'saturday', ranges: [lunch, { open: '20:00', close: '01:00' }] },
+      { day: 'sunday', ranges: [lunch] },
+    ],
+  };
+}
 const error = (_status: number, code: string, message: string) => ({ error: { code, message } });
 
 export class ReferencePosSim {
@@ -46,6 +72,12 @@ export class ReferencePosSim {
   private readonly byKey = new Map<string, string>();
   readonly faults = new Faults();
   readonly webhooks: { eventId: string; orderId: string; status: string; httpStatus: number; at: string }[] = [];
+  /** Availability and hours webhooks sent (location-level events). */
+  readonly locationWebhooks: { eventId: string; type: string; locationId: string; httpStatus: number; at: string }[] =
+    [];
+  readonly availability = new Map<string, RefAvailability>();
+  readonly openingHours = new Map<string, RefOpeningHours>();
+  webhookSwitches: WebhookSwitches = { ...ALL_WEBHOOKS_ON };
   private server?: Server;
   private seq = 0;
   url = '';
@@ -112,6 +144,16 @@ export class ReferencePosSim {
           pattern: /^\/(orders|reservations)\/([^/]+)\/status$/,
           handle: api((c) => this.apiStatus(c.params[1] as string, c.body, c.res)),
         },
+        {
+          method: 'GET',
+          pattern: /^\/locations\/([^/]+)\/availability$/,
+          handle: api((c) => sendJson(c.res, 200, this.availabilityOf(c.params[0] as string))),
+        },
+        {
+          method: 'GET',
+          pattern: /^\/locations\/([^/]+)\/opening-hours$/,
+          handle: api((c) => sendJson(c.res, 200, this.openingHoursOf(c.params[0] as string))),
+        },
         // --- simulator controls ---
         {
           method: 'GET',
@@ -119,6 +161,21 @@ export class ReferencePosSim {
           handle: ({ res }) => sendJson(res, 200, [...this.orders.values()]),
         },
         { method: 'GET', pattern: /^\/_sim\/webhooks$/, handle: ({ res }) => sendJson(res, 200, this.webhooks) },
+        {
+          method: 'POST',
+          pattern: /^\/_sim\/webhooks$/,
+          handle: ({ body, res }) => this.switchWebhooks(body, res),
+        },
+        {
+          method: 'POST',
+          pattern: /^\/_sim\/availability$/,
+          handle: ({ body, res }) => this.setAvailability(body, res),
+        },
+        {
+          method: 'PUT',
+          pattern: /^\/_sim\/opening-hours$/,
+          handle: ({ body, res }) => this.setOpeningHours(body, res),
+        },
         {
           method: 'POST',
           pattern: /^\/_sim\/(?:orders|reservations)\/([^/]+)\/status$/,
@@ -145,6 +202,10 @@ export class ReferencePosSim {
     this.orders.clear();
     this.byKey.clear();
     this.webhooks.length = 0;
+    this.locationWebhooks.length = 0;
+    this.availability.clear();
+    this.openingHours.clear();
+    this.webhookSwitches = { ...ALL_WEBHOOKS_ON };
     this.faults.set({});
     sendJson(res, 200, { reset: true });
   }
@@ -250,10 +311,18 @@ export class ReferencePosSim {
 
   /** Posts a raw payload with a fresh signature (tests use it to replay or reorder deliveries). */
   async deliver(payload: string, eventId: string, order: SimOrder, attempts = 3): Promise<number> {
+    if (!this.webhookSwitches.status) return 0;
+    const httpStatus = await this.postSigned('orders', payload, attempts);
+    this.webhooks.push({ eventId, orderId: order.id, status: order.status, httpStatus, at: new Date().toISOString() });
+    return httpStatus;
+  }
+
+  /** Signs each attempt afresh; retries a 5xx or no answer a few times, never a 4xx, as real POSes do. */
+  async postSigned(path: string, payload: string, attempts = 3): Promise<number> {
     let httpStatus = 0;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        const response = await fetch(`${this.opts.webhookUrl}/orders`, {
+        const response = await fetch(`${this.opts.webhookUrl}/${path}`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -270,7 +339,99 @@ export class ReferencePosSim {
       if (httpStatus >= 400 && httpStatus < 500) break; // the bridge refused it; retrying will not help
       await sleep(200 * attempt);
     }
-    this.webhooks.push({ eventId, orderId: order.id, status: order.status, httpStatus, at: new Date().toISOString() });
+    return httpStatus;
+  }
+
+  // ---- availability (F7) and opening hours (F8) ----
+
+  availabilityOf(locationId: string): RefAvailability {
+    return this.availability.get(locationId) ?? { closed: false };
+  }
+
+  openingHoursOf(locationId: string): RefOpeningHours {
+    return this.openingHours.get(locationId) ?? defaultOpeningHours();
+  }
+
+  private locationOf(given: unknown): string | undefined {
+    return typeof given === 'string' && given ? given : this.opts.defaultLocationId;
+  }
+
+  /** Staff close the location now (until a time, or until further notice), or open it again; the webhook follows. */
+  private async setAvailability(body: Buffer, res: ServerResponse) {
+    const req = parseJsonBody<{ closed?: unknown; until?: unknown; reason?: unknown; locationId?: unknown }>(body);
+    const locationId = this.locationOf(req?.locationId);
+    if (!locationId) return sendJson(res, 400, error(400, 'INVALID_BODY', 'locationId is required'));
+    if (typeof req?.closed !== 'boolean')
+      return sendJson(res, 400, error(400, 'INVALID_BODY', 'closed must be true or false'));
+    if (req.until !== undefined && (typeof req.until !== 'string' || Number.isNaN(Date.parse(req.until))))
+      return sendJson(res, 400, error(400, 'INVALID_BODY', 'until must be an ISO-8601 date-time'));
+    const availability: RefAvailability = req.closed
+      ? {
+          closed: true,
+          from: new Date().toISOString(),
+          ...(req.until ? { until: new Date(req.until as string).toISOString() } : {}),
+          ...(typeof req.reason === 'string' ? { reason: req.reason } : {}),
+        }
+      : { closed: false };
+    this.availability.set(locationId, availability);
+    this.log(
+      `${locationId} ${availability.closed ? `closed${availability.until ? ` until ${availability.until}` : ''}` : 'open again'}`,
+    );
+    const webhookStatus = await this.fireLocationWebhook(
+      'availability',
+      'availability.changed',
+      locationId,
+      availability,
+    );
+    sendJson(res, 200, { locationId, availability, webhookStatus });
+  }
+
+  /** Staff change the opening hours (stored as given, impossible ones too: the bridge must refuse those). */
+  private async setOpeningHours(body: Buffer, res: ServerResponse) {
+    const req = parseJsonBody<RefOpeningHours & { locationId?: unknown }>(body);
+    const locationId = this.locationOf(req?.locationId);
+    if (!locationId) return sendJson(res, 400, error(400, 'INVALID_BODY', 'locationId is required'));
+    if (typeof req?.timezone !== 'string' || !Array.isArray(req.days))
+      return sendJson(res, 400, error(400, 'INVALID_BODY', 'timezone and days are required'));
+    const hours: RefOpeningHours = { timezone: req.timezone, days: req.days };
+    this.openingHours.set(locationId, hours);
+    this.log(
+      `${locationId} opening hours changed (${hours.days.reduce((n, d) => n + (d.ranges?.length ?? 0), 0)} ranges)`,
+    );
+    const webhookStatus = await this.fireLocationWebhook('hours', 'hours.changed', locationId, {});
+    sendJson(res, 200, { locationId, openingHours: hours, webhookStatus });
+  }
+
+  /** `{ status?, availability?, catalog? }`: switch webhooks on or off (the availability switch covers hours too). */
+  private switchWebhooks(body: Buffer, res: ServerResponse) {
+    const req = parseJsonBody<Partial<Record<WebhookTopic, unknown>>>(body) ?? {};
+    for (const topic of Object.keys(ALL_WEBHOOKS_ON) as WebhookTopic[]) {
+      const value = req[topic];
+      if (value === undefined) continue;
+      if (typeof value !== 'boolean')
+        return sendJson(res, 400, error(400, 'INVALID_BODY', `${topic} must be true or false`));
+      this.webhookSwitches[topic] = value;
+    }
+    this.log(
+      `webhooks: ${Object.entries(this.webhookSwitches)
+        .map(([k, on]) => `${k} ${on ? 'on' : 'off'}`)
+        .join(', ')}`,
+    );
+    sendJson(res, 200, this.webhookSwitches);
+  }
+
+  /** Sends a signed availability or hours webhook; 0 when availability webhooks are switched off (nothing sent). */
+  async fireLocationWebhook(
+    path: 'availability' | 'hours',
+    type: 'availability.changed' | 'hours.changed',
+    locationId: string,
+    data: object,
+    eventId = `evt_${randomUUID()}`,
+  ): Promise<number> {
+    if (!this.webhookSwitches.availability) return 0;
+    const payload = JSON.stringify({ eventId, type, occurredAt: new Date().toISOString(), locationId, data });
+    const httpStatus = await this.postSigned(path, payload);
+    this.locationWebhooks.push({ eventId, type, locationId, httpStatus, at: new Date().toISOString() });
     return httpStatus;
   }
 }

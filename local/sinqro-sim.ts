@@ -13,12 +13,24 @@ export type SinqroCall = {
   at: string;
   method: string;
   path: string;
-  kind: 'order' | 'reservation';
+  /** What the call was about; `id` is the order's or reservation's id, or the selling point's for a closure or schedule. */
+  kind: 'order' | 'reservation' | 'closure' | 'schedule';
   id: number;
   restaurantId?: number;
   statusCode?: string;
   posOrderId?: string;
+  /** The closure or schedule body sent (no personal data in either). */
+  body?: unknown;
   httpStatus: number;
+};
+
+export type SimClosure = { startsAt: string; expiresAt: string | null };
+export type SimScheduleRange = {
+  startDay: { id: number };
+  endDay: { id: number };
+  startTime: string;
+  endTime: string;
+  timezone: string;
 };
 
 export type SinqroSimOptions = {
@@ -35,6 +47,9 @@ export type SinqroSimOptions = {
 export class SinqroSim {
   readonly calls: SinqroCall[] = [];
   readonly faults = new Faults();
+  /** Per selling point: its temporary closure (absent: none) and its weekly schedule. */
+  readonly closures = new Map<number, SimClosure>();
+  readonly schedules = new Map<number, SimScheduleRange[]>();
   private server?: Server;
   url = '';
 
@@ -49,6 +64,39 @@ export class SinqroSim {
       router([
         { method: 'POST', pattern: /^\/pos-app\/v1\/orders\/(\d+)\/status$/, handle: statusRoute('order') },
         { method: 'POST', pattern: /^\/pos-app\/v1\/reservations\/(\d+)\/status$/, handle: statusRoute('reservation') },
+        {
+          method: 'PUT',
+          pattern: /^\/pos-app\/v1\/sellingPoints\/(\d+)\/closure$/,
+          handle: (c) => this.sellingPointCall('closure', c, (sp, body) => this.putClosure(sp, body)),
+        },
+        {
+          method: 'DELETE',
+          pattern: /^\/pos-app\/v1\/sellingPoints\/(\d+)\/closure$/,
+          handle: (c) => this.sellingPointCall('closure', c, (sp) => this.deleteClosure(sp)),
+        },
+        {
+          method: 'PUT',
+          pattern: /^\/pos-app\/v1\/sellingPoints\/(\d+)\/schedule$/,
+          handle: (c) => this.sellingPointCall('schedule', c, (sp, body) => this.putSchedule(sp, body)),
+        },
+        {
+          method: 'GET',
+          pattern: /^\/_sim\/closure\/(\d+)$/,
+          handle: ({ res, params }) =>
+            sendJson(res, 200, {
+              sellingPointId: Number(params[0]),
+              closure: this.closures.get(Number(params[0])) ?? null,
+            }),
+        },
+        {
+          method: 'GET',
+          pattern: /^\/_sim\/schedule\/(\d+)$/,
+          handle: ({ res, params }) =>
+            sendJson(res, 200, {
+              sellingPointId: Number(params[0]),
+              ranges: this.schedules.get(Number(params[0])) ?? null,
+            }),
+        },
         {
           method: 'GET',
           pattern: /^\/_sim\/calls$/,
@@ -72,6 +120,8 @@ export class SinqroSim {
           pattern: /^\/_sim\/reset$/,
           handle: ({ res }) => {
             this.calls.length = 0;
+            this.closures.clear();
+            this.schedules.clear();
             this.faults.set({});
             sendJson(res, 200, { reset: true });
           },
@@ -89,7 +139,9 @@ export class SinqroSim {
 
   /** The statuses Sinqro was told for one order, in order of arrival (only accepted calls). */
   statusesOf(id: number): string[] {
-    return this.calls.filter((c) => c.id === id && c.httpStatus === 200).map((c) => c.statusCode as string);
+    return this.calls
+      .filter((c) => c.id === id && c.httpStatus === 200 && c.statusCode !== undefined)
+      .map((c) => c.statusCode as string);
   }
 
   private async status(
@@ -142,6 +194,104 @@ export class SinqroSim {
     sendJson(res, 200, { id, status: { code: req.statusCode } });
   }
 
+  /**
+   * A call on a selling point's closure or schedule: both tokens checked (the user token must be this
+   * selling point's), faults applied, the body validated and stored, the call recorded.
+   */
+  private async sellingPointCall(
+    kind: 'closure' | 'schedule',
+    { req, res, params, body, url }: Parameters<Parameters<typeof router>[0][number]['handle']>[0],
+    apply: (sellingPointId: number, body: unknown) => { status: number; reply: unknown; code?: string },
+  ) {
+    const sellingPointId = Number(params[0]);
+    const parsed = body.length > 0 ? parseJsonBody<unknown>(body) : undefined;
+    const record = (httpStatus: number) =>
+      this.calls.push({
+        at: new Date().toISOString(),
+        method: req.method ?? '',
+        path: url.pathname,
+        kind,
+        id: sellingPointId,
+        restaurantId: this.restaurantOf(req.headers),
+        body: parsed,
+        httpStatus,
+      });
+    if (req.headers['x-api-server-access-token'] !== this.opts.serverAccessToken || !this.restaurantOf(req.headers)) {
+      record(401);
+      return sendJson(
+        res,
+        401,
+        errorBody(401, 'INVALID_ACCESS_TOKEN', 'x-api-server-access-token or x-api-user-access-token is not valid'),
+      );
+    }
+    if (this.restaurantOf(req.headers) !== sellingPointId) {
+      record(403);
+      return sendJson(res, 403, errorBody(403, 'FORBIDDEN', 'the user token is not this selling point’s'));
+    }
+    if (
+      await this.faults.before(res, (s) =>
+        errorBody(s, s === 429 ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE', 'injected fault'),
+      )
+    ) {
+      record(this.faults.config.downUntil && Date.now() < this.faults.config.downUntil ? 503 : 0);
+      return;
+    }
+    const outcome = apply(sellingPointId, parsed);
+    record(outcome.status);
+    if (outcome.status === 200) this.opts.log?.(`[sinqro] selling point ${sellingPointId} ${String(outcome.code)}`);
+    if (this.faults.dropReply()) return;
+    sendJson(res, outcome.status, outcome.reply);
+  }
+
+  private restaurantOf(headers: Record<string, unknown>): number | undefined {
+    const id = Object.entries(this.opts.userAccessTokens).find(
+      ([, t]) => t === headers['x-api-user-access-token'],
+    )?.[0];
+    return id ? Number(id) : undefined;
+  }
+
+  private putClosure(sellingPointId: number, body: unknown) {
+    const b = body as { startsAt?: unknown; expiresAt?: unknown } | undefined;
+    const startsAt = typeof b?.startsAt === 'string' ? Date.parse(b.startsAt) : Number.NaN;
+    const expiresAt =
+      typeof b?.expiresAt === 'string' ? Date.parse(b.expiresAt) : b?.expiresAt === null ? null : Number.NaN;
+    if (Number.isNaN(startsAt) || Number.isNaN(expiresAt) || (expiresAt !== null && expiresAt <= startsAt))
+      return invalid('INVALID_CLOSURE', 'startsAt (date-time) and expiresAt (a later date-time, or null) are required');
+    const closure: SimClosure = { startsAt: b?.startsAt as string, expiresAt: (b?.expiresAt as string | null) ?? null };
+    this.closures.set(sellingPointId, closure);
+    const until = closure.expiresAt ? `until ${closure.expiresAt}` : 'until further notice';
+    return { status: 200, reply: { sellingPointId, ...closure }, code: `is temporarily closed ${until}` };
+  }
+
+  private deleteClosure(sellingPointId: number) {
+    if (!this.closures.delete(sellingPointId))
+      return { status: 404, reply: errorBody(404, 'CLOSURE_NOT_FOUND', 'the selling point has no temporary closure') };
+    return { status: 200, reply: { sellingPointId, closure: null }, code: 'is open again (closure removed)' };
+  }
+
+  private putSchedule(sellingPointId: number, body: unknown) {
+    const ranges = (body as { ranges?: unknown } | undefined)?.ranges;
+    const time = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
+    const day = (d: unknown) =>
+      Number.isInteger((d as { id?: unknown })?.id) && (d as { id: number }).id >= 1 && (d as { id: number }).id <= 7;
+    const valid =
+      Array.isArray(ranges) &&
+      ranges.every((r: Partial<SimScheduleRange>) => {
+        if (!day(r?.startDay) || !day(r?.endDay) || !time.test(String(r.startTime)) || !time.test(String(r.endTime)))
+          return false;
+        const start = (r.startDay as { id: number }).id;
+        const end = (r.endDay as { id: number }).id;
+        return typeof r.timezone === 'string' && r.timezone !== '' && (end === start || end === (start % 7) + 1);
+      });
+    if (!valid)
+      return invalid(
+        'INVALID_SCHEDULE',
+        'ranges[] need startDay.id / endDay.id (1–7, endDay the same or the next day), startTime, endTime (HH:MM) and timezone',
+      );
+    this.schedules.set(sellingPointId, ranges as SimScheduleRange[]);
+    return { status: 200, reply: { sellingPointId, ranges }, code: `has a new schedule (${ranges.length} ranges)` };
+  }
+
   /** Signs an envelope and delivers it to the bridge over HTTP (or through the local EventBridge stand-in). */
   async sendEvent(body: Buffer, via: string, res?: ServerResponse): Promise<{ status: number; body: unknown }> {
     const raw = body.toString('utf8');
@@ -163,3 +313,5 @@ export class SinqroSim {
     return out;
   }
 }
+
+const invalid = (code: string, message: string) => ({ status: 400, reply: errorBody(400, code, message) });

@@ -1,12 +1,15 @@
 /** Calls to a reference-contract POS: inject orders and reservations, apply Sinqro-side cancellations. */
 import type { KyInstance } from 'ky';
+import type * as v from 'valibot';
 import { PermanentError } from '../../functions/shared/errors';
+import type { PosAvailability, PosOpeningHours } from '../../functions/shared/hours-model';
 import { call, createHttpClient, type ErrorParser } from '../../functions/shared/outbound';
 import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
 import type { Kind } from '../../functions/shared/statuses';
 import { parseOrThrow } from '../../functions/shared/validation';
 import type { InjectResult, PosCallContext, PosClient } from '../port';
-import { RefCreatedSchema, RefStatusSchema } from './contract';
+import { RefAvailabilitySchema, RefCreatedSchema, RefOpeningHoursSchema, RefStatusSchema } from './contract';
+import { toPosAvailability, toPosOpeningHours } from './hours';
 import { toReferenceOrder, toReferenceReservation } from './mapping';
 
 const TIMEOUT_MS = 8000;
@@ -58,22 +61,48 @@ export class ReferencePosClient implements PosClient {
   }
 
   async getStatus(kind: Kind, posOrderId: string): Promise<{ posStatus: string; occurredAt?: string }> {
-    const reply = await call<unknown>(
-      this.http,
-      `${kind === 'order' ? 'orders' : 'reservations'}/${encodeURIComponent(posOrderId)}/status`,
-      {
-        method: 'get',
-        budget: this.ctx.budget,
-        timeoutMs: TIMEOUT_MS,
-        service: 'reference-pos',
-        parseError: parseRefError,
-      },
-    );
-    const status = parseOrThrow(RefStatusSchema, reply, 'reference POS status reply');
+    const path = `${kind === 'order' ? 'orders' : 'reservations'}/${encodeURIComponent(posOrderId)}/status`;
+    const status = await this.read(path, RefStatusSchema, 'status');
     return {
       posStatus: status.status,
       occurredAt: status.updatedAt ? new Date(status.updatedAt).toISOString() : undefined,
     };
+  }
+
+  /** Whether the location is temporarily closed (F7). */
+  async getAvailability(): Promise<PosAvailability> {
+    return toPosAvailability(await this.read(this.locationPath('availability'), RefAvailabilitySchema, 'availability'));
+  }
+
+  /** The location's weekly opening hours (F8), as the POS wrote them; the bridge checks and converts them. */
+  async getOpeningHours(): Promise<PosOpeningHours> {
+    return toPosOpeningHours(
+      await this.read(this.locationPath('opening-hours'), RefOpeningHoursSchema, 'opening hours'),
+    );
+  }
+
+  private locationPath(what: string): string {
+    return `locations/${encodeURIComponent(this.ctx.link.posLocationId)}/${what}`;
+  }
+
+  private async read<const S extends v.GenericSchema>(
+    path: string,
+    schema: S,
+    what: string,
+  ): Promise<v.InferOutput<S>> {
+    const reply = await call<unknown>(this.http, path, {
+      method: 'get',
+      budget: this.ctx.budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'reference-pos',
+      parseError: parseRefError,
+    });
+    // A reply we cannot read will read the same next time: permanent, recorded, not retried forever.
+    try {
+      return parseOrThrow(schema, reply, `reference POS ${what}`);
+    } catch (error) {
+      throw new PermanentError((error as Error).message, 'UNMAPPABLE_POS_REPLY');
+    }
   }
 
   private async create(path: string, body: object, idempotencyKey: string): Promise<InjectResult> {

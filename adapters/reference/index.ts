@@ -7,6 +7,7 @@ import { parseJson, parseOrThrow } from '../../functions/shared/validation';
 import type { PosAdapter } from '../port';
 import { ReferencePosClient } from './client';
 import { RefWebhookSchema, SIGNATURE_HEADER } from './contract';
+import { parseHoursWebhook } from './hours';
 
 const ORDER_STATUS: Record<string, CanonicalStatus> = {
   new: 'INJECTED',
@@ -29,6 +30,10 @@ const RESERVATION_STATUS: Record<string, CanonicalStatus> = {
 };
 
 const NOT_YET = 'not built yet: planned in the all-features issue (#3)';
+// Closures and hours belong to the restaurant, so they serve its orders and reservations alike.
+const AVAILABILITY_NOTE =
+  'availability.changed (closed until a time, or open again) → Sinqro temporary closure; GET /locations/{locationId}/availability';
+const HOURS_NOTE = 'hours.changed → GET /locations/{locationId}/opening-hours → Sinqro schedule';
 
 export const referenceAdapter: PosAdapter = {
   code: 'reference',
@@ -42,8 +47,8 @@ export const referenceAdapter: PosAdapter = {
       F4: { mechanism: 'webhook', note: 'order.status_changed → preparing / ready / out_for_delivery / completed' },
       F5: { mechanism: 'api', note: 'POST /orders/{id}/status' },
       F6: { mechanism: 'unsupported', reason: NOT_YET },
-      F7: { mechanism: 'unsupported', reason: NOT_YET },
-      F8: { mechanism: 'unsupported', reason: NOT_YET },
+      F7: { mechanism: 'webhook', note: AVAILABILITY_NOTE },
+      F8: { mechanism: 'webhook', note: HOURS_NOTE },
     },
     reservations: {
       F1: { mechanism: 'api', note: 'POST /locations/{locationId}/reservations with Idempotency-Key' },
@@ -52,8 +57,8 @@ export const referenceAdapter: PosAdapter = {
       F4: { mechanism: 'webhook', note: 'reservation.status_changed → seated / completed / no_show' },
       F5: { mechanism: 'api', note: 'POST /reservations/{id}/status' },
       F6: { mechanism: 'unsupported', reason: 'catalog does not apply to reservations' },
-      F7: { mechanism: 'unsupported', reason: NOT_YET },
-      F8: { mechanism: 'unsupported', reason: NOT_YET },
+      F7: { mechanism: 'webhook', note: AVAILABILITY_NOTE },
+      F8: { mechanism: 'webhook', note: HOURS_NOTE },
     },
   },
 
@@ -63,11 +68,10 @@ export const referenceAdapter: PosAdapter = {
   },
 
   parseWebhook(request): PosEvent[] {
-    const body = parseOrThrow(
-      RefWebhookSchema,
-      parseJson(request.rawBody.toString('utf8'), 'webhook body'),
-      'webhook body',
-    );
+    const json = parseJson(request.rawBody.toString('utf8'), 'webhook body');
+    const hours = parseHoursWebhook(json);
+    if (hours) return hours;
+    const body = parseOrThrow(RefWebhookSchema, json, 'webhook body');
     const kind: Kind = body.type === 'order.status_changed' ? 'order' : 'reservation';
     const ref = body.data.externalReference;
     const sinqroOrderId = ref && /^\d{1,16}$/.test(ref) && Number.isSafeInteger(Number(ref)) ? Number(ref) : undefined;

@@ -96,17 +96,23 @@ export type CatalogNews =
     }
   | { type: 'catalog-delete'; restaurantId: number; syncId: string; entityType: CatalogEntityType; posIds: string[] };
 
-/** A temporary closure (or its end), and the weekly schedule, in Sinqro's terms; `hash` is what the table keeps. */
+/**
+ * A temporary closure (or its end), and the weekly schedule, in Sinqro's terms; `hash` is what the table
+ * keeps. `observedAt` is when the POS state was seen: the publisher never lets an older one overwrite a
+ * newer one (queues do not keep order).
+ */
 export type ClosureNews = {
   type: 'closure';
   restaurantId: number;
   hash: string;
+  observedAt: string;
   closure: { startsAt: string; expiresAt: string | null } | null;
 };
 export type ScheduleNews = {
   type: 'schedule';
   restaurantId: number;
   hash: string;
+  observedAt: string;
   ranges: { startDay: { id: number }; endDay: { id: number }; startTime: string; endTime: string; timezone: string }[];
 };
 

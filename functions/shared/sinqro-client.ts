@@ -4,6 +4,8 @@
  * corrected in one place once Sinqro confirms them (reference/sinqro.md §15–16).
  */
 import type { KyInstance } from 'ky';
+import { PermanentError } from './errors';
+import type { ClosureNews, ScheduleNews } from './messages';
 import { type Budget, call, createHttpClient, type ErrorParser } from './outbound';
 import type { CanonicalStatus, Kind } from './statuses';
 
@@ -12,6 +14,8 @@ export const DEFAULT_SINQRO_BASE_URL = 'https://api.sinqro.com/pos-app/v1';
 export const ROUTES = {
   orderStatus: (orderId: number) => `orders/${orderId}/status`,
   reservationStatus: (reservationId: number) => `reservations/${reservationId}/status`,
+  closure: (sellingPointId: number) => `sellingPoints/${sellingPointId}/closure`,
+  schedule: (sellingPointId: number) => `sellingPoints/${sellingPointId}/schedule`,
 } as const;
 
 /** Working assumption (sinqro.md §12): only `waiting_sp_validation` is documented. */
@@ -76,6 +80,41 @@ export class SinqroClient {
         posOrderId: update.posOrderId,
         comment: update.comment,
       },
+      budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'sinqro',
+      parseError: parseSinqroError,
+    });
+  }
+
+  /** Closes the selling point temporarily (F7): from `startsAt` until `expiresAt` (null: until further notice). */
+  async putClosure(
+    sellingPointId: number,
+    closure: NonNullable<ClosureNews['closure']>,
+    budget: Budget,
+  ): Promise<void> {
+    await this.send('put', ROUTES.closure(sellingPointId), closure, budget);
+  }
+
+  /** Ends the temporary closure. A closure Sinqro does not have (404) is already gone: that is success. */
+  async deleteClosure(sellingPointId: number, budget: Budget): Promise<void> {
+    try {
+      await this.send('delete', ROUTES.closure(sellingPointId), undefined, budget);
+    } catch (error) {
+      if (error instanceof PermanentError && error.remote?.status === 404) return;
+      throw error;
+    }
+  }
+
+  /** Replaces the selling point's weekly schedule (F8). */
+  async putSchedule(sellingPointId: number, ranges: ScheduleNews['ranges'], budget: Budget): Promise<void> {
+    await this.send('put', ROUTES.schedule(sellingPointId), { ranges }, budget);
+  }
+
+  private async send(method: 'put' | 'delete', path: string, json: object | undefined, budget: Budget) {
+    await call(this.http, path, {
+      method,
+      json,
       budget,
       timeoutMs: TIMEOUT_MS,
       service: 'sinqro',

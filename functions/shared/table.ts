@@ -8,6 +8,8 @@ export const TABLE = {
 
 export const keys = {
   link: (restaurantId: number | string) => ({ PK: `REST#${restaurantId}`, SK: 'LINK' }),
+  /** What was last sent to Sinqro of the restaurant's temporary closure (F7) or schedule (F8). */
+  hours: (restaurantId: number | string, item: 'CLOSURE' | 'SCHEDULE') => ({ PK: `REST#${restaurantId}`, SK: item }),
   posLocation: (posCode: string, locationId: string) => `POSLOC#${posCode}#${locationId}`,
   order: (orderId: number | string) => ({ PK: `ORDER#${orderId}`, SK: 'STATE' }),
   posOrder: (posCode: string, posOrderId: string) => `POSORDER#${posCode}#${posOrderId}`,

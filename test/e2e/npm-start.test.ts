@@ -75,4 +75,7 @@ test('npm run demo plays the whole flow and exits 0 with the timeline', async ()
   expect(await proc.exited).toBe(0);
   expect(proc.output.text).toContain('demo complete');
   expect(proc.output.text).toMatch(/Sinqro: waiting_sp_validation → accepted → preparing → ready → collected/);
+  expect(proc.output.text).toMatch(
+    /Sinqro: closed from \d\d:\d\d until \d\d:\d\d UTC[\s\S]*Fri 13:00–16:00 {2}20:00–01:30\(\+1\)/,
+  );
 });
