@@ -15,6 +15,7 @@ import {
 import { signPayload } from '../functions/shared/signature';
 import { Faults } from './faults';
 import { close, jsonServer, listen, parseJsonBody, router, sendJson, sleep } from './http-util';
+import { ReferencePosCatalog } from './reference-pos-catalog';
 
 type Kind = 'order' | 'reservation';
 export type SimOrder = {
@@ -34,6 +35,8 @@ export type ReferencePosSimOptions = {
   webhookSecret: string;
   /** Where the POS sends its webhooks: the bridge's `/reference/webhooks/...` URL. */
   webhookUrl: string;
+  /** The location the `/_sim/catalog` controls edit by default. */
+  catalogLocationId?: string;
   log?: (line: string) => void;
 };
 
@@ -45,12 +48,20 @@ export class ReferencePosSim {
   readonly orders = new Map<string, SimOrder>();
   private readonly byKey = new Map<string, string>();
   readonly faults = new Faults();
+  readonly catalog: ReferencePosCatalog;
   readonly webhooks: { eventId: string; orderId: string; status: string; httpStatus: number; at: string }[] = [];
   private server?: Server;
   private seq = 0;
   url = '';
 
-  constructor(private readonly opts: ReferencePosSimOptions) {}
+  constructor(private readonly opts: ReferencePosSimOptions) {
+    this.catalog = new ReferencePosCatalog({
+      webhookSecret: opts.webhookSecret,
+      webhookUrl: opts.webhookUrl,
+      defaultLocationId: opts.catalogLocationId ?? 'loc-trattoria',
+      log: opts.log,
+    });
+  }
 
   private log(line: string) {
     this.opts.log?.(`[reference-pos] ${line}`);
@@ -64,6 +75,7 @@ export class ReferencePosSim {
           params: string[];
           body: Buffer;
           headers: Record<string, unknown>;
+          url: URL;
         }) => Promise<void> | void,
       ) =>
       async ({
@@ -71,11 +83,13 @@ export class ReferencePosSim {
         res,
         params,
         body,
+        url,
       }: {
         req: import('node:http').IncomingMessage;
         res: ServerResponse;
         params: string[];
         body: Buffer;
+        url: URL;
       }) => {
         if (req.headers.authorization !== `Bearer ${this.opts.apiKey}`)
           return sendJson(res, 401, error(401, 'UNAUTHORIZED', 'missing or wrong API key'));
@@ -83,7 +97,7 @@ export class ReferencePosSim {
           await this.faults.before(res, (s) => error(s, s === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE', 'injected fault'))
         )
           return;
-        return handle({ res, params, body, headers: req.headers });
+        return handle({ res, params, body, headers: req.headers, url });
       };
     this.server = jsonServer(
       router([
@@ -112,7 +126,9 @@ export class ReferencePosSim {
           pattern: /^\/(orders|reservations)\/([^/]+)\/status$/,
           handle: api((c) => this.apiStatus(c.params[1] as string, c.body, c.res)),
         },
+        ...this.catalog.apiRoutes(api),
         // --- simulator controls ---
+        ...this.catalog.simRoutes(),
         {
           method: 'GET',
           pattern: /^\/_sim\/orders$/,
@@ -145,6 +161,7 @@ export class ReferencePosSim {
     this.orders.clear();
     this.byKey.clear();
     this.webhooks.length = 0;
+    this.catalog.reset();
     this.faults.set({});
     sendJson(res, 200, { reset: true });
   }

@@ -138,6 +138,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     apiKey: refSecret.apiKey,
     webhookSecret: refSecret.webhookSigningSecrets[0] as string,
     webhookUrl: `${gatewayUrl}/reference/webhooks`,
+    catalogLocationId: config.restaurants.find((r) => r.posCode === 'reference')?.posLocationId,
     log,
   });
   const referencePosUrl = await referencePos.start(ports.referencePos);

@@ -5,8 +5,9 @@ import { verifySignature } from '../../functions/shared/signature';
 import type { CanonicalStatus, Kind } from '../../functions/shared/statuses';
 import { parseJson, parseOrThrow } from '../../functions/shared/validation';
 import type { PosAdapter } from '../port';
+import { isCatalogWebhook, toCatalogChangedEvent } from './catalog-mapping';
 import { ReferencePosClient } from './client';
-import { RefWebhookSchema, SIGNATURE_HEADER } from './contract';
+import { RefCatalogWebhookSchema, RefWebhookSchema, SIGNATURE_HEADER } from './contract';
 
 const ORDER_STATUS: Record<string, CanonicalStatus> = {
   new: 'INJECTED',
@@ -41,7 +42,10 @@ export const referenceAdapter: PosAdapter = {
       F3: { mechanism: 'webhook', note: 'order.status_changed → rejected / cancelled' },
       F4: { mechanism: 'webhook', note: 'order.status_changed → preparing / ready / out_for_delivery / completed' },
       F5: { mechanism: 'api', note: 'POST /orders/{id}/status' },
-      F6: { mechanism: 'unsupported', reason: NOT_YET },
+      F6: {
+        mechanism: 'webhook',
+        note: 'catalog.changed → re-read the named entities; full sync from GET /locations/{locationId}/catalog/{collection} (operator, nightly)',
+      },
       F7: { mechanism: 'unsupported', reason: NOT_YET },
       F8: { mechanism: 'unsupported', reason: NOT_YET },
     },
@@ -63,11 +67,10 @@ export const referenceAdapter: PosAdapter = {
   },
 
   parseWebhook(request): PosEvent[] {
-    const body = parseOrThrow(
-      RefWebhookSchema,
-      parseJson(request.rawBody.toString('utf8'), 'webhook body'),
-      'webhook body',
-    );
+    const json = parseJson(request.rawBody.toString('utf8'), 'webhook body');
+    if (isCatalogWebhook(json))
+      return [toCatalogChangedEvent(parseOrThrow(RefCatalogWebhookSchema, json, 'webhook body'))];
+    const body = parseOrThrow(RefWebhookSchema, json, 'webhook body');
     const kind: Kind = body.type === 'order.status_changed' ? 'order' : 'reservation';
     const ref = body.data.externalReference;
     const sinqroOrderId = ref && /^\d{1,15}$/.test(ref) ? Number(ref) : undefined;

@@ -12,6 +12,10 @@ export const DEFAULT_SINQRO_BASE_URL = 'https://api.sinqro.com/pos-app/v1';
 export const ROUTES = {
   orderStatus: (orderId: number) => `orders/${orderId}/status`,
   reservationStatus: (reservationId: number) => `reservations/${reservationId}/status`,
+  /** F6: create-or-modify a collection of catalog items (sinqro.md §9.9); `collection` as in SINQRO_COLLECTIONS. */
+  catalog: (sellingPointId: number, collection: string) => `sellingPoints/${sellingPointId}/catalog/${collection}`,
+  catalogItem: (sellingPointId: number, collection: string, externalId: string | number) =>
+    `sellingPoints/${sellingPointId}/catalog/${collection}/${encodeURIComponent(String(externalId))}`,
 } as const;
 
 /** Working assumption (sinqro.md §12): only `waiting_sp_validation` is documented. */
@@ -64,6 +68,33 @@ export class SinqroClient {
       prefixUrl: baseUrl,
       timeoutMs: TIMEOUT_MS,
       headers: { 'x-api-server-access-token': serverToken, 'x-api-user-access-token': userToken },
+    });
+  }
+
+  /** PUTs catalog items; Sinqro answers with the id it gave each (`{ items: [{ externalId, id }] }`). */
+  async putCatalog(
+    sellingPointId: number,
+    collection: string,
+    items: Record<string, unknown>[],
+    budget: Budget,
+  ): Promise<unknown> {
+    return call<unknown>(this.http, ROUTES.catalog(sellingPointId, collection), {
+      method: 'put',
+      json: { items },
+      budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'sinqro',
+      parseError: parseSinqroError,
+    });
+  }
+
+  async deleteCatalogItem(sellingPointId: number, collection: string, externalId: string, budget: Budget) {
+    await call(this.http, ROUTES.catalogItem(sellingPointId, collection, externalId), {
+      method: 'delete',
+      budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'sinqro',
+      parseError: parseSinqroError,
     });
   }
 
