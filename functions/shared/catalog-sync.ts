@@ -48,7 +48,7 @@ const MESSAGE_HEADROOM_BYTES = 8 * 1024;
 export const INCREMENTAL_PART_SIZE = 100;
 export const DELETE_MAX_IDS = 100;
 /** Parallel map reads/writes while diffing a page. */
-const MAP_CONCURRENCY = 16;
+const MAP_CONCURRENCY = 32;
 
 const DELETE_ORDER = [...CATALOG_ENTITY_TYPES].reverse(); // children before parents
 
