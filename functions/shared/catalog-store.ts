@@ -195,6 +195,8 @@ export type SyncReport = {
 
 /** Per-entity errors kept in the report (the count keeps going). */
 export const MAX_REPORT_ERRORS = 100;
+/** Reports expire (the table's TTL attribute) after a month: the CLI shows recent syncs. */
+const REPORT_TTL_DAYS = 30;
 
 export const emptyTally = (): SyncTally =>
   Object.fromEntries(
@@ -219,6 +221,7 @@ export async function createSyncReport(
           done: false,
           errors: [],
           errorCount: 0,
+          expiresAt: Math.floor(Date.now() / 1000) + REPORT_TTL_DAYS * 86400,
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),

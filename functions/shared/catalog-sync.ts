@@ -121,6 +121,11 @@ export async function runCatalogSyncPage(message: CatalogSyncMessage, ctx: FlowC
     part: message.part,
   });
   let report = await getSyncReportItem(restaurantId, syncId);
+  if (!report && !startsASync(message)) {
+    // Without its report (and the start time in it) a full sync cannot tell stale entries from seen ones.
+    log.warn('catalog page of a sync without a report; dropped');
+    return;
+  }
   if (!report) {
     // Enqueued by something that did not write a report first: start one, so progress is visible.
     await createSyncReport({
@@ -148,6 +153,9 @@ export async function runCatalogSyncPage(message: CatalogSyncMessage, ctx: FlowC
     log.warn('catalog sync stopped: permanent failure', { code: error.code, reason: error.message.slice(0, 200) });
   }
 }
+
+const startsASync = (m: CatalogSyncMessage) =>
+  m.mode === 'incremental' || ((m.entityType ?? CATALOG_ENTITY_TYPES[0]) === CATALOG_ENTITY_TYPES[0] && !m.cursor);
 
 const pageKeyOf = (m: CatalogSyncMessage) =>
   m.mode === 'full' ? `${m.entityType ?? CATALOG_ENTITY_TYPES[0]}#${m.cursor ?? ''}` : `part#${m.part ?? 0}`;

@@ -228,6 +228,25 @@ describe('runCatalogSyncPage: a full sync page', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('drops a later page of a sync whose report is gone (it could not tell stale entries from seen ones)', async () => {
+    ddb.on(GetCommand, { Key: REPORT_KEY }).resolves({});
+    pages = [{ entities: [], rejected: [] }];
+    await runCatalogSyncPage(message({ entityType: 'productOption' }), ctx());
+    expect(fetched).toEqual([]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('starts the report itself when the first page arrives without one (a sync enqueued directly)', async () => {
+    ddb
+      .on(GetCommand, { Key: REPORT_KEY })
+      .resolvesOnce({})
+      .callsFake(() => ({ Item: report }));
+    pages = [{ entities: [], rejected: [], nextCursor: 'c2' }];
+    await runCatalogSyncPage(message({ entityType: 'menu' }), ctx());
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ SK: REPORT_KEY.SK, mode: 'full' });
+    expect(fetched).toEqual([['menu', undefined]]);
+  });
+
   it('skips any page of a sync that is already done', async () => {
     report.done = true;
     await runCatalogSyncPage(message(), ctx());
