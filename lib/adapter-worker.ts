@@ -47,6 +47,8 @@ export class AdapterWorker extends Construct {
     bindSecret(this.fn, envNames.posSecret(code), props.posSecret);
     grantSecretsUnder(this.fn, restaurantPosSecretsPrefix(props.stage.name, code));
     bindQueue(this.fn, envNames.toSinqroQueue, props.toSinqroQueue);
+    // A catalog sync reads one POS page per message and enqueues the next page on its own queue.
+    bindQueue(this.fn, envNames.workQueue(code), this.work.queue);
     this.work.consumeWith(this.fn, props.adapter.maxConcurrency);
   }
 }

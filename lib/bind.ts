@@ -20,8 +20,11 @@ export const TABLE_ACCESS = {
   ingress: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1), createOrder + audit (Put), transition and friends (Update). */
   worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  /** sinqro-publisher.ts: getLink/getOrder, audit (Put), claim/releasePublication (Update). */
-  publisher: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  /**
+   * sinqro-publisher.ts: getLink/getOrder, audit (Put), claim/releasePublication (Update);
+   * catalog-publish.ts: catalog map entries (Put), removed after Sinqro deleted the entity (Delete).
+   */
+  publisher: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } as const;
 
 export type TableAccess = keyof typeof TABLE_ACCESS;

@@ -28,6 +28,7 @@ async function post(url: string, body: unknown): Promise<{ status: number; body:
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+const step = (text: string) => out(`\n▶ ${text}`);
 const get = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
 
 async function main() {
@@ -53,7 +54,6 @@ async function main() {
     (await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls?id=${id}`)).find(
       (c) => c.statusCode === code && c.httpStatus === 200,
     );
-  const step = (text: string) => out(`\n▶ ${text}`);
 
   step(`1–3. A consumer orders at a marketplace; Sinqro sends order.created ${first} to the bridge (signed)`);
   const sent = await post(`${urls.sinqro}/_sim/events`, envelope('order.created', demoOrder(first)));
@@ -91,6 +91,8 @@ async function main() {
   );
   await waitFor(`the POS to show ${pos2.id} cancelled`, async () => (await posOrder(second)())?.status === 'cancelled');
   await new Promise((r) => setTimeout(r, 500)); // let the POS's own webhook about the cancellation pass through
+
+  await catalogSteps(urls);
 
   out('\n════ Timeline ════');
   for (const id of [first, second]) {
@@ -172,6 +174,43 @@ async function hoursSteps(urls: { referencePos: string; sinqro: string }, step: 
     ]);
   out(`   Sinqro schedule (${ranges[0]?.timezone}):`);
   for (const [day, shifts] of byDay) out(`     ${DAYS[day]} ${shifts.join('  ')}`);
+}
+
+/** F6: the POS's catalog reaches Sinqro, then a product going unavailable in the POS does too. */
+async function catalogSteps(urls: { referencePos: string; sinqro: string }) {
+  const sinqroCatalog = () =>
+    get<Record<string, { externalId: string; isAvailable?: boolean }[]>>(
+      `${urls.sinqro}/_sim/catalog/${DEMO_RESTAURANT}`,
+    );
+  const water = async () => (await sinqroCatalog()).products?.find((p) => p.externalId === 'POS-ART-40');
+  const availability = (available: boolean) =>
+    post(`${urls.referencePos}/_sim/catalog/products/POS-ART-40/availability`, { available });
+
+  step('F6. The POS says its catalog changed (catalog.changed); the bridge reads it page by page and pushes it');
+  await availability(true); // a fresh start for reruns against `npm start`
+  const notified = await post(`${urls.referencePos}/_sim/catalog/notify`, {});
+  if (notified.body?.webhookStatus !== 200)
+    throw new Error(`bridge answered the catalog webhook ${notified.body?.webhookStatus}`);
+  const catalog = await waitFor('the catalog in Sinqro', async () => {
+    const c = await sinqroCatalog();
+    return Object.values(c).every((items) => items.length > 0) && (await water())?.isAvailable === true ? c : undefined;
+  });
+  out(
+    `   Sinqro has ${Object.entries(catalog)
+      .map(([k, items]) => `${items.length} ${k}`)
+      .join(', ')}`,
+  );
+
+  step('   Staff mark "Sparkling water" (POS-ART-40) unavailable in the POS; its webhook names the product');
+  const before = (await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls`)).length;
+  await availability(false);
+  await waitFor('Sinqro to show the product unavailable', async () => (await water())?.isAvailable === false);
+  const calls = (await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls`))
+    .slice(before)
+    .filter((c) => c.kind === 'catalog');
+  out(
+    `   Sinqro: POS-ART-40 isAvailable=false (${calls.map((c) => `${c.method} ${c.collection}, ${c.items} item`).join('; ')})`,
+  );
 }
 
 main().then(

@@ -17,6 +17,7 @@ import {
 import { signPayload } from '../functions/shared/signature';
 import { Faults } from './faults';
 import { close, jsonServer, listen, parseJsonBody, router, sendJson, sleep } from './http-util';
+import { ReferencePosCatalog } from './reference-pos-catalog';
 
 type Kind = 'order' | 'reservation';
 export type SimOrder = {
@@ -38,6 +39,8 @@ export type ReferencePosSimOptions = {
   webhookUrl: string;
   /** The location `/_sim/availability` and `/_sim/opening-hours` act on when the request names none. */
   defaultLocationId?: string;
+  /** The location the `/_sim/catalog` controls edit by default. */
+  catalogLocationId?: string;
   log?: (line: string) => void;
 };
 
@@ -71,6 +74,7 @@ export class ReferencePosSim {
   readonly orders = new Map<string, SimOrder>();
   private readonly byKey = new Map<string, string>();
   readonly faults = new Faults();
+  readonly catalog: ReferencePosCatalog;
   readonly webhooks: { eventId: string; orderId: string; status: string; httpStatus: number; at: string }[] = [];
   /** Availability and hours webhooks sent (location-level events). */
   readonly locationWebhooks: { eventId: string; type: string; locationId: string; httpStatus: number; at: string }[] =
@@ -82,7 +86,14 @@ export class ReferencePosSim {
   private seq = 0;
   url = '';
 
-  constructor(private readonly opts: ReferencePosSimOptions) {}
+  constructor(private readonly opts: ReferencePosSimOptions) {
+    this.catalog = new ReferencePosCatalog({
+      webhookSecret: opts.webhookSecret,
+      webhookUrl: opts.webhookUrl,
+      defaultLocationId: opts.catalogLocationId ?? 'loc-trattoria',
+      log: opts.log,
+    });
+  }
 
   private log(line: string) {
     this.opts.log?.(`[reference-pos] ${line}`);
@@ -96,6 +107,7 @@ export class ReferencePosSim {
           params: string[];
           body: Buffer;
           headers: Record<string, unknown>;
+          url: URL;
         }) => Promise<void> | void,
       ) =>
       async ({
@@ -103,11 +115,13 @@ export class ReferencePosSim {
         res,
         params,
         body,
+        url,
       }: {
         req: import('node:http').IncomingMessage;
         res: ServerResponse;
         params: string[];
         body: Buffer;
+        url: URL;
       }) => {
         if (req.headers.authorization !== `Bearer ${this.opts.apiKey}`)
           return sendJson(res, 401, error(401, 'UNAUTHORIZED', 'missing or wrong API key'));
@@ -115,7 +129,7 @@ export class ReferencePosSim {
           await this.faults.before(res, (s) => error(s, s === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE', 'injected fault'))
         )
           return;
-        return handle({ res, params, body, headers: req.headers });
+        return handle({ res, params, body, headers: req.headers, url });
       };
     this.server = jsonServer(
       router([
@@ -154,7 +168,9 @@ export class ReferencePosSim {
           pattern: /^\/locations\/([^/]+)\/opening-hours$/,
           handle: api((c) => sendJson(c.res, 200, this.openingHoursOf(c.params[0] as string))),
         },
+        ...this.catalog.apiRoutes(api),
         // --- simulator controls ---
+        ...this.catalog.simRoutes(),
         {
           method: 'GET',
           pattern: /^\/_sim\/orders$/,
@@ -206,6 +222,7 @@ export class ReferencePosSim {
     this.availability.clear();
     this.openingHours.clear();
     this.webhookSwitches = { ...ALL_WEBHOOKS_ON };
+    this.catalog.reset();
     this.faults.set({});
     sendJson(res, 200, { reset: true });
   }

@@ -139,6 +139,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     webhookSecret: refSecret.webhookSigningSecrets[0] as string,
     webhookUrl: `${gatewayUrl}/reference/webhooks`,
     defaultLocationId: config.restaurants.find((r) => r.posCode === 'reference')?.posLocationId,
+    catalogLocationId: config.restaurants.find((r) => r.posCode === 'reference')?.posLocationId,
     log,
   });
   const referencePosUrl = await referencePos.start(ports.referencePos);

@@ -14,15 +14,30 @@ export type SinqroCall = {
   method: string;
   path: string;
   /** What the call was about; `id` is the order's or reservation's id, or the selling point's for a closure or schedule. */
-  kind: 'order' | 'reservation' | 'closure' | 'schedule';
-  id: number;
+  kind: 'order' | 'reservation' | 'closure' | 'schedule' | 'catalog';
+  id?: number;
   restaurantId?: number;
   statusCode?: string;
   posOrderId?: string;
   /** The closure or schedule body sent (no personal data in either). */
   body?: unknown;
+  /** Catalog calls: the collection, and how many items a PUT carried. */
+  collection?: string;
+  items?: number;
   httpStatus: number;
 };
+
+/** Sinqro's catalog collections (sinqro.md §9.9), as the bridge's route table names them. */
+export const SINQRO_SIM_COLLECTIONS = [
+  'menus',
+  'menuSections',
+  'products',
+  'productVariants',
+  'productOptionsCategories',
+  'productOptions',
+] as const;
+export type SimCatalogItem = { id: number; externalId: string; [field: string]: unknown };
+const MAX_CATALOG_ITEMS_PER_CALL = 100;
 
 export type SimClosure = { startsAt: string; expiresAt: string | null };
 export type SimScheduleRange = {
@@ -46,6 +61,9 @@ export type SinqroSimOptions = {
 
 export class SinqroSim {
   readonly calls: SinqroCall[] = [];
+  /** selling point → collection → externalId → item (with the id Sinqro gave it). */
+  readonly catalogs = new Map<number, Map<string, Map<string, SimCatalogItem>>>();
+  private catalogSeq = 500_000;
   readonly faults = new Faults();
   /** Per selling point: its temporary closure (absent: none) and its weekly schedule. */
   readonly closures = new Map<number, SimClosure>();
@@ -64,6 +82,41 @@ export class SinqroSim {
       router([
         { method: 'POST', pattern: /^\/pos-app\/v1\/orders\/(\d+)\/status$/, handle: statusRoute('order') },
         { method: 'POST', pattern: /^\/pos-app\/v1\/reservations\/(\d+)\/status$/, handle: statusRoute('reservation') },
+        {
+          method: 'PUT',
+          pattern: /^\/pos-app\/v1\/sellingPoints\/(\d+)\/catalog\/([A-Za-z]+)$/,
+          handle: ({ req, res, params, body, url }) =>
+            this.catalogCall(
+              'PUT',
+              Number(params[0]),
+              params[1] as string,
+              undefined,
+              req.headers,
+              body,
+              url.pathname,
+              res,
+            ),
+        },
+        {
+          method: 'DELETE',
+          pattern: /^\/pos-app\/v1\/sellingPoints\/(\d+)\/catalog\/([A-Za-z]+)\/([^/]+)$/,
+          handle: ({ req, res, params, body, url }) =>
+            this.catalogCall(
+              'DELETE',
+              Number(params[0]),
+              params[1] as string,
+              params[2],
+              req.headers,
+              body,
+              url.pathname,
+              res,
+            ),
+        },
+        {
+          method: 'GET',
+          pattern: /^\/_sim\/catalog\/(\d+)$/,
+          handle: ({ res, params }) => sendJson(res, 200, this.catalogView(Number(params[0]))),
+        },
         {
           method: 'PUT',
           pattern: /^\/pos-app\/v1\/sellingPoints\/(\d+)\/closure$/,
@@ -120,6 +173,7 @@ export class SinqroSim {
           pattern: /^\/_sim\/reset$/,
           handle: ({ res }) => {
             this.calls.length = 0;
+            this.catalogs.clear();
             this.closures.clear();
             this.schedules.clear();
             this.faults.set({});
@@ -290,6 +344,103 @@ export class SinqroSim {
       );
     this.schedules.set(sellingPointId, ranges as SimScheduleRange[]);
     return { status: 200, reply: { sellingPointId, ranges }, code: `has a new schedule (${ranges.length} ranges)` };
+  }
+
+  /** The catalog Sinqro holds for a selling point, by collection (what the bridge has pushed). */
+  catalogView(sellingPointId: number): Record<string, SimCatalogItem[]> {
+    const catalog = this.catalogs.get(sellingPointId);
+    return Object.fromEntries(SINQRO_SIM_COLLECTIONS.map((c) => [c, [...(catalog?.get(c)?.values() ?? [])]]));
+  }
+
+  /** Catalog calls made so far (PUTs and DELETEs), optionally of one collection. */
+  catalogCalls(collection?: string): SinqroCall[] {
+    return this.calls.filter((c) => c.kind === 'catalog' && (!collection || c.collection === collection));
+  }
+
+  private async catalogCall(
+    method: 'PUT' | 'DELETE',
+    sellingPointId: number,
+    collection: string,
+    externalId: string | undefined,
+    headers: Record<string, unknown>,
+    body: Buffer,
+    path: string,
+    res: ServerResponse,
+  ) {
+    const restaurantId = Object.entries(this.opts.userAccessTokens).find(
+      ([, t]) => t === headers['x-api-user-access-token'],
+    )?.[0];
+    const call: SinqroCall = {
+      at: new Date().toISOString(),
+      method,
+      path,
+      kind: 'catalog',
+      restaurantId: restaurantId ? Number(restaurantId) : undefined,
+      collection,
+      httpStatus: 0,
+    };
+    const answer = (status: number, reply: unknown) => {
+      call.httpStatus = status;
+      this.calls.push(call);
+      sendJson(res, status, reply);
+    };
+    if (headers['x-api-server-access-token'] !== this.opts.serverAccessToken || !restaurantId)
+      return answer(
+        401,
+        errorBody(401, 'INVALID_ACCESS_TOKEN', 'x-api-server-access-token or x-api-user-access-token is not valid'),
+      );
+    if (Number(restaurantId) !== sellingPointId)
+      return answer(
+        403,
+        errorBody(403, 'FORBIDDEN', `this token does not give access to selling point ${sellingPointId}`),
+      );
+    if (!(SINQRO_SIM_COLLECTIONS as readonly string[]).includes(collection))
+      return answer(404, errorBody(404, 'NOT_FOUND', `no catalog collection ${collection}`));
+    if (
+      await this.faults.before(res, (s) =>
+        errorBody(s, s === 429 ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE', 'injected fault'),
+      )
+    ) {
+      call.httpStatus = this.faults.config.downUntil && Date.now() < this.faults.config.downUntil ? 503 : 0;
+      this.calls.push(call);
+      return;
+    }
+    let catalog = this.catalogs.get(sellingPointId);
+    if (!catalog) {
+      catalog = new Map(SINQRO_SIM_COLLECTIONS.map((c) => [c, new Map<string, SimCatalogItem>()]));
+      this.catalogs.set(sellingPointId, catalog);
+    }
+    const items = catalog.get(collection) as Map<string, SimCatalogItem>;
+    if (method === 'DELETE') {
+      if (!items.delete(externalId as string))
+        return answer(404, errorBody(404, 'NOT_FOUND', `${collection} ${externalId} does not exist`));
+      this.opts.log?.(`[sinqro] catalog ${collection} ${externalId} deleted (selling point ${sellingPointId})`);
+      return answer(204, undefined);
+    }
+    const req = parseJsonBody<{ items?: unknown }>(body);
+    const list = Array.isArray(req?.items) ? (req.items as Record<string, unknown>[]) : undefined;
+    if (!list || list.length === 0 || list.length > MAX_CATALOG_ITEMS_PER_CALL)
+      return answer(400, errorBody(400, 'INVALID_ITEMS', `items must hold 1 to ${MAX_CATALOG_ITEMS_PER_CALL} entries`));
+    const bad = list.findIndex(
+      (i) => typeof i?.externalId !== 'string' || !i.externalId || typeof i.name !== 'string' || !i.name,
+    );
+    if (bad >= 0) return answer(400, errorBody(400, 'INVALID_ITEM', `items[${bad}] needs an externalId and a name`));
+    const ids = list.map((item) => {
+      const externalId = item.externalId as string;
+      const id = items.get(externalId)?.id ?? ++this.catalogSeq;
+      items.set(externalId, { ...item, id, externalId });
+      return { externalId, id };
+    });
+    call.items = list.length;
+    this.opts.log?.(
+      `[sinqro] catalog ${collection}: ${list.length} item(s) upserted (selling point ${sellingPointId})`,
+    );
+    if (this.faults.dropReply()) {
+      call.httpStatus = 200;
+      this.calls.push(call);
+      return;
+    }
+    answer(200, { items: ids });
   }
 
   /** Signs an envelope and delivers it to the bridge over HTTP (or through the local EventBridge stand-in). */

@@ -1,6 +1,7 @@
-/** Calls to a reference-contract POS: inject orders and reservations, apply Sinqro-side cancellations. */
+/** Calls to a reference-contract POS: inject orders and reservations, apply Sinqro-side cancellations, read the catalog. */
 import type { KyInstance } from 'ky';
 import type * as v from 'valibot';
+import type { CatalogEntityType, CatalogPage, CatalogRef } from '../../functions/shared/catalog-model';
 import { PermanentError } from '../../functions/shared/errors';
 import type { PosAvailability, PosOpeningHours } from '../../functions/shared/hours-model';
 import { call, createHttpClient, type ErrorParser } from '../../functions/shared/outbound';
@@ -8,11 +9,21 @@ import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinq
 import type { Kind } from '../../functions/shared/statuses';
 import { parseOrThrow } from '../../functions/shared/validation';
 import type { InjectResult, PosCallContext, PosClient } from '../port';
-import { RefAvailabilitySchema, RefCreatedSchema, RefOpeningHoursSchema, RefStatusSchema } from './contract';
+import { mapCatalogItems, refCollectionOf, toCatalogEntity } from './catalog-mapping';
+import {
+  REF_CATALOG_PAGE_LIMIT,
+  RefAvailabilitySchema,
+  RefCatalogPageSchema,
+  RefCreatedSchema,
+  RefOpeningHoursSchema,
+  RefStatusSchema,
+} from './contract';
 import { toPosAvailability, toPosOpeningHours } from './hours';
 import { toReferenceOrder, toReferenceReservation } from './mapping';
 
 const TIMEOUT_MS = 8000;
+/** Parallel single-entity reads of an incremental sync (the POS's rate limit is shared with order traffic). */
+const ENTITY_READ_CONCURRENCY = 4;
 
 /** The contract's error body: `{ error: { code, message } }`. */
 const parseRefError: ErrorParser = (_status, body) => {
@@ -85,18 +96,70 @@ export class ReferencePosClient implements PosClient {
     return `locations/${encodeURIComponent(this.ctx.link.posLocationId)}/${what}`;
   }
 
-  private async read<const S extends v.GenericSchema>(
-    path: string,
-    schema: S,
-    what: string,
-  ): Promise<v.InferOutput<S>> {
-    const reply = await call<unknown>(this.http, path, {
+  async fetchCatalogPage(type: CatalogEntityType, cursor: string | undefined): Promise<CatalogPage> {
+    const collection = refCollectionOf(type);
+    const reply = await this.get(this.catalogPath(collection), {
+      limit: String(REF_CATALOG_PAGE_LIMIT),
+      ...(cursor ? { cursor } : {}),
+    });
+    let page: { items: unknown[]; nextCursor?: string | null };
+    try {
+      page = parseOrThrow(RefCatalogPageSchema, reply, `${collection} page`);
+    } catch (error) {
+      // The envelope itself is unreadable: no item can be trusted, and asking again gives the same answer.
+      throw new PermanentError((error as Error).message, 'UNREADABLE_CATALOG_PAGE');
+    }
+    return { ...mapCatalogItems(collection, page.items), nextCursor: page.nextCursor ?? undefined };
+  }
+
+  async fetchCatalogEntities(refs: CatalogRef[]): Promise<CatalogPage> {
+    const page: CatalogPage = { entities: [], rejected: [] };
+    const queue = [...refs];
+    const readOne = async (ref: CatalogRef) => {
+      const collection = refCollectionOf(ref.type);
+      let raw: unknown;
+      try {
+        raw = await this.get(`${this.catalogPath(collection)}/${encodeURIComponent(ref.posId)}`);
+      } catch (error) {
+        if ((error as PermanentError).remote?.status === 404) return; // gone from the POS: absent means deleted
+        throw error;
+      }
+      try {
+        const entity = toCatalogEntity(collection, raw);
+        if (entity.posId !== ref.posId) throw new Error(`asked for ${ref.posId}, the POS answered ${entity.posId}`);
+        page.entities.push(entity);
+      } catch (error) {
+        page.rejected.push({ ref, error: (error as Error).message.slice(0, 300) });
+      }
+    };
+    const workers = Array.from({ length: Math.min(ENTITY_READ_CONCURRENCY, queue.length) }, async () => {
+      for (let ref = queue.shift(); ref; ref = queue.shift()) await readOne(ref);
+    });
+    await Promise.all(workers);
+    return page;
+  }
+
+  private catalogPath(collection: string): string {
+    return `locations/${encodeURIComponent(this.ctx.link.posLocationId)}/catalog/${collection}`;
+  }
+
+  private get(path: string, searchParams?: Record<string, string>): Promise<unknown> {
+    return call<unknown>(this.http, path, {
       method: 'get',
+      searchParams,
       budget: this.ctx.budget,
       timeoutMs: TIMEOUT_MS,
       service: 'reference-pos',
       parseError: parseRefError,
     });
+  }
+
+  private async read<const S extends v.GenericSchema>(
+    path: string,
+    schema: S,
+    what: string,
+  ): Promise<v.InferOutput<S>> {
+    const reply = await this.get(path);
     // A reply we cannot read will read the same next time: permanent, recorded, not retried forever.
     try {
       return parseOrThrow(schema, reply, `reference POS ${what}`);

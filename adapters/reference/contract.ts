@@ -160,3 +160,105 @@ export const RefHoursWebhookSchema = v.looseObject({
   type: v.literal('hours.changed'),
   data: v.optional(v.looseObject({})),
 });
+// ---- catalog (F6) ----
+
+/**
+ * The catalog collections a reference POS serves, as URL segments
+ * (`GET /locations/{locationId}/catalog/{collection}`), each with the bridge entity type it becomes.
+ * Listed in hierarchy order: a full sync reads them in this order.
+ */
+export const REF_CATALOG_COLLECTIONS = {
+  menus: 'menu',
+  sections: 'menuSection',
+  products: 'product',
+  variants: 'productVariant',
+  'option-categories': 'productOptionCategory',
+  options: 'productOption',
+} as const;
+export type RefCatalogCollection = keyof typeof REF_CATALOG_COLLECTIONS;
+export const REF_CATALOG_COLLECTION_NAMES = Object.keys(REF_CATALOG_COLLECTIONS) as RefCatalogCollection[];
+
+/** Largest `limit` a reference POS must honour; the bridge asks for REF_CATALOG_PAGE_LIMIT. */
+export const REF_CATALOG_MAX_LIMIT = 500;
+export const REF_CATALOG_PAGE_LIMIT = 100;
+
+const RefId = v.pipe(v.string(), v.minLength(1), v.maxLength(255));
+const RefName = v.pipe(v.string(), v.minLength(1), v.maxLength(255));
+const RefText = v.nullish(v.pipe(v.string(), v.maxLength(4000)));
+const RefPriceMinor = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const RefPosition = v.nullish(v.pipe(v.number(), v.safeInteger(), v.minValue(0)));
+const RefSelection = v.nullish(v.pipe(v.number(), v.safeInteger(), v.minValue(0)));
+
+/** One item of each collection, as the POS returns it (unknown fields are kept and ignored). */
+export const RefCatalogItemSchemas = {
+  menus: v.looseObject({
+    id: RefId,
+    name: RefName,
+    description: RefText,
+    position: RefPosition,
+    available: v.boolean(),
+  }),
+  sections: v.looseObject({
+    id: RefId,
+    menuId: RefId,
+    name: RefName,
+    description: RefText,
+    position: RefPosition,
+    available: v.boolean(),
+  }),
+  products: v.looseObject({
+    id: RefId,
+    sectionIds: v.array(RefId),
+    name: RefName,
+    description: RefText,
+    priceMinor: RefPriceMinor,
+    position: RefPosition,
+    available: v.boolean(),
+    optionCategoryIds: v.nullish(v.array(RefId)),
+  }),
+  variants: v.looseObject({
+    id: RefId,
+    productId: RefId,
+    name: RefName,
+    priceMinor: RefPriceMinor,
+    position: RefPosition,
+    available: v.boolean(),
+  }),
+  'option-categories': v.looseObject({
+    id: RefId,
+    name: RefName,
+    position: RefPosition,
+    minSelection: RefSelection,
+    maxSelection: RefSelection,
+    available: v.boolean(),
+  }),
+  options: v.looseObject({
+    id: RefId,
+    categoryId: RefId,
+    name: RefName,
+    priceMinor: RefPriceMinor,
+    position: RefPosition,
+    available: v.boolean(),
+  }),
+} as const;
+export type RefCatalogItem<C extends RefCatalogCollection> = v.InferOutput<(typeof RefCatalogItemSchemas)[C]>;
+
+/** A page: the items are checked one by one (a bad item is rejected alone, never the page). */
+export const RefCatalogPageSchema = v.looseObject({
+  items: v.pipe(v.array(v.unknown()), v.maxLength(REF_CATALOG_MAX_LIMIT)),
+  nextCursor: v.nullish(v.pipe(v.string(), v.minLength(1), v.maxLength(1024))),
+});
+
+/** The product-changed webhook: the entities that changed, or none when the POS cannot say which. */
+export const RefCatalogWebhookSchema = v.looseObject({
+  eventId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  type: v.literal('catalog.changed'),
+  occurredAt: v.pipe(v.string(), v.isoTimestamp()),
+  locationId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  data: v.looseObject({
+    entities: v.nullish(
+      v.pipe(v.array(v.looseObject({ type: v.picklist(REF_CATALOG_COLLECTION_NAMES), id: RefId })), v.maxLength(5000)),
+    ),
+  }),
+});
+export type RefCatalogWebhook = v.InferOutput<typeof RefCatalogWebhookSchema>;

@@ -5,8 +5,9 @@ import { verifySignature } from '../../functions/shared/signature';
 import type { CanonicalStatus, Kind } from '../../functions/shared/statuses';
 import { parseJson, parseOrThrow } from '../../functions/shared/validation';
 import type { PosAdapter } from '../port';
+import { isCatalogWebhook, toCatalogChangedEvent } from './catalog-mapping';
 import { ReferencePosClient } from './client';
-import { RefWebhookSchema, SIGNATURE_HEADER } from './contract';
+import { RefCatalogWebhookSchema, RefWebhookSchema, SIGNATURE_HEADER } from './contract';
 import { parseHoursWebhook } from './hours';
 
 const ORDER_STATUS: Record<string, CanonicalStatus> = {
@@ -29,7 +30,6 @@ const RESERVATION_STATUS: Record<string, CanonicalStatus> = {
   no_show: 'NO_SHOW',
 };
 
-const NOT_YET = 'not built yet: planned in the all-features issue (#3)';
 // Closures and hours belong to the restaurant, so they serve its orders and reservations alike.
 const AVAILABILITY_NOTE =
   'availability.changed (closed until a time, or open again) → Sinqro temporary closure; GET /locations/{locationId}/availability';
@@ -46,7 +46,10 @@ export const referenceAdapter: PosAdapter = {
       F3: { mechanism: 'webhook', note: 'order.status_changed → rejected / cancelled' },
       F4: { mechanism: 'webhook', note: 'order.status_changed → preparing / ready / out_for_delivery / completed' },
       F5: { mechanism: 'api', note: 'POST /orders/{id}/status' },
-      F6: { mechanism: 'unsupported', reason: NOT_YET },
+      F6: {
+        mechanism: 'webhook',
+        note: 'catalog.changed → re-read the named entities; full sync from GET /locations/{locationId}/catalog/{collection} (operator, nightly)',
+      },
       F7: { mechanism: 'webhook', note: AVAILABILITY_NOTE },
       F8: { mechanism: 'webhook', note: HOURS_NOTE },
     },
@@ -71,6 +74,8 @@ export const referenceAdapter: PosAdapter = {
     const json = parseJson(request.rawBody.toString('utf8'), 'webhook body');
     const hours = parseHoursWebhook(json);
     if (hours) return hours;
+    if (isCatalogWebhook(json))
+      return [toCatalogChangedEvent(parseOrThrow(RefCatalogWebhookSchema, json, 'webhook body'))];
     const body = parseOrThrow(RefWebhookSchema, json, 'webhook body');
     const kind: Kind = body.type === 'order.status_changed' ? 'order' : 'reservation';
     const ref = body.data.externalReference;

@@ -67,6 +67,8 @@ export type WorkMessage =
       entityType?: CatalogEntityType;
       cursor?: string;
       entities?: CatalogRef[];
+      /** Incremental syncs of many entities run in parts (0-based); the report counts them. */
+      part?: number;
     }
   /** Re-read availability and opening hours from the POS and push what changed (F7, F8). */
   | { type: 'hours-sync'; restaurantId: number; posCode: string; trigger: SyncTrigger }

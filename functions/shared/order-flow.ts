@@ -4,6 +4,7 @@
  * through the monotonic state in DynamoDB, so duplicates and reordering change nothing.
  */
 import type { PosAdapter, PosClient } from '../../adapters/port';
+import { assertOrderInCatalog } from './catalog-order-check';
 import { onCatalogChanged, runCatalogSyncPage } from './catalog-sync';
 import { PermanentError } from './errors';
 import { onHoursChanged, syncHours } from './hours-sync';
@@ -110,6 +111,7 @@ async function inject(
   let client: PosClient;
   let posOrderId: string;
   try {
+    if (kind === 'order') await assertOrderInCatalog(order as never, restaurantId);
     client = await posClient(restaurantId, ctx);
     // The idempotency key is derived from the Sinqro id: a retry after a lost reply finds the same POS order.
     const key = `sinqro-${kind}-${order.id}`;

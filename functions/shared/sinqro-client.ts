@@ -16,6 +16,10 @@ export const ROUTES = {
   reservationStatus: (reservationId: number) => `reservations/${reservationId}/status`,
   closure: (sellingPointId: number) => `sellingPoints/${sellingPointId}/closure`,
   schedule: (sellingPointId: number) => `sellingPoints/${sellingPointId}/schedule`,
+  /** F6: create-or-modify a collection of catalog items (sinqro.md §9.9); `collection` as in SINQRO_COLLECTIONS. */
+  catalog: (sellingPointId: number, collection: string) => `sellingPoints/${sellingPointId}/catalog/${collection}`,
+  catalogItem: (sellingPointId: number, collection: string, externalId: string | number) =>
+    `sellingPoints/${sellingPointId}/catalog/${collection}/${encodeURIComponent(String(externalId))}`,
 } as const;
 
 /** Working assumption (sinqro.md §12): only `waiting_sp_validation` is documented. */
@@ -68,6 +72,33 @@ export class SinqroClient {
       prefixUrl: baseUrl,
       timeoutMs: TIMEOUT_MS,
       headers: { 'x-api-server-access-token': serverToken, 'x-api-user-access-token': userToken },
+    });
+  }
+
+  /** PUTs catalog items; Sinqro answers with the id it gave each (`{ items: [{ externalId, id }] }`). */
+  async putCatalog(
+    sellingPointId: number,
+    collection: string,
+    items: Record<string, unknown>[],
+    budget: Budget,
+  ): Promise<unknown> {
+    return call<unknown>(this.http, ROUTES.catalog(sellingPointId, collection), {
+      method: 'put',
+      json: { items },
+      budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'sinqro',
+      parseError: parseSinqroError,
+    });
+  }
+
+  async deleteCatalogItem(sellingPointId: number, collection: string, externalId: string, budget: Budget) {
+    await call(this.http, ROUTES.catalogItem(sellingPointId, collection, externalId), {
+      method: 'delete',
+      budget,
+      timeoutMs: TIMEOUT_MS,
+      service: 'sinqro',
+      parseError: parseSinqroError,
     });
   }
 

@@ -21,4 +21,16 @@ export const keys = {
     PK: `OPEN#${restaurantId}`,
     SK: `ORDER#${orderId}`,
   }),
+  /** Catalog map (F6): one item per POS entity the bridge has pushed to Sinqro. */
+  catalogPartition: (restaurantId: number | string) => `CAT#${restaurantId}`,
+  catalogEntity: (restaurantId: number | string, entityType: string, posId: string) => ({
+    PK: `CAT#${restaurantId}`,
+    SK: `${entityType}#${posId}`,
+  }),
+  /** A catalog sync's report (progress, counts, errors), beside the restaurant's link. */
+  catalogSyncPrefix: 'CATSYNC#',
+  catalogSync: (restaurantId: number | string, syncId: string) => ({
+    PK: `REST#${restaurantId}`,
+    SK: `CATSYNC#${syncId}`,
+  }),
 };

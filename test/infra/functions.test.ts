@@ -80,7 +80,7 @@ test("pos-webhook is told the table and every adapter's secret name and work que
   );
 });
 
-test("a worker is told only its own adapter's code, secret name and base URL, the table and the to-sinqro queue", () => {
+test("a worker is told only its own adapter's code, secret name, base URL and work queue, the table and the to-sinqro queue", () => {
   for (const [code, worker] of Object.entries(built.stack.workers)) {
     expect(envKeys(worker.fn)).toEqual(
       [
@@ -90,6 +90,7 @@ test("a worker is told only its own adapter's code, secret name and base URL, th
         envNames.posSecret(code),
         envNames.posBaseUrl(code),
         envNames.toSinqroQueue,
+        envNames.workQueue(code),
       ].sort(),
     );
     expect(environmentOf(built, worker.fn)[envNames.posCode]).toBe(code);

@@ -62,8 +62,9 @@ test('workers may get, query, put and update items, but never delete them', () =
   }
 });
 
-test('the publisher may only get, put and update items', () => {
+test('the publisher may only get, put, update and delete items (catalog map entries Sinqro no longer has)', () => {
   expect(dynamodbActions(built.stack.functions.publisher)).toEqual([
+    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -97,9 +98,11 @@ test('sinqro-events may send to every work queue, and to its own DLQ for events 
   expect(targets).toEqual([...workQueues, queueId(built, built.stack.events.deadLetterQueue)].sort());
 });
 
-test("a worker may send only to the to-sinqro queue, not to other adapters' queues", () => {
+test("a worker may send only to the to-sinqro queue and its own queue (catalog pages), not to other adapters' queues", () => {
   for (const worker of Object.values(built.stack.workers)) {
-    expect([...targetsOf(built, worker.fn, 'sqs:SendMessage')]).toEqual([queueId(built, built.stack.toSinqro.queue)]);
+    expect([...targetsOf(built, worker.fn, 'sqs:SendMessage')].sort()).toEqual(
+      [queueId(built, built.stack.toSinqro.queue), queueId(built, worker.work.queue)].sort(),
+    );
   }
 });
 

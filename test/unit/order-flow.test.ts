@@ -36,6 +36,7 @@ beforeEach(async () => {
   process.env.POS_BASE_URL_REFERENCE = `${pos.url}/api`;
   ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).resolves({ Item: linkItem() });
   ddb.on(PutCommand).resolves({});
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CAT#5120' } }).resolves({ Items: [] }); // no catalog synced
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 });
 

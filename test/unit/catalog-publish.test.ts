@@ -1,0 +1,150 @@
+/** The publisher side of a catalog sync: Sinqro first, then the catalog map — never the other way round. */
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { CatalogNews } from '../../functions/shared/messages';
+import { ROUTES } from '../../functions/shared/sinqro-client';
+import { handler } from '../../functions/sinqro-publisher';
+import { captureLogs, clearBridgeEnv, linkRestaurant, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
+import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
+import { startServer, type TestServer } from './support/http-server';
+import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+let sinqro: TestServer;
+let secrets: SecretsFile;
+
+beforeAll(async () => {
+  sinqro = await startServer({ status: 200 });
+});
+afterAll(async () => {
+  await sinqro.close();
+});
+
+beforeEach(() => {
+  setBridgeEnv();
+  process.env.SINQRO_API_BASE_URL = `${sinqro.url}/pos-app/v1`;
+  captureLogs();
+  secrets = useSecretsFile();
+  writeBridgeSecrets(secrets);
+  sinqro.requests.length = 0;
+  sinqro.reply({ status: 200, body: { items: [{ externalId: 'P1', id: 77001 }] } });
+  linkRestaurant(ddb);
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+});
+
+afterEach(() => {
+  ddb.reset();
+  secrets.remove();
+  clearBridgeEnv();
+  delete process.env.SINQRO_API_BASE_URL;
+});
+
+const upsert = (): CatalogNews => ({
+  type: 'catalog-upsert',
+  restaurantId: 5120,
+  syncId: 'sync-1',
+  entityType: 'product',
+  items: [{ posId: 'P1', hash: 'a'.repeat(64), body: { externalId: 'P1', name: 'Margherita', price: 10.5 } }],
+});
+const deletion = (posIds = ['P1', 'P2']): CatalogNews => ({
+  type: 'catalog-delete',
+  restaurantId: 5120,
+  syncId: 'sync-1',
+  entityType: 'productOptionCategory',
+  posIds,
+});
+const run = (news: CatalogNews) => handler(sqsEvent([sqsRecord(news, 'm-1')]), lambdaContext());
+const mapPuts = () =>
+  ddb
+    .commandCalls(PutCommand)
+    .map((c) => c.args[0].input.Item)
+    .filter((i) => i?.PK === 'CAT#5120');
+
+describe('catalog upserts', () => {
+  it('PUTs the items to the restaurant’s Sinqro collection with both tokens', async () => {
+    await expect(run(upsert())).resolves.toEqual({ batchItemFailures: [] });
+    expect(sinqro.requests[0]).toMatchObject({
+      method: 'PUT',
+      url: `/pos-app/v1/${ROUTES.catalog(5120, 'products')}`,
+      headers: { 'x-api-server-access-token': 'server-token', 'x-api-user-access-token': 'user-token-5120' },
+    });
+    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toEqual({
+      items: [{ externalId: 'P1', name: 'Margherita', price: 10.5 }],
+    });
+  });
+
+  it('records each accepted entity in the map with its hash and the id Sinqro gave it', async () => {
+    await run(upsert());
+    expect(mapPuts()).toEqual([
+      expect.objectContaining({
+        PK: 'CAT#5120',
+        SK: 'product#P1',
+        entityType: 'product',
+        posId: 'P1',
+        hash: 'a'.repeat(64),
+        sinqroId: 77001,
+        seenSyncId: 'sync-1',
+        syncedAt: expect.any(String),
+      }),
+    ]);
+  });
+
+  it('counts what Sinqro accepted in the sync’s report', async () => {
+    await run(upsert());
+    const count = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input)[0];
+    expect(count).toMatchObject({
+      Key: { PK: 'REST#5120', SK: 'CATSYNC#sync-1' },
+      ExpressionAttributeNames: { '#what': 'upsertsAccepted' },
+      ExpressionAttributeValues: { ':n': 1 },
+    });
+  });
+
+  it('writes nothing to the map when Sinqro refuses, and leaves the message to be retried', async () => {
+    sinqro.reply({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'down' } });
+    await expect(run(upsert())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(mapPuts()).toEqual([]);
+  });
+
+  it('still records the entity when Sinqro’s reply carries no ids (it accepted it)', async () => {
+    sinqro.reply({ status: 200, body: { ok: true } });
+    await run(upsert());
+    expect(mapPuts()).toEqual([expect.objectContaining({ SK: 'product#P1', hash: 'a'.repeat(64) })]);
+    expect(mapPuts()[0]?.sinqroId).toBeUndefined();
+  });
+});
+
+describe('catalog deletions', () => {
+  it('DELETEs each entity from its Sinqro collection by external id', async () => {
+    sinqro.reply({ status: 204 });
+    await run(deletion());
+    expect(sinqro.requests.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      `DELETE /pos-app/v1/${ROUTES.catalogItem(5120, 'productOptionsCategories', 'P1')}`,
+      `DELETE /pos-app/v1/${ROUTES.catalogItem(5120, 'productOptionsCategories', 'P2')}`,
+    ]);
+  });
+
+  it('removes the map entries once Sinqro deleted them', async () => {
+    sinqro.reply({ status: 204 });
+    await run(deletion());
+    expect(
+      ddb
+        .commandCalls(DeleteCommand)
+        .map((c) => c.args[0].input.Key?.SK)
+        .sort(),
+    ).toEqual(['productOptionCategory#P1', 'productOptionCategory#P2']);
+  });
+
+  it('takes a 404 from Sinqro as already deleted, and removes the map entry', async () => {
+    sinqro.reply({ status: 404, body: { code: 'NOT_FOUND', message: 'gone' } });
+    await expect(run(deletion(['P1']))).resolves.toEqual({ batchItemFailures: [] });
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
+  });
+
+  it('keeps the map entry when Sinqro fails, and leaves the message to be retried', async () => {
+    sinqro.reply({ status: 500, body: { code: 'INTERNAL', message: 'oops' } });
+    await expect(run(deletion(['P1']))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+});
