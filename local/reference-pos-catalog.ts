@@ -11,11 +11,9 @@ import {
   REF_CATALOG_MAX_LIMIT,
   REF_CATALOG_PAGE_LIMIT,
   type RefCatalogCollection,
-  SIGNATURE_HEADER,
 } from '../adapters/reference/contract';
-import { signPayload } from '../functions/shared/signature';
 import { demoCatalog, generateCatalog, type RefCatalog } from './demo-catalog';
-import { parseJsonBody, type Route, sendJson, sleep } from './http-util';
+import { parseJsonBody, type Route, sendJson } from './http-util';
 
 type Item = Record<string, unknown> & { id: string };
 type LocationCatalog = Map<RefCatalogCollection, Map<string, Item>>;
@@ -27,9 +25,8 @@ export type ApiWrapper = (
 ) => Route['handle'];
 
 export type CatalogSimOptions = {
-  webhookSecret: string;
-  /** The bridge's `/reference/webhooks` URL; the catalog webhook goes to `…/catalog`. */
-  webhookUrl: string;
+  /** Signs and posts a catalog webhook to the bridge (`…/reference/webhooks/catalog`), unless that webhook is switched off (then 0). */
+  deliver: (payload: string, attempts: number) => Promise<number>;
   /** The location `/_sim/catalog` controls act on unless `?location=` says otherwise. */
   defaultLocationId: string;
   log?: (line: string) => void;
@@ -227,25 +224,7 @@ export class ReferencePosCatalog {
       locationId,
       data: entities ? { entities } : {},
     });
-    let httpStatus = 0;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const response = await fetch(`${this.opts.webhookUrl}/catalog`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [SIGNATURE_HEADER]: signPayload(this.opts.webhookSecret, payload),
-          },
-          body: payload,
-        });
-        httpStatus = response.status;
-        await response.arrayBuffer();
-      } catch {
-        httpStatus = 0;
-      }
-      if ((httpStatus >= 200 && httpStatus < 300) || (httpStatus >= 400 && httpStatus < 500)) break;
-      await sleep(200 * attempt);
-    }
+    const httpStatus = await this.opts.deliver(payload, attempts);
     this.webhooks.push({ eventId, locationId, entities, httpStatus, at: new Date().toISOString() });
     return httpStatus;
   }

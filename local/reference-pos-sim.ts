@@ -88,8 +88,8 @@ export class ReferencePosSim {
 
   constructor(private readonly opts: ReferencePosSimOptions) {
     this.catalog = new ReferencePosCatalog({
-      webhookSecret: opts.webhookSecret,
-      webhookUrl: opts.webhookUrl,
+      deliver: (payload, attempts) =>
+        this.webhookSwitches.catalog ? this.postSigned('catalog', payload, attempts) : Promise.resolve(0),
       defaultLocationId: opts.catalogLocationId ?? 'loc-trattoria',
       log: opts.log,
     });
