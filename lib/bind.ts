@@ -34,6 +34,21 @@ export function bindTable(fn: LambdaFunction, table: ITable, access: TableAccess
   fn.addEnvironment(envNames.table, table.tableName);
 }
 
+/**
+ * Query only, on the table itself (no index), and only in the named partitions: IAM checks the
+ * partition key of every request (`dynamodb:LeadingKeys`).
+ */
+export function bindTablePartitions(fn: LambdaFunction, table: ITable, partitionKeys: string[]): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': partitionKeys } },
+    }),
+  );
+  fn.addEnvironment(envNames.table, table.tableName);
+}
+
 /** Send only: sqs:SendMessage (+ GetQueueAttributes / GetQueueUrl, as CDK grants them). */
 export function bindQueue(fn: LambdaFunction, envName: string, queue: IQueue): void {
   queue.grantSendMessages(fn);
