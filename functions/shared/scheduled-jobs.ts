@@ -71,7 +71,10 @@ export async function runScheduledJob(job: ScheduleJob, logger: Logger): Promise
     }
   });
   const result: JobResult = { job, restaurants: links.length - skipped, enqueued, skipped };
-  logger.info(`scheduled ${job}`, { restaurants: result.restaurants, skipped, ...enqueued, failed });
+  const fields = { restaurants: result.restaurants, skipped, ...enqueued, failed };
+  // A poll with nothing to poll runs every minute: keep it out of the way.
+  if (planned.length > 0 || failed > 0) logger.info(`scheduled ${job}`, fields);
+  else logger.debug(`scheduled ${job}`, fields);
   // The others were enqueued; failing the invocation makes the failure visible (errors alarm) and retried.
   if (failed > 0) throw new Error(`${failed} of ${planned.length} scheduled messages could not be enqueued`);
   return result;
