@@ -61,9 +61,6 @@ export function integrationReport(
   };
 }
 
-/** Table cells hold one line: no pipes or line breaks from a note. */
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
-
 const shortCell = (v: FeatureVerdict) => (v.integrated ? `✅ ${v.mechanism}` : '❌ not integrated');
 
 const onOff = (on: boolean) => (on ? 'on' : 'off');
@@ -80,9 +77,7 @@ export function reportMarkdown(report: IntegrationReport): string {
     '',
     '| # | Feature | Orders | Reservations |',
     '|---|---|---|---|',
-    ...report.features.map(
-      (f) => `| ${f.id} | ${cell(f.title)} | ${shortCell(f.orders)} | ${shortCell(f.reservations)} |`,
-    ),
+    ...report.features.map((f) => `| ${f.id} | ${f.title} | ${shortCell(f.orders)} | ${shortCell(f.reservations)} |`),
     '',
     '## Notes',
     '',
