@@ -2,14 +2,26 @@
  * `npm start`: the whole bridge on this machine, no AWS account needed. Prints what runs where, then
  * one readable line per step of each order. Ctrl-C stops it.
  */
+import config from '../local/config.json';
 import { startLocalRuntime } from '../local/runtime';
+import { runtimeFilePath } from '../local/runtime-file';
 
 async function main() {
   const port = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
+  const runtimeFile = runtimeFilePath();
   const runtime = await startLocalRuntime({
-    ports: { gateway: port('PORT'), referencePos: port('REFERENCE_POS_PORT'), sinqro: port('SINQRO_SIM_PORT') },
+    ports: {
+      gateway: port('PORT'),
+      referencePos: port('REFERENCE_POS_PORT'),
+      sinqro: port('SINQRO_SIM_PORT'),
+      // Fixed, so the operator CLI and the AWS CLI find them at known addresses.
+      dynamodb: port('DYNAMODB_PORT') ?? config.ports.dynamodb,
+      sqs: port('SQS_PORT') ?? config.ports.sqs,
+    },
+    runtimeFile,
   });
-  const { urls } = runtime;
+  const { urls, schedule } = runtime;
+  const every = (job: keyof typeof schedule) => (schedule[job] > 0 ? `every ${schedule[job]} s` : 'off');
   const lines = [
     'Sinqro POS Bridge — local runtime',
     `  bridge (API Gateway)   ${urls.gateway}   POST /sinqro/events, POST /{posCode}/webhooks/{any+}, POST /_local/eventbridge`,
@@ -17,8 +29,9 @@ async function main() {
     `  Sinqro sim             ${urls.sinqro}   GET /_sim/calls, POST /_sim/events, POST /_sim/faults`,
     `  DynamoDB (dynalite)    ${urls.dynamodb}   table ${runtime.tableName}`,
     `  SQS (local)            ${urls.sqs}   ${runtime.queues.map((q) => q.name.replace(`${runtime.tableName}-`, '')).join(', ')} (+ DLQs)`,
+    `  scheduler              poll ${every('poll')}, sweep ${every('sweep')}, nightly ${every('nightly')}; run one now: POST /_local/schedule/{poll|sweep|nightly}`,
     '  demo restaurant 5120 (Trattoria Demo) → reference POS location loc-trattoria; secrets in local/secrets.json',
-    'Try:  npm run demo -- --attach   (plays an order against this runtime), or see README "Send an event by hand".',
+    `Try:  npm run demo -- --attach   (plays an order against this runtime), or npx pos-bridge restaurants --local (${runtimeFile})`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

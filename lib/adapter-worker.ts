@@ -6,7 +6,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { PosAdapter } from '../adapters/port';
+import type { AdapterSettings, PosAdapter } from '../adapters/port';
 import { envNames } from '../functions/shared/env';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
 import { BridgeFunction, WORKER } from './bridge-function';
@@ -20,6 +20,8 @@ export type AdapterWorkerProps = {
   /** The adapter's own credentials (per-restaurant ones live under its secret prefix). */
   posSecret: ISecret;
   posBaseUrl: string;
+  /** This stage's settings for the adapter (webhooks off → the worker polls). */
+  settings: AdapterSettings;
   toSinqroQueue: IQueue;
 };
 
@@ -41,7 +43,12 @@ export class AdapterWorker extends Construct {
       ...WORKER,
       logRetention: props.stage.logRetention,
       removalPolicy: props.stage.removalPolicy,
-      environment: { [envNames.posCode]: code, [envNames.posBaseUrl(code)]: props.posBaseUrl },
+      environment: {
+        [envNames.posCode]: code,
+        [envNames.posBaseUrl(code)]: props.posBaseUrl,
+        [envNames.posSettings(code)]: JSON.stringify(props.settings),
+        [envNames.stage]: props.stage.name,
+      },
     });
     bindTable(this.fn, props.table, 'worker');
     bindSecret(this.fn, envNames.posSecret(code), props.posSecret);

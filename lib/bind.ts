@@ -29,11 +29,40 @@ export const TABLE_ACCESS = {
 
 export type TableAccess = keyof typeof TABLE_ACCESS;
 
+/** Deletes a role may make beyond TABLE_ACCESS, limited to partitions: workers remove open-order markers (open-orders.ts). */
+const TABLE_DELETES_IN: Partial<Record<TableAccess, string[]>> = { worker: ['OPEN#*'] };
+
 export function bindTable(fn: LambdaFunction, table: ITable, access: TableAccess): void {
   const actions = [...TABLE_ACCESS[access]];
   const resources = [table.tableArn];
   if (actions.includes('dynamodb:Query')) resources.push(`${table.tableArn}/index/${TABLE.gsi1.indexName}`);
   fn.addToRolePolicy(new PolicyStatement({ actions, resources }));
+  const deletes = TABLE_DELETES_IN[access];
+  if (deletes) {
+    // Deleting only in the named partitions: IAM checks every request's partition key.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': deletes } },
+      }),
+    );
+  }
+  fn.addEnvironment(envNames.table, table.tableName);
+}
+
+/**
+ * Query only, on the table itself (no index), and only in the named partitions: IAM checks the
+ * partition key of every request (`dynamodb:LeadingKeys`).
+ */
+export function bindTablePartitions(fn: LambdaFunction, table: ITable, partitionKeys: string[]): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': partitionKeys } },
+    }),
+  );
   fn.addEnvironment(envNames.table, table.tableName);
 }
 

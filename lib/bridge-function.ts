@@ -62,3 +62,5 @@ export class BridgeFunction extends NodejsFunction {
 export const INGRESS = { memorySize: 256, timeout: Duration.seconds(5) } as const;
 export const WORKER = { memorySize: 512, timeout: Duration.seconds(30) } as const;
 export const PUBLISHER = { memorySize: 256, timeout: Duration.seconds(30) } as const;
+/** Lists links and enqueues; a minute covers thousands of restaurants. */
+export const SCHEDULER = { memorySize: 256, timeout: Duration.seconds(60) } as const;

@@ -14,7 +14,9 @@ import { TABLE } from '../functions/shared/table';
 import { AdapterWorker } from './adapter-worker';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
 import { BridgeFunction, INGRESS, PUBLISHER } from './bridge-function';
+import { BridgeScheduler } from './scheduler';
 import { SinqroEventBus } from './sinqro-event-bus';
+import { OUTPUTS, stackName } from './stack-outputs';
 import { adapterConfig, restaurantSecretsPrefix, type Stage } from './stage-config';
 import { WebhookApi } from './webhook-api';
 import { WorkQueue } from './work-queue';
@@ -26,7 +28,7 @@ export type StackAdapter = Pick<PosAdapter, 'code' | 'maxConcurrency'>;
 
 export type BridgeStackProps = StackProps & { stage: Stage; adapters: readonly StackAdapter[] };
 
-export const stackName = (stage: string) => `SinqroPosBridge-${stage}`;
+export { stackName };
 
 export class BridgeStack extends Stack {
   readonly table: Table;
@@ -34,6 +36,7 @@ export class BridgeStack extends Stack {
   readonly events: SinqroEventBus;
   readonly workers: Record<string, AdapterWorker> = {};
   readonly toSinqro: WorkQueue;
+  readonly scheduler: BridgeScheduler;
   readonly functions: {
     sinqroWebhook: BridgeFunction;
     sinqroEvents: BridgeFunction;
@@ -119,6 +122,7 @@ export class BridgeStack extends Stack {
         table: this.table,
         posSecret,
         posBaseUrl: config.baseUrl,
+        settings: config.settings,
         toSinqroQueue: this.toSinqro.queue,
       });
       this.workers[adapter.code] = worker;
@@ -134,8 +138,30 @@ export class BridgeStack extends Stack {
 
     this.events = new SinqroEventBus(this, 'SinqroBus', { stage, target: sinqroEvents });
 
+    this.scheduler = new BridgeScheduler(this, 'Scheduler', {
+      stage,
+      table: this.table,
+      adapters: Object.fromEntries(
+        Object.entries(this.workers).map(([code, worker]) => [
+          code,
+          { workQueue: worker.work.queue, settings: adapterConfig(stage, code).settings },
+        ]),
+      ),
+    });
+
     this.functions = { sinqroWebhook, sinqroEvents, posWebhook, publisher };
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+
+    // What the operator CLI reads (lib/stack-outputs.ts): the table and every queue it inspects or redrives.
+    const output = (key: string, value: string, description: string) =>
+      new CfnOutput(this, key, { value, description });
+    output(OUTPUTS.tableName, this.table.tableName, 'The DynamoDB table');
+    output(OUTPUTS.toSinqroQueueUrl, this.toSinqro.queue.queueUrl, 'to-sinqro queue');
+    output(OUTPUTS.toSinqroDlqUrl, this.toSinqro.deadLetterQueue.queueUrl, 'to-sinqro dead-letter queue');
+    output(OUTPUTS.eventBusDlqUrl, this.events.deadLetterQueue.queueUrl, "Sinqro's EventBridge deliveries that failed");
+    for (const [code, worker] of Object.entries(this.workers)) {
+      output(OUTPUTS.workQueueUrl(code), worker.work.queue.queueUrl, `${code} work queue`);
+      output(OUTPUTS.workDlqUrl(code), worker.work.deadLetterQueue.queueUrl, `${code} work dead-letter queue`);
+    }
   }
 }
 

@@ -4,12 +4,25 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { AdapterSettings } from '../adapters/port';
 
 /** Where a POS adapter's API lives in this stage, and which secret holds the bridge's credentials for it. */
 export type AdapterStageConfig = {
   baseUrl: string;
   /** Default: `sinqro-pos-bridge/<stage>/pos/<code>`. */
   secretName?: string;
+  /** Webhooks this stage's POS does not send (the bridge polls instead). Default: all on. */
+  settings?: AdapterSettings;
+};
+
+/** When the scheduler runs (EventBridge rules; times in UTC). */
+export type ScheduleConfig = {
+  /** Polling fallback for POSes whose webhooks are off. */
+  pollEvery: Duration;
+  /** Stuck-order sweep over every restaurant. */
+  sweepEvery: Duration;
+  /** Nightly full catalog sync and hours read. */
+  nightlyAt: { hour: number; minute: number };
 };
 
 export type StageConfig = {
@@ -22,6 +35,7 @@ export type StageConfig = {
   sinqroSecretName: string;
   /** Keyed by adapter code (adapters/registry.ts); every registered adapter needs an entry. */
   adapters: Record<string, AdapterStageConfig>;
+  schedule: ScheduleConfig;
   alarms: {
     /** A queue whose oldest message is older than this is not keeping up (or its consumer is failing). */
     oldestMessageAge: Duration;
@@ -33,6 +47,12 @@ export type StageConfig = {
 
 export type Stage = StageConfig & { name: string };
 
+const DEFAULT_SCHEDULE: ScheduleConfig = {
+  pollEvery: Duration.minutes(1),
+  sweepEvery: Duration.minutes(5),
+  nightlyAt: { hour: 3, minute: 0 },
+};
+
 export const STAGES = {
   sandbox: {
     sinqroAccountId: '111111111111',
@@ -40,8 +60,12 @@ export const STAGES = {
     sinqroApiBaseUrl: 'https://sandbox-api.sinqro.com/pos-app/v1',
     sinqroSecretName: 'sinqro-pos-bridge/sandbox/sinqro',
     adapters: {
-      reference: { baseUrl: 'https://pos.example.com/api/v1' },
+      reference: {
+        baseUrl: 'https://pos.example.com/api/v1',
+        settings: { statusWebhooks: true, availabilityWebhooks: true },
+      },
     },
+    schedule: DEFAULT_SCHEDULE,
     alarms: { oldestMessageAge: Duration.minutes(5) },
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -53,8 +77,12 @@ export const STAGES = {
     sinqroApiBaseUrl: 'https://api.sinqro.com/pos-app/v1',
     sinqroSecretName: 'sinqro-pos-bridge/production/sinqro',
     adapters: {
-      reference: { baseUrl: 'https://pos.example.com/api/v1' },
+      reference: {
+        baseUrl: 'https://pos.example.com/api/v1',
+        settings: { statusWebhooks: true, availabilityWebhooks: true },
+      },
     },
+    schedule: DEFAULT_SCHEDULE,
     alarms: { oldestMessageAge: Duration.minutes(5) },
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -88,5 +116,9 @@ export function adapterConfig(stage: Stage, posCode: string): Required<AdapterSt
       `stage "${stage.name}" has no settings for POS adapter "${posCode}": add adapters.${posCode} to lib/stage-config.ts`,
     );
   }
-  return { baseUrl: config.baseUrl, secretName: config.secretName ?? `${secretPrefix(stage.name)}/pos/${posCode}` };
+  return {
+    baseUrl: config.baseUrl,
+    secretName: config.secretName ?? `${secretPrefix(stage.name)}/pos/${posCode}`,
+    settings: config.settings ?? {},
+  };
 }

@@ -28,8 +28,12 @@ export type GatewayOptions = {
     handler: (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<unknown>;
     source: string;
   };
+  /** Local stand-in for the scheduler's EventBridge schedules: POST /_local/schedule/{job} runs a job now. */
+  schedule?: { jobs: readonly string[]; run: (job: string) => Promise<unknown> };
   onRequest?: (line: string) => void;
 };
+
+const SCHEDULE_PATH = /^\/_local\/schedule\/([^/]+)$/;
 
 const TEXT_TYPES = /json|text|xml|x-www-form-urlencoded|javascript/i;
 
@@ -71,6 +75,10 @@ export class LocalGateway {
     if (req.method === 'POST' && url.pathname === '/_local/eventbridge' && this.opts.eventBridge) {
       return this.putEvent(res, body);
     }
+    const scheduled = SCHEDULE_PATH.exec(url.pathname);
+    if (req.method === 'POST' && scheduled && this.opts.schedule) {
+      return this.runScheduled(res, decodeURIComponent(scheduled[1] as string));
+    }
     for (const route of routes) {
       if (route.method !== req.method) continue;
       const m = route.regex.exec(url.pathname);
@@ -94,6 +102,17 @@ export class LocalGateway {
     }
     // API Gateway's own answer for a path no route matches.
     sendJson(res, 404, { message: 'Not Found' });
+  }
+
+  private async runScheduled(res: ServerResponse, job: string) {
+    const schedule = this.opts.schedule as NonNullable<GatewayOptions['schedule']>;
+    if (!schedule.jobs.includes(job))
+      return sendJson(res, 404, { message: `no scheduled job "${job}": one of ${schedule.jobs.join(', ')}` });
+    try {
+      sendJson(res, 200, await schedule.run(job));
+    } catch (error) {
+      sendJson(res, 500, { message: (error as Error).message });
+    }
   }
 
   private async putEvent(res: ServerResponse, body: Buffer) {

@@ -5,22 +5,30 @@
  * registry, like the CDK stack.
  */
 import { resolve } from 'node:path';
+import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS } from '../adapters/registry';
 import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { MAX_MESSAGE_BYTES } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
+import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs';
 import type { RestaurantLink } from '../functions/shared/store';
 import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
 import { LocalGateway } from './gateway';
+import { invokeWithTimeout } from './lambda-context';
 import { QueuePoller } from './queue-poller';
 import { ReferencePosSim } from './reference-pos-sim';
+import { type RuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file';
 import { SinqroSim } from './sinqro-sim';
 import { LocalSqs } from './sqs-server';
 
 export type RuntimeOptions = {
-  /** 0 picks a free port (tests); defaults come from local/config.json. */
+  /**
+   * 0 picks a free port (tests). The gateway and simulators default to local/config.json; dynalite
+   * and SQS take free ports unless given (npm start gives config's), so the demo and the tests never
+   * collide with a running `npm start`.
+   */
   ports?: Partial<typeof config.ports>;
   /** Visibility timeout of the work queues; the function timeout is a sixth of it, as in the stack. */
   visibilityTimeoutSeconds?: number;
@@ -28,7 +36,17 @@ export type RuntimeOptions = {
   log?: (line: string) => void;
   /** Parallel batches per worker (the stack uses the adapter's maxConcurrency). */
   workerConcurrency?: number;
+  /** Seconds between scheduler runs, standing in for the EventBridge schedules; 0 turns a job's timer off. */
+  scheduleEverySeconds?: Partial<Record<ScheduleJob, number>>;
+  /** Per adapter code, over local/config.json's `adapters.<code>.settings` (e.g. webhooks off). */
+  adapterSettings?: Record<string, AdapterSettings>;
+  /** Where to write what runs where for the CLI (npm start: `.local/runtime.json`); none by default. */
+  runtimeFile?: string;
 };
+
+/** Defaults of the local scheduler: polling and the sweep often enough to see them work, no nightly sync. */
+export const LOCAL_SCHEDULE: Record<ScheduleJob, number> = { poll: 10, sweep: 30, nightly: 0 };
+const SCHEDULER_TIMEOUT_MS = 60_000;
 
 export type LocalRuntime = {
   urls: { gateway: string; referencePos: string; sinqro: string; dynamodb: string; sqs: string };
@@ -37,6 +55,12 @@ export type LocalRuntime = {
   sinqro: SinqroSim;
   queues: { name: string; url: string; dlqName: string; dlqUrl: string; consumer: string }[];
   tableName: string;
+  /** Effective settings per adapter code (config + options). */
+  adapterSettings: Record<string, AdapterSettings>;
+  /** Seconds between runs per job (0: off). */
+  schedule: Record<ScheduleJob, number>;
+  /** Runs a scheduler job now, as its EventBridge schedule would (also `POST /_local/schedule/{job}`). */
+  runSchedule: (job: ScheduleJob) => Promise<JobResult>;
   stop: () => Promise<void>;
 };
 
@@ -49,15 +73,15 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const given = Object.fromEntries(
     Object.entries(options.ports ?? {}).filter(([, v]) => v !== undefined && !Number.isNaN(v)),
   );
-  const ports = { ...config.ports, ...given };
+  const ports = { ...config.ports, dynamodb: 0, sqs: 0, ...given };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const visibility = options.visibilityTimeoutSeconds ?? 60;
   const functionTimeoutMs = Math.floor((visibility * 1000) / 6);
 
-  const dynamo = await startDynalite(0);
+  const dynamo = await startDynalite(ports.dynamodb);
   await createTable(dynamo.endpoint, TABLE_NAME);
   const sqs = new LocalSqs();
-  const sqsEndpoint = await sqs.start(0);
+  const sqsEndpoint = await sqs.start(ports.sqs);
 
   // Queues: one work queue (+DLQ) per adapter, and the to-sinqro queue (+DLQ): same shape as lib/.
   const makeQueue = (name: string, consumer: string) => {
@@ -70,7 +94,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       MaximumMessageSize: String(MAX_MESSAGE_BYTES),
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
     });
-    return { name, url: q.url, arn: q.arn, dlqName: dlq.name, dlqUrl: dlq.url, consumer };
+    return { name, url: q.url, arn: q.arn, dlqName: dlq.name, dlqUrl: dlq.url, dlqArn: dlq.arn, consumer };
   };
   const workQueues = ADAPTERS.map((a) => ({
     adapter: a,
@@ -87,27 +111,35 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     [envNames.table]: TABLE_NAME,
     [envNames.sinqroSecret]: config.secretNames.sinqro,
     [envNames.toSinqroQueue]: toSinqro.url,
+    [envNames.stage]: 'local',
     LOCAL_SECRETS_FILE: process.env.LOCAL_SECRETS_FILE ?? DEMO_SECRETS,
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
   });
+  const configured = config.adapters as Record<string, { settings?: AdapterSettings }>;
+  const adapterSettings: Record<string, AdapterSettings> = {};
   for (const q of workQueues) {
-    process.env[envNames.workQueue(q.adapter.code)] = q.url;
-    process.env[envNames.posSecret(q.adapter.code)] =
-      (config.secretNames.pos as Record<string, string>)[q.adapter.code] ?? '';
+    const code = q.adapter.code;
+    process.env[envNames.workQueue(code)] = q.url;
+    process.env[envNames.posSecret(code)] = (config.secretNames.pos as Record<string, string>)[code] ?? '';
+    adapterSettings[code] = { ...configured[code]?.settings, ...options.adapterSettings?.[code] };
+    process.env[envNames.posSettings(code)] = JSON.stringify(adapterSettings[code]);
   }
   const sink: LogSink = (line) => log(line);
   setLogSink(sink);
 
   // Handlers are imported only now, so their module-scope clients see the local endpoints.
-  const [sinqroWebhook, sinqroEvents, posWebhook, worker, publisher, store, secrets] = await Promise.all([
+  const [sinqroWebhook, sinqroEvents, posWebhook, worker, publisher, scheduler, store, secrets] = await Promise.all([
     import('../functions/sinqro-webhook'),
     import('../functions/sinqro-events'),
     import('../functions/pos-webhook'),
     import('../functions/adapter-worker'),
     import('../functions/sinqro-publisher'),
+    import('../functions/scheduler'),
     import('../functions/shared/store'),
     import('../functions/shared/secrets'),
   ]);
+  const runSchedule = (job: ScheduleJob) =>
+    invokeWithTimeout('scheduler', SCHEDULER_TIMEOUT_MS, () => scheduler.handler({ job }));
 
   const gateway = new LocalGateway({
     routes: [
@@ -115,6 +147,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       { ...HTTP_ROUTES.posWebhooks, handler: posWebhook.handler as never },
     ].map((r) => ({ ...r, method: 'POST', routeKey: `POST ${r.path}`, timeoutMs: 5000 })),
     eventBridge: { functionName: 'sinqro-events', handler: sinqroEvents.handler as never, source: 'sinqro.pos-bridge' },
+    schedule: { jobs: ['poll', 'sweep', 'nightly'], run: (job) => runSchedule(job as ScheduleJob) },
     onRequest: log,
   });
   // The gateway listens first: the simulators need its address.
@@ -195,20 +228,61 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   ];
   for (const p of pollers) p.start();
 
+  // The EventBridge schedules: one timer per job, never two runs of a job at once.
+  const schedule = { ...LOCAL_SCHEDULE, ...options.scheduleEverySeconds };
+  const running = new Map<ScheduleJob, Promise<unknown>>();
+  const timers = (Object.entries(schedule) as [ScheduleJob, number][])
+    .filter(([, seconds]) => seconds > 0)
+    .map(([job, seconds]) =>
+      setInterval(() => {
+        if (running.has(job)) return;
+        const run = runSchedule(job)
+          .catch((error: Error) => log(`scheduler: ${job} failed: ${error.message}`))
+          .finally(() => running.delete(job));
+        running.set(job, run);
+      }, seconds * 1000),
+    );
+
+  const urls = {
+    gateway: gatewayUrl,
+    referencePos: referencePosUrl,
+    sinqro: sinqroUrl,
+    dynamodb: dynamo.endpoint,
+    sqs: sqsEndpoint,
+  };
+  const secretsFile = process.env.LOCAL_SECRETS_FILE as string;
+  if (options.runtimeFile) {
+    const described: RuntimeFile = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      stage: 'local',
+      region: process.env.AWS_REGION as string,
+      urls,
+      tableName: TABLE_NAME,
+      secretsFile: resolve(secretsFile),
+      queues: [...workQueues.map(({ adapter, ...q }) => ({ ...q, posCode: adapter.code })), toSinqro],
+      adapterSettings,
+    };
+    writeRuntimeFile(options.runtimeFile, described);
+  }
+
   return {
-    urls: {
-      gateway: gatewayUrl,
-      referencePos: referencePosUrl,
-      sinqro: sinqroUrl,
-      dynamodb: dynamo.endpoint,
-      sqs: sqsEndpoint,
-    },
+    urls,
     sqs,
     referencePos,
     sinqro,
-    queues: [...workQueues.map(({ adapter: _a, arn: _arn, ...q }) => q), (({ arn: _arn, ...q }) => q)(toSinqro)],
+    queues: [
+      ...workQueues.map(({ adapter: _a, arn: _arn, dlqArn: _d, ...q }) => q),
+      (({ arn: _arn, dlqArn: _d, ...q }) => q)(toSinqro),
+    ],
     tableName: TABLE_NAME,
+    adapterSettings,
+    schedule,
+    runSchedule,
     stop: async () => {
+      if (options.runtimeFile) removeRuntimeFile(options.runtimeFile);
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(running.values());
       await Promise.all(pollers.map((p) => p.stop()));
       await Promise.all([gateway.stop(), referencePos.stop(), sinqro.stop()]);
       await sqs.stop();

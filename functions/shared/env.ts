@@ -1,4 +1,6 @@
 /** Environment the stack (or the local runtime) gives each function; read in one place. */
+import type { AdapterSettings } from '../../adapters/port';
+
 export function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set`);
@@ -11,8 +13,33 @@ export const envNames = {
   sinqroApiBaseUrl: 'SINQRO_API_BASE_URL',
   toSinqroQueue: 'TO_SINQRO_QUEUE_URL',
   posCode: 'POS_CODE',
-  /** Per adapter: `WORK_QUEUE_URL_<CODE>`, `POS_SECRET_NAME_<CODE>`, `POS_BASE_URL_<CODE>`. */
+  /** The stage's name (`sandbox`, `production`, `local`): the dimension of the bridge's own metrics. */
+  stage: 'STAGE_NAME',
+  /** Per adapter: `WORK_QUEUE_URL_<CODE>`, `POS_SECRET_NAME_<CODE>`, `POS_BASE_URL_<CODE>`, `POS_SETTINGS_<CODE>`. */
   workQueue: (posCode: string) => `WORK_QUEUE_URL_${posCode.toUpperCase()}`,
   posSecret: (posCode: string) => `POS_SECRET_NAME_${posCode.toUpperCase()}`,
   posBaseUrl: (posCode: string) => `POS_BASE_URL_${posCode.toUpperCase()}`,
+  /** The adapter's AdapterSettings as JSON (lib/stage-config.ts; locally local/config.json). */
+  posSettings: (posCode: string) => `POS_SETTINGS_${posCode.toUpperCase()}`,
 };
+
+/** The stage's settings for an adapter; none set means every webhook the adapter declares is on. */
+export function adapterSettings(posCode: string): AdapterSettings {
+  const name = envNames.posSettings(posCode);
+  const raw = process.env[name];
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(`${name} is not JSON`);
+  }
+  const settings: AdapterSettings = {};
+  for (const key of ['statusWebhooks', 'availabilityWebhooks'] as const) {
+    const value = (parsed as Record<string, unknown> | null)?.[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new Error(`${name}: ${key} must be true or false`);
+    settings[key] = value;
+  }
+  return settings;
+}

@@ -3,6 +3,8 @@
  * cannot be logged by accident (personal data stays out of the logs). LOG_FORMAT=pretty gives the
  * local runtime one readable line per step.
  */
+import { metricLine } from './metrics';
+
 export type LogValue = string | number | boolean | undefined | null;
 export type LogFields = Record<string, LogValue>;
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -67,25 +69,11 @@ export function errorFields(error: unknown): LogFields {
   return { error: String(error).slice(0, 300) };
 }
 
-/**
- * A CloudWatch metric as an Embedded Metric Format log line (no SDK call, no extra latency):
- * namespace SinqroPosBridge, dimension Stage.
- */
+/** Writes a metric as an EMF line (functions/shared/metrics.ts), or one readable line locally. */
 export function emitMetric(name: string, value: number, unit: 'Count' | 'Milliseconds' = 'Count'): void {
-  const stage = process.env.STAGE ?? 'local';
   if (process.env.LOG_FORMAT === 'pretty') {
     sink(`${new Date().toISOString().slice(11, 23)} [metric] ${name}=${value}`, 'info');
     return;
   }
-  const line = {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [
-        { Namespace: 'SinqroPosBridge', Dimensions: [['Stage']], Metrics: [{ Name: name, Unit: unit }] },
-      ],
-    },
-    Stage: stage,
-    [name]: value,
-  };
-  sink(JSON.stringify(line), 'info');
+  sink(metricLine(name, value, unit), 'info');
 }

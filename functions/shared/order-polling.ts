@@ -7,6 +7,7 @@
  */
 import { PermanentError } from './errors';
 import { emitMetric, errorFields } from './logger';
+import { METRICS } from './metrics';
 import { listOpen, markClosed, markStuck, type OpenOrder } from './open-orders';
 import { type FlowContext, handlePosStatus } from './order-flow';
 import { posClient } from './pos-client';
@@ -87,6 +88,6 @@ async function flagIfStuck(restaurantId: number, marker: OpenOrder, ctx: FlowCon
     attempts: state.attempts,
     lastError: state.lastError?.slice(0, 120),
   });
-  emitMetric('StuckOrders', 1);
+  emitMetric(METRICS.stuckOrders, 1);
   return true;
 }

@@ -82,6 +82,11 @@ function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined 
 
 // ---- restaurant links ----
 
+/**
+ * Writes the link, then its entry in the restaurants list (a copy, so listing needs no read per
+ * link). Two single-item writes, in this order and reversed on delete, so the list never names a
+ * restaurant that is not linked; repeating a call after a failure completes it.
+ */
 export async function putLink(link: RestaurantLink): Promise<void> {
   await ddb.send(
     new PutCommand({
@@ -94,6 +99,34 @@ export async function putLink(link: RestaurantLink): Promise<void> {
       },
     }),
   );
+  await ddb.send(
+    new PutCommand({ TableName: tableName(), Item: { ...keys.restaurantEntry(link.restaurantId), ...link } }),
+  );
+}
+
+/** Removes the restaurant from the list, then its link. Idempotent: deleting what is gone is no error. */
+export async function deleteLink(restaurantId: number): Promise<void> {
+  await ddb.send(new DeleteCommand({ TableName: tableName(), Key: keys.restaurantEntry(restaurantId) }));
+  await ddb.send(new DeleteCommand({ TableName: tableName(), Key: keys.link(restaurantId) }));
+}
+
+/** Every linked restaurant, by id (one Query over the restaurants list, page by page). */
+export async function listLinks(): Promise<RestaurantLink[]> {
+  const links: RestaurantLink[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.restaurantsPK },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of out.Items ?? []) links.push(stripKeys<RestaurantLink>(item) as RestaurantLink);
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return links.sort((a, b) => a.restaurantId - b.restaurantId);
 }
 
 export async function getLink(restaurantId: number): Promise<RestaurantLink | undefined> {

@@ -10,6 +10,9 @@ export const keys = {
   link: (restaurantId: number | string) => ({ PK: `REST#${restaurantId}`, SK: 'LINK' }),
   /** What was last sent to Sinqro of the restaurant's temporary closure (F7) or schedule (F8). */
   hours: (restaurantId: number | string, item: 'CLOSURE' | 'SCHEDULE') => ({ PK: `REST#${restaurantId}`, SK: item }),
+  /** One entry per link in one partition, so links are listed with a Query (never a Scan). */
+  restaurantsPK: 'RESTAURANTS',
+  restaurantEntry: (restaurantId: number | string) => ({ PK: 'RESTAURANTS', SK: `REST#${restaurantId}` }),
   posLocation: (posCode: string, locationId: string) => `POSLOC#${posCode}#${locationId}`,
   order: (orderId: number | string) => ({ PK: `ORDER#${orderId}`, SK: 'STATE' }),
   posOrder: (posCode: string, posOrderId: string) => `POSORDER#${posCode}#${posOrderId}`,

@@ -2,7 +2,7 @@
 import { signPayload } from '../../functions/shared/signature';
 import { envelope } from '../../local/demo-data';
 import type { SimOrder } from '../../local/reference-pos-sim';
-import { type LocalRuntime, startLocalRuntime } from '../../local/runtime';
+import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime';
 import secrets from '../../local/secrets.json';
 import { waitFor } from '../../local/wait';
 
@@ -32,10 +32,19 @@ export type Harness = {
 
 let counter = 0;
 
-export async function startHarness(visibilityTimeoutSeconds = 6): Promise<Harness> {
+/**
+ * The scheduler's timers are off unless a test turns them on (`options.scheduleEverySeconds`): a test
+ * runs a job when it wants with `rt.runSchedule(job)`, so no stray poll or sweep changes what it counts.
+ */
+export async function startHarness(
+  visibilityTimeoutSeconds = 6,
+  options: Omit<RuntimeOptions, 'log' | 'visibilityTimeoutSeconds'> = {},
+): Promise<Harness> {
   const logs: string[] = [];
   const rt = await startLocalRuntime({
     ports: { gateway: 0, referencePos: 0, sinqro: 0 },
+    scheduleEverySeconds: { poll: 0, sweep: 0, nightly: 0 },
+    ...options,
     visibilityTimeoutSeconds,
     log: (l) => logs.push(l),
   });

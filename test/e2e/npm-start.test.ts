@@ -4,7 +4,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { demoOrder, envelope } from '../../local/demo-data';
 import { waitFor } from '../../local/wait';
 
@@ -14,10 +16,12 @@ const root = resolve(__dirname, '../..');
 // 30 ms, and on a loaded machine it force-kills it instead (exit 143).
 
 function run(args: string[], env: Record<string, string> = {}) {
+  // Its own process group: a failed test kills the whole group, leaving nothing behind.
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   const output = { text: '' };
   child.stdout?.on('data', (d) => {
@@ -33,13 +37,24 @@ function run(args: string[], env: Record<string, string> = {}) {
 let started: { child: ChildProcess; exited: Promise<number | null> } | undefined;
 afterEach(async () => {
   if (started && started.child.exitCode === null) {
-    started.child.kill('SIGKILL');
+    process.kill(-(started.child.pid as number), 'SIGKILL');
     await started.exited;
   }
 });
 
+/** Free ports everywhere, and the runtime file away from the repository's `.local/` (a real npm start may be running). */
+const startEnv = (runtimeFile: string) => ({
+  PORT: '0',
+  REFERENCE_POS_PORT: '0',
+  SINQRO_SIM_PORT: '0',
+  DYNAMODB_PORT: '0',
+  SQS_PORT: '0',
+  POS_BRIDGE_RUNTIME_FILE: runtimeFile,
+});
+const tmpRuntimeFile = () => join(mkdtempSync(join(tmpdir(), 'npm-start-')), 'runtime.json');
+
 test('npm start serves the bridge: an event signed by hand reaches the POS simulator', async () => {
-  const proc = run(['bin/local.ts'], { PORT: '0', REFERENCE_POS_PORT: '0', SINQRO_SIM_PORT: '0' });
+  const proc = run(['bin/local.ts'], startEnv(tmpRuntimeFile()));
   started = proc;
   const banner = await waitFor(
     'the banner',
@@ -67,6 +82,20 @@ test('npm start serves the bridge: an event signed by hand reaches the POS simul
 
   proc.child.kill('SIGTERM');
   expect(await proc.exited).toBe(0);
+});
+
+test('npm start writes the runtime file the operator CLI reads, and removes it when stopped', async () => {
+  const file = tmpRuntimeFile();
+  const proc = run(['bin/local.ts'], startEnv(file));
+  started = proc;
+  await waitFor('the banner', () => proc.output.text.includes('scheduler'), 30_000);
+  const described = JSON.parse(readFileSync(file, 'utf8'));
+  expect(described).toMatchObject({ pid: expect.any(Number), stage: 'local', tableName: 'sinqro-pos-bridge-local' });
+  expect(proc.output.text).toContain(described.urls.dynamodb);
+
+  proc.child.kill('SIGTERM');
+  expect(await proc.exited).toBe(0);
+  expect(existsSync(file)).toBe(false);
 });
 
 test('npm run demo plays the whole flow and exits 0 with the timeline', async () => {

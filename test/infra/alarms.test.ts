@@ -56,6 +56,6 @@ test('every alarm says what is wrong in its description', () => {
   for (const alarm of alarms()) expect(alarm.AlarmDescription).toEqual(expect.any(String));
 });
 
-test('there are no alarms besides one per DLQ and one per work queue', () => {
-  expect(alarms()).toHaveLength(deadLetterQueueIds(built).size + sourceQueueIds(built).length);
+test('there are no alarms besides one per DLQ, one per work queue, and the scheduler errors and stuck orders alarms', () => {
+  expect(alarms()).toHaveLength(deadLetterQueueIds(built).size + sourceQueueIds(built).length + 2);
 });

@@ -13,8 +13,8 @@ const everyFunction = () => Object.values(resources(built, 'AWS::Lambda::Functio
 const perAdapter = (name: (code: string) => string) => codes.map(name);
 const envKeys = (fn: BridgeFunction) => Object.keys(environmentOf(built, fn)).sort();
 
-test('there are five kinds of function: three receivers, one worker per adapter, one publisher', () => {
-  expect(everyFunction()).toHaveLength(4 + codes.length);
+test('there are five kinds of function: three receivers, one worker per adapter, the publisher and the scheduler', () => {
+  expect(everyFunction()).toHaveLength(5 + codes.length);
 });
 
 test('every function runs Node.js 22 (Node 20 is end-of-life)', () => {
@@ -80,15 +80,17 @@ test("pos-webhook is told the table and every adapter's secret name and work que
   );
 });
 
-test("a worker is told only its own adapter's code, secret name, base URL and work queue, the table and the to-sinqro queue", () => {
+test("a worker is told only its own adapter's code, secret name, base URL, settings and work queue, the stage, the table and the to-sinqro queue", () => {
   for (const [code, worker] of Object.entries(built.stack.workers)) {
     expect(envKeys(worker.fn)).toEqual(
       [
         'NODE_OPTIONS',
         envNames.table,
+        envNames.stage,
         envNames.posCode,
         envNames.posSecret(code),
         envNames.posBaseUrl(code),
+        envNames.posSettings(code),
         envNames.toSinqroQueue,
         envNames.workQueue(code),
       ].sort(),

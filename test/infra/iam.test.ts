@@ -1,5 +1,6 @@
 import type { BridgeFunction } from '../../lib/bridge-function';
 import {
+  actionsOf,
   allowedActions,
   type Built,
   buildStack,
@@ -51,13 +52,18 @@ test('receivers may not update items: status changes are the workers’ job', ()
   for (const fn of ingress) expect(allowedActions(built, fn).has('dynamodb:UpdateItem')).toBe(false);
 });
 
-test('workers may get, query, put and update items, but never delete them', () => {
+test('workers may get, query, put and update items, and delete only open-order markers', () => {
   for (const worker of Object.values(built.stack.workers)) {
     expect(dynamodbActions(worker.fn)).toEqual([
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
+    ]);
+    const deletes = statementsOf(built, worker.fn).filter((st) => actionsOf(st).includes('dynamodb:DeleteItem'));
+    expect(deletes).toEqual([
+      expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OPEN#*'] } } }),
     ]);
   }
 });

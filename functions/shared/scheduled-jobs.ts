@@ -1,0 +1,122 @@
+/**
+ * What the scheduler does on each tick: list the linked restaurants and enqueue, per restaurant, the
+ * work its POS needs. It never calls a POS itself; the adapter workers do, at their own pace.
+ *
+ * - `poll`: statuses (and availability) of POSes whose webhooks are off in this stage;
+ * - `sweep`: every restaurant's open orders, so a stuck order is retried or flagged;
+ * - `nightly`: a full catalog sync and an availability/hours read, as a safety net for lost webhooks.
+ */
+import { effectiveCapabilities, pollsAvailability, pollsStatus, supports } from '../../adapters/capabilities';
+import type { Capabilities } from '../../adapters/port';
+import { findAdapter } from '../../adapters/registry';
+import { requestCatalogSync } from './catalog-sync';
+import { adapterSettings, envNames, requireEnv } from './env';
+import { errorFields, type Logger } from './logger';
+import type { WorkMessage } from './messages';
+import { enqueue } from './queue';
+import { listLinks, type RestaurantLink } from './store';
+
+export const SCHEDULE_JOBS = ['poll', 'sweep', 'nightly'] as const;
+export type ScheduleJob = (typeof SCHEDULE_JOBS)[number];
+
+export const isScheduleJob = (value: unknown): value is ScheduleJob =>
+  typeof value === 'string' && (SCHEDULE_JOBS as readonly string[]).includes(value);
+
+type WorkType = 'poll-orders' | 'hours-sync' | 'catalog-sync';
+type Planned = { type: WorkType; restaurantId: number; run: () => Promise<unknown> };
+
+export type JobResult = {
+  job: ScheduleJob;
+  /** Enabled links whose adapter is registered. */
+  restaurants: number;
+  enqueued: Record<WorkType, number>;
+  /** Links skipped: disabled, or naming an adapter this build does not have. */
+  skipped: number;
+};
+
+/** Enqueues in parallel, but no more than this at once (SQS is fast; the table of links may be long). */
+const PARALLEL_SENDS = 10;
+
+export async function runScheduledJob(job: ScheduleJob, logger: Logger): Promise<JobResult> {
+  const links = await listLinks();
+  const capabilities = new Map<string, Capabilities>();
+  const planned: Planned[] = [];
+  let skipped = 0;
+  for (const link of links) {
+    const adapter = link.enabled ? findAdapter(link.posCode) : undefined;
+    if (!adapter) {
+      if (link.enabled) logger.warn('link names no registered adapter', { restaurantId: link.restaurantId });
+      skipped += 1;
+      continue;
+    }
+    if (!capabilities.has(adapter.code))
+      capabilities.set(adapter.code, effectiveCapabilities(adapter, adapterSettings(adapter.code)));
+    planned.push(...plan(job, link, capabilities.get(adapter.code) as Capabilities));
+  }
+
+  const enqueued: Record<WorkType, number> = { 'poll-orders': 0, 'hours-sync': 0, 'catalog-sync': 0 };
+  let failed = 0;
+  await inParallel(planned, PARALLEL_SENDS, async (item) => {
+    try {
+      await item.run();
+      enqueued[item.type] += 1;
+    } catch (error) {
+      failed += 1;
+      logger.error('could not enqueue scheduled work', {
+        job,
+        type: item.type,
+        restaurantId: item.restaurantId,
+        ...errorFields(error),
+      });
+    }
+  });
+  const result: JobResult = { job, restaurants: links.length - skipped, enqueued, skipped };
+  const fields = { restaurants: result.restaurants, skipped, ...enqueued, failed };
+  // A poll with nothing to poll runs every minute: keep it out of the way.
+  if (planned.length > 0 || failed > 0) logger.info(`scheduled ${job}`, fields);
+  else logger.debug(`scheduled ${job}`, fields);
+  // The others were enqueued; failing the invocation makes the failure visible (errors alarm) and retried.
+  if (failed > 0) throw new Error(`${failed} of ${planned.length} scheduled messages could not be enqueued`);
+  return result;
+}
+
+function plan(job: ScheduleJob, link: RestaurantLink, caps: Capabilities): Planned[] {
+  const { restaurantId, posCode } = link;
+  const send = (message: WorkMessage): Planned => ({
+    type: message.type as WorkType,
+    restaurantId,
+    run: () => enqueue(requireEnv(envNames.workQueue(posCode)), message, { type: message.type }),
+  });
+  const pollOrders = (trigger: 'schedule' | 'sweep') => send({ type: 'poll-orders', restaurantId, posCode, trigger });
+  const hoursSync = () => send({ type: 'hours-sync', restaurantId, posCode, trigger: 'schedule' });
+  switch (job) {
+    case 'poll':
+      return [
+        ...(pollsStatus(caps) ? [pollOrders('schedule')] : []),
+        ...(pollsAvailability(caps) ? [hoursSync()] : []),
+      ];
+    case 'sweep':
+      return [pollOrders('sweep')];
+    case 'nightly':
+      return [
+        ...(supports(caps, 'F6')
+          ? [
+              {
+                type: 'catalog-sync' as const,
+                restaurantId,
+                run: () => requestCatalogSync(restaurantId, posCode, 'full', 'schedule'),
+              },
+            ]
+          : []),
+        ...(supports(caps, 'F7') || supports(caps, 'F8') ? [hoursSync()] : []),
+      ];
+  }
+}
+
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,17 @@
+/**
+ * The stack's name and output keys, shared by the stack and the operator CLI (which reads the
+ * outputs with DescribeStacks). No CDK imports here, so the CLI loads fast.
+ */
+export const stackName = (stage: string) => `SinqroPosBridge-${stage}`;
+
+const pascal = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);
+
+export const OUTPUTS = {
+  tableName: 'TableName',
+  toSinqroQueueUrl: 'ToSinqroQueueUrl',
+  toSinqroDlqUrl: 'ToSinqroDlqUrl',
+  /** Sinqro's EventBridge deliveries that failed: listed by the CLI, replayed by hand (docs/operations.md). */
+  eventBusDlqUrl: 'SinqroEventsDlqUrl',
+  workQueueUrl: (posCode: string) => `WorkQueueUrl${pascal(posCode)}`,
+  workDlqUrl: (posCode: string) => `WorkDlqUrl${pascal(posCode)}`,
+} as const;

@@ -1,0 +1,109 @@
+/** Links and the restaurants list beside them (functions/shared/store.ts). */
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as store from '../../functions/shared/store';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+beforeEach(() => {
+  process.env.TABLE_NAME = 'bridge-test-table';
+});
+afterEach(() => {
+  ddb.reset();
+  delete process.env.TABLE_NAME;
+});
+
+const link = (restaurantId: number, overrides: Partial<store.RestaurantLink> = {}): store.RestaurantLink => ({
+  restaurantId,
+  posCode: 'reference',
+  posLocationId: `loc-${restaurantId}`,
+  sinqroTokenSecret: `sinqro-pos-bridge/test/restaurants/${restaurantId}`,
+  enabled: true,
+  createdAt: '2026-03-01T00:00:00.000Z',
+  ...overrides,
+});
+
+test('putLink writes the link first, then its entry in the restaurants list', async () => {
+  ddb.on(PutCommand).resolves({});
+  await store.putLink(link(6001));
+  const items = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+  expect(items.map((i) => [i?.PK, i?.SK])).toEqual([
+    ['REST#6001', 'LINK'],
+    ['RESTAURANTS', 'REST#6001'],
+  ]);
+});
+
+test("the list entry holds the link's fields, so listing needs no read per restaurant", async () => {
+  ddb.on(PutCommand).resolves({});
+  await store.putLink(link(6001, { posSecret: 'sinqro-pos-bridge/test/pos/reference/6001' }));
+  expect(ddb.commandCalls(PutCommand)[1]?.args[0].input.Item).toEqual({
+    PK: 'RESTAURANTS',
+    SK: 'REST#6001',
+    ...link(6001, { posSecret: 'sinqro-pos-bridge/test/pos/reference/6001' }),
+  });
+});
+
+test('the list entry carries no reverse-lookup keys (a POS location resolves to the link only)', async () => {
+  ddb.on(PutCommand).resolves({});
+  await store.putLink(link(6001));
+  expect(ddb.commandCalls(PutCommand)[1]?.args[0].input.Item).not.toHaveProperty('GSI1PK');
+});
+
+test('a failed link write leaves the list untouched (the list never names an unlinked restaurant)', async () => {
+  ddb.on(PutCommand).rejects(new Error('throttled'));
+  await expect(store.putLink(link(6001))).rejects.toThrow('throttled');
+  expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+});
+
+test('deleteLink removes the list entry first, then the link', async () => {
+  ddb.on(DeleteCommand).resolves({});
+  await store.deleteLink(6001);
+  expect(ddb.commandCalls(DeleteCommand).map((c) => c.args[0].input.Key)).toEqual([
+    { PK: 'RESTAURANTS', SK: 'REST#6001' },
+    { PK: 'REST#6001', SK: 'LINK' },
+  ]);
+});
+
+test('deleteLink writes without conditions, so repeating it after a failure completes it', async () => {
+  ddb.on(DeleteCommand).resolves({});
+  await store.deleteLink(6001);
+  for (const call of ddb.commandCalls(DeleteCommand)) expect(call.args[0].input.ConditionExpression).toBeUndefined();
+});
+
+test('listLinks queries the restaurants partition of the table, not an index', async () => {
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  await store.listLinks();
+  expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': 'RESTAURANTS' },
+  });
+  expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.IndexName).toBeUndefined();
+});
+
+test('listLinks follows every page', async () => {
+  ddb
+    .on(QueryCommand)
+    .resolvesOnce({
+      Items: [{ PK: 'RESTAURANTS', SK: 'REST#1', ...link(1) }],
+      LastEvaluatedKey: { PK: 'RESTAURANTS', SK: 'REST#1' },
+    })
+    .resolvesOnce({ Items: [{ PK: 'RESTAURANTS', SK: 'REST#2', ...link(2) }] });
+  expect((await store.listLinks()).map((l) => l.restaurantId)).toEqual([1, 2]);
+  expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({
+    PK: 'RESTAURANTS',
+    SK: 'REST#1',
+  });
+});
+
+test('listLinks answers links without table keys, sorted by restaurant id', async () => {
+  ddb.on(QueryCommand).resolves({
+    Items: [
+      { PK: 'RESTAURANTS', SK: 'REST#900', ...link(900) },
+      { PK: 'RESTAURANTS', SK: 'REST#1000', ...link(1000) },
+      { PK: 'RESTAURANTS', SK: 'REST#5', ...link(5) },
+    ],
+  });
+  const links = await store.listLinks();
+  expect(links.map((l) => l.restaurantId)).toEqual([5, 900, 1000]);
+  expect(links[0]).toEqual(link(5));
+});
