@@ -33,6 +33,8 @@ export type SimOrder = {
 };
 
 export type ReferencePosSimOptions = {
+  /** Webhooks this POS sends at start (and after a reset); all on unless said otherwise, e.g. a POS without status webhooks. */
+  webhooks?: Partial<WebhookSwitches>;
   apiKey: string;
   webhookSecret: string;
   /** Where the POS sends its webhooks: the bridge's `/reference/webhooks/...` URL. */
@@ -81,12 +83,13 @@ export class ReferencePosSim {
     [];
   readonly availability = new Map<string, RefAvailability>();
   readonly openingHours = new Map<string, RefOpeningHours>();
-  webhookSwitches: WebhookSwitches = { ...ALL_WEBHOOKS_ON };
+  webhookSwitches: WebhookSwitches;
   private server?: Server;
   private seq = 0;
   url = '';
 
   constructor(private readonly opts: ReferencePosSimOptions) {
+    this.webhookSwitches = { ...ALL_WEBHOOKS_ON, ...opts.webhooks };
     this.catalog = new ReferencePosCatalog({
       deliver: (payload, attempts) =>
         this.webhookSwitches.catalog ? this.postSigned('catalog', payload, attempts) : Promise.resolve(0),
@@ -221,7 +224,7 @@ export class ReferencePosSim {
     this.locationWebhooks.length = 0;
     this.availability.clear();
     this.openingHours.clear();
-    this.webhookSwitches = { ...ALL_WEBHOOKS_ON };
+    this.webhookSwitches = { ...ALL_WEBHOOKS_ON, ...this.opts.webhooks };
     this.catalog.reset();
     this.faults.set({});
     sendJson(res, 200, { reset: true });

@@ -173,6 +173,11 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     webhookUrl: `${gatewayUrl}/reference/webhooks`,
     defaultLocationId: config.restaurants.find((r) => r.posCode === 'reference')?.posLocationId,
     catalogLocationId: config.restaurants.find((r) => r.posCode === 'reference')?.posLocationId,
+    // A POS configured without a webhook does not send it: the bridge polls instead (adapter settings).
+    webhooks: {
+      status: adapterSettings.reference?.statusWebhooks !== false,
+      availability: adapterSettings.reference?.availabilityWebhooks !== false,
+    },
     log,
   });
   const referencePosUrl = await referencePos.start(ports.referencePos);
