@@ -173,6 +173,24 @@ test('redrive with every dead-letter queue empty says so', async () => {
   expect(stdout).toBe('every dead-letter queue is empty, nothing to redrive\n');
 });
 
+test('sync-catalog --full shows progress with counts and ends with the counts per entity type', async () => {
+  const { code, stdout } = await cli(['sync-catalog', '5120', '--full', '--local']);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^full catalog sync \S+ of restaurant 5120 \(reference\) requested/);
+  expect(stdout).toMatch(
+    /seen \d+, changed \d+, unchanged \d+, deleted \d+, rejected \d+; Sinqro accepted \d+ upserts/,
+  );
+  expect(stdout).toMatch(/\n\s+product\s+3\s+\d+\s+\d+\s+0\s+0\n/);
+  const pushed = (await (await fetch(`${h.rt.urls.sinqro}/_sim/catalog/5120`)).json()) as { products: unknown[] };
+  expect(pushed.products.length).toBeGreaterThan(0);
+});
+
+test('sync-catalog of an unknown restaurant exits non-zero with a clear message', async () => {
+  const { code, stderr } = await cli(['sync-catalog', '999', '--local']);
+  expect(code).not.toBe(0);
+  expect(stderr).toContain('restaurant 999 is not linked');
+});
+
 test('report writes the validation document for the reference POS', async () => {
   const { code, stdout } = await cli(['report', 'reference', '--local']);
   expect(code).toBe(0);
