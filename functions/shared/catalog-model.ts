@@ -4,6 +4,7 @@
  * Sinqro's `externalId`. Hierarchy: menu → menuSection → product → (productVariant,
  * productOptionCategory → productOption).
  */
+import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 
 export const CATALOG_ENTITY_TYPES = [
@@ -90,3 +91,6 @@ export type CatalogPage = {
   rejected: { ref: Partial<CatalogRef>; error: string }[];
   nextCursor?: string;
 };
+
+/** A catalog sync's id: sortable by start time, unique enough for one restaurant. */
+export const newSyncId = () => `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;

@@ -7,7 +7,13 @@
  * per-entity errors go to the sync's report item.
  */
 import { randomBytes } from 'node:crypto';
-import { CATALOG_ENTITY_TYPES, type CatalogEntityType, type CatalogPage, type CatalogRef } from './catalog-model';
+import {
+  CATALOG_ENTITY_TYPES,
+  type CatalogEntityType,
+  type CatalogPage,
+  type CatalogRef,
+  newSyncId,
+} from './catalog-model';
 import {
   type CatalogEntry,
   createSyncReport,
@@ -53,7 +59,7 @@ const MAP_CONCURRENCY = 32;
 const DELETE_ORDER = [...CATALOG_ENTITY_TYPES].reverse(); // children before parents
 
 /** Sortable by start time, unique enough for one restaurant. */
-export const newSyncId = () => `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+export { newSyncId };
 
 /**
  * Starts a sync (the operator CLI, the nightly schedule and the product-changed webhook all come

@@ -9,7 +9,7 @@
 import { effectiveCapabilities, pollsAvailability, pollsStatus, supports } from '../../adapters/capabilities';
 import type { Capabilities } from '../../adapters/port';
 import { findAdapter } from '../../adapters/registry';
-import { requestCatalogSync } from './catalog-sync';
+import { CATALOG_ENTITY_TYPES, newSyncId } from './catalog-model';
 import { adapterSettings, envNames, requireEnv } from './env';
 import { errorFields, type Logger } from './logger';
 import type { WorkMessage } from './messages';
@@ -99,13 +99,18 @@ function plan(job: ScheduleJob, link: RestaurantLink, caps: Capabilities): Plann
       return [pollOrders('sweep')];
     case 'nightly':
       return [
+        // The first page of a full sync; the worker writes its report (the scheduler only queries links).
         ...(supports(caps, 'F6')
           ? [
-              {
-                type: 'catalog-sync' as const,
+              send({
+                type: 'catalog-sync',
                 restaurantId,
-                run: () => requestCatalogSync(restaurantId, posCode, 'full', 'schedule'),
-              },
+                posCode,
+                syncId: newSyncId(),
+                mode: 'full',
+                trigger: 'schedule',
+                entityType: CATALOG_ENTITY_TYPES[0],
+              }),
             ]
           : []),
         ...(supports(caps, 'F7') || supports(caps, 'F8') ? [hoursSync()] : []),

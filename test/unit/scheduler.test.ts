@@ -5,18 +5,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { Capabilities, PosAdapter } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
 import { handler } from '../../functions/scheduler';
-import { requestCatalogSync } from '../../functions/shared/catalog-sync';
 import { ValidationError } from '../../functions/shared/errors';
 import { captureLogs } from './support/bridge-env';
 import { fakeCapabilities } from './support/fake-adapter';
 
-// The adapters and the catalog sync are stand-ins: these tests are about the scheduler's decisions.
+// The adapters are stand-ins: these tests are about the scheduler's decisions.
 const mockRegistry: { adapters: PosAdapter[] } = { adapters: [] };
 jest.mock('../../adapters/registry', () => ({
   findAdapter: (code: string) => mockRegistry.adapters.find((a) => a.code === code),
-}));
-jest.mock('../../functions/shared/catalog-sync', () => ({
-  requestCatalogSync: jest.fn(async () => 'sync-1'),
 }));
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -61,7 +57,6 @@ beforeEach(() => {
 afterEach(() => {
   ddb.reset();
   sqs.reset();
-  jest.mocked(requestCatalogSync).mockClear();
   for (const name of Object.keys(process.env))
     if (/^(WORK_QUEUE_URL|POS_SETTINGS)_/.test(name)) delete process.env[name];
   delete process.env.TABLE_NAME;
@@ -191,16 +186,31 @@ describe('sweep', () => {
 });
 
 describe('nightly', () => {
-  test('each restaurant gets a full catalog sync triggered by the schedule, and an hours-sync', async () => {
+  test('each restaurant gets the first page of a full catalog sync triggered by the schedule, and an hours-sync', async () => {
     await handler({ job: 'nightly' });
-    expect(jest.mocked(requestCatalogSync).mock.calls).toEqual([
-      [5120, 'webpos', 'full', 'schedule'],
-      [5121, 'webpos', 'full', 'schedule'],
-    ]);
-    expect(sent().map((s) => s.body)).toEqual([
+    const bodies = sent().map((s) => s.body);
+    expect(bodies).toEqual([
+      expect.objectContaining({
+        type: 'catalog-sync',
+        restaurantId: 5120,
+        posCode: 'webpos',
+        mode: 'full',
+        trigger: 'schedule',
+        entityType: 'menu',
+      }),
       { type: 'hours-sync', restaurantId: 5120, posCode: 'webpos', trigger: 'schedule' },
+      expect.objectContaining({
+        type: 'catalog-sync',
+        restaurantId: 5121,
+        posCode: 'webpos',
+        mode: 'full',
+        trigger: 'schedule',
+        entityType: 'menu',
+      }),
       { type: 'hours-sync', restaurantId: 5121, posCode: 'webpos', trigger: 'schedule' },
     ]);
+    const syncIds = bodies.filter((b) => b.type === 'catalog-sync').map((b) => b.syncId);
+    expect(new Set(syncIds).size).toBe(2);
   });
 
   test('a POS without catalog (F6) gets no catalog sync', async () => {
@@ -208,7 +218,7 @@ describe('nightly', () => {
     caps.orders.F6 = { mechanism: 'unsupported', reason: 'no catalog API' };
     mockRegistry.adapters = [adapter('webpos', caps)];
     const result = await handler({ job: 'nightly' });
-    expect(requestCatalogSync).not.toHaveBeenCalled();
+    expect(sent().filter((s) => s.body.type === 'catalog-sync')).toEqual([]);
     expect(result.enqueued).toEqual({ 'poll-orders': 0, 'hours-sync': 2, 'catalog-sync': 0 });
   });
 
@@ -218,7 +228,6 @@ describe('nightly', () => {
       for (const id of ['F7', 'F8'] as const) caps[kind][id] = { mechanism: 'unsupported', reason: 'none' };
     mockRegistry.adapters = [adapter('webpos', caps)];
     await handler({ job: 'nightly' });
-    expect(sent()).toEqual([]);
-    expect(requestCatalogSync).toHaveBeenCalledTimes(2);
+    expect(sent().map((s) => s.body.type)).toEqual(['catalog-sync', 'catalog-sync']);
   });
 });
