@@ -6,7 +6,6 @@
  * full read, what the map has and the POS no longer has is deleted in Sinqro. Progress, counts and
  * per-entity errors go to the sync's report item.
  */
-import { randomBytes } from 'node:crypto';
 import {
   CATALOG_ENTITY_TYPES,
   type CatalogEntityType,
