@@ -3,29 +3,11 @@
  * (`CAT#<restaurantId>` / `<entityType>#<posId>`: content hash, Sinqro id, when synced, when last seen)
  * and each sync's report (`REST#<restaurantId>` / `CATSYNC#<syncId>`). Single-item writes only.
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CATALOG_ENTITY_TYPES, type CatalogEntityType, type CatalogRef } from './catalog-model';
+import { ddb, epochSeconds, isConditionFailure, tableName } from './ddb';
 import type { SyncTrigger } from './messages';
 import { keys } from './table';
-
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-
-function tableName(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
-}
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException';
 
 // ---- the catalog map ----
 
@@ -221,7 +203,7 @@ export async function createSyncReport(
           done: false,
           errors: [],
           errorCount: 0,
-          expiresAt: Math.floor(Date.now() / 1000) + REPORT_TTL_DAYS * 86400,
+          expiresAt: epochSeconds(REPORT_TTL_DAYS),
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),

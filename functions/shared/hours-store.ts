@@ -3,8 +3,8 @@
  * (`REST#<id>` / `CLOSURE`, `SCHEDULE`) with the content hash, the state and when the POS state was seen,
  * plus the hash last queued for Sinqro (which may not have reached it yet).
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, isConditionFailure, tableName } from './ddb';
 import { keys } from './table';
 
 export type HoursItem = 'closure' | 'schedule';
@@ -19,14 +19,6 @@ export type SentHours = {
   /** The hash the worker last queued for Sinqro; differs from `hash` while that state is on its way. */
   queuedHash?: string;
 };
-
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-
-function tableName(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
-}
 
 const keyOf = (restaurantId: number, item: HoursItem) =>
   keys.hours(restaurantId, item === 'closure' ? 'CLOSURE' : 'SCHEDULE');
@@ -105,10 +97,4 @@ export async function recordSentHours(
     if (isConditionFailure(error)) return false;
     throw error;
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
 }

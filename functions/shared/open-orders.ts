@@ -4,16 +4,12 @@
  * instead of scanning the table. Each write is a single idempotent item write; a marker left behind by
  * a crash is removed the next time the sweep finds its order final.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { requireEnv } from './env';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, isConditionFailure, tableName as table } from './ddb';
 import type { Kind } from './statuses';
 import { keys } from './table';
 
 export type OpenOrder = { orderId: number; kind: Kind; openedAt: string; stuckSince?: string };
-
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const table = () => requireEnv('TABLE_NAME');
 
 export async function markOpen(restaurantId: number, orderId: number, kind: Kind): Promise<void> {
   // if_not_exists keeps the first openedAt when a retried injection writes the marker again.
@@ -45,7 +41,7 @@ export async function markStuck(restaurantId: number, orderId: number): Promise<
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

@@ -3,15 +3,8 @@
  * all in one table. Single-item conditional writes only (dynalite has no transactions).
  */
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, epochSeconds, isConditionFailure, tableName } from './ddb';
 import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf, type TransitionVerdict } from './statuses';
 import { keys, TABLE } from './table';
 
@@ -57,22 +50,6 @@ export type AuditEntry = {
 
 const AUDIT_TTL_DAYS = 90;
 const DEDUPE_TTL_DAYS = 7;
-
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-
-function tableName(): string {
-  const name = process.env.TABLE_NAME;
-  if (!name) throw new Error('TABLE_NAME is not set');
-  return name;
-}
-
-const epochSeconds = (days: number) => Math.floor(Date.now() / 1000) + days * 86400;
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException'
-  );
-}
 
 function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;

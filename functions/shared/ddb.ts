@@ -1,0 +1,23 @@
+/**
+ * The one DynamoDB document client per container and the helpers every store module shares
+ * (store.ts, open-orders.ts, catalog-store.ts, hours-store.ts).
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { envNames, requireEnv } from './env';
+
+export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+
+export const tableName = (): string => requireEnv(envNames.table);
+
+/** A TTL value `days` from now (epoch seconds, the table's `expiresAt`). */
+export const epochSeconds = (days: number): number => Math.floor(Date.now() / 1000) + days * 86400;
+
+/** dynalite drops ReturnValuesOnConditionCheckFailure, so callers read the item again when they need it. */
+export function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException'
+  );
+}
