@@ -20,6 +20,16 @@ export function lambdaContext(functionName: string, timeoutMs: number, memoryMb 
   };
 }
 
+/**
+ * Wraps every local invocation (gateway, pollers, scheduler); unset by default. The benchmark sets it
+ * to time each invocation and attribute its I/O (bench/run.ts); production code never sees it.
+ */
+export type InvocationObserver = <T>(functionName: string, run: () => Promise<T>) => Promise<T>;
+let observer: InvocationObserver | undefined;
+export function setInvocationObserver(next: InvocationObserver | undefined): void {
+  observer = next;
+}
+
 /** Runs a handler under its timeout, as Lambda does: past it, the invocation counts as failed. */
 export async function invokeWithTimeout<T>(
   functionName: string,
@@ -32,7 +42,8 @@ export async function invokeWithTimeout<T>(
     timer = setTimeout(() => reject(new Error(`${functionName} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([run(context), timeout]);
+    const call = () => run(context);
+    return await Promise.race([observer ? observer(functionName, call) : call(), timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -25,7 +25,7 @@ export class QueuePoller {
   private readonly sqs = new SQSClient({});
   invocations = 0;
 
-  constructor(private readonly opts: PollerOptions) {}
+  constructor(readonly opts: PollerOptions) {}
 
   start(): void {
     this.running = true;

@@ -40,6 +40,11 @@ export type RuntimeOptions = {
   scheduleEverySeconds?: Partial<Record<ScheduleJob, number>>;
   /** Per adapter code, over local/config.json's `adapters.<code>.settings` (e.g. webhooks off). */
   adapterSettings?: Record<string, AdapterSettings>;
+  /**
+   * Restaurants linked and given a Sinqro user token besides local/config.json's (the benchmark's many
+   * restaurants); their token secrets must be in LOCAL_SECRETS_FILE.
+   */
+  extraRestaurants?: { restaurantId: number; posCode: string; posLocationId: string; sinqroTokenSecret: string }[];
   /** Where to write what runs where for the CLI (npm start: `.local/runtime.json`); none by default. */
   runtimeFile?: string;
 };
@@ -61,6 +66,9 @@ export type LocalRuntime = {
   schedule: Record<ScheduleJob, number>;
   /** Runs a scheduler job now, as its EventBridge schedule would (also `POST /_local/schedule/{job}`). */
   runSchedule: (job: ScheduleJob) => Promise<JobResult>;
+  /** The local API Gateway (its `requests` counter) and the queue pollers (their `invocations`), for the benchmarks. */
+  gateway: LocalGateway;
+  pollers: QueuePoller[];
   stop: () => Promise<void>;
 };
 
@@ -161,8 +169,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const refSecret = await secretOf<{ webhookSigningSecrets: string[]; apiKey: string }>(
     config.secretNames.pos.reference,
   );
+  const restaurants = [...config.restaurants, ...(options.extraRestaurants ?? [])];
   const userAccessTokens: Record<number, string> = {};
-  for (const r of config.restaurants)
+  for (const r of restaurants)
     userAccessTokens[r.restaurantId] = (
       await secretOf<{ userAccessToken: string }>(r.sinqroTokenSecret)
     ).userAccessToken;
@@ -193,7 +202,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   process.env[envNames.sinqroApiBaseUrl] = `${sinqroUrl}/pos-app/v1`;
   process.env[envNames.posBaseUrl('reference')] = referencePosUrl;
 
-  for (const r of config.restaurants) {
+  for (const r of restaurants) {
     const link: RestaurantLink = {
       restaurantId: r.restaurantId,
       posCode: r.posCode,
@@ -284,6 +293,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     adapterSettings,
     schedule,
     runSchedule,
+    gateway,
+    pollers,
     stop: async () => {
       if (options.runtimeFile) removeRuntimeFile(options.runtimeFile);
       for (const timer of timers) clearInterval(timer);

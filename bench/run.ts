@@ -1,0 +1,630 @@
+/**
+ * `npm run bench [-- --orders 2000 --restaurants 50 --concurrency 50 --worker-concurrency 4]`: the
+ * bridge's speed, cost and size, against the physical floor, in one run. Numbers only, no assertions.
+ *
+ * 1. End to end: N orders across M restaurants through the local runtime, each through its whole life
+ *    (order.created → in the POS → waiting_sp_validation → accepted → preparing → ready → collected;
+ *    staff moves through the reference POS simulator). Latency (a) Sinqro event sent to the gateway →
+ *    order stored by the POS simulator, (b) POS status webhook fired → status recorded by the Sinqro
+ *    simulator. Both ends are timed in this process with performance.now() through small hooks on the
+ *    simulators' in-memory stores (no polling). Floor: the same orders posted straight to the POS
+ *    simulator, the same statuses straight to the Sinqro simulator, timed the same way.
+ * 2. Ingress cost: each gateway invocation is timed (setInvocationObserver, local/lambda-context.ts);
+ *    every AWS SDK call made inside it (DynamoDB, SQS clients' `send`, wrapped by this file only) is
+ *    timed too, as the union of the intervals when at least one call is in flight (AsyncLocalStorage
+ *    ties a call to its invocation). Own work = invocation wall time − I/O time. Everything shares one
+ *    event loop, so under load "own work" also holds time spent waiting for the loop (approximate).
+ * 3. AWS requests per lifecycle: API Gateway requests (gateway counter), Lambda invocations and billed
+ *    duration (wall time per invocation rounded up to 1 ms, at the memory lib/bridge-function.ts sets),
+ *    SQS calls by action (LocalSqs.calls; empty long polls counted apart), DynamoDB RRU/WRU from
+ *    `ReturnConsumedCapacity: 'TOTAL'`, which the wrapped `send` adds to every DynamoDB command.
+ * 4. Bundles: each Lambda entry bundled with esbuild as lib/bridge-function.ts does; cold init =
+ *    a fresh `node` process timing `await import(bundle)` (median of 10), against a hello-world bundle.
+ * 5. Peak RSS of this process (the whole local runtime and the load driver), sampled every 50 ms.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setLogSink } from '../functions/shared/logger';
+import { signPayload } from '../functions/shared/signature';
+import config from '../local/config.json';
+import { demoOrder, envelope } from '../local/demo-data';
+import { setInvocationObserver } from '../local/lambda-context';
+import type { SimOrder } from '../local/reference-pos-sim';
+import { startLocalRuntime } from '../local/runtime';
+import type { SinqroCall } from '../local/sinqro-sim';
+import { PRICES } from './prices';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+};
+const ORDERS = arg('orders', 2000);
+const RESTAURANTS = arg('restaurants', 50);
+const CONCURRENCY = arg('concurrency', RESTAURANTS);
+const WORKER_CONCURRENCY = arg('worker-concurrency', 4);
+const COLD_RUNS = arg('cold-runs', 10);
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const ROOT = resolve(__dirname, '..');
+
+// ---------- helpers ----------
+
+const pct = (values: number[], p: number) => {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+};
+const median = (values: number[]) => pct(values, 50);
+const stats = (values: number[]) => ({
+  n: values.length,
+  p50: pct(values, 50),
+  p95: pct(values, 95),
+  p99: pct(values, 99),
+});
+const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await run(items[next++] as T);
+    }),
+  );
+}
+
+/** Moments seen by the hooks, by key; waiters resolve with the moment (performance.now()). */
+class Moments {
+  private readonly seen = new Map<string, number>();
+  private readonly waiters = new Map<string, ((at: number) => void)[]>();
+  mark(key: string, at = performance.now()) {
+    if (this.seen.has(key)) return;
+    this.seen.set(key, at);
+    for (const w of this.waiters.get(key) ?? []) w(at);
+    this.waiters.delete(key);
+  }
+  get(key: string) {
+    return this.seen.get(key);
+  }
+  wait(key: string, timeoutMs = 60_000): Promise<number> {
+    const at = this.seen.get(key);
+    if (at !== undefined) return Promise.resolve(at);
+    return new Promise((resolveAt, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${key}`)), timeoutMs);
+      const list = this.waiters.get(key) ?? [];
+      list.push((t) => {
+        clearTimeout(timer);
+        resolveAt(t);
+      });
+      this.waiters.set(key, list);
+    });
+  }
+}
+
+// ---------- AWS SDK accounting (bench only) ----------
+
+type Invocation = { fn: string; ms: number; io: number; inflight: number; ioStart: number };
+const current = new AsyncLocalStorage<Invocation>();
+const invocations: Invocation[] = [];
+const aws = {
+  dynamo: { calls: {} as Record<string, number>, rru: 0, wru: 0, failedConditional: 0 },
+  emptyReceives: 0,
+};
+const READS = new Set(['Get', 'Query', 'Scan', 'BatchGet']);
+type Capacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+type SendFn = (this: unknown, command: { input: Record<string, unknown> }, ...rest: unknown[]) => Promise<unknown>;
+
+function wrapSend(cls: { prototype: unknown }, service: 'dynamo' | 'sqs') {
+  const proto = cls.prototype as { send: SendFn };
+  const original = proto.send;
+  proto.send = async function (this: unknown, command, ...rest) {
+    const name = (command as object).constructor.name.replace(/Command$/, '').replace(/Item$/, '');
+    if (service === 'dynamo') command.input.ReturnConsumedCapacity ??= 'TOTAL';
+    const inv = current.getStore();
+    if (inv && inv.inflight++ === 0) inv.ioStart = performance.now();
+    try {
+      const result = (await original.call(this, command, ...rest)) as Record<string, unknown>;
+      if (service === 'dynamo') {
+        aws.dynamo.calls[name] = (aws.dynamo.calls[name] ?? 0) + 1;
+        const consumed = result?.ConsumedCapacity as Capacity | Capacity[] | undefined;
+        const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+          (n, c) => n + (c.CapacityUnits ?? 0),
+          0,
+        );
+        if (READS.has(name)) aws.dynamo.rru += units;
+        else aws.dynamo.wru += units;
+      } else if (name === 'ReceiveMessage' && !(result?.Messages as unknown[] | undefined)?.length) {
+        aws.emptyReceives += 1;
+      }
+      return result;
+    } catch (error) {
+      if (service === 'dynamo') {
+        aws.dynamo.calls[name] = (aws.dynamo.calls[name] ?? 0) + 1;
+        // A failed conditional write is billed on AWS (at least 1 WRU); dynalite reports no capacity for it.
+        if ((error as Error).name === 'ConditionalCheckFailedException') {
+          aws.dynamo.failedConditional += 1;
+          aws.dynamo.wru += 1;
+        }
+      }
+      throw error;
+    } finally {
+      if (inv && --inv.inflight === 0) inv.io += performance.now() - inv.ioStart;
+    }
+  };
+}
+
+// ---------- 1–3: the run through the local runtime ----------
+
+type Restaurant = { restaurantId: number; posCode: string; posLocationId: string; sinqroTokenSecret: string };
+const STAFF_STEPS = [
+  ['accepted', 'accepted'],
+  ['preparing', 'preparing'],
+  ['ready', 'ready'],
+  ['completed', 'collected'],
+] as const;
+
+async function endToEnd() {
+  const base = config.restaurants.find((r) => r.posCode === 'reference');
+  if (!base) throw new Error('local/config.json links no restaurant to the reference POS');
+  const secrets = JSON.parse(readFileSync(join(ROOT, 'local', 'secrets.json'), 'utf8')) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  const extra: Restaurant[] = Array.from({ length: RESTAURANTS - 1 }, (_, k) => {
+    const restaurantId = 900_001 + k;
+    return {
+      restaurantId,
+      posCode: 'reference',
+      posLocationId: `loc-bench-${k + 1}`,
+      sinqroTokenSecret: `sinqro-pos-bridge/local/restaurants/${restaurantId}`,
+    };
+  });
+  for (const r of extra) secrets[r.sinqroTokenSecret] = { userAccessToken: `bench-user-token-${r.restaurantId}` };
+  const restaurants: Restaurant[] = [base, ...extra];
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-bench-'));
+  const secretsFile = join(dir, 'secrets.json');
+  writeFileSync(secretsFile, JSON.stringify(secrets));
+  process.env.LOCAL_SECRETS_FILE = secretsFile;
+  const sinqroSecret = secrets[config.secretNames.sinqro] as {
+    webhookSigningSecrets: string[];
+    serverAccessToken: string;
+  };
+  const posSecret = secrets[config.secretNames.pos.reference] as { apiKey: string };
+  const userToken = (r: Restaurant) => (secrets[r.sinqroTokenSecret] as { userAccessToken: string }).userAccessToken;
+
+  wrapSend(DynamoDBClient, 'dynamo');
+  wrapSend(DynamoDBDocumentClient, 'dynamo');
+  wrapSend(SQSClient, 'sqs');
+  let recording = false;
+  setInvocationObserver(async (fn, run) => {
+    const inv: Invocation = { fn, ms: 0, io: 0, inflight: 0, ioStart: 0 };
+    const t0 = performance.now();
+    try {
+      return await current.run(inv, run);
+    } finally {
+      inv.ms = performance.now() - t0;
+      if (recording) invocations.push(inv);
+    }
+  });
+
+  setLogSink(() => undefined);
+  const rt = await startLocalRuntime({
+    ports: { gateway: 0, referencePos: 0, sinqro: 0 },
+    log: () => undefined,
+    workerConcurrency: WORKER_CONCURRENCY,
+    scheduleEverySeconds: { poll: 0, sweep: 0, nightly: 0 },
+    extraRestaurants: extra,
+  });
+
+  // Hooks on the simulators' stores: when the POS stores an order, when it fires a status webhook,
+  // when Sinqro records an accepted status call.
+  let phase: 'bridge' | 'floor' = 'bridge';
+  const moments = new Moments();
+  const posOrders = rt.referencePos.orders;
+  const setOrder = posOrders.set.bind(posOrders);
+  const byRef = new Map<string, SimOrder>();
+  posOrders.set = (id: string, order: SimOrder) => {
+    const r = setOrder(id, order);
+    if (phase === 'bridge') byRef.set(order.externalReference, order);
+    moments.mark(`${phase}:pos:${order.externalReference}`);
+    return r;
+  };
+  const posIdOf = (ref: string) => byRef.get(ref);
+  const fire = rt.referencePos.fireWebhook.bind(rt.referencePos);
+  rt.referencePos.fireWebhook = (order, reason, eventId) => {
+    moments.mark(`hook:${order.id}:${order.status}`);
+    return fire(order, reason, eventId);
+  };
+  const calls = rt.sinqro.calls;
+  const push = calls.push.bind(calls);
+  calls.push = (...items: SinqroCall[]) => {
+    const n = push(...items);
+    for (const c of items)
+      if (c.httpStatus === 200 && c.statusCode) moments.mark(`${phase}:sinqro:${c.id}:${c.statusCode}`);
+    return n;
+  };
+
+  const stamp = Math.floor(Date.now() / 1000) % 100_000_000;
+  const orders = Array.from({ length: ORDERS }, (_, i) => ({
+    id: stamp * 100_000 + i,
+    restaurant: restaurants[i % restaurants.length] as Restaurant,
+  }));
+  const latency = { bridge: { a: [] as number[], b: [] as number[] }, floor: { a: [] as number[], b: [] as number[] } };
+  const posIds = new Map<number, SimOrder>();
+
+  const snapshot = () => ({
+    gateway: rt.gateway.requests,
+    sqs: { ...rt.sqs.calls },
+    emptyReceives: aws.emptyReceives,
+    dynamo: { calls: { ...aws.dynamo.calls }, rru: aws.dynamo.rru, wru: aws.dynamo.wru },
+    failedConditional: aws.dynamo.failedConditional,
+  });
+  const before = snapshot();
+  recording = true;
+  const t0 = performance.now();
+  await pool(orders, CONCURRENCY, async (o) => {
+    const raw = JSON.stringify(
+      envelope(
+        'order.created',
+        demoOrder(o.id, { restaurantId: o.restaurant.restaurantId }),
+        o.restaurant.restaurantId,
+      ),
+    );
+    const sent = performance.now();
+    const res = await fetch(`${rt.urls.gateway}/sinqro/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-sinqro-signature': signPayload(sinqroSecret.webhookSigningSecrets[0] as string, raw),
+      },
+      body: raw,
+    });
+    await res.arrayBuffer();
+    if (res.status !== 202) throw new Error(`bridge answered ${res.status} to order ${o.id}`);
+    latency.bridge.a.push((await moments.wait(`bridge:pos:${o.id}`)) - sent);
+    const pos = posIdOf(String(o.id)) as SimOrder;
+    posIds.set(o.id, pos);
+    await moments.wait(`bridge:sinqro:${o.id}:waiting_sp_validation`);
+    for (const [status, code] of STAFF_STEPS) {
+      const r = await fetch(`${rt.urls.referencePos}/_sim/orders/${pos.id}/status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status }),
+      });
+      await r.arrayBuffer();
+      if (r.status !== 200) throw new Error(`POS refused ${status} for ${pos.id}: ${r.status}`);
+      const seen = await moments.wait(`bridge:sinqro:${o.id}:${code}`);
+      latency.bridge.b.push(seen - (moments.get(`hook:${pos.id}:${status}`) as number));
+    }
+  });
+  const bridgeMs = performance.now() - t0;
+  // Let the last deletes and publications settle (one long-poll cycle), then count.
+  await new Promise((r) => setTimeout(r, 1500));
+  recording = false;
+  const after = snapshot();
+
+  // The floor: the same orders straight into the POS, the same statuses straight to Sinqro.
+  phase = 'floor';
+  const f0 = performance.now();
+  await pool(orders, CONCURRENCY, async (o) => {
+    const pos = posIds.get(o.id) as SimOrder;
+    const sent = performance.now();
+    const res = await fetch(`${rt.urls.referencePos}/locations/${o.restaurant.posLocationId}/orders`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${posSecret.apiKey}`,
+        'idempotency-key': `floor-${o.id}`,
+      },
+      body: JSON.stringify(pos.request),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 201) throw new Error(`POS answered ${res.status} to the floor order ${o.id}`);
+    latency.floor.a.push((await moments.wait(`floor:pos:${o.id}`)) - sent);
+    for (const [, code] of STAFF_STEPS) {
+      const t = performance.now();
+      const r = await fetch(`${rt.urls.sinqro}/pos-app/v1/orders/${o.id}/status`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-api-server-access-token': sinqroSecret.serverAccessToken,
+          'x-api-user-access-token': userToken(o.restaurant),
+        },
+        body: JSON.stringify({ statusCode: code, posOrderId: pos.id }),
+      });
+      await r.arrayBuffer();
+      if (r.status !== 200) throw new Error(`Sinqro answered ${r.status} to the floor status of ${o.id}`);
+      latency.floor.b.push((await moments.wait(`floor:sinqro:${o.id}:${code}`)) - t);
+    }
+  });
+  const floorMs = performance.now() - f0;
+
+  const pollerInvocations = Object.fromEntries(rt.pollers.map((p) => [p.opts.functionName, p.invocations]));
+  setLogSink(() => undefined);
+  await rt.stop();
+  setInvocationObserver(undefined);
+  rmSync(dir, { recursive: true, force: true });
+  return { bridgeMs, floorMs, latency, before, after, pollerInvocations };
+}
+
+// ---------- 4: bundles and cold init ----------
+
+const LAMBDA_ENTRIES = [
+  'sinqro-webhook',
+  'sinqro-events',
+  'pos-webhook',
+  'adapter-worker',
+  'sinqro-publisher',
+  'scheduler',
+];
+
+async function bundles() {
+  const esbuild = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-bundles-'));
+  const hello = join(dir, 'hello.ts');
+  writeFileSync(hello, 'export const handler = async () => ({ statusCode: 200, body: "hello" });\n');
+  const entries = [
+    { name: 'hello-world', file: hello },
+    ...LAMBDA_ENTRIES.map((name) => ({ name, file: join(ROOT, 'functions', `${name}.ts`) })),
+  ];
+  const built: { name: string; path: string; kb: number }[] = [];
+  for (const e of entries) {
+    const outfile = join(dir, e.name, 'index.mjs');
+    mkdirSync(join(dir, e.name), { recursive: true });
+    // As lib/bridge-function.ts bundles (aws-cdk-lib's NodejsFunction with those bundling options).
+    await esbuild.build({
+      entryPoints: [e.file],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      banner: {
+        js: "import { createRequire as __bridgeCreateRequire } from 'node:module'; const require = __bridgeCreateRequire(import.meta.url);",
+      },
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      logLevel: 'error',
+    });
+    built.push({ name: e.name, path: outfile, kb: statSync(outfile).size / 1024 });
+  }
+  // A handler module may read its environment at import: harmless values, no endpoints reached.
+  const env = {
+    ...process.env,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    TABLE_NAME: 'bench',
+    NODE_OPTIONS: '',
+  };
+  const script =
+    'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+  const samples = new Map<string, number[]>(built.map((b) => [b.name, []]));
+  for (let i = 0; i < COLD_RUNS; i++)
+    for (const b of built) {
+      const ms = Number(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(b.path).href], {
+          env,
+          encoding: 'utf8',
+        }),
+      );
+      samples.get(b.name)?.push(ms);
+    }
+  rmSync(dir, { recursive: true, force: true });
+  const helloMs = median(samples.get('hello-world') as number[]);
+  return built.map((b) => {
+    const coldMs = median(samples.get(b.name) as number[]);
+    return { name: b.name, kb: b.kb, coldInitMs: coldMs, ratio: coldMs / helloMs };
+  });
+}
+
+// ---------- main ----------
+
+async function main() {
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const run = await endToEnd();
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  clearInterval(sampler);
+
+  // Memory per function, as configured for deployment (imported only now: aws-cdk-lib is heavy).
+  const { INGRESS, WORKER, PUBLISHER, SCHEDULER } = await import('../lib/bridge-function');
+  const memoryOf = (fn: string) =>
+    fn.endsWith('-worker')
+      ? WORKER.memorySize
+      : fn === 'sinqro-publisher'
+        ? PUBLISHER.memorySize
+        : fn === 'scheduler'
+          ? SCHEDULER.memorySize
+          : INGRESS.memorySize;
+
+  const lifecycles = ORDERS;
+  const per = (n: number) => n / lifecycles;
+  const { before, after } = run;
+  const sqsCalls: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.sqs)) sqsCalls[k] = v - (before.sqs[k] ?? 0);
+  const emptyReceives = after.emptyReceives - before.emptyReceives;
+  const sqsBilled = Object.values(sqsCalls).reduce((a, b) => a + b, 0) - emptyReceives;
+  const dynamoCalls: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.dynamo.calls))
+    if (v > (before.dynamo.calls[k] ?? 0)) dynamoCalls[k] = v - (before.dynamo.calls[k] ?? 0);
+  const rru = after.dynamo.rru - before.dynamo.rru;
+  const wru = after.dynamo.wru - before.dynamo.wru;
+  const apiRequests = after.gateway - before.gateway;
+
+  const byFn = new Map<string, { count: number; billedMs: number; gbSeconds: number }>();
+  for (const inv of invocations) {
+    const row = byFn.get(inv.fn) ?? { count: 0, billedMs: 0, gbSeconds: 0 };
+    const billed = Math.ceil(inv.ms);
+    row.count += 1;
+    row.billedMs += billed;
+    row.gbSeconds += (memoryOf(inv.fn) / 1024) * (billed / 1000);
+    byFn.set(inv.fn, row);
+  }
+  const lambdaInvocations = [...byFn.values()].reduce((n, r) => n + r.count, 0);
+  const gbSeconds = [...byFn.values()].reduce((n, r) => n + r.gbSeconds, 0);
+  const dynamoRequests = Object.values(dynamoCalls).reduce((a, b) => a + b, 0);
+  const awsRequests = apiRequests + lambdaInvocations + sqsBilled + dynamoRequests;
+
+  const cost = {
+    httpApi: apiRequests * PRICES.httpApiRequest,
+    lambdaRequests: lambdaInvocations * PRICES.lambdaRequest,
+    lambdaDuration: gbSeconds * PRICES.lambdaArm64GbSecond,
+    sqs: sqsBilled * PRICES.sqsRequest,
+    dynamoWrites: wru * PRICES.dynamoWru,
+    dynamoReads: rru * PRICES.dynamoRru,
+  };
+  const per1000 = Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, (v / lifecycles) * 1000])) as Record<
+    keyof typeof cost,
+    number
+  >;
+  const total1000 = Object.values(per1000).reduce((a, b) => a + b, 0);
+
+  const ingress = ['sinqro-webhook', 'pos-webhook'].map((fn) => {
+    const rows = invocations.filter((i) => i.fn === fn);
+    const own = rows.map((i) => i.ms - i.io);
+    const io = rows.map((i) => i.io);
+    return {
+      fn,
+      requests: rows.length,
+      ownMs: { p50: pct(own, 50), p99: pct(own, 99) },
+      ioMs: { p50: pct(io, 50), p99: pct(io, 99) },
+      totalMs: {
+        p50: pct(
+          rows.map((i) => i.ms),
+          50,
+        ),
+        p99: pct(
+          rows.map((i) => i.ms),
+          99,
+        ),
+      },
+    };
+  });
+
+  const lat = {
+    bridge: { a: stats(run.latency.bridge.a), b: stats(run.latency.bridge.b) },
+    floor: { a: stats(run.latency.floor.a), b: stats(run.latency.floor.b) },
+  };
+  const b0 = performance.now();
+  const bundleRows = await bundles();
+  const bundlesMs = performance.now() - b0;
+
+  const results = {
+    at: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: (await import('node:os')).cpus().length,
+    },
+    options: {
+      orders: ORDERS,
+      restaurants: RESTAURANTS,
+      concurrency: CONCURRENCY,
+      workerConcurrency: WORKER_CONCURRENCY,
+    },
+    endToEnd: {
+      bridge: { wallMs: run.bridgeMs, ordersPerSecond: ORDERS / (run.bridgeMs / 1000), latencyMs: lat.bridge },
+      floor: { wallMs: run.floorMs, ordersPerSecond: ORDERS / (run.floorMs / 1000), latencyMs: lat.floor },
+      ratio: {
+        a: {
+          p50: lat.bridge.a.p50 / lat.floor.a.p50,
+          p95: lat.bridge.a.p95 / lat.floor.a.p95,
+          p99: lat.bridge.a.p99 / lat.floor.a.p99,
+        },
+        b: {
+          p50: lat.bridge.b.p50 / lat.floor.b.p50,
+          p95: lat.bridge.b.p95 / lat.floor.b.p95,
+          p99: lat.bridge.b.p99 / lat.floor.b.p99,
+        },
+      },
+    },
+    ingress,
+    perLifecycle: {
+      apiGatewayRequests: per(apiRequests),
+      lambdaInvocations: Object.fromEntries([...byFn].map(([fn, r]) => [fn, per(r.count)])),
+      lambdaBilledMs: Object.fromEntries(
+        [...byFn].map(([fn, r]) => [fn, { ms: per(r.billedMs), memoryMb: memoryOf(fn) }]),
+      ),
+      sqsCalls: Object.fromEntries(Object.entries(sqsCalls).map(([k, v]) => [k, per(v)])),
+      sqsEmptyReceivesExcluded: per(emptyReceives),
+      dynamoCalls: Object.fromEntries(Object.entries(dynamoCalls).map(([k, v]) => [k, per(v)])),
+      dynamoRru: per(rru),
+      dynamoWru: per(wru),
+      awsRequests: per(awsRequests),
+    },
+    costPer1000Lifecycles: { ...per1000, total: total1000, prices: { source: PRICES.source, date: PRICES.date } },
+    bundles: bundleRows,
+    peakRssMb: peakRss / 1024 / 1024,
+    pollerInvocations: run.pollerInvocations,
+  };
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+  const row = (label: string, ...cells: string[]) =>
+    out(`  ${label.padEnd(34)}${cells.map((c) => c.padStart(10)).join('')}`);
+  out(`\nsinqro-pos-bridge benchmark — ${results.at}`);
+  out(
+    `Node ${process.version}, ${results.machine.cpus} CPUs, ${results.machine.platform}; everything in one process over loopback`,
+  );
+  out(
+    `${ORDERS} orders, ${RESTAURANTS} restaurants, ${CONCURRENCY} lifecycles in flight, worker/publisher concurrency ${WORKER_CONCURRENCY}`,
+  );
+  out('\n1. End to end (latency ms)                    p50       p95       p99    orders/s');
+  const e2e = results.endToEnd;
+  row(
+    'bridge (a) event → order in POS',
+    f(lat.bridge.a.p50),
+    f(lat.bridge.a.p95),
+    f(lat.bridge.a.p99),
+    f(e2e.bridge.ordersPerSecond, 1),
+  );
+  row(
+    'floor  (a) straight POST to POS',
+    f(lat.floor.a.p50),
+    f(lat.floor.a.p95),
+    f(lat.floor.a.p99),
+    f(e2e.floor.ordersPerSecond, 1),
+  );
+  row('ratio  (a)', `${f(e2e.ratio.a.p50, 1)}×`, `${f(e2e.ratio.a.p95, 1)}×`, `${f(e2e.ratio.a.p99, 1)}×`);
+  row('bridge (b) POS webhook → Sinqro', f(lat.bridge.b.p50), f(lat.bridge.b.p95), f(lat.bridge.b.p99));
+  row('floor  (b) straight POST to Sinqro', f(lat.floor.b.p50), f(lat.floor.b.p95), f(lat.floor.b.p99));
+  row('ratio  (b)', `${f(e2e.ratio.b.p50, 1)}×`, `${f(e2e.ratio.b.p95, 1)}×`, `${f(e2e.ratio.b.p99, 1)}×`);
+  out('\n2. Ingress handler per request (ms)          own p50   own p99    I/O p50   I/O p99  requests');
+  for (const i of ingress) row(i.fn, f(i.ownMs.p50), f(i.ownMs.p99), f(i.ioMs.p50), f(i.ioMs.p99), String(i.requests));
+  out('\n3. AWS requests per order lifecycle');
+  const pl = results.perLifecycle;
+  row('API Gateway requests', f(pl.apiGatewayRequests));
+  for (const [fn, r] of byFn)
+    row(`Lambda ${fn}`, `${f(per(r.count))} inv`, `${f(per(r.billedMs), 1)} ms`, `${memoryOf(fn)} MB`);
+  for (const [k, v] of Object.entries(pl.sqsCalls)) row(`SQS ${k}`, f(v));
+  row('  (empty ReceiveMessage, excluded)', f(pl.sqsEmptyReceivesExcluded));
+  for (const [k, v] of Object.entries(pl.dynamoCalls)) row(`DynamoDB ${k}`, f(v));
+  row('DynamoDB read / write units', `${f(pl.dynamoRru)} RRU`, `${f(pl.dynamoWru)} WRU`);
+  row('AWS requests in all', f(pl.awsRequests, 1));
+  out(`\n   Cost per 1,000 lifecycles ($, arm64 + HTTP API; prices ${PRICES.date}, bench/prices.ts)`);
+  for (const [k, v] of Object.entries(per1000)) row(k, f(v, 5));
+  row('total', f(total1000, 5));
+  out('\n4. Bundles (esbuild, as deployed)               KB  cold init ms  × hello');
+  for (const b of bundleRows) row(b.name, f(b.kb, 1), f(b.coldInitMs, 1), `${f(b.ratio, 2)}×`);
+  out(`\n5. Peak RSS of the run: ${f(results.peakRssMb, 0)} MB`);
+  out(
+    `\nphases: bridge ${f(run.bridgeMs / 1000, 1)} s, floor ${f(run.floorMs / 1000, 1)} s, bundles + cold init ${f(bundlesMs / 1000, 1)} s`,
+  );
+  out('written: bench/results.json');
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
