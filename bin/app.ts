@@ -2,6 +2,7 @@
 import { App, Tags } from 'aws-cdk-lib';
 import { ADAPTERS } from '../adapters/registry';
 import { BridgeStack, stackName } from '../lib/bridge-stack';
+import { applyNag } from '../lib/nag';
 import { resolveStage } from '../lib/stage-config';
 
 const app = new App();
@@ -14,3 +15,5 @@ const stack = new BridgeStack(app, stackName(stage.name), {
 });
 Tags.of(stack).add('project', 'sinqro-pos-bridge');
 Tags.of(stack).add('stage', stage.name);
+// cdk-nag AwsSolutions checks: an unsuppressed finding fails `cdk synth` (suppressions and reasons in lib/nag.ts).
+applyNag(stack);

@@ -1,10 +1,13 @@
 /**
  * The defaults every bridge Lambda shares, set once: Node 22 on arm64, one esbuild bundle per
- * function with the AWS SDK inside it (what is deployed is what is tested), source maps, and a log
- * group with retention.
+ * function with the AWS SDK inside it (what is deployed is what is tested), source maps, a log
+ * group with retention, and an execution role of its own that may write to that log group and
+ * nowhere else (instead of the AWSLambdaBasicExecutionRole managed policy, which allows creating
+ * and writing any log group in the account).
  */
 import * as path from 'node:path';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -29,6 +32,10 @@ export class BridgeFunction extends NodejsFunction {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,
     });
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.entry}: execution role (grants are added per resource, see lib/bind.ts)`,
+    });
     super(scope, id, {
       entry: path.join(FUNCTIONS_DIR, `${props.entry}.ts`),
       handler: 'handler',
@@ -38,6 +45,7 @@ export class BridgeFunction extends NodejsFunction {
       memorySize: props.memorySize,
       timeout: props.timeout,
       logGroup,
+      role,
       environment: {
         // Stack traces point at the TypeScript source, not the minified bundle.
         NODE_OPTIONS: '--enable-source-maps',
@@ -56,6 +64,8 @@ export class BridgeFunction extends NodejsFunction {
         externalModules: [],
       },
     });
+    // logs:CreateLogStream + logs:PutLogEvents on this function's own log group (it exists, so no CreateLogGroup).
+    logGroup.grants.write(role);
   }
 }
 

@@ -31,6 +31,7 @@ export type BridgeStackProps = StackProps & { stage: Stage; adapters: readonly S
 export { stackName };
 
 export class BridgeStack extends Stack {
+  readonly stage: Stage;
   readonly table: Table;
   readonly api: WebhookApi;
   readonly events: SinqroEventBus;
@@ -47,6 +48,7 @@ export class BridgeStack extends Stack {
   constructor(scope: Construct, id: string, props: BridgeStackProps) {
     super(scope, id, props);
     const { stage, adapters } = props;
+    this.stage = stage;
     checkAdapterCodes(adapters);
     const fnDefaults = { logRetention: stage.logRetention, removalPolicy: stage.removalPolicy };
 

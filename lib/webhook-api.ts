@@ -4,7 +4,7 @@
  */
 import { CfnOutput } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, type HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -28,6 +28,8 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 export class WebhookApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  /** Every webhook route, each authenticated by its handler (HMAC on the raw body), none by API Gateway. */
+  readonly routes: HttpRoute[] = [];
 
   constructor(scope: Construct, id: string, props: { stage: Stage }) {
     super(scope, id);
@@ -50,6 +52,8 @@ export class WebhookApi extends Construct {
 
   /** `POST <path>` → `fn`, with the payload format 2.0 event the handlers read. */
   addWebhook(id: string, path: string, fn: IFunction): void {
-    this.api.addRoutes({ path, methods: [HttpMethod.POST], integration: new HttpLambdaIntegration(id, fn) });
+    this.routes.push(
+      ...this.api.addRoutes({ path, methods: [HttpMethod.POST], integration: new HttpLambdaIntegration(id, fn) }),
+    );
   }
 }
