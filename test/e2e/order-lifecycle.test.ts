@@ -238,3 +238,19 @@ test('a cancellation the POS refuses (already completed there) is recorded, not 
   );
   expect(h.rt.sqs.depth(work.dlqName).visible).toBe(0);
 });
+
+test('a 429 from Sinqro with Retry-After brings the status back after that delay, not the full visibility timeout', async () => {
+  const id = h.nextId();
+  await h.sendEvent(envelope('order.created', demoOrder(id)));
+  const pos = await h.waitForPosOrder(id);
+  await h.waitForSinqroStatus(id, 'waiting_sp_validation');
+  h.rt.sinqro.faults.set({ rateLimitRate: 1, retryAfterSeconds: 1 });
+  const started = Date.now();
+  await h.staff(pos.id, 'accepted');
+  await waitFor('Sinqro to answer 429 at least once', () => h.rt.sinqro.faults.injected > 0);
+  await h.settle(1200);
+  h.rt.sinqro.faults.set({});
+  await h.waitForSinqroStatus(id, 'accepted');
+  // The queue's visibility timeout is 6 s here: without Retry-After the retry would come after it.
+  expect(Date.now() - started).toBeLessThan(5000);
+});

@@ -193,3 +193,8 @@ test('no statement of ours applies to every resource ("*")', () => {
     for (const statement of statementsOf(built, fn)) expect(resourcesOf(statement)).not.toContain('*');
   }
 });
+
+test('every queue consumer may change its messages’ visibility (a retry after Retry-After), on its own queue only', () => {
+  const consumers = [built.stack.functions.publisher, ...Object.values(built.stack.workers).map((w) => w.fn)];
+  for (const fn of consumers) expect(targetsOf(built, fn, 'sqs:ChangeMessageVisibility').size).toBe(1);
+});

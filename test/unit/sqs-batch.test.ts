@@ -1,5 +1,8 @@
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { RetryableError } from '../../functions/shared/errors';
 import { Logger } from '../../functions/shared/logger';
-import { processBatch } from '../../functions/shared/sqs-batch';
+import { processBatch, queueUrlOf } from '../../functions/shared/sqs-batch';
 import { captureLogs } from './support/bridge-env';
 import { sqsEvent, sqsRecord } from './support/fixtures';
 
@@ -58,5 +61,37 @@ describe('processBatch', () => {
     expect(logs.join('\n')).toContain('"messageId":"m-7"');
     expect(logs.join('\n')).toContain('"receiveCount":1');
     expect(logs.join('\n')).not.toContain('Laura');
+  });
+});
+
+describe('retrying after Retry-After', () => {
+  const sqs = mockClient(SQSClient);
+  afterEach(() => sqs.reset());
+
+  it('shortens a record’s visibility to the Retry-After the API gave, so it comes back then', async () => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    const record = sqsRecord({}, 'm-1');
+    await processBatch(sqsEvent([record]), new Logger('test'), async () => {
+      throw new RetryableError('sinqro answered 429', { retryAfterMs: 2500 });
+    });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: queueUrlOf(record), ReceiptHandle: record.receiptHandle, VisibilityTimeout: 3 },
+    ]);
+    expect(queueUrlOf(record)).toMatch(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com\/\d+\/[\w-]+$/);
+  });
+
+  it('leaves the visibility alone when the failure gave no time to come back', async () => {
+    await processBatch(sqsEvent([sqsRecord({}, 'm-1')]), new Logger('test'), async () => {
+      throw new RetryableError('POS timed out');
+    });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+  });
+
+  it('still reports the failure when the visibility cannot be changed', async () => {
+    sqs.on(ChangeMessageVisibilityCommand).rejects(new Error('throttled'));
+    const result = await processBatch(sqsEvent([sqsRecord({}, 'm-1')]), new Logger('test'), async () => {
+      throw new RetryableError('429', { retryAfterMs: 1000 });
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
   });
 });
