@@ -4,41 +4,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { CatalogNews } from '../../functions/shared/messages';
 import { ROUTES } from '../../functions/shared/sinqro-client';
 import { handler } from '../../functions/sinqro-publisher';
-import { captureLogs, clearBridgeEnv, linkRestaurant, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
-import { startServer, type TestServer } from './support/http-server';
-import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+import { usePublisherEnv } from './support/publisher-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-let sinqro: TestServer;
-let secrets: SecretsFile;
-
-beforeAll(async () => {
-  sinqro = await startServer({ status: 200 });
-});
-afterAll(async () => {
-  await sinqro.close();
-});
+const env = usePublisherEnv(ddb, { status: 200, body: { items: [{ externalId: 'P1', id: 77001 }] } });
 
 beforeEach(() => {
-  setBridgeEnv();
-  process.env.SINQRO_API_BASE_URL = `${sinqro.url}/pos-app/v1`;
-  captureLogs();
-  secrets = useSecretsFile();
-  writeBridgeSecrets(secrets);
-  sinqro.requests.length = 0;
-  sinqro.reply({ status: 200, body: { items: [{ externalId: 'P1', id: 77001 }] } });
-  linkRestaurant(ddb);
-  ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
   ddb.on(DeleteCommand).resolves({});
-});
-
-afterEach(() => {
-  ddb.reset();
-  secrets.remove();
-  clearBridgeEnv();
-  delete process.env.SINQRO_API_BASE_URL;
 });
 
 const upsert = (): CatalogNews => ({
@@ -65,12 +39,12 @@ const mapPuts = () =>
 describe('catalog upserts', () => {
   it('PUTs the items to the restaurant’s Sinqro collection with both tokens', async () => {
     await expect(run(upsert())).resolves.toEqual({ batchItemFailures: [] });
-    expect(sinqro.requests[0]).toMatchObject({
+    expect(env.sinqro.requests[0]).toMatchObject({
       method: 'PUT',
       url: `/pos-app/v1/${ROUTES.catalog(5120, 'products')}`,
       headers: { 'x-api-server-access-token': 'server-token', 'x-api-user-access-token': 'user-token-5120' },
     });
-    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toEqual({
+    expect(JSON.parse(env.sinqro.requests[0]?.body ?? '')).toEqual({
       items: [{ externalId: 'P1', name: 'Margherita', price: 10.5 }],
     });
   });
@@ -102,13 +76,13 @@ describe('catalog upserts', () => {
   });
 
   it('writes nothing to the map when Sinqro refuses, and leaves the message to be retried', async () => {
-    sinqro.reply({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'down' } });
+    env.sinqro.reply({ status: 503, body: { code: 'SERVICE_UNAVAILABLE', message: 'down' } });
     await expect(run(upsert())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
     expect(mapPuts()).toEqual([]);
   });
 
   it('still records the entity when Sinqro’s reply carries no ids (it accepted it)', async () => {
-    sinqro.reply({ status: 200, body: { ok: true } });
+    env.sinqro.reply({ status: 200, body: { ok: true } });
     await run(upsert());
     expect(mapPuts()).toEqual([expect.objectContaining({ SK: 'product#P1', hash: 'a'.repeat(64) })]);
     expect(mapPuts()[0]?.sinqroId).toBeUndefined();
@@ -117,16 +91,16 @@ describe('catalog upserts', () => {
 
 describe('catalog deletions', () => {
   it('DELETEs each entity from its Sinqro collection by external id', async () => {
-    sinqro.reply({ status: 204 });
+    env.sinqro.reply({ status: 204 });
     await run(deletion());
-    expect(sinqro.requests.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+    expect(env.sinqro.requests.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
       `DELETE /pos-app/v1/${ROUTES.catalogItem(5120, 'productOptionsCategories', 'P1')}`,
       `DELETE /pos-app/v1/${ROUTES.catalogItem(5120, 'productOptionsCategories', 'P2')}`,
     ]);
   });
 
   it('removes the map entries once Sinqro deleted them', async () => {
-    sinqro.reply({ status: 204 });
+    env.sinqro.reply({ status: 204 });
     await run(deletion());
     expect(
       ddb
@@ -137,13 +111,13 @@ describe('catalog deletions', () => {
   });
 
   it('takes a 404 from Sinqro as already deleted, and removes the map entry', async () => {
-    sinqro.reply({ status: 404, body: { code: 'NOT_FOUND', message: 'gone' } });
+    env.sinqro.reply({ status: 404, body: { code: 'NOT_FOUND', message: 'gone' } });
     await expect(run(deletion(['P1']))).resolves.toEqual({ batchItemFailures: [] });
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
   });
 
   it('keeps the map entry when Sinqro fails, and leaves the message to be retried', async () => {
-    sinqro.reply({ status: 500, body: { code: 'INTERNAL', message: 'oops' } });
+    env.sinqro.reply({ status: 500, body: { code: 'INTERNAL', message: 'oops' } });
     await expect(run(deletion(['P1']))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
   });

@@ -4,40 +4,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { ClosureNews, ScheduleNews } from '../../functions/shared/messages';
 import { ROUTES } from '../../functions/shared/sinqro-client';
 import { handler } from '../../functions/sinqro-publisher';
-import { captureLogs, clearBridgeEnv, linkRestaurant, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
-import { startServer, type TestServer } from './support/http-server';
-import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+import { usePublisherEnv } from './support/publisher-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-let sinqro: TestServer;
-let secrets: SecretsFile;
-
-beforeAll(async () => {
-  sinqro = await startServer({ status: 200, body: {} });
-});
-afterAll(async () => {
-  await sinqro.close();
-});
+const env = usePublisherEnv(ddb, { status: 200, body: {} });
 
 beforeEach(() => {
-  setBridgeEnv();
-  process.env.SINQRO_API_BASE_URL = `${sinqro.url}/pos-app/v1`;
-  captureLogs();
-  secrets = useSecretsFile();
-  writeBridgeSecrets(secrets);
-  sinqro.requests.length = 0;
-  sinqro.reply({ status: 200, body: {} });
-  linkRestaurant(ddb);
-  ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
-});
-
-afterEach(() => {
-  ddb.reset();
-  secrets.remove();
-  clearBridgeEnv();
-  delete process.env.SINQRO_API_BASE_URL;
 });
 
 const T0 = '2025-03-14T17:00:00.000Z';
@@ -87,27 +61,30 @@ const audits = () =>
 describe('publishHours: temporary closure (F7)', () => {
   it('puts the closure with its start and end on the selling point, with both tokens', async () => {
     await expect(run(closureNews())).resolves.toEqual({ batchItemFailures: [] });
-    expect(sinqro.requests).toHaveLength(1);
-    expect(sinqro.requests[0]).toMatchObject({
+    expect(env.sinqro.requests).toHaveLength(1);
+    expect(env.sinqro.requests[0]).toMatchObject({
       method: 'PUT',
       url: `/pos-app/v1/${ROUTES.closure(5120)}`,
       headers: { 'x-api-server-access-token': 'server-token', 'x-api-user-access-token': 'user-token-5120' },
     });
-    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toEqual(CLOSURE);
+    expect(JSON.parse(env.sinqro.requests[0]?.body ?? '')).toEqual(CLOSURE);
   });
 
   it('sends an open-ended closure with expiresAt null', async () => {
     await run(closureNews({ closure: { startsAt: T1, expiresAt: null } }));
-    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toEqual({ startsAt: T1, expiresAt: null });
+    expect(JSON.parse(env.sinqro.requests[0]?.body ?? '')).toEqual({ startsAt: T1, expiresAt: null });
   });
 
   it('deletes the closure when the restaurant opened again', async () => {
     await run(closureNews({ closure: null, hash: 'hash-open' }));
-    expect(sinqro.requests[0]).toMatchObject({ method: 'DELETE', url: `/pos-app/v1/${ROUTES.closure(5120)}` });
+    expect(env.sinqro.requests[0]).toMatchObject({ method: 'DELETE', url: `/pos-app/v1/${ROUTES.closure(5120)}` });
   });
 
   it('counts “no closure to delete” (404) as done, and records it', async () => {
-    sinqro.reply({ status: 404, body: { errors: [], code: 'NOT_FOUND', message: 'none', httpResponseCode: '404' } });
+    env.sinqro.reply({
+      status: 404,
+      body: { errors: [], code: 'NOT_FOUND', message: 'none', httpResponseCode: '404' },
+    });
     await expect(run(closureNews({ closure: null, hash: 'hash-open' }))).resolves.toEqual({ batchItemFailures: [] });
     expect(writes('CLOSURE')).toHaveLength(1);
   });
@@ -132,8 +109,8 @@ describe('publishHours: temporary closure (F7)', () => {
 describe('publishHours: schedule (F8)', () => {
   it('puts the whole week’s ranges on the selling point', async () => {
     await run(scheduleNews());
-    expect(sinqro.requests[0]).toMatchObject({ method: 'PUT', url: `/pos-app/v1/${ROUTES.schedule(5120)}` });
-    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toEqual({ ranges: RANGES });
+    expect(env.sinqro.requests[0]).toMatchObject({ method: 'PUT', url: `/pos-app/v1/${ROUTES.schedule(5120)}` });
+    expect(JSON.parse(env.sinqro.requests[0]?.body ?? '')).toEqual({ ranges: RANGES });
   });
 
   it('records the schedule’s hash after Sinqro accepted', async () => {
@@ -149,7 +126,7 @@ describe('publishHours: only changes, only forwards', () => {
   it('does not send a state Sinqro already has (a redelivered message)', async () => {
     stored('SCHEDULE', 'hash-week', T1, RANGES);
     await expect(run(scheduleNews())).resolves.toEqual({ batchItemFailures: [] });
-    expect(sinqro.requests).toHaveLength(0);
+    expect(env.sinqro.requests).toHaveLength(0);
     expect(writes('SCHEDULE')).toHaveLength(0);
   });
 
@@ -169,25 +146,25 @@ describe('publishHours: only changes, only forwards', () => {
   it('does not send a state older than the one Sinqro has (messages arrive out of order)', async () => {
     stored('CLOSURE', 'hash-open', T1, null);
     await expect(run(closureNews({ observedAt: T0 }))).resolves.toEqual({ batchItemFailures: [] });
-    expect(sinqro.requests).toHaveLength(0);
+    expect(env.sinqro.requests).toHaveLength(0);
     expect(audits()[0]).toMatchObject({ what: 'closure', outcome: 'skipped: Sinqro already has a later state' });
   });
 
   it('sends a newer state over an older one', async () => {
     stored('CLOSURE', 'hash-open', T0, null);
     await run(closureNews({ observedAt: T1 }));
-    expect(sinqro.requests).toHaveLength(1);
+    expect(env.sinqro.requests).toHaveLength(1);
   });
 
   it('reports the message for retry when Sinqro answers 503, and records no hash (so the retry sends it)', async () => {
-    sinqro.reply({ status: 503, body: {} });
+    env.sinqro.reply({ status: 503, body: {} });
     await expect(run(closureNews())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
     expect(writes('CLOSURE')).toHaveLength(0);
     expect(audits()[0]).toMatchObject({ what: 'closure', outcome: 'failed' });
   });
 
   it('reports the message as failed when Sinqro refuses the body (400), without recording it as sent', async () => {
-    sinqro.reply({
+    env.sinqro.reply({
       status: 400,
       body: { errors: [], code: 'INVALID_SCHEDULE', message: 'no', httpResponseCode: '400' },
     });
@@ -205,6 +182,6 @@ describe('publishHours: only changes, only forwards', () => {
       .on(UpdateCommand, { Key: { PK: 'REST#5120', SK: 'CLOSURE' } })
       .rejects(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }));
     await expect(run(closureNews())).resolves.toEqual({ batchItemFailures: [] });
-    expect(sinqro.requests.map((r) => r.method)).toEqual(['PUT', 'DELETE']);
+    expect(env.sinqro.requests.map((r) => r.method)).toEqual(['PUT', 'DELETE']);
   });
 });

@@ -1,46 +1,19 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { StatusNews } from '../../functions/shared/messages';
 import { ROUTES } from '../../functions/shared/sinqro-client';
 import { handler } from '../../functions/sinqro-publisher';
-import { captureLogs, clearBridgeEnv, linkRestaurant, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
-import { startServer, type TestServer } from './support/http-server';
-import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+import { usePublisherEnv } from './support/publisher-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-let sinqro: TestServer;
-let secrets: SecretsFile;
-
-beforeAll(async () => {
-  sinqro = await startServer({ status: 204 });
-});
-
-afterAll(async () => {
-  await sinqro.close();
-});
+const env = usePublisherEnv(ddb, { status: 204 });
 
 beforeEach(() => {
-  setBridgeEnv();
-  process.env.SINQRO_API_BASE_URL = `${sinqro.url}/pos-app/v1`;
-  captureLogs();
-  secrets = useSecretsFile();
-  writeBridgeSecrets(secrets);
-  sinqro.requests.length = 0;
-  sinqro.reply({ status: 204 });
-  linkRestaurant(ddb);
   ddb
     .on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } })
     .resolves({ Item: { PK: 'ORDER#900001', SK: 'STATE', orderId: 900001, publishedRank: 1 } });
   ddb.on(UpdateCommand).resolves({});
-  ddb.on(PutCommand).resolves({});
-});
-
-afterEach(() => {
-  ddb.reset();
-  secrets.remove();
-  clearBridgeEnv();
-  delete process.env.SINQRO_API_BASE_URL;
 });
 
 const news = (overrides: Partial<StatusNews> = {}): StatusNews => ({
@@ -63,11 +36,14 @@ const claimCalls = () =>
 describe('sinqro-publisher handler', () => {
   it('posts the status to Sinqro’s order route with the module’s and the restaurant’s tokens', async () => {
     await expect(run(news())).resolves.toEqual({ batchItemFailures: [] });
-    expect(sinqro.requests[0]).toMatchObject({
+    expect(env.sinqro.requests[0]).toMatchObject({
       url: `/pos-app/v1/${ROUTES.orderStatus(900001)}`,
       headers: { 'x-api-server-access-token': 'server-token', 'x-api-user-access-token': 'user-token-5120' },
     });
-    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toMatchObject({ statusCode: 'accepted', posOrderId: 'pos-123' });
+    expect(JSON.parse(env.sinqro.requests[0]?.body ?? '')).toMatchObject({
+      statusCode: 'accepted',
+      posOrderId: 'pos-123',
+    });
   });
 
   it('claims the status rank before calling Sinqro, so a late message cannot move Sinqro backwards', async () => {
@@ -77,7 +53,7 @@ describe('sinqro-publisher handler', () => {
 
   it('sends the completion code that fits the order type (a delivered delivery)', async () => {
     await run(news({ status: 'COMPLETED' }));
-    expect(JSON.parse(sinqro.requests[0]?.body ?? '')).toMatchObject({ statusCode: 'delivered' });
+    expect(JSON.parse(env.sinqro.requests[0]?.body ?? '')).toMatchObject({ statusCode: 'delivered' });
   });
 
   it('skips, without failing, a status when Sinqro already has a later one', async () => {
@@ -85,11 +61,11 @@ describe('sinqro-publisher handler', () => {
       .on(UpdateCommand, { UpdateExpression: 'SET publishedRank = :r' })
       .rejects(Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' }));
     await expect(run(news())).resolves.toEqual({ batchItemFailures: [] });
-    expect(sinqro.requests).toHaveLength(0);
+    expect(env.sinqro.requests).toHaveLength(0);
   });
 
   it('reports the message for retry when Sinqro answers 503, and gives the claim back to the previous rank', async () => {
-    sinqro.reply({ status: 503, body: {} });
+    env.sinqro.reply({ status: 503, body: {} });
     await expect(run(news({ status: 'READY' }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
     const release = ddb
       .commandCalls(UpdateCommand)
@@ -99,7 +75,7 @@ describe('sinqro-publisher handler', () => {
 
   it('reports the message as failed when the restaurant is no longer linked, without calling Sinqro', async () => {
     await expect(run(news({ restaurantId: 777 }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
-    expect(sinqro.requests).toHaveLength(0);
+    expect(env.sinqro.requests).toHaveLength(0);
   });
 
   it('reports only the failed message of a mixed batch', async () => {
