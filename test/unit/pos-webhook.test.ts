@@ -1,46 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
 import { handler } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
 import { signPayload } from '../../functions/shared/signature';
-import {
-  captureLogs,
-  clearBridgeEnv,
-  linkRestaurant,
-  POS_LOCATION_ID,
-  POS_SIGNING_SECRET,
-  setBridgeEnv,
-  WORK_QUEUE_URL,
-  writeBridgeSecrets,
-} from './support/bridge-env';
+import { POS_LOCATION_ID, POS_SIGNING_SECRET, WORK_QUEUE_URL } from './support/bridge-env';
 import { httpEvent, lambdaContext } from './support/fixtures';
-import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+import { useIngressEnv } from './support/ingress-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
-let secrets: SecretsFile;
-
-beforeEach(() => {
-  setBridgeEnv();
-  secrets = useSecretsFile();
-  writeBridgeSecrets(secrets);
-  captureLogs();
-  linkRestaurant(ddb);
-  ddb.on(PutCommand).resolves({});
-  ddb.on(DeleteCommand).resolves({});
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
-});
-
-afterEach(() => {
-  ddb.reset();
-  sqs.reset();
-  secrets.remove();
-  clearBridgeEnv();
-});
+useIngressEnv(ddb, sqs);
 
 function statusWebhook(overrides: Record<string, unknown> = {}) {
   return {

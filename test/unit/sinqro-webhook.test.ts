@@ -7,40 +7,13 @@ import type { HttpResult } from '../../functions/shared/http';
 import { MAX_MESSAGE_BYTES } from '../../functions/shared/queue';
 import { signPayload } from '../../functions/shared/signature';
 import { handler, SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
-import {
-  captureLogs,
-  clearBridgeEnv,
-  linkRestaurant,
-  SINQRO_SIGNING_SECRET,
-  setBridgeEnv,
-  WORK_QUEUE_URL,
-  writeBridgeSecrets,
-} from './support/bridge-env';
+import { linkRestaurant, SINQRO_SIGNING_SECRET, WORK_QUEUE_URL, writeBridgeSecrets } from './support/bridge-env';
 import { envelope, httpEvent, lambdaContext, setPath } from './support/fixtures';
-import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+import { useIngressEnv } from './support/ingress-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
-let secrets: SecretsFile;
-let logs: string[];
-
-beforeEach(() => {
-  setBridgeEnv();
-  secrets = useSecretsFile();
-  writeBridgeSecrets(secrets);
-  logs = captureLogs();
-  linkRestaurant(ddb);
-  ddb.on(PutCommand).resolves({});
-  ddb.on(DeleteCommand).resolves({});
-  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
-});
-
-afterEach(() => {
-  ddb.reset();
-  sqs.reset();
-  secrets.remove();
-  clearBridgeEnv();
-});
+const env = useIngressEnv(ddb, sqs);
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -197,7 +170,7 @@ describe('sinqro-webhook handler', () => {
   });
 
   it('accepts a delivery signed with either secret during a rotation', async () => {
-    writeBridgeSecrets(secrets, {
+    writeBridgeSecrets(env.secrets, {
       'bridge/test/sinqro': { webhookSigningSecrets: ['old-secret', 'new-secret'], serverAccessToken: 't' },
     });
     const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled')), { signer: 'old-secret' }));
@@ -207,7 +180,7 @@ describe('sinqro-webhook handler', () => {
   it('never logs the consumer’s personal data', async () => {
     await invoke(signedRequest(JSON.stringify(envelope('order.created'))));
     await invoke(signedRequest(JSON.stringify(setPath(envelope('order.created'), 'data.totalAmount', -1))));
-    expect(logs.length).toBeGreaterThan(0);
-    expect(logs.join('\n')).not.toMatch(/Laura|Gómez|\+34611222333|laura@example\.org/);
+    expect(env.logs.length).toBeGreaterThan(0);
+    expect(env.logs.join('\n')).not.toMatch(/Laura|Gómez|\+34611222333|laura@example\.org/);
   });
 });
