@@ -78,7 +78,3 @@ export function errorBody(status: number, code: string, message: string, details
   const errors = details.length > 0 ? details : [{ code, message }];
   return { errors, code, message, httpResponseCode: String(status) };
 }
-
-export function isRetryable(error: unknown): boolean {
-  return !(error instanceof BridgeError) || error instanceof RetryableError;
-}
