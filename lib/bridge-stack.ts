@@ -12,8 +12,10 @@ import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { TABLE } from '../functions/shared/table';
 import { AdapterWorker } from './adapter-worker';
+import { AlarmNotifications } from './alarms';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
 import { BridgeFunction, INGRESS, PUBLISHER } from './bridge-function';
+import { BridgeDashboard } from './dashboard';
 import { BridgeScheduler } from './scheduler';
 import { SinqroEventBus } from './sinqro-event-bus';
 import { OUTPUTS, stackName } from './stack-outputs';
@@ -38,6 +40,8 @@ export class BridgeStack extends Stack {
   readonly workers: Record<string, AdapterWorker> = {};
   readonly toSinqro: WorkQueue;
   readonly scheduler: BridgeScheduler;
+  readonly notifications: AlarmNotifications;
+  readonly dashboard: BridgeDashboard;
   readonly functions: {
     sinqroWebhook: BridgeFunction;
     sinqroEvents: BridgeFunction;
@@ -153,6 +157,29 @@ export class BridgeStack extends Stack {
 
     this.functions = { sinqroWebhook, sinqroEvents, posWebhook, publisher };
 
+    // Every alarm above (and any a construct adds later in this constructor's order) → the stage's topic.
+    this.notifications = new AlarmNotifications(this, 'AlarmNotifications', { stage });
+    const alarms = this.notifications.notifyAll(this);
+    this.dashboard = new BridgeDashboard(this, 'Dashboard', {
+      stageName: stage.name,
+      apiStage: this.api.stage,
+      queues: [
+        ...Object.entries(this.workers).map(([code, worker]) => ({ label: `${code} work queue`, work: worker.work })),
+        { label: 'to-sinqro queue', work: this.toSinqro },
+      ].map(({ label, work }) => ({ label, queue: work.queue, deadLetterQueue: work.deadLetterQueue })),
+      otherDeadLetterQueues: [{ label: 'Sinqro EventBridge DLQ', queue: this.events.deadLetterQueue }],
+      functions: [
+        { label: 'sinqro-webhook', fn: sinqroWebhook },
+        { label: 'sinqro-events', fn: sinqroEvents },
+        { label: 'pos-webhook', fn: posWebhook },
+        ...Object.entries(this.workers).map(([code, worker]) => ({ label: `${code}-worker`, fn: worker.fn })),
+        { label: 'sinqro-publisher', fn: publisher },
+        { label: 'scheduler', fn: this.scheduler.fn },
+      ],
+      posCodes: Object.keys(this.workers),
+      alarms,
+    });
+
     // What the operator CLI reads (lib/stack-outputs.ts): the table and every queue it inspects or redrives.
     const output = (key: string, value: string, description: string) =>
       new CfnOutput(this, key, { value, description });
@@ -160,6 +187,13 @@ export class BridgeStack extends Stack {
     output(OUTPUTS.toSinqroQueueUrl, this.toSinqro.queue.queueUrl, 'to-sinqro queue');
     output(OUTPUTS.toSinqroDlqUrl, this.toSinqro.deadLetterQueue.queueUrl, 'to-sinqro dead-letter queue');
     output(OUTPUTS.eventBusDlqUrl, this.events.deadLetterQueue.queueUrl, "Sinqro's EventBridge deliveries that failed");
+    output(OUTPUTS.alarmTopicArn, this.notifications.topic.topicArn, 'SNS topic every alarm notifies (ALARM and OK)');
+    output(OUTPUTS.dashboardName, this.dashboard.dashboard.dashboardName, 'CloudWatch dashboard of this stage');
+    output(
+      OUTPUTS.dashboardUrl,
+      `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.dashboard.dashboard.dashboardName}`,
+      'CloudWatch dashboard of this stage (console link)',
+    );
     for (const [code, worker] of Object.entries(this.workers)) {
       output(OUTPUTS.workQueueUrl(code), worker.work.queue.queueUrl, `${code} work queue`);
       output(OUTPUTS.workDlqUrl(code), worker.work.deadLetterQueue.queueUrl, `${code} work dead-letter queue`);

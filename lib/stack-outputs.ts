@@ -12,6 +12,10 @@ export const OUTPUTS = {
   toSinqroDlqUrl: 'ToSinqroDlqUrl',
   /** Sinqro's EventBridge deliveries that failed: listed by the CLI, replayed by hand (docs/operations.md). */
   eventBusDlqUrl: 'SinqroEventsDlqUrl',
+  /** Where every alarm sends its ALARM and OK notifications (created, or the stage's existing topic). */
+  alarmTopicArn: 'AlarmTopicArn',
+  dashboardName: 'DashboardName',
+  dashboardUrl: 'DashboardUrl',
   workQueueUrl: (posCode: string) => `WorkQueueUrl${pascal(posCode)}`,
   workDlqUrl: (posCode: string) => `WorkDlqUrl${pascal(posCode)}`,
 } as const;

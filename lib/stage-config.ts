@@ -25,6 +25,16 @@ export type ScheduleConfig = {
   nightlyAt: { hour: number; minute: number };
 };
 
+/**
+ * Where every alarm sends its ALARM and OK notifications: one SNS topic per stage, either
+ * - `{ arn }`: a topic that already exists (e.g. the team's on-call topic, in this account and region).
+ *   The stack only points the alarms at it; its policy (and key, if encrypted) must let
+ *   `cloudwatch.amazonaws.com` publish (docs/operations.md); or
+ * - `{ emails }`: the stack creates the topic (KMS-encrypted, TLS-only) and subscribes these addresses.
+ *   Each address must confirm the subscription email AWS sends before it receives anything.
+ */
+export type AlarmTopicConfig = { arn: string } | { emails: string[] };
+
 export type StageConfig = {
   /** The AWS account Sinqro puts events from; the only one the event bus accepts. */
   sinqroAccountId: string;
@@ -39,6 +49,7 @@ export type StageConfig = {
   alarms: {
     /** A queue whose oldest message is older than this is not keeping up (or its consumer is failing). */
     oldestMessageAge: Duration;
+    topic: AlarmTopicConfig;
   };
   logRetention: RetentionDays;
   /** RETAIN keeps the table (and logs) when the stack is deleted. */
@@ -66,7 +77,11 @@ export const STAGES = {
       },
     },
     schedule: DEFAULT_SCHEDULE,
-    alarms: { oldestMessageAge: Duration.minutes(5) },
+    alarms: {
+      oldestMessageAge: Duration.minutes(5),
+      // Placeholder: the team's sandbox alerts address.
+      topic: { emails: ['pos-bridge-sandbox-alerts@example.com'] },
+    },
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
   },
@@ -83,7 +98,11 @@ export const STAGES = {
       },
     },
     schedule: DEFAULT_SCHEDULE,
-    alarms: { oldestMessageAge: Duration.minutes(5) },
+    alarms: {
+      oldestMessageAge: Duration.minutes(5),
+      // Placeholder until operations names its on-call address (or an existing topic: `{ arn: '…' }`).
+      topic: { emails: ['pos-bridge-alerts@example.com'] },
+    },
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
   },
@@ -121,4 +140,29 @@ export function adapterConfig(stage: Stage, posCode: string): Required<AdapterSt
     secretName: config.secretName ?? `${secretPrefix(stage.name)}/pos/${posCode}`,
     settings: config.settings ?? {},
   };
+}
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The stage's alarm topic, checked: exactly one of `arn` or `emails`, a well-formed ARN, at least one address. */
+export function alarmTopicConfig(stage: Stage): AlarmTopicConfig {
+  const topic = stage.alarms.topic as Partial<{ arn: unknown; emails: unknown }> | undefined;
+  const where = `stage "${stage.name}": alarms.topic`;
+  if (!topic || 'arn' in topic === 'emails' in topic) {
+    throw new Error(`${where} needs exactly one of { arn: '<existing SNS topic ARN>' } or { emails: ['…'] }`);
+  }
+  if ('arn' in topic) {
+    if (typeof topic.arn !== 'string' || !TOPIC_ARN.test(topic.arn))
+      throw new Error(`${where}.arn is not an SNS topic ARN: ${String(topic.arn)}`);
+    return { arn: topic.arn };
+  }
+  const emails = topic.emails;
+  if (!Array.isArray(emails) || emails.length === 0)
+    throw new Error(`${where}.emails needs at least one address (or give an existing topic's arn)`);
+  for (const email of emails) {
+    if (typeof email !== 'string' || !EMAIL.test(email)) throw new Error(`${where}.emails: not an address: ${email}`);
+  }
+  if (new Set(emails).size !== emails.length) throw new Error(`${where}.emails lists an address twice`);
+  return { emails: [...emails] };
 }

@@ -3,7 +3,7 @@
  * cannot be logged by accident (personal data stays out of the logs). LOG_FORMAT=pretty gives the
  * local runtime one readable line per step.
  */
-import { metricLine } from './metrics';
+import { type MetricDimensions, metricLine } from './metrics';
 
 export type LogValue = string | number | boolean | undefined | null;
 export type LogFields = Record<string, LogValue>;
@@ -70,10 +70,16 @@ export function errorFields(error: unknown): LogFields {
 }
 
 /** Writes a metric as an EMF line (functions/shared/metrics.ts), or one readable line locally. */
-export function emitMetric(name: string, value: number, unit: 'Count' | 'Milliseconds' = 'Count'): void {
+export function emitMetric(
+  name: string,
+  value: number,
+  unit: 'Count' | 'Milliseconds' = 'Count',
+  dimensions?: MetricDimensions,
+): void {
   if (process.env.LOG_FORMAT === 'pretty') {
-    sink(`${new Date().toISOString().slice(11, 23)} [metric] ${name}=${value}`, 'info');
+    const dims = Object.entries(dimensions ?? {}).map(([k, v]) => ` ${k}=${v}`);
+    sink(`${new Date().toISOString().slice(11, 23)} [metric] ${name}=${value}${dims.join('')}`, 'info');
     return;
   }
-  sink(metricLine(name, value, unit), 'info');
+  sink(metricLine(name, value, unit, dimensions), 'info');
 }

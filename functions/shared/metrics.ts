@@ -10,18 +10,43 @@ export const METRICS = {
   stageDimension: 'Stage',
   /** Orders still RECEIVED or INJECTED after the sweep's limit (emitted by the stuck-order sweep). */
   stuckOrders: 'StuckOrders',
+  /**
+   * 1 each time an order or reservation's status is recorded (created RECEIVED, or a transition
+   * applied), with dimensions PosCode, Kind and Status: a handful of values each, never an id.
+   */
+  ordersByStatus: 'OrdersByStatus',
 } as const;
 
+/** Extra dimensions of a metric (low cardinality only: codes and statuses, never ids). */
+export type MetricDimensions = Record<string, string>;
+
+/** The dimensions of OrdersByStatus, in the order the dashboard names them. */
+export const statusDimensions = (s: { posCode: string; kind: string; status: string }): MetricDimensions => ({
+  PosCode: s.posCode,
+  Kind: s.kind,
+  Status: s.status,
+});
+
 /** One EMF line for `name` = `value`; write it to stdout as is (not through the Logger's fields). */
-export function metricLine(name: string, value: number, unit: 'Count' | 'Milliseconds' = 'Count'): string {
+export function metricLine(
+  name: string,
+  value: number,
+  unit: 'Count' | 'Milliseconds' = 'Count',
+  dimensions: MetricDimensions = {},
+): string {
   const stage = process.env[envNames.stage] ?? 'unknown';
   return JSON.stringify({
     _aws: {
       Timestamp: Date.now(),
       CloudWatchMetrics: [
-        { Namespace: METRICS.namespace, Dimensions: [[METRICS.stageDimension]], Metrics: [{ Name: name, Unit: unit }] },
+        {
+          Namespace: METRICS.namespace,
+          Dimensions: [[METRICS.stageDimension, ...Object.keys(dimensions)]],
+          Metrics: [{ Name: name, Unit: unit }],
+        },
       ],
     },
+    ...dimensions,
     [METRICS.stageDimension]: stage,
     [name]: value,
   });

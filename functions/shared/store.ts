@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, epochSeconds, isConditionFailure, tableName } from './ddb';
+import { emitMetric } from './logger';
+import { METRICS, statusDimensions } from './metrics';
 import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf, type TransitionVerdict } from './statuses';
 import { keys, TABLE } from './table';
 
@@ -181,6 +183,7 @@ export async function createOrder(order: NewOrder, sourceTs: string): Promise<{ 
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
+    emitMetric(METRICS.ordersByStatus, 1, 'Count', statusDimensions(state));
     return { created: true, state };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -279,7 +282,9 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return { applied: true, state: stripKeys<OrderState>(out.Attributes) as OrderState };
+    const state = stripKeys<OrderState>(out.Attributes) as OrderState;
+    emitMetric(METRICS.ordersByStatus, 1, 'Count', statusDimensions(state));
+    return { applied: true, state };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
