@@ -15,6 +15,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, type IConstruct } from 'constructs';
 import { alarmTopicConfig, type Stage } from './stage-config';
 
+export const alarmTopicName = (stage: string) => `sinqro-pos-bridge-${stage}-alarms`;
+
 export class AlarmNotifications extends Construct {
   readonly topic: ITopic;
   /** Only when the stack creates the topic. */
@@ -29,48 +31,52 @@ export class AlarmNotifications extends Construct {
     }
 
     const stack = Stack.of(this);
-    // Confused-deputy guard: CloudWatch may use the key and the topic for this account's alarms only.
-    const fromOwnAlarms = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: {
-        'aws:SourceArn': stack.formatArn({
-          service: 'cloudwatch',
-          resource: 'alarm',
-          resourceName: '*',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      },
-    };
     const cloudwatch = new ServicePrincipal('cloudwatch.amazonaws.com');
+    // Named, so the key policy can name the topic without a reference cycle (the topic refers to the key).
+    const topicName = alarmTopicName(props.stage.name);
+    const topicArn = stack.formatArn({ service: 'sns', resource: topicName });
 
     this.key = new Key(this, 'Key', {
       description: `Sinqro POS Bridge (${props.stage.name}): encrypts the alarm topic`,
       enableKeyRotation: true,
       removalPolicy: props.stage.removalPolicy,
     });
+    // A publisher to an encrypted topic needs the key: CloudWatch may use it for this topic only.
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsMayPublishToTheTopic',
         principals: [cloudwatch],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: fromOwnAlarms,
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
       }),
     );
 
     const topic = new Topic(this, 'Topic', {
+      topicName,
       displayName: `Sinqro POS Bridge ${props.stage.name} alarms`,
       masterKey: this.key,
       enforceSSL: true,
     });
-    // The topic policy replaces SNS's default one, so CloudWatch's right to publish is written out.
+    // The topic policy replaces SNS's default one, so CloudWatch's right to publish is written out,
+    // for alarms of this account and region only (confused-deputy guard).
     topic.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsMayPublish',
         principals: [cloudwatch],
         actions: ['sns:Publish'],
         resources: [topic.topicArn],
-        conditions: fromOwnAlarms,
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
       }),
     );
     for (const email of config.emails) topic.addSubscription(new EmailSubscription(email));

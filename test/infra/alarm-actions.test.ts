@@ -67,7 +67,7 @@ describe('a topic the stack creates', () => {
     );
   });
 
-  test('it is encrypted with a rotating key whose policy lets CloudWatch encrypt for it', () => {
+  test('it is encrypted with a rotating key whose policy lets CloudWatch encrypt for this topic only', () => {
     const topic = resources(built, 'AWS::SNS::Topic')[topicId];
     if (!topic) throw new Error('no topic');
     const keyId = (topic.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -80,9 +80,17 @@ describe('a topic the stack creates', () => {
         Effect: 'Allow',
         Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
       }),
     );
+    const cw = statements.find((st) => JSON.stringify(st.Principal).includes('cloudwatch'));
+    if (!cw) throw new Error('no CloudWatch statement in the key policy');
+    const context = (cw.Condition as { StringEquals: Record<string, unknown> }).StringEquals;
+    expect(Object.keys(context)).toEqual(['kms:EncryptionContext:aws:sns:topicArn']);
+    // The topic's own ARN, spelled from its name (a Ref would make a cycle: the topic refers to the key).
+    expect(flatten(context['kms:EncryptionContext:aws:sns:topicArn'])).toBe(
+      `arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${String(topic.Properties.TopicName)}`,
+    );
+    expect(topic.Properties.TopicName).toBe('sinqro-pos-bridge-sandbox-alarms');
   });
 
   test('each address is subscribed by email', () => {

@@ -5,6 +5,7 @@
 import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { applyNag } from '../../lib/nag';
@@ -51,6 +52,23 @@ test('a second adapter gets its queue, worker and secret prefix through the chec
   expect(findings(stack)).toEqual([]);
 });
 
+test('with an existing alarm topic (by ARN) too', () => {
+  const sandbox = resolveStage('sandbox');
+  const { stack } = buildStack({
+    stage: { ...sandbox, alarms: { ...sandbox.alarms, topic: { arn: 'arn:aws:sns:eu-west-1:123456789012:oncall' } } },
+  });
+  applyNag(stack);
+  expect(findings(stack)).toEqual([]);
+});
+
+test('the alarm topic the stack creates passes SNS3 (KMS and TLS only) without a suppression', () => {
+  const built = buildStack();
+  expect(Object.keys(resources(built, 'AWS::SNS::Topic'))).toHaveLength(1);
+  applyNag(built.stack);
+  expect(findings(built.stack)).toEqual([]);
+  expect(suppressions(built.stack).filter((s) => /SNS|KMS/.test(s.id))).toEqual([]);
+});
+
 test('only L1, IAM5 (named secret prefixes), APIG4 and SQS3 are suppressed, each with a reason', () => {
   const { stack } = buildStack();
   applyNag(stack);
@@ -85,4 +103,11 @@ test('the check can fail: a queue without DLQ, SSE or TLS-only policy is reporte
   const found = findings(stack).join('\n');
   expect(found).toMatch(/AwsSolutions-SQS3/);
   expect(found).toMatch(/AwsSolutions-SQS4/);
+});
+
+test('the check can fail: a topic with neither KMS nor a TLS-only policy is reported (SNS3)', () => {
+  const stack = new Stack(new App(), 'ThrowawayTopic');
+  new Topic(stack, 'Bare');
+  Aspects.of(stack).add(new AwsSolutionsChecks());
+  expect(findings(stack)).toEqual([expect.stringMatching(/AwsSolutions-SNS3/)]);
 });

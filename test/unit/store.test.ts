@@ -8,11 +8,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { setLogSink } from '../../functions/shared/logger';
 import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf } from '../../functions/shared/statuses';
 import * as store from '../../functions/shared/store';
 import { evaluateCondition } from './support/condition-eval';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+// The store writes an OrdersByStatus metric line per status (checked in order-status-metric.test.ts): not here.
+setLogSink(() => undefined);
 const TABLE = 'bridge-test-table';
 
 beforeEach(() => {
