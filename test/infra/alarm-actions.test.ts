@@ -4,6 +4,8 @@
  * only this account's CloudWatch alarms publish, and subscribes the stage's addresses. An existing
  * topic (by ARN) is used as is, and nothing is created.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveStage, type Stage } from '../../lib/stage-config';
 import { type Built, buildStack, flatten, resources } from './fixture';
 
@@ -139,4 +141,26 @@ test('each deployable stage notifies someone: every alarm of every stage has bot
       expect(alarm.Properties.OKActions).toHaveLength(1);
     }
   }
+});
+
+test("the runbook's alarm table (docs/operations.md) names every alarm the stack makes, by its description", () => {
+  const runbook = readFileSync(join(__dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+  const table = runbook.slice(runbook.indexOf('## Alarms and what to do'), runbook.indexOf('## Logs Insights queries'));
+  const sandbox = resolveStage('sandbox');
+  const built = buildStack({
+    stage: { ...sandbox, adapters: { ...sandbox.adapters, otherpos: { baseUrl: 'https://other.example.com' } } },
+    adapters: [
+      { code: 'reference', maxConcurrency: 5 },
+      { code: 'otherpos', maxConcurrency: 5 },
+    ],
+  });
+  const titles = alarms(built).map(([, a]) =>
+    String(a.Properties.AlarmDescription)
+      .split(' (')[0]
+      ?.replace(/^(reference|otherpos) /, '<code> ')
+      .slice(0, 45),
+  );
+  expect(titles.length).toBeGreaterThanOrEqual(9);
+  for (const title of titles)
+    expect({ title, documented: table.includes(title ?? '?') }).toEqual({ title, documented: true });
 });
