@@ -157,7 +157,8 @@ export class BridgeStack extends Stack {
 
     this.functions = { sinqroWebhook, sinqroEvents, posWebhook, publisher };
 
-    // Every alarm above (and any a construct adds later in this constructor's order) → the stage's topic.
+    // Every alarm created above → the stage's topic, on ALARM and on OK (test/infra/alarm-actions.test.ts
+    // fails for one created after this line). The dashboard reads the same lists the stack was built from.
     this.notifications = new AlarmNotifications(this, 'AlarmNotifications', { stage });
     const alarms = this.notifications.notifyAll(this);
     this.dashboard = new BridgeDashboard(this, 'Dashboard', {
@@ -166,7 +167,7 @@ export class BridgeStack extends Stack {
       queues: [
         ...Object.entries(this.workers).map(([code, worker]) => ({ label: `${code} work queue`, work: worker.work })),
         { label: 'to-sinqro queue', work: this.toSinqro },
-      ].map(({ label, work }) => ({ label, queue: work.queue, deadLetterQueue: work.deadLetterQueue })),
+      ],
       otherDeadLetterQueues: [{ label: 'Sinqro EventBridge DLQ', queue: this.events.deadLetterQueue }],
       functions: [
         { label: 'sinqro-webhook', fn: sinqroWebhook },

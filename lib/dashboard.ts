@@ -25,7 +25,8 @@ import { type Kind, ORDER_STATUSES, RESERVATION_STATUSES } from '../functions/sh
 /** Every graph's period: fine enough to see a burst, coarse enough to read a day. */
 export const DASHBOARD_PERIOD = Duration.minutes(5);
 
-export type DashboardQueue = { label: string; queue: IQueue; deadLetterQueue: IQueue };
+/** A work queue and its DLQ (lib/work-queue.ts). */
+export type DashboardQueue = { label: string; work: { queue: IQueue; deadLetterQueue: IQueue } };
 
 export type BridgeDashboardProps = {
   stageName: string;
@@ -80,7 +81,10 @@ export class BridgeDashboard extends Construct {
       graph('Stuck orders (found by the sweep)', [stuckOrders(stageName, period)]),
       graph('Dead-letter queues: messages', [
         ...props.queues.map((q) =>
-          label(q.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }), `${q.label} DLQ`),
+          label(
+            q.work.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+            `${q.label} DLQ`,
+          ),
         ),
         ...props.otherDeadLetterQueues.map((q) =>
           label(q.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }), q.label),
@@ -92,8 +96,8 @@ export class BridgeDashboard extends Construct {
       props.queues.map((q) =>
         graph(
           `${q.label}: messages waiting (left), oldest message age s (right)`,
-          [label(q.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }), 'visible')],
-          { right: [label(q.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }), 'oldest (s)')] },
+          [label(q.work.queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }), 'visible')],
+          { right: [label(q.work.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }), 'oldest (s)')] },
         ),
       ),
     );

@@ -6,6 +6,8 @@
  * - AwsSolutions-SQS2/SQS3/SQS4: work queues have a DLQ; all queues use SSE and refuse non-TLS access.
  * - AwsSolutions-APIG1: the HTTP API stage writes access logs (lib/webhook-api.ts).
  * - AwsSolutions-DDB3: the table has point-in-time recovery.
+ * - AwsSolutions-SNS3 / KMS5: the alarm topic is encrypted with its own rotating KMS key and refuses
+ *   non-TLS publishing (lib/alarms.ts).
  * - AwsSolutions-SMG4 does not arise: secrets are created by operators and only imported by name.
  * IAM5 suppressions name the exact wildcard resource (`appliesTo`), so any other wildcard still fails.
  */
