@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { PosSecret } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
-import { envNames, requireEnv } from './shared/env';
+import { adapterSettings, envNames, requireEnv } from './shared/env';
 import { NotFoundError } from './shared/errors';
 import { type HttpResult, httpErrors, json, rawBody } from './shared/http';
 import { ingestPosEvent } from './shared/ingest';
@@ -20,7 +20,11 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const adapter = findAdapter(posCode);
   if (!adapter) throw new NotFoundError(`no POS adapter is registered for "${posCode.slice(0, 40)}"`, 'UNKNOWN_POS');
   const request = { path: event.rawPath, rawBody: rawBody(event), headers: event.headers ?? {} };
-  adapter.verifyWebhook(request, await getSecret<PosSecret>(requireEnv(envNames.posSecret(posCode))));
+  adapter.verifyWebhook(
+    request,
+    await getSecret<PosSecret>(requireEnv(envNames.posSecret(posCode))),
+    adapterSettings(posCode),
+  );
   const events = adapter.parseWebhook(request);
   const outcomes = [];
   for (const posEvent of events) outcomes.push(await ingestPosEvent(posCode, posEvent, logger.child({ posCode })));
