@@ -86,6 +86,8 @@ export const CatalogObjectSchema = v.looseObject({
 });
 export type SquareCatalogObject = v.InferOutput<typeof CatalogObjectSchema> & Record<string, unknown>;
 
+export const RetrieveObjectReplySchema = v.looseObject({ object: CatalogObjectSchema });
+
 export const SearchCatalogReplySchema = v.looseObject({
   objects: v.optional(v.array(v.unknown())),
   cursor: v.optional(Str),

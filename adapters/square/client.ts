@@ -20,9 +20,11 @@ import {
   LocationReplySchema,
   OrderReplySchema,
   PaymentReplySchema,
+  RetrieveObjectReplySchema,
   SearchCatalogReplySchema,
   SQUARE_VERSION,
   SquareErrorBodySchema,
+  type SquareCatalogObject,
   type SquareOrder,
 } from './api';
 import { isPresentAt, mapSquareObjects, SQUARE_TYPE_OF, toMenuEntity } from './catalog-mapping';
@@ -217,35 +219,31 @@ export class SquareClient implements PosClient {
       if (known) resolved.set(id, id);
       else unknown.push(id);
     }
-    if (unknown.length === 0) return resolved;
-    const reply = await this.send('v2/catalog/batch-retrieve', {
-      method: 'post',
-      json: { object_ids: unknown, include_related_objects: false },
-    });
-    const objects = ((reply as { objects?: unknown[] } | undefined)?.objects ?? []).map(
-      (o) =>
-        this.parse(CatalogObjectSchema, o, 'BatchRetrieveCatalogObjects reply') as v.InferOutput<
-          typeof CatalogObjectSchema
-        > &
-          Record<string, unknown>,
-    );
     for (const id of unknown) {
-      const object = objects.find((o) => o.id === id);
-      if (object?.type === 'ITEM_VARIATION') {
+      let reply: unknown;
+      try {
+        reply = await this.send(`v2/catalog/object/${encodeURIComponent(id)}`, { method: 'get' });
+      } catch (error) {
+        if ((error as BridgeError).remote?.status === 404)
+          throw new PermanentError(`product ${id} is not in the Square catalog`, 'UNMAPPED_PRODUCT');
+        throw error;
+      }
+      const object = this.parse(RetrieveObjectReplySchema, reply, 'RetrieveCatalogObject reply').object;
+      if (object.type === 'ITEM_VARIATION') {
         resolved.set(id, id);
         continue;
       }
-      if (object?.type !== 'ITEM')
-        throw new PermanentError(`product ${id} is not a Square item or variation`, 'UNMAPPED_PRODUCT');
+      if (object.type !== 'ITEM')
+        throw new PermanentError(`product ${id} is a Square ${object.type}, not an item or variation`, 'UNMAPPED_PRODUCT');
       const variations = ((object.item_data as { variations?: unknown[] } | undefined)?.variations ?? [])
-        .map((x) => this.parse(CatalogObjectSchema, x, 'item variation'))
-        .filter((x) => isPresentAt(x as never, this.locationId));
+        .map((x) => this.parse(CatalogObjectSchema, x, 'item variation') as SquareCatalogObject)
+        .filter((x) => isPresentAt(x, this.locationId));
       if (variations.length !== 1)
         throw new PermanentError(
           `Square item ${id} has ${variations.length} variations at this location: the order must name one`,
           'AMBIGUOUS_PRODUCT',
         );
-      resolved.set(id, (variations[0] as { id: string }).id);
+      resolved.set(id, (variations[0] as SquareCatalogObject).id);
     }
     return resolved;
   }
