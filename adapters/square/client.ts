@@ -23,8 +23,8 @@ import {
   RetrieveObjectReplySchema,
   SearchCatalogReplySchema,
   SQUARE_VERSION,
-  SquareErrorBodySchema,
   type SquareCatalogObject,
+  SquareErrorBodySchema,
   type SquareOrder,
 } from './api';
 import { isPresentAt, mapSquareObjects, SQUARE_TYPE_OF, toMenuEntity } from './catalog-mapping';
@@ -234,7 +234,10 @@ export class SquareClient implements PosClient {
         continue;
       }
       if (object.type !== 'ITEM')
-        throw new PermanentError(`product ${id} is a Square ${object.type}, not an item or variation`, 'UNMAPPED_PRODUCT');
+        throw new PermanentError(
+          `product ${id} is a Square ${object.type}, not an item or variation`,
+          'UNMAPPED_PRODUCT',
+        );
       const variations = ((object.item_data as { variations?: unknown[] } | undefined)?.variations ?? [])
         .map((x) => this.parse(CatalogObjectSchema, x, 'item variation') as SquareCatalogObject)
         .filter((x) => isPresentAt(x, this.locationId));
