@@ -352,6 +352,55 @@ describe('webhooks', () => {
   });
 });
 
+describe('late and duplicate deliveries', () => {
+  it('holds webhooks and releases them newest first, so the older version arrives last', async () => {
+    const order = await createOrder();
+    await waitForEvents(1);
+    receiver.requests.length = 0;
+    await fetch(`${sim.url}/_sim/webhooks`, { method: 'POST', body: JSON.stringify({ hold: true }) });
+    await fetch(`${sim.url}/_sim/orders/${order.id}/fulfillment`, { method: 'POST', body: '{"state":"RESERVED"}' });
+    await fetch(`${sim.url}/_sim/orders/${order.id}/fulfillment`, { method: 'POST', body: '{"state":"PREPARED"}' });
+    expect(receiver.requests).toHaveLength(0);
+    const released = (await (
+      await fetch(`${sim.url}/_sim/webhooks/release`, { method: 'POST', body: '{"reverse":true}' })
+    ).json()) as Json;
+    expect(released.released).toHaveLength(4);
+    const versions = events(receiver.requests).map((e) => Object.values(e.data.object as Json)[0].version);
+    expect(versions).toEqual([3, 3, 2, 2]);
+  });
+
+  it('resends an event already delivered, with the same event_id and a valid signature', async () => {
+    await createOrder();
+    const [created] = await waitForEvents(1);
+    const res = await fetch(`${sim.url}/_sim/webhooks/${created?.event_id}/resend`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).httpStatuses).toEqual([200, 200]);
+    const [, again] = receiver.requests as [RecordedRequest, RecordedRequest];
+    expect(JSON.parse(again.body).event_id).toBe(created?.event_id);
+    expect(again.headers['x-square-hmacsha256-signature']).toBe(
+      createHmac('sha256', KEY)
+        .update(NOTIFICATION_URL + again.body)
+        .digest('base64'),
+    );
+  });
+});
+
+describe('other endpoints', () => {
+  it('retrieves several orders at once, leaving unknown ids out', async () => {
+    const a = await createOrder('a');
+    const b = await createOrder('b');
+    const res = await call('POST', '/v2/orders/batch-retrieve', { order_ids: [a.id, 'UNKNOWN', b.id] });
+    expect(res.body.orders.map((o: Json) => o.id)).toEqual([a.id, b.id]);
+  });
+
+  it("answers an unknown /v2 path with Square's 404 and records it", async () => {
+    const res = await call('GET', '/v2/orders/x/y');
+    expect(res.status).toBe(404);
+    expect(res.body.errors[0]).toMatchObject({ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND' });
+    expect(sim.requests.map((r) => [r.path, r.status])).toEqual([['/v2/orders/x/y', 404]]);
+  });
+});
+
 describe('catalog', () => {
   async function searchAll(request: Json) {
     const pages: Json[] = [];
