@@ -140,6 +140,7 @@ export class SquareSim {
     this.webhooks.reset(opts.webhooks);
     this.catalog = new SquareSimCatalog({
       currency: this.currency,
+      locationId: opts.locations?.[0]?.id ?? DEFAULT_SQUARE_LOCATION_ID,
       pageSize: opts.catalogPageSize ?? 4,
       clock: this.clock,
       onChange: (updatedAt) => {
@@ -283,7 +284,11 @@ export class SquareSim {
       result = await handle(c);
     } catch (error) {
       if (error instanceof SquareSimError) return this.fail(c.res, error);
-      throw error;
+      const detail = `Simulator error: ${(error as Error).message}`;
+      return this.fail(
+        c.res,
+        new SquareSimError(500, [{ category: 'API_ERROR', code: 'INTERNAL_SERVER_ERROR', detail }]),
+      );
     }
     const events = this.drain();
     if (!(c.req.method !== 'GET' && this.faults.dropReply())) sendJson(c.res, 200, result);

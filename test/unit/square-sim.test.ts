@@ -202,6 +202,28 @@ describe('orders', () => {
     expect(replay.body.order.version).toBe(2); // a reused key changes nothing
   });
 
+  it('recomputes the totals when an update changes a line item, and the payment must match the new amount', async () => {
+    const order = await createOrder();
+    const packaging = order.line_items[1].uid;
+    const res = await call('PUT', `/v2/orders/${order.id}`, {
+      idempotency_key: 'qty',
+      order: {
+        version: 1,
+        line_items: [
+          { uid: packaging, quantity: '3' },
+          { catalog_object_id: 'DEMOVARCOLA33', quantity: '1' },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    // 2 × 1450 + 3 × 50 + 250
+    expect(res.body.order.total_money).toEqual({ amount: 3300, currency: 'EUR' });
+    expect(res.body.order.line_items).toHaveLength(3);
+    const stale = await pay(order);
+    expect(stale.body.errors[0].code).toBe('PAYMENT_AMOUNT_MISMATCH');
+    expect((await pay(res.body.order, 'pay-new')).status).toBe(200);
+  });
+
   it('closes an order only once its fulfillment is final, and fields_to_clear removes a field', async () => {
     const order = await createOrder();
     const uid = order.fulfillments[0].uid;
@@ -429,6 +451,10 @@ describe('catalog', () => {
       version: expect.any(Number),
       updated_at: expect.any(String),
       is_deleted: false,
+    });
+    expect(objects.find((o: Json) => o.id === 'DEMOITEMTIRAMISU')).toMatchObject({
+      present_at_all_locations: false,
+      present_at_location_ids: [LOCATION],
     });
     const extras = objects.find((o: Json) => o.id === 'DEMOMLEXTRAS');
     expect(extras.modifier_list_data.modifiers).toHaveLength(2);
