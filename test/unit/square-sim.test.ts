@@ -271,6 +271,38 @@ describe('payments', () => {
     expect(sim.orders.payments.size).toBe(1);
   });
 
+  it('refuses to cancel a paid order (canceled orders are not paid) but cancels its fulfillment', async () => {
+    const order = await createOrder();
+    await pay(order);
+    const uid = order.fulfillments[0].uid;
+    const refused = await call('PUT', `/v2/orders/${order.id}`, {
+      idempotency_key: 'cancel-paid',
+      order: { version: 2, state: 'CANCELED', fulfillments: [{ uid, state: 'CANCELED' }] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].field).toBe('order.state');
+    expect((await call('GET', `/v2/orders/${order.id}`)).body.order.version).toBe(2);
+    const ok = await call('PUT', `/v2/orders/${order.id}`, {
+      idempotency_key: 'cancel-fulfillment',
+      order: { version: 2, fulfillments: [{ uid, state: 'CANCELED' }] },
+    });
+    expect(ok.body.order).toMatchObject({ state: 'OPEN', version: 3, fulfillments: [{ state: 'CANCELED' }] });
+  });
+
+  it('cancels an unpaid order when staff cancel its fulfillment, but leaves a paid one OPEN', async () => {
+    const unpaid = await createOrder('unpaid');
+    const paid = await createOrder('paid');
+    await pay(paid);
+    const cancel = async (id: string) =>
+      (
+        (await (
+          await fetch(`${sim.url}/_sim/orders/${id}/fulfillment`, { method: 'POST', body: '{"state":"CANCELED"}' })
+        ).json()) as Json
+      ).order;
+    expect(await cancel(unpaid.id)).toMatchObject({ state: 'CANCELED', fulfillments: [{ state: 'CANCELED' }] });
+    expect(await cancel(paid.id)).toMatchObject({ state: 'OPEN', fulfillments: [{ state: 'CANCELED' }] });
+  });
+
   it('completes a paid order without fulfillment, and refuses an amount that does not match', async () => {
     const order = await createOrder('no-fulfillment', { fulfillments: [] });
     const wrong = await call('POST', '/v2/payments', {
