@@ -70,6 +70,8 @@ export type SearchCatalogObjectsRequest = {
 
 export type CatalogOptions = {
   currency: string;
+  /** The location the demo catalog's location-scoped item is present at. */
+  locationId: string;
   /** Most objects per page of SearchCatalogObjects (Square's own page is larger; small here so paging is exercised). */
   pageSize: number;
   clock: Clock;
@@ -90,7 +92,7 @@ export class SquareSimCatalog {
 
   reset(): void {
     this.objects.clear();
-    this.write(demoCatalog(this.opts.currency), false);
+    this.write(demoCatalog(this.opts.currency, this.opts.locationId), false);
   }
 
   get(id: string): CatalogObject | undefined {
@@ -347,8 +349,11 @@ export class SquareSimCatalog {
   }
 }
 
-/** A small restaurant catalog: three categories, four items (one with two variations), two modifier lists. */
-export function demoCatalog(currency: string): CatalogObjectInput[] {
+/**
+ * A small restaurant catalog: three categories, four items (one with two variations, one present at a
+ * single location), two modifier lists.
+ */
+export function demoCatalog(currency: string, locationId: string): CatalogObjectInput[] {
   const price = (amount: number) => ({ amount, currency });
   const category = (id: string, name: string, ordinal: number) => ({
     type: 'CATEGORY',
@@ -433,6 +438,10 @@ export function demoCatalog(currency: string): CatalogObjectInput[] {
       ['DEMOMLEXTRAS'],
     ),
     item('DEMOITEMCOLA', 'Cola', 'DEMOCATDRINKS', [variation('DEMOVARCOLA33', '33 cl', 250, 1)], ['DEMOMLICE']),
-    item('DEMOITEMTIRAMISU', 'Tiramisu', 'DEMOCATDESSERTS', [variation('DEMOVARTIRAMISU', 'Regular', 550, 1)]),
+    {
+      ...item('DEMOITEMTIRAMISU', 'Tiramisu', 'DEMOCATDESSERTS', [variation('DEMOVARTIRAMISU', 'Regular', 550, 1)]),
+      present_at_all_locations: false,
+      present_at_location_ids: [locationId],
+    },
   ];
 }

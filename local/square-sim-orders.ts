@@ -191,8 +191,9 @@ export class SquareSimOrders {
   }
 
   /**
-   * Staff moving the fulfillment in the POS (`/_sim/orders/{id}/fulfillment`). As the POS does, a
-   * COMPLETED fulfillment completes a paid order and a CANCELED one cancels the order [inferred from
+   * Staff moving the fulfillment in the POS (`/_sim/orders/{id}/fulfillment`). A COMPLETED fulfillment
+   * completes a paid order and a CANCELED one cancels an unpaid order; a paid order stays OPEN, as
+   * "canceled orders are not paid" (OpenAPI `OrderState`) and refunds are not simulated [inferred from
    * Square's rule that an order can close only once all its fulfillments are final].
    */
   moveFulfillment(
@@ -215,7 +216,7 @@ export class SquareSimOrders {
     const f = (next.fulfillments ?? []).find((x) => x.uid === fulfillment.uid) as Fulfillment;
     const update = setFulfillmentState(f, state as FulfillmentState, now);
     const allFinal = (next.fulfillments ?? []).every((x) => FINAL_FULFILLMENT.has(x.state));
-    if (state === 'CANCELED' && allFinal) closeOrder(next, 'CANCELED', now);
+    if (state === 'CANCELED' && allFinal && !next.tenders?.length) closeOrder(next, 'CANCELED', now);
     if (state === 'COMPLETED' && allFinal && next.net_amount_due_money.amount === 0 && next.tenders?.length)
       closeOrder(next, 'COMPLETED', now);
     next.version = order.version + 1;
@@ -480,6 +481,8 @@ export class SquareSimOrders {
           `All fulfillments must have a state of COMPLETED, CANCELED, or FAILED for an order to be able to have a state of ${state}.`,
           'order.state',
         );
+      if (state === 'CANCELED' && order.tenders?.length)
+        throw invalid('BAD_REQUEST', 'A paid order cannot be CANCELED: canceled orders are not paid.', 'order.state');
       if (state === 'COMPLETED') {
         computeTotals(order, order.total_money.currency);
         if (order.net_amount_due_money.amount > 0)

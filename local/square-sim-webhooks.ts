@@ -31,9 +31,18 @@ export const TOPIC_OF: Record<string, WebhookTopic> = {
   'location.updated': 'locations',
 };
 
-/** `{ orders, catalog, locations }` on or off, and how many times each event is posted (1–3). */
-export type WebhookSwitches = Record<WebhookTopic, boolean> & { copies: number };
-export const DEFAULT_SWITCHES: WebhookSwitches = { orders: true, catalog: true, locations: true, copies: 1 };
+/**
+ * `{ orders, catalog, locations }` on or off, how many times each event is posted (1–3), and `hold`:
+ * events are kept until released (`release()`), in their order or reversed, to deliver them late.
+ */
+export type WebhookSwitches = Record<WebhookTopic, boolean> & { copies: number; hold: boolean };
+export const DEFAULT_SWITCHES: WebhookSwitches = {
+  orders: true,
+  catalog: true,
+  locations: true,
+  copies: 1,
+  hold: false,
+};
 
 /** What the simulator did with one event (`GET /_sim/webhooks`). */
 export type SentWebhook = {
@@ -44,6 +53,8 @@ export type SentWebhook = {
   /** HTTP status of each post (0: no answer, e.g. connection refused); empty when withheld. */
   httpStatuses: number[];
   withheld: boolean;
+  /** Kept back by the `hold` switch and not released yet. */
+  held: boolean;
   at: string;
   body: string;
 };
@@ -93,14 +104,39 @@ export class SquareWebhookSender {
       id: typeof data.id === 'string' ? data.id : '',
       httpStatuses: [],
       withheld: !this.switches[topic],
+      held: this.switches[topic] && this.switches.hold,
       at: createdAt,
       body,
     };
     this.sent.push(record);
-    if (record.withheld) return record;
+    if (record.withheld || record.held) return record;
+    return this.deliver(record);
+  }
+
+  /** Posts a recorded event `copies` times (same `event_id`), noting each answer. */
+  async deliver(record: SentWebhook): Promise<SentWebhook> {
     const copies = Math.min(3, Math.max(1, Math.trunc(this.switches.copies) || 1));
-    for (let i = 0; i < copies; i++) record.httpStatuses.push(await this.post(body));
-    this.opts.log?.(`[square] ${type} ${record.id} → ${record.httpStatuses.join(',')}`);
+    for (let i = 0; i < copies; i++) record.httpStatuses.push(await this.post(record.body));
+    this.opts.log?.(`[square] ${record.type} ${record.id} → ${record.httpStatuses.join(',')}`);
+    return record;
+  }
+
+  /** Sends the held events, oldest first or (`reverse`) newest first, one after the other. */
+  async release(reverse = false): Promise<SentWebhook[]> {
+    const held = this.sent.filter((r) => r.held);
+    if (reverse) held.reverse();
+    for (const r of held) {
+      r.held = false;
+      await this.deliver(r);
+    }
+    return held;
+  }
+
+  /** Posts an event already sent once more (a late duplicate, as Square's at-least-once delivery allows). */
+  async resend(eventId: string): Promise<SentWebhook | undefined> {
+    const record = this.sent.find((r) => r.event_id === eventId);
+    if (!record) return undefined;
+    record.httpStatuses.push(await this.post(record.body));
     return record;
   }
 

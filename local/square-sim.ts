@@ -7,6 +7,16 @@
  *
  * What is simulated is what Square documents; where Square's behaviour is not documented the choice
  * is marked [inferred].
+ *
+ * API (Bearer token required): POST /v2/orders, GET|PUT /v2/orders/{id}, POST /v2/orders/batch-retrieve,
+ * POST /v2/payments, GET /v2/payments/{id}, POST /v2/catalog/search, GET /v2/catalog/list,
+ * GET /v2/catalog/object/{id}, GET /v2/locations, GET /v2/locations/{id}.
+ * Controls (no auth): GET|DELETE /_sim/requests (?method=&path=), GET /_sim/orders, GET /_sim/payments,
+ * POST /_sim/orders/{id}/fulfillment {state, uid?}, GET|POST /_sim/webhooks {orders?, catalog?,
+ * locations?, hold?, copies?}, POST /_sim/webhooks/release {reverse?}, POST /_sim/webhooks/{event_id}/resend,
+ * GET|POST /_sim/catalog {object}, DELETE /_sim/catalog/{id}, POST /_sim/catalog/{id}/sold-out
+ * {sold_out, location_id?}, PATCH /_sim/locations/{id} {business_hours?, status?, timezone?, name?},
+ * POST /_sim/faults (local/faults.ts), POST /_sim/reset.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Faults } from './faults';
@@ -130,6 +140,7 @@ export class SquareSim {
     this.webhooks.reset(opts.webhooks);
     this.catalog = new SquareSimCatalog({
       currency: this.currency,
+      locationId: opts.locations?.[0]?.id ?? DEFAULT_SQUARE_LOCATION_ID,
       pageSize: opts.catalogPageSize ?? 4,
       clock: this.clock,
       onChange: (updatedAt) => {
@@ -188,7 +199,19 @@ export class SquareSim {
   }
 
   async start(port = 0): Promise<string> {
-    this.server = jsonServer(router([...this.apiRoutes(), ...this.simRoutes()]));
+    this.server = jsonServer(
+      router([...this.apiRoutes(), ...this.simRoutes()], (c) =>
+        c.url.pathname.startsWith('/v2/')
+          ? this.api(c, () => {
+              throw notFound(
+                `API endpoint for URL path \`${c.url.pathname}\` and HTTP method \`${c.req.method}\` is not found.`,
+              );
+            })
+          : sendJson(c.res, 404, {
+              errors: [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND', detail: c.url.pathname }],
+            }),
+      ),
+    );
     const bound = await listen(this.server, port);
     this.url = `http://127.0.0.1:${bound}`;
     return this.url;
@@ -209,6 +232,7 @@ export class SquareSim {
     return [
       r('POST', /^\/v2\/orders$/, (c) => this.createOrder(c)),
       r('GET', /^\/v2\/orders\/([^/]+)$/, (c) => ({ order: this.orders.get(c.params[0] as string) })),
+      r('POST', /^\/v2\/orders\/batch-retrieve$/, (c) => this.batchRetrieveOrders(c)),
       r('PUT', /^\/v2\/orders\/([^/]+)$/, (c) => this.updateOrder(c)),
       r('POST', /^\/v2\/payments$/, (c) => this.createPayment(c)),
       r('GET', /^\/v2\/payments\/([^/]+)$/, (c) => {
@@ -217,6 +241,16 @@ export class SquareSim {
         return { payment };
       }),
       r('POST', /^\/v2\/catalog\/search$/, (c) => this.catalog.search(this.json(c) as object)),
+      // ListCatalog: the same objects as a search by type (`types` is a comma-separated list).
+      r('GET', /^\/v2\/catalog\/list$/, (c) => {
+        const types = c.url.searchParams.get('types');
+        const cursor = c.url.searchParams.get('cursor');
+        const { latest_time: _latest, ...page } = this.catalog.search({
+          ...(types ? { object_types: types.split(',').map((t) => t.trim().toUpperCase()) } : {}),
+          ...(cursor ? { cursor } : {}),
+        });
+        return page;
+      }),
       r('GET', /^\/v2\/catalog\/object\/([^/]+)$/, (c) =>
         this.catalog.retrieve(c.params[0] as string, c.url.searchParams.get('include_related_objects') === 'true'),
       ),
@@ -241,13 +275,20 @@ export class SquareSim {
         new SquareSimError(401, [{ category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED', detail }]),
       );
     }
+    const version = c.req.headers['square-version'];
+    if (typeof version === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(version))
+      return this.fail(c.res, invalid('INVALID_SQUARE_VERSION_FORMAT', `Invalid Square-Version \`${version}\`.`));
     if (await this.faults.before(c.res, faultError)) return;
     let result: unknown;
     try {
       result = await handle(c);
     } catch (error) {
       if (error instanceof SquareSimError) return this.fail(c.res, error);
-      throw error;
+      const detail = `Simulator error: ${(error as Error).message}`;
+      return this.fail(
+        c.res,
+        new SquareSimError(500, [{ category: 'API_ERROR', code: 'INTERNAL_SERVER_ERROR', detail }]),
+      );
     }
     const events = this.drain();
     if (!(c.req.method !== 'GET' && this.faults.dropReply())) sendJson(c.res, 200, result);
@@ -306,6 +347,17 @@ export class SquareSim {
     const { payment, replayed } = this.orders.createPayment(this.json(c));
     if (!replayed) this.log(`payment ${String(payment.id)} for order ${String(payment.order_id ?? '-')}`);
     return { payment };
+  }
+
+  /** BatchRetrieveOrders (OpenAPI `BatchRetrieveOrdersRequest`): the orders found; unknown ids are left out. */
+  private batchRetrieveOrders(c: Ctx) {
+    const b = this.json(c);
+    if (!isObject(b) || !Array.isArray(b.order_ids))
+      throw invalid('MISSING_REQUIRED_PARAMETER', 'Field must be set', 'order_ids');
+    const orders = (b.order_ids as unknown[])
+      .map((id) => this.orders.orders.get(String(id)))
+      .filter((o): o is SquareOrder => !!o && (typeof b.location_id !== 'string' || o.location_id === b.location_id));
+    return orders.length ? { orders } : {};
   }
 
   private location(id: string) {
@@ -384,6 +436,14 @@ export class SquareSim {
       ),
       sim('GET', /^\/_sim\/webhooks$/, () => this.webhooks.sent),
       sim('POST', /^\/_sim\/webhooks$/, (c) => this.switchWebhooks(body(c))),
+      sim('POST', /^\/_sim\/webhooks\/release$/, async (c) => ({
+        released: await this.webhooks.release(body(c).reverse === true),
+      })),
+      sim('POST', /^\/_sim\/webhooks\/([^/]+)\/resend$/, async (c) => {
+        const record = await this.webhooks.resend(c.params[0] as string);
+        if (!record) throw notFound(`No webhook with event_id \`${c.params[0]}\`.`, 'event_id');
+        return record;
+      }),
       sim('GET', /^\/_sim\/catalog$/, () => this.catalog.all()),
       sim('POST', /^\/_sim\/catalog$/, async (c) => {
         const b = body(c);
@@ -434,9 +494,9 @@ export class SquareSim {
     return { order, webhooks };
   }
 
-  /** `{ orders?, catalog?, locations?: boolean, copies?: 1–3 }`. */
+  /** `{ orders?, catalog?, locations?, hold?: boolean, copies?: 1–3 }`. */
   private switchWebhooks(b: Record<string, unknown>) {
-    for (const topic of ['orders', 'catalog', 'locations'] as WebhookTopic[]) {
+    for (const topic of ['orders', 'catalog', 'locations', 'hold'] as (WebhookTopic | 'hold')[]) {
       if (b[topic] === undefined) continue;
       if (typeof b[topic] !== 'boolean') throw invalid('INVALID_VALUE', `${topic} must be true or false.`, topic);
       this.webhooks.switches[topic] = b[topic] as boolean;
