@@ -115,8 +115,9 @@ export async function onCatalogChanged(
   // asked for just that; only the first time (nothing read yet) is everything read.
   let since: string | undefined;
   if (named === 0) {
-    const client = await posClient(restaurantId, ctx);
-    if (client.fetchCatalogChanges) since = await getCatalogWatermark(restaurantId);
+    // A client that cannot be made here fails the same way in the sync, which records why in its report.
+    const client = await posClient(restaurantId, ctx).catch(() => undefined);
+    if (client?.fetchCatalogChanges) since = await getCatalogWatermark(restaurantId);
   }
   const syncId = await requestCatalogSync(
     restaurantId,
