@@ -16,10 +16,12 @@ const LOCATION = 'LSIMTRATTORIA01';
 const SIGNATURE_KEY = secrets['sinqro-pos-bridge/local/pos/square'].webhookSigningSecrets[0] as string;
 let h: Harness;
 let sync: typeof import('../../functions/shared/catalog-sync');
+let store: typeof import('../../functions/shared/store');
 
 beforeAll(async () => {
   h = await startHarness(12);
   sync = await import('../../functions/shared/catalog-sync');
+  store = await import('../../functions/shared/store');
 });
 afterAll(async () => {
   await h.rt.stop();
@@ -240,4 +242,31 @@ test('hours: location.updated brings the new business hours to Sinqro as its sch
     { startDay: { id: 1 }, endDay: { id: 1 }, startTime: '19:00', endTime: '23:00', timezone: 'Europe/Madrid' },
     { startDay: { id: 6 }, endDay: { id: 7 }, startTime: '20:00', endTime: '02:00', timezone: 'Europe/Madrid' },
   ]);
+});
+
+test('an order whose lines do not add up to its total to the cent fails with the reason and never reaches Square', async () => {
+  const id = h.nextId();
+  const order = { ...demoSquareOrder(id), totalAmount: 43.51 };
+  expect((await h.sendEvent(envelope('order.created', order, RESTAURANT))).status).toBe(202);
+  await h.waitForSinqroStatus(id, 'pos_integration_failed');
+  const state = await store.getOrder(id);
+  expect(state).toMatchObject({
+    status: 'FAILED',
+    lastError: expect.stringContaining('do not add up to the order total'),
+  });
+  await h.settle(300);
+  expect(squareOrderOf(id)).toBeUndefined();
+  expect(requests('POST', '/v2/orders').some((r) => bodyOf(r).order.reference_id === String(id))).toBe(false);
+});
+
+test("Square's rate limit (429 with Retry-After) delays the order; it reaches Square once, then Sinqro", async () => {
+  square().faults.set({ rateLimitRate: 1, retryAfterSeconds: 1 });
+  const id = h.nextId();
+  const before = requests('POST', '/v2/orders').length;
+  expect((await h.sendEvent(envelope('order.created', demoSquareOrder(id), RESTAURANT))).status).toBe(202);
+  await waitFor('a rate-limited call', () => square().requests.some((r) => r.status === 429));
+  square().faults.set({});
+  await h.waitForSinqroStatus(id, 'waiting_sp_validation', 30_000);
+  expect([...square().orders.orders.values()].filter((o) => o.reference_id === String(id))).toHaveLength(1);
+  expect(requests('POST', '/v2/orders').length).toBeGreaterThan(before);
 });
