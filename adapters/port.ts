@@ -97,6 +97,12 @@ export interface PosAdapter {
   readonly capabilities: Capabilities;
   /** Parallel calls the POS API tolerates: becomes the worker's event source `maxConcurrency` (2–1000). */
   readonly maxConcurrency: number;
+  /**
+   * `ignore`: a webhook about a location no restaurant is linked to is answered 200 and dropped (a POS
+   * whose subscription covers a whole account, like Square, would otherwise retry it for days).
+   * Default `refuse`: 404.
+   */
+  readonly unlinkedLocations?: 'refuse' | 'ignore';
   /** Throws AuthenticationError unless the request is authentic. Runs before anything parses the body. */
   verifyWebhook(request: RawWebhook, secret: PosSecret, settings?: AdapterSettings): void;
   /** Turns an authentic webhook into bridge events; throws ValidationError for a body it cannot read. */

@@ -26,9 +26,23 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     adapterSettings(posCode),
   );
   const events = adapter.parseWebhook(request);
-  const outcomes = [];
-  for (const posEvent of events) outcomes.push(await ingestPosEvent(posCode, posEvent, logger.child({ posCode })));
-  return json(200, { received: events.length, duplicates: outcomes.filter((o) => o === 'duplicate').length });
+  const outcomes: string[] = [];
+  for (const posEvent of events) {
+    try {
+      outcomes.push(await ingestPosEvent(posCode, posEvent, logger.child({ posCode })));
+    } catch (error) {
+      const unlinked = error instanceof NotFoundError && error.code === 'LOCATION_NOT_LINKED';
+      if (!unlinked || adapter.unlinkedLocations !== 'ignore') throw error;
+      // Another location of the same POS account: recorded by the ingest, acknowledged so it is not retried.
+      outcomes.push('ignored');
+    }
+  }
+  const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
+  return json(200, {
+    received: events.length,
+    duplicates: count('duplicate'),
+    ...(count('ignored') > 0 ? { ignored: count('ignored') } : {}),
+  });
 }
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(httpErrors(logger)).handler(receive);

@@ -27,6 +27,8 @@ export const squareAdapter: PosAdapter = {
   name: 'Square',
   // Square does not publish its rate limits: few parallel calls per merchant, 429s are backed off.
   maxConcurrency: 5,
+  // The merchant's subscription covers all its locations; those not linked must not be retried for 72 h.
+  unlinkedLocations: 'ignore',
   capabilities: {
     orders: {
       F1: {

@@ -112,8 +112,22 @@ test('a redelivered catalog event is a duplicate for every location: nothing enq
   expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
 });
 
-test('a catalog event of a merchant with no linked location is refused with 404', async () => {
+test('an event of a location (or merchant) no restaurant is linked to is acknowledged and dropped, not retried', async () => {
   const body = catalogEvent.replace('MERCHANT1', 'UNKNOWNMERCHANT');
-  expect((await invoke(request(body, sign(body)))).statusCode).toBe(404);
+  const result = await invoke(request(body, sign(body)));
+  expect(result.statusCode).toBe(200);
+  expect(JSON.parse(result.body as string)).toEqual({ received: 1, duplicates: 0, ignored: 1 });
+  const hours = JSON.stringify({
+    merchant_id: 'MERCHANT1',
+    type: 'location.updated',
+    event_id: 'de45d351',
+    created_at: '2020-02-06T21:27:34.308Z',
+    location_id: 'NOTLINKED',
+    data: { id: 'NOTLINKED', type: 'Location' },
+  });
+  ddb.on(QueryCommand, { IndexName: 'GSI1' }).resolves({ Items: [] });
+  const other = await invoke(request(hours, sign(hours)));
+  expect(other.statusCode).toBe(200);
+  expect(JSON.parse(other.body as string)).toMatchObject({ ignored: 1 });
   expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
 });
