@@ -115,6 +115,7 @@ export function toSquareOrder(
 
   const consumer = order.consumer;
   const recipientName = [consumer?.name, consumer?.lastname].filter(Boolean).join(' ');
+  const phone = phoneOf(consumer?.phone);
   const payments = order.payments ?? [];
   const squareOrder: Record<string, unknown> = {
     location_id: locationId,
@@ -145,15 +146,12 @@ export function toSquareOrder(
         pickup_details: {
           schedule_type: 'SCHEDULED',
           pickup_at: toIsoUtc(order.executionTime),
-          ...(recipientName || consumer?.phone || consumer?.email
-            ? {
-                recipient: {
-                  ...(recipientName ? { display_name: recipientName.slice(0, 255) } : {}),
-                  ...(consumer?.phone ? { phone_number: consumer.phone.slice(0, 17) } : {}),
-                  ...(consumer?.email ? { email_address: consumer.email.slice(0, 255) } : {}),
-                },
-              }
-            : {}),
+          // Square requires a recipient name for a pickup: without the consumer's, the order's code.
+          recipient: {
+            display_name: (recipientName || `Sinqro ${order.marketOrderCode ?? order.id}`).slice(0, 255),
+            ...(phone ? { phone_number: phone } : {}),
+            ...(consumer?.email && consumer.email.length <= 255 ? { email_address: consumer.email } : {}),
+          },
           note: pickupNote(order).slice(0, 500),
         },
       },
@@ -165,6 +163,12 @@ export function toSquareOrder(
     prepaid: payments.length > 0 && payments.every((p) => p.prepaid),
     productIds,
   };
+}
+
+/** Square takes at most 17 characters: spacing is dropped, and a number still too long is left out rather than cut. */
+function phoneOf(raw: string | null | undefined): string | undefined {
+  const compact = raw?.replace(/[\s().-]/g, '');
+  return compact && compact.length <= 17 ? compact : undefined;
 }
 
 function pickupNote(order: SinqroOrder): string {

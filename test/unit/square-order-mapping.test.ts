@@ -175,6 +175,18 @@ test('a product without a Square id, a fractional quantity or an unknown line ty
   expect(code(() => toSquareOrder(discount, 'L1', 'k'))).toBe('UNSUPPORTED_LINE');
 });
 
+test("the recipient's phone loses its spacing (Square takes 17 characters); without a name, the order code stands in", () => {
+  const spaced = sinqroOrder({ consumer: { name: 'Ana', phone: '+34 (600) 00-00-00' } });
+  expect(toSquareOrder(spaced, 'L1', 'k').body.order).toMatchObject({
+    fulfillments: [{ pickup_details: { recipient: { display_name: 'Ana', phone_number: '+34600000000' } } }],
+  });
+  const anonymous = sinqroOrder({ consumer: { phone: '+34 600 000 000 000 000 000' } });
+  const recipient = (
+    toSquareOrder(anonymous, 'L1', 'k').body.order as { fulfillments: { pickup_details: { recipient: object } }[] }
+  ).fulfillments[0]?.pickup_details.recipient;
+  expect(recipient).toEqual({ display_name: 'Sinqro K4411' });
+});
+
 test('an order paid at pickup is not marked prepaid (no EXTERNAL payment)', () => {
   expect(toSquareOrder(sinqroOrder({ payments: [{ amount: 5.79, prepaid: false }] }), 'L1', 'k').prepaid).toBe(false);
   expect(toSquareOrder(sinqroOrder({ payments: [] }), 'L1', 'k').prepaid).toBe(false);
