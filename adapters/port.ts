@@ -46,6 +46,16 @@ export type PosCallContext = { link: RestaurantLink; secret: PosSecret; baseUrl:
 
 export type InjectResult = { posOrderId: string; posStatus?: string };
 
+/** An order's status as the POS reports it; `posVersion` (when the POS versions its orders) orders reads. */
+export type PosStatusRead = { posStatus: string; occurredAt?: string; posVersion?: number };
+
+/**
+ * A page of catalog changes since a time (an incremental sync when the POS's webhook names no
+ * entity): the changed entities, and those deleted or no longer offered at the location (`gone`).
+ * `catalogTime` is the POS's own "catalog last changed" time, the next read's starting point.
+ */
+export type CatalogChangesPage = CatalogPage & { gone: CatalogRef[]; catalogTime?: string };
+
 export interface PosClient {
   /** Creates the order in the POS, idempotently (same `idempotencyKey` → same POS order). */
   injectOrder(order: SinqroOrder, idempotencyKey: string): Promise<InjectResult>;
@@ -53,11 +63,13 @@ export interface PosClient {
   /** Applies a Sinqro-side cancellation in the POS (F5). */
   cancel(kind: Kind, posOrderId: string, reason: string | undefined): Promise<void>;
   /** The order's current POS status: the polling fallback and the stuck-order sweep use it. */
-  getStatus?(kind: Kind, posOrderId: string): Promise<{ posStatus: string; occurredAt?: string }>;
+  getStatus?(kind: Kind, posOrderId: string): Promise<PosStatusRead>;
   /** One page of one catalog entity type (F6). */
   fetchCatalogPage?(type: CatalogEntityType, cursor: string | undefined): Promise<CatalogPage>;
   /** Just the named entities (an incremental sync); entities the POS no longer has are absent. */
   fetchCatalogEntities?(refs: CatalogRef[]): Promise<CatalogPage>;
+  /** What changed since `since` (ISO), one page at a time: for a POS whose catalog webhook names nothing. */
+  fetchCatalogChanges?(since: string, cursor: string | undefined): Promise<CatalogChangesPage>;
   /** Whether the restaurant is temporarily closed (F7). */
   getAvailability?(): Promise<PosAvailability>;
   /** The weekly opening hours (F8). */
@@ -68,7 +80,15 @@ export interface PosClient {
  * Per-stage switches for an adapter (lib/stage-config.ts; locally local/config.json). With a
  * webhook switched off, the features it carried are polled instead (when the client can read them).
  */
-export type AdapterSettings = { statusWebhooks?: boolean; availabilityWebhooks?: boolean };
+export type AdapterSettings = {
+  statusWebhooks?: boolean;
+  availabilityWebhooks?: boolean;
+  /**
+   * The public URL the POS was given for its webhooks, exactly as registered, for POSes that sign it
+   * (Square): never rebuilt from the request, which a proxy may have rewritten.
+   */
+  webhookNotificationUrl?: string;
+};
 
 export interface PosAdapter {
   /** Path segment (`/{code}/webhooks/...`), queue and function name part: lowercase letters and digits. */
@@ -77,8 +97,14 @@ export interface PosAdapter {
   readonly capabilities: Capabilities;
   /** Parallel calls the POS API tolerates: becomes the worker's event source `maxConcurrency` (2–1000). */
   readonly maxConcurrency: number;
+  /**
+   * `ignore`: a webhook about a location no restaurant is linked to is answered 200 and dropped (a POS
+   * whose subscription covers a whole account, like Square, would otherwise retry it for days).
+   * Default `refuse`: 404.
+   */
+  readonly unlinkedLocations?: 'refuse' | 'ignore';
   /** Throws AuthenticationError unless the request is authentic. Runs before anything parses the body. */
-  verifyWebhook(request: RawWebhook, secret: PosSecret): void;
+  verifyWebhook(request: RawWebhook, secret: PosSecret, settings?: AdapterSettings): void;
   /** Turns an authentic webhook into bridge events; throws ValidationError for a body it cannot read. */
   parseWebhook(request: RawWebhook): PosEvent[];
   /** The POS's status code → canonical status; undefined when the code means nothing to Sinqro. */

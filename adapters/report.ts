@@ -15,7 +15,7 @@ export type IntegrationReport = {
   posCode: string;
   adapterName: string;
   generatedAt: string;
-  settings: Required<AdapterSettings>;
+  settings: Required<Pick<AdapterSettings, 'statusWebhooks' | 'availabilityWebhooks'>>;
   features: { id: FeatureId; title: string; orders: FeatureVerdict; reservations: FeatureVerdict }[];
   summary: { orders: { integrated: number; total: number }; reservations: { integrated: number; total: number } };
 };

@@ -13,6 +13,7 @@ async function main() {
     ports: {
       gateway: port('PORT'),
       referencePos: port('REFERENCE_POS_PORT'),
+      squarePos: port('SQUARE_POS_PORT') ?? config.ports.squarePos,
       sinqro: port('SINQRO_SIM_PORT'),
       // Fixed, so the operator CLI and the AWS CLI find them at known addresses.
       dynamodb: port('DYNAMODB_PORT') ?? config.ports.dynamodb,
@@ -26,11 +27,13 @@ async function main() {
     'Sinqro POS Bridge — local runtime',
     `  bridge (API Gateway)   ${urls.gateway}   POST /sinqro/events, POST /{posCode}/webhooks/{any+}, POST /_local/eventbridge`,
     `  reference POS sim      ${urls.referencePos}   GET /_sim/orders, POST /_sim/orders/{id}/status, POST /_sim/faults`,
+    `  Square sim             ${urls.squarePos}   GET /_sim/requests, POST /_sim/orders/{id}/fulfillment, PATCH /_sim/locations/{id}`,
     `  Sinqro sim             ${urls.sinqro}   GET /_sim/calls, POST /_sim/events, POST /_sim/faults`,
     `  DynamoDB (dynalite)    ${urls.dynamodb}   table ${runtime.tableName}`,
     `  SQS (local)            ${urls.sqs}   ${runtime.queues.map((q) => q.name.replace(`${runtime.tableName}-`, '')).join(', ')} (+ DLQs)`,
     `  scheduler              poll ${every('poll')}, sweep ${every('sweep')}, nightly ${every('nightly')}; run one now: POST /_local/schedule/{poll|sweep|nightly}`,
     '  demo restaurant 5120 (Trattoria Demo) → reference POS location loc-trattoria; secrets in local/secrets.json',
+    '  demo restaurant 5121 (Trattoria Square) → Square location LSIMTRATTORIA01 (merchant MLSIMSINQRO01)',
     `Try:  npm run demo -- --attach   (plays an order against this runtime), or npx pos-bridge restaurants --local (${runtimeFile})`,
     '',
   ];

@@ -136,6 +136,8 @@ export class BridgeStack extends Stack {
       for (const fn of [sinqroWebhook, sinqroEvents, posWebhook])
         bindQueue(fn, envNames.workQueue(adapter.code), worker.work.queue);
       bindSecret(posWebhook, envNames.posSecret(adapter.code), posSecret);
+      // The webhook receiver needs the stage's settings too: a signature may cover the notification URL.
+      posWebhook.addEnvironment(envNames.posSettings(adapter.code), JSON.stringify(config.settings));
     }
 
     this.api = new WebhookApi(this, 'Webhooks', { stage });

@@ -5,6 +5,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { AdapterSettings } from '../adapters/port';
+import { SQUARE_HOSTS } from '../adapters/square/api';
 
 /** Where a POS adapter's API lives in this stage, and which secret holds the bridge's credentials for it. */
 export type AdapterStageConfig = {
@@ -75,6 +76,13 @@ export const STAGES = {
         baseUrl: 'https://pos.example.com/api/v1',
         settings: { statusWebhooks: true, availabilityWebhooks: true },
       },
+      square: {
+        baseUrl: SQUARE_HOSTS.sandbox,
+        // Exactly the URL registered in the Square webhook subscription (it is part of the signature).
+        settings: {
+          webhookNotificationUrl: 'https://pos-webhooks.sandbox.sinqro-bridge.example/square/webhooks/events',
+        },
+      },
     },
     schedule: DEFAULT_SCHEDULE,
     alarms: {
@@ -95,6 +103,10 @@ export const STAGES = {
       reference: {
         baseUrl: 'https://pos.example.com/api/v1',
         settings: { statusWebhooks: true, availabilityWebhooks: true },
+      },
+      square: {
+        baseUrl: SQUARE_HOSTS.production,
+        settings: { webhookNotificationUrl: 'https://pos-webhooks.sinqro-bridge.example/square/webhooks/events' },
       },
     },
     schedule: DEFAULT_SCHEDULE,

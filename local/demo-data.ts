@@ -134,3 +134,49 @@ export function envelope(
 ) {
   return { id: `evt-${randomUUID()}`, type, sellingPointId, occurredAt: new Date().toISOString(), data };
 }
+
+/** The demo restaurant linked to the Square simulator (local/config.json). */
+export const DEMO_SQUARE_RESTAURANT = 5121;
+
+/**
+ * A prepaid Sinqro order for the Square demo restaurant, naming the Square simulator's demo catalog:
+ * a product by its variation id (Margherita, large) with an option, a product by its item id (an item
+ * with one variation), and a drink with a free option. 2 × 15.00 + 11.00 + 2.50 = 43.50 EUR.
+ */
+export function demoSquareOrder(id: number, opts: { type?: 'delivery' | 'collection' } = {}) {
+  const line = (label: string, quantity: number, unitPrice: number, externalId: string, options: object[] = []) => ({
+    type: 'PRODUCT',
+    label,
+    quantity,
+    unitPrice,
+    totalAmount: Math.round(unitPrice * quantity * 100) / 100,
+    comment: null,
+    product: { id: 77100 + quantity, externalId },
+    childrenOrderLines: options,
+  });
+  const option = (label: string, unitPrice: number, externalId: string) => ({
+    type: 'PRODUCT_OPTION',
+    label,
+    quantity: 1,
+    unitPrice,
+    totalAmount: unitPrice,
+    productOption: { id: 88100, externalId },
+    childrenOrderLines: [],
+  });
+  const delivery = opts.type === 'delivery';
+  const total = delivery ? 46.0 : 43.5;
+  return {
+    ...demoOrder(id, { restaurantId: DEMO_SQUARE_RESTAURANT, type: opts.type ?? 'collection' }),
+    sellingPoint: { id: DEMO_SQUARE_RESTAURANT, name: 'Trattoria Square', timezone: 'Europe/Madrid' },
+    orderLines: [
+      line('Pizza Margherita (large)', 2, 15.0, 'DEMOVARMARGHERITALRG', [
+        option('Extra mozzarella', 1.5, 'DEMOMODMOZZARELLA'),
+      ]),
+      line('Pizza Diavola', 1, 11.0, 'DEMOITEMDIAVOLA'),
+      line('Cola', 1, 2.5, 'DEMOVARCOLA33', [option('No ice', 0, 'DEMOMODNOICE')]),
+      ...(delivery ? [{ type: 'DELIVERY', label: 'Delivery', quantity: 1, unitPrice: 2.5, totalAmount: 2.5 }] : []),
+    ],
+    payments: [{ id: 6101, amount: total, paymentMethodName: 'Online', prepaid: true }],
+    totalAmount: total,
+  };
+}

@@ -22,6 +22,7 @@ import { ReferencePosSim } from './reference-pos-sim';
 import { type RuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file';
 import { SinqroSim } from './sinqro-sim';
 import { LocalSqs } from './sqs-server';
+import { SquareSim } from './square-sim';
 
 export type RuntimeOptions = {
   /**
@@ -54,9 +55,10 @@ export const LOCAL_SCHEDULE: Record<ScheduleJob, number> = { poll: 10, sweep: 30
 const SCHEDULER_TIMEOUT_MS = 60_000;
 
 export type LocalRuntime = {
-  urls: { gateway: string; referencePos: string; sinqro: string; dynamodb: string; sqs: string };
+  urls: { gateway: string; referencePos: string; squarePos: string; sinqro: string; dynamodb: string; sqs: string };
   sqs: LocalSqs;
   referencePos: ReferencePosSim;
+  squarePos: SquareSim;
   sinqro: SinqroSim;
   queues: { name: string; url: string; dlqName: string; dlqUrl: string; consumer: string }[];
   tableName: string;
@@ -73,6 +75,12 @@ export type LocalRuntime = {
 };
 
 const TABLE_NAME = 'sinqro-pos-bridge-local';
+
+/** A configured restaurant's optional per-restaurant POS secret and POS account (Square: merchant id). */
+const pick = ({ posSecret, posAccountId }: { posSecret?: string; posAccountId?: string }) => ({
+  ...(posSecret ? { posSecret } : {}),
+  ...(posAccountId ? { posAccountId } : {}),
+});
 const DEMO_SECRETS = resolve(__dirname, 'secrets.json');
 
 export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<LocalRuntime> {
@@ -81,7 +89,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const given = Object.fromEntries(
     Object.entries(options.ports ?? {}).filter(([, v]) => v !== undefined && !Number.isNaN(v)),
   );
-  const ports = { ...config.ports, dynamodb: 0, sqs: 0, ...given };
+  const ports = { ...config.ports, dynamodb: 0, sqs: 0, squarePos: 0, ...given };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const visibility = options.visibilityTimeoutSeconds ?? 60;
   const functionTimeoutMs = Math.floor((visibility * 1000) / 6);
@@ -190,6 +198,32 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     log,
   });
   const referencePosUrl = await referencePos.start(ports.referencePos);
+  // Square signs its webhooks over the notification URL registered in the subscription: the stage's
+  // configured URL (a public one, as on AWS), not the address the request reaches the gateway on.
+  const squareSecret = await secretOf<{ webhookSigningSecrets: string[] }>(config.secretNames.pos.square);
+  const squareRestaurant = config.restaurants.find((r) => r.posCode === 'square');
+  const squareToken = squareRestaurant?.posSecret
+    ? (await secretOf<{ accessToken: string }>(squareRestaurant.posSecret)).accessToken
+    : '';
+  adapterSettings.square = {
+    webhookNotificationUrl: `${gatewayUrl}/square/webhooks/events`,
+    ...adapterSettings.square,
+  };
+  process.env[envNames.posSettings('square')] = JSON.stringify(adapterSettings.square);
+  const squarePos = new SquareSim({
+    accessToken: squareToken,
+    signatureKey: squareSecret.webhookSigningSecrets[0] as string,
+    webhookUrl: `${gatewayUrl}/square/webhooks/events`,
+    notificationUrl: adapterSettings.square.webhookNotificationUrl,
+    merchantId: squareRestaurant?.posAccountId,
+    locations: squareRestaurant ? [{ id: squareRestaurant.posLocationId, name: squareRestaurant.name }] : undefined,
+    webhooks: {
+      orders: adapterSettings.square.statusWebhooks !== false,
+      locations: adapterSettings.square.availabilityWebhooks !== false,
+    },
+    log,
+  });
+  const squarePosUrl = await squarePos.start(ports.squarePos);
   const sinqro = new SinqroSim({
     serverAccessToken: sinqroSecret.serverAccessToken,
     userAccessTokens,
@@ -201,6 +235,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const sinqroUrl = await sinqro.start(ports.sinqro);
   process.env[envNames.sinqroApiBaseUrl] = `${sinqroUrl}/pos-app/v1`;
   process.env[envNames.posBaseUrl('reference')] = referencePosUrl;
+  process.env[envNames.posBaseUrl('square')] = squarePosUrl;
 
   for (const r of restaurants) {
     const link: RestaurantLink = {
@@ -208,6 +243,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       posCode: r.posCode,
       posLocationId: r.posLocationId,
       sinqroTokenSecret: r.sinqroTokenSecret,
+      ...pick(r as { posSecret?: string; posAccountId?: string }),
       enabled: true,
       createdAt: new Date().toISOString(),
     };
@@ -260,6 +296,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const urls = {
     gateway: gatewayUrl,
     referencePos: referencePosUrl,
+    squarePos: squarePosUrl,
     sinqro: sinqroUrl,
     dynamodb: dynamo.endpoint,
     sqs: sqsEndpoint,
@@ -284,6 +321,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     urls,
     sqs,
     referencePos,
+    squarePos,
     sinqro,
     queues: [
       ...workQueues.map(({ adapter: _a, arn: _arn, dlqArn: _d, ...q }) => q),
@@ -300,7 +338,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       for (const timer of timers) clearInterval(timer);
       await Promise.all(running.values());
       await Promise.all(pollers.map((p) => p.stop()));
-      await Promise.all([gateway.stop(), referencePos.stop(), sinqro.stop()]);
+      await Promise.all([gateway.stop(), referencePos.stop(), squarePos.close(), sinqro.stop()]);
       await sqs.stop();
       await dynamo.stop();
     },

@@ -29,6 +29,7 @@ const OPTIONS = {
   availabilityWebhooks: { type: 'string' },
   'token-secret': { type: 'string' },
   'pos-secret': { type: 'string' },
+  'pos-account': { type: 'string' },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -48,9 +49,10 @@ type CommandSpec = {
 export const COMMANDS = {
   link: {
     args: ['restaurantId', 'posCode', 'posLocationId'],
-    options: ['token-secret', 'pos-secret'],
+    options: ['token-secret', 'pos-secret', 'pos-account'],
     target: 'required',
-    usage: 'link <restaurantId> <posCode> <posLocationId> [--token-secret <name>] [--pos-secret <name>]',
+    usage:
+      'link <restaurantId> <posCode> <posLocationId> [--token-secret <name>] [--pos-secret <name>] [--pos-account <id>]',
     summary: 'link a Sinqro restaurant to a POS location (or change its link)',
   },
   unlink: {

@@ -65,6 +65,13 @@ async function link(inv: Invocation, target: Target, io: Io): Promise<number> {
   const posPrefix = restaurantPosSecretsPrefix(target.stageName, adapter.code);
   const tokenSecret = optionText(inv, 'token-secret') ?? `${tokenPrefix}/${restaurantId}`;
   const posSecret = optionText(inv, 'pos-secret');
+  // The POS account the location belongs to (Square: merchant id), for webhooks that name no location.
+  const posAccount = optionText(inv, 'pos-account');
+  if (posAccount !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(posAccount))
+    throw new UsageError(
+      `--pos-account must be the POS's account id (letters, digits, - and _), got "${posAccount}"`,
+      'link',
+    );
   // The functions may read only these prefixes (lib/bind.ts): any other name would fail at the first order.
   if (!tokenSecret.startsWith(`${tokenPrefix}/`))
     throw new UsageError(`--token-secret must be a secret name under ${tokenPrefix}/, got "${tokenSecret}"`, 'link');
@@ -83,6 +90,7 @@ async function link(inv: Invocation, target: Target, io: Io): Promise<number> {
     posLocationId,
     sinqroTokenSecret: tokenSecret,
     ...(posSecret ? { posSecret } : {}),
+    ...(posAccount ? { posAccountId: posAccount } : {}),
     enabled: true,
     createdAt: existing?.createdAt ?? new Date().toISOString(),
   });
@@ -148,7 +156,7 @@ async function requireLink(restaurantId: number): Promise<store.RestaurantLink> 
   return link;
 }
 
-const optionText = (inv: Invocation, name: 'token-secret' | 'pos-secret') => {
+const optionText = (inv: Invocation, name: 'token-secret' | 'pos-secret' | 'pos-account') => {
   const value = inv.options[name];
   return typeof value === 'string' ? value : undefined;
 };

@@ -395,3 +395,33 @@ function toReport(item: Record<string, unknown>): SyncReport & { pagesDone: Set<
     pagesDone: new Set((item.pagesDone as Set<string> | undefined) ?? []),
   };
 }
+
+// ---- incremental read point ----
+
+/**
+ * Where the next "changed since" read starts (for POSes whose catalog webhook names no entity): the
+ * time of the last complete read. It only moves forward (one conditional write), so a slow sync that
+ * finishes late cannot move it back.
+ */
+export async function getCatalogWatermark(restaurantId: number): Promise<string | undefined> {
+  const out = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: keys.catalogWatermark(restaurantId), ConsistentRead: true }),
+  );
+  return typeof out.Item?.readUpTo === 'string' ? out.Item.readUpTo : undefined;
+}
+
+export async function advanceCatalogWatermark(restaurantId: number, readUpTo: string): Promise<void> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.catalogWatermark(restaurantId),
+        UpdateExpression: 'SET readUpTo = :t, updatedAt = :now',
+        ConditionExpression: 'attribute_not_exists(readUpTo) OR readUpTo < :t',
+        ExpressionAttributeValues: { ':t': readUpTo, ':now': new Date().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}

@@ -14,11 +14,13 @@ import {
   newSyncId,
 } from './catalog-model';
 import {
+  advanceCatalogWatermark,
   type CatalogEntry,
   createSyncReport,
   emptyTally,
   finishSync,
   getCatalogEntry,
+  getCatalogWatermark,
   getSyncReportItem,
   listCatalogEntriesNotSeenSince,
   markCatalogEntitySeen,
@@ -71,6 +73,7 @@ export async function requestCatalogSync(
   mode: 'full' | 'incremental',
   trigger: SyncTrigger,
   entities?: CatalogRef[],
+  since?: string,
 ): Promise<string> {
   const link = await getLink(restaurantId);
   if (!link) throw new NotFoundError(`restaurant ${restaurantId} is not linked to a POS`, 'RESTAURANT_NOT_LINKED');
@@ -78,22 +81,25 @@ export async function requestCatalogSync(
     throw new ValidationError(`restaurant ${restaurantId} is linked to ${link.posCode}, not ${posCode}`);
   const queueUrl = requireEnv(envNames.workQueue(posCode));
   const syncId = newSyncId();
-  // Without named entities there is nothing to be incremental about: read everything, push what changed.
-  const effective = mode === 'incremental' && entities?.length ? 'incremental' : 'full';
-  const parts = effective === 'incremental' ? chunk(entities ?? [], INCREMENTAL_PART_SIZE) : [];
+  // Without named entities (or a time to read changes from) there is nothing to be incremental about:
+  // read everything, push what changed.
+  const effective = mode === 'incremental' && (entities?.length || since) ? 'incremental' : 'full';
+  const parts = effective === 'incremental' && !entities?.length ? [] : chunk(entities ?? [], INCREMENTAL_PART_SIZE);
   await createSyncReport({
     syncId,
     restaurantId,
     posCode,
     mode: effective,
     trigger,
-    parts: effective === 'incremental' ? parts.length : undefined,
+    parts: effective === 'incremental' && parts.length > 0 ? parts.length : undefined,
   });
   const base = { type: 'catalog-sync', restaurantId, posCode, syncId, trigger } as const;
   const messages: CatalogSyncMessage[] =
     effective === 'full'
       ? [{ ...base, mode: 'full', entityType: CATALOG_ENTITY_TYPES[0] }]
-      : parts.map((part, i) => ({ ...base, mode: 'incremental', entities: part, part: i }));
+      : parts.length === 0
+        ? [{ ...base, mode: 'incremental', since }]
+        : parts.map((part, i) => ({ ...base, mode: 'incremental', entities: part, part: i }));
   for (const message of messages) await enqueue(queueUrl, message, { type: message.type, syncId });
   return syncId;
 }
@@ -105,14 +111,23 @@ export async function onCatalogChanged(
   ctx: FlowContext,
 ): Promise<void> {
   const named = event.entities?.length ?? 0;
+  // A webhook that names nothing: a POS that can list what changed since the last complete read is
+  // asked for just that; only the first time (nothing read yet) is everything read.
+  let since: string | undefined;
+  if (named === 0) {
+    // A client that cannot be made here fails the same way in the sync, which records why in its report.
+    const client = await posClient(restaurantId, ctx).catch(() => undefined);
+    if (client?.fetchCatalogChanges) since = await getCatalogWatermark(restaurantId);
+  }
   const syncId = await requestCatalogSync(
     restaurantId,
     ctx.adapter.code,
-    named > 0 ? 'incremental' : 'full',
+    named > 0 || since ? 'incremental' : 'full',
     'webhook',
     event.entities,
+    since,
   );
-  ctx.logger.info('catalog change: sync requested', { restaurantId, syncId, eventId: event.eventId, named });
+  ctx.logger.info('catalog change: sync requested', { restaurantId, syncId, eventId: event.eventId, named, since });
 }
 
 /** One page of a full sync, or one part of an incremental one. */
@@ -150,6 +165,7 @@ export async function runCatalogSyncPage(message: CatalogSyncMessage, ctx: FlowC
   }
   try {
     if (message.mode === 'full') await fullSyncPage(message, report, ctx, log);
+    else if (message.since) await changesPage(message, report, ctx, log);
     else await incrementalPart(message, report, ctx, log);
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
@@ -163,7 +179,11 @@ const startsASync = (m: CatalogSyncMessage) =>
   m.mode === 'incremental' || ((m.entityType ?? CATALOG_ENTITY_TYPES[0]) === CATALOG_ENTITY_TYPES[0] && !m.cursor);
 
 const pageKeyOf = (m: CatalogSyncMessage) =>
-  m.mode === 'full' ? `${m.entityType ?? CATALOG_ENTITY_TYPES[0]}#${m.cursor ?? ''}` : `part#${m.part ?? 0}`;
+  m.mode === 'full'
+    ? `${m.entityType ?? CATALOG_ENTITY_TYPES[0]}#${m.cursor ?? ''}`
+    : m.since
+      ? `since#${m.cursor ?? ''}`
+      : `part#${m.part ?? 0}`;
 
 async function fullSyncPage(message: CatalogSyncMessage, report: SyncReport, ctx: FlowContext, log: Logger) {
   const { restaurantId, syncId } = message;
@@ -184,6 +204,8 @@ async function fullSyncPage(message: CatalogSyncMessage, report: SyncReport, ctx
   else if (nextType) await enqueueNext(message, { entityType: nextType, cursor: undefined });
   else {
     await queueDeletionsAfterFullRead(message, report, tally, errors, log);
+    // The next "changed since" read starts where this full read started.
+    if (client.fetchCatalogChanges) await advanceCatalogWatermark(restaurantId, report.startedAt);
     done = true;
   }
   const recorded = await recordSyncPage(restaurantId, syncId, {
@@ -236,6 +258,52 @@ async function incrementalPart(message: CatalogSyncMessage, report: SyncReport, 
     await finishSync(restaurantId, syncId);
   log.info('catalog sync: incremental part done', {
     asked: refs.length,
+    changed: sum(tally, 'changed'),
+    unchanged: sum(tally, 'unchanged'),
+    deleted: known.length,
+    rejected: sum(tally, 'rejected'),
+  });
+}
+
+/**
+ * One page of what changed in the POS since `message.since`: changed entities are diffed like any
+ * other, gone ones the map knows are deleted in Sinqro, and after the last page the next read point
+ * moves to the POS's own catalog time (or this sync's start).
+ */
+async function changesPage(message: CatalogSyncMessage, report: SyncReport, ctx: FlowContext, log: Logger) {
+  const { restaurantId, syncId } = message;
+  const client = await posClient(restaurantId, ctx);
+  if (!client.fetchCatalogChanges || !message.since)
+    throw new PermanentError(`${ctx.adapter.code} cannot list catalog changes`, 'NOT_SUPPORTED');
+  const page = await client.fetchCatalogChanges(message.since, message.cursor);
+  if (page.nextCursor && page.nextCursor === message.cursor)
+    throw new PermanentError(`the POS answered changes page ${message.cursor} with the same cursor`, 'CURSOR_LOOP');
+  const tally = emptyTally();
+  const errors: SyncError[] = [];
+  await diffAndQueue(restaurantId, syncId, page, tally, errors);
+  const known: CatalogRef[] = [];
+  await forEachLimit(page.gone, MAP_CONCURRENCY, async (ref) => {
+    if (await getCatalogEntry(restaurantId, ref)) known.push(ref);
+  });
+  await queueDeletions(message, known, tally);
+  if (page.nextCursor) await enqueueNext(message, { entityType: undefined, cursor: page.nextCursor });
+  const done = !page.nextCursor;
+  await recordSyncPage(restaurantId, syncId, {
+    pageKey: pageKeyOf(message),
+    tally,
+    errors,
+    errorsHeld: report.errors.length,
+    done,
+  });
+  if (done) {
+    const posTime = page.catalogTime ? Date.parse(page.catalogTime) : Number.NaN;
+    await advanceCatalogWatermark(
+      restaurantId,
+      Number.isNaN(posTime) ? report.startedAt : new Date(posTime).toISOString(),
+    );
+  }
+  log.info(done ? 'catalog sync: changes read' : 'catalog sync: changes page done', {
+    since: message.since,
     changed: sum(tally, 'changed'),
     unchanged: sum(tally, 'unchanged'),
     deleted: known.length,

@@ -41,5 +41,11 @@ export function adapterSettings(posCode: string): AdapterSettings {
     if (typeof value !== 'boolean') throw new Error(`${name}: ${key} must be true or false`);
     settings[key] = value;
   }
+  const url = (parsed as Record<string, unknown> | null)?.webhookNotificationUrl;
+  if (url !== undefined) {
+    if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))
+      throw new Error(`${name}: webhookNotificationUrl must be an http(s) URL`);
+    settings.webhookNotificationUrl = url;
+  }
   return settings;
 }

@@ -8,7 +8,15 @@ import type { Logger } from './logger';
 import type { PosEvent, WorkMessage } from './messages';
 import { enqueue, toMessageBody } from './queue';
 import type { SinqroEvent } from './sinqro-schemas';
-import { audit, claimEvent, findLinkByPosLocation, getLink, type RestaurantLink, releaseEvent } from './store';
+import {
+  audit,
+  claimEvent,
+  findLinkByPosLocation,
+  findLinksByPosAccount,
+  getLink,
+  type RestaurantLink,
+  releaseEvent,
+} from './store';
 import { keys } from './table';
 
 export type IngestOutcome = 'enqueued' | 'duplicate';
@@ -41,6 +49,8 @@ export async function ingestSinqroEvent(event: SinqroEvent, logger: Logger): Pro
 }
 
 export async function ingestPosEvent(posCode: string, event: PosEvent, logger: Logger): Promise<IngestOutcome> {
+  if (event.type === 'catalog.changed' && !event.posLocationId && event.posAccountId)
+    return ingestAccountEvent(posCode, event, event.posAccountId, logger);
   const link = await findLinkByPosLocation(posCode, event.posLocationId);
   if (!link?.enabled) {
     await refuse(keys.posLocation(posCode, event.posLocationId), posCode, event.type, 'POS location is not linked');
@@ -67,6 +77,48 @@ export async function ingestPosEvent(posCode: string, event: PosEvent, logger: L
         : { eventId: event.eventId, type: event.type },
     ),
   );
+}
+
+/**
+ * An event about a whole POS account (Square's catalog is the merchant's, and its webhook names no
+ * location): one message per linked location of the account, each deduplicated on its own.
+ */
+async function ingestAccountEvent(
+  posCode: string,
+  event: PosEvent,
+  posAccountId: string,
+  logger: Logger,
+): Promise<IngestOutcome> {
+  const links = await findLinksByPosAccount(posCode, posAccountId);
+  if (links.length === 0) {
+    await refuse(
+      keys.posLocation(posCode, `account:${posAccountId}`),
+      posCode,
+      event.type,
+      'POS account is not linked',
+    );
+    throw new NotFoundError(`${posCode} account ${posAccountId} has no linked location`, 'LOCATION_NOT_LINKED');
+  }
+  const outcomes: IngestOutcome[] = [];
+  for (const link of links) {
+    const message: WorkMessage = {
+      type: 'pos-event',
+      restaurantId: link.restaurantId,
+      posCode,
+      receivedAt: new Date().toISOString(),
+      event: { ...event, posLocationId: link.posLocationId },
+    };
+    outcomes.push(
+      await claimAndEnqueue(
+        posCode,
+        `${event.eventId}#${link.restaurantId}`,
+        link,
+        message,
+        logger.child({ eventId: event.eventId, type: event.type }),
+      ),
+    );
+  }
+  return outcomes.every((o) => o === 'duplicate') ? 'duplicate' : 'enqueued';
 }
 
 async function claimAndEnqueue(

@@ -18,13 +18,20 @@ export type PosOrderStatusEvent = {
   posStatus: string;
   occurredAt: string;
   reason?: string;
+  /** The POS's version of the order, when it has one: an event older than one already applied is dropped. */
+  posVersion?: number;
+  /** The event does not say enough: the worker reads the order's status from the POS first. */
+  refresh?: boolean;
 };
 
 /** The POS says catalog entities changed (F6): the named ones, or — when it names none — something. */
 export type PosCatalogChangedEvent = {
   type: 'catalog.changed';
   eventId: string;
+  /** Empty when the change is the whole POS account's (`posAccountId`): every linked location of it. */
   posLocationId: string;
+  /** The POS account (e.g. Square merchant) the event belongs to, for events that name no location. */
+  posAccountId?: string;
   occurredAt: string;
   entities?: CatalogRef[];
 };
@@ -67,6 +74,8 @@ export type WorkMessage =
       entityType?: CatalogEntityType;
       cursor?: string;
       entities?: CatalogRef[];
+      /** An incremental sync of whatever changed since this time (ISO), page by page with `cursor`. */
+      since?: string;
       /** Incremental syncs of many entities run in parts (0-based); the report counts them. */
       part?: number;
     }

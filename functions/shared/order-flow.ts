@@ -235,10 +235,11 @@ async function cancelInPos(
 }
 
 export async function handlePosStatus(
-  event: PosOrderStatusEvent,
+  received: PosOrderStatusEvent,
   restaurantId: number,
   ctx: FlowContext,
 ): Promise<void> {
+  let event = received;
   const log = ctx.logger.child({ posOrderId: event.posOrderId, posStatus: event.posStatus });
   const state = event.sinqroOrderId
     ? await store.getOrder(event.sinqroOrderId)
@@ -247,6 +248,25 @@ export async function handlePosStatus(
     // An order that did not come from Sinqro (e.g. a walk-in ticket), or not this restaurant's.
     log.info('POS order is not a Sinqro order of this restaurant; ignored', { restaurantId });
     return;
+  }
+  if (event.refresh && state.isFinal) {
+    log.info('order already final; POS event not read further', { orderId: state.orderId, status: state.status });
+    return;
+  }
+  if (event.refresh || event.posVersion !== undefined) {
+    const fresh = await freshen(event, state.orderId, restaurantId, ctx);
+    if (!fresh) {
+      await store.auditOrder(state.orderId, {
+        what: 'pos-status',
+        source: ctx.adapter.code,
+        status: event.posStatus,
+        outcome: 'ignored (older POS version)',
+        code: event.eventId,
+      });
+      log.info('POS event older than one already applied; ignored', { orderId: state.orderId });
+      return;
+    }
+    event = fresh;
   }
   const status = ctx.adapter.mapStatus(event.kind, event.posStatus);
   if (!status) {
@@ -289,6 +309,34 @@ export async function handlePosStatus(
   });
   log.info(`status ${status} applied`, { orderId: state.orderId });
   await publish(result.state, status, event.reason, log);
+}
+
+/**
+ * For a POS that versions its orders: reads the order when the event said too little (`refresh`),
+ * and drops the event when a newer version of the order was already applied. Undefined: stale.
+ */
+async function freshen(
+  event: PosOrderStatusEvent,
+  orderId: number,
+  restaurantId: number,
+  ctx: FlowContext,
+): Promise<PosOrderStatusEvent | undefined> {
+  let current = event;
+  if (event.refresh) {
+    const client = await posClient(restaurantId, ctx);
+    if (client.getStatus) {
+      const read = await client.getStatus(event.kind, event.posOrderId);
+      current = {
+        ...event,
+        posStatus: read.posStatus,
+        occurredAt: read.occurredAt ?? event.occurredAt,
+        posVersion: read.posVersion ?? event.posVersion,
+        refresh: false,
+      };
+    }
+  }
+  if (current.posVersion !== undefined && !(await store.claimPosVersion(orderId, current.posVersion))) return undefined;
+  return current;
 }
 
 async function fail(

@@ -17,6 +17,8 @@ export type RestaurantLink = {
   /** Secrets Manager names: Sinqro user token of this restaurant, and optional per-restaurant POS credentials. */
   sinqroTokenSecret: string;
   posSecret?: string;
+  /** The POS account the location belongs to (Square: the merchant id), for account-wide webhooks. */
+  posAccountId?: string;
   enabled: boolean;
   createdAt: string;
 };
@@ -37,6 +39,8 @@ export type OrderState = {
   attempts: number;
   lastError?: string;
   publishedRank?: number;
+  /** The newest POS version of the order a status event was taken from (POSes that version orders). */
+  posVersion?: number;
   updatedAt: string;
 };
 
@@ -127,6 +131,11 @@ export async function findLinkByPosLocation(
     }),
   );
   return stripKeys<RestaurantLink>(out.Items?.[0]);
+}
+
+/** The enabled links of one POS account's locations (one Query over the restaurants list). */
+export async function findLinksByPosAccount(posCode: string, posAccountId: string): Promise<RestaurantLink[]> {
+  return (await listLinks()).filter((l) => l.posCode === posCode && l.posAccountId === posAccountId && l.enabled);
 }
 
 // ---- dedupe ----
@@ -306,6 +315,29 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
   }
   if (verdict === 'apply') throw new Error(`order ${req.orderId}: status write kept conflicting`);
   return { applied: false, verdict, state: current };
+}
+
+/**
+ * Records that a status event from the POS's order version `posVersion` is being applied, unless a
+ * newer version was already: false means the event is stale. The same version again passes (a
+ * redelivery, or two events of one change), and the status machine decides.
+ */
+export async function claimPosVersion(orderId: number, posVersion: number): Promise<boolean> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.order(orderId),
+        UpdateExpression: 'SET posVersion = :v',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(posVersion) OR posVersion <= :v)',
+        ExpressionAttributeValues: { ':v': posVersion },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }
 
 /** Records the POS's id for an order whose status already moved past INJECTED (the POS can be faster than us). */

@@ -30,6 +30,8 @@ export const keys = {
     PK: `CAT#${restaurantId}`,
     SK: `${entityType}#${posId}`,
   }),
+  /** Up to when the POS catalog was last read completely: the next incremental "changed since" read starts there. */
+  catalogWatermark: (restaurantId: number | string) => ({ PK: `REST#${restaurantId}`, SK: 'CATWATERMARK' }),
   /** A catalog sync's report (progress, counts, errors), beside the restaurant's link. */
   catalogSyncPrefix: 'CATSYNC#',
   catalogSync: (restaurantId: number | string, syncId: string) => ({

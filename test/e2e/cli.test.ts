@@ -69,7 +69,7 @@ test('the runtime file names the fixed ports, the table and every queue', () => 
   expect(described.urls.dynamodb).toBe(`http://127.0.0.1:${ports.dynamodb}`);
   expect(described.urls.sqs).toBe(`http://127.0.0.1:${ports.sqs}`);
   expect(described.tableName).toBe(h.rt.tableName);
-  expect(described.queues.map((q) => q.posCode ?? q.consumer)).toEqual(['reference', 'sinqro-publisher']);
+  expect(described.queues.map((q) => q.posCode ?? q.consumer)).toEqual(['reference', 'square', 'sinqro-publisher']);
 });
 
 test('restaurants lists the demo restaurant', async () => {

@@ -42,7 +42,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const logs: string[] = [];
   const rt = await startLocalRuntime({
-    ports: { gateway: 0, referencePos: 0, sinqro: 0 },
+    ports: { gateway: 0, referencePos: 0, squarePos: 0, sinqro: 0 },
     scheduleEverySeconds: { poll: 0, sweep: 0, nightly: 0 },
     ...options,
     visibilityTimeoutSeconds,

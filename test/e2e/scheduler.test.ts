@@ -34,9 +34,10 @@ test("runtime options override local/config.json's adapter settings", () => {
 test('with status webhooks off, a poll enqueues a poll-orders for the linked restaurant', async () => {
   const { status, body } = await schedule('poll');
   expect(status).toBe(200);
+  // Two demo restaurants (reference and Square); only the reference POS has its status webhooks off.
   expect(body).toEqual({
     job: 'poll',
-    restaurants: 1,
+    restaurants: 2,
     enqueued: { 'poll-orders': 1, 'hours-sync': 0, 'catalog-sync': 0 },
     skipped: 0,
   });
@@ -44,7 +45,7 @@ test('with status webhooks off, a poll enqueues a poll-orders for the linked res
 
 test('a sweep enqueues a poll-orders for every linked restaurant', async () => {
   const { body } = await schedule('sweep');
-  expect(body).toMatchObject({ job: 'sweep', enqueued: { 'poll-orders': 1 } });
+  expect(body).toMatchObject({ job: 'sweep', enqueued: { 'poll-orders': 2 } });
 });
 
 test('an unknown job is a 404 naming the jobs', async () => {

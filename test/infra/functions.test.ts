@@ -74,9 +74,16 @@ test('sinqro-events is told only the table and every work queue (the bus policy 
   );
 });
 
-test("pos-webhook is told the table and every adapter's secret name and work queue", () => {
+test("pos-webhook is told the table and every adapter's secret name, work queue and settings", () => {
+  // The settings carry the notification URL a POS (Square) signs its webhooks over.
   expect(envKeys(built.stack.functions.posWebhook)).toEqual(
-    ['NODE_OPTIONS', envNames.table, ...perAdapter(envNames.posSecret), ...perAdapter(envNames.workQueue)].sort(),
+    [
+      'NODE_OPTIONS',
+      envNames.table,
+      ...perAdapter(envNames.posSecret),
+      ...perAdapter(envNames.workQueue),
+      ...perAdapter(envNames.posSettings),
+    ].sort(),
   );
 });
 

@@ -145,7 +145,7 @@ test('adapter settings from the stage config reach the scheduler and the worker 
   const settings = { statusWebhooks: false, availabilityWebhooks: true };
   const stage: Stage = {
     ...sandbox,
-    adapters: { reference: { baseUrl: 'https://pos.example.com', settings } },
+    adapters: { ...sandbox.adapters, reference: { baseUrl: 'https://pos.example.com', settings } },
   };
   const b = buildStack({ stage });
   const worker = b.stack.workers.reference?.fn;
@@ -156,7 +156,9 @@ test('adapter settings from the stage config reach the scheduler and the worker 
 
 test('an adapter without settings in the stage gets {} (every webhook it declares is on)', () => {
   const sandbox = resolveStage('sandbox');
-  const b = buildStack({ stage: { ...sandbox, adapters: { reference: { baseUrl: 'https://pos.example.com' } } } });
+  const b = buildStack({
+    stage: { ...sandbox, adapters: { ...sandbox.adapters, reference: { baseUrl: 'https://pos.example.com' } } },
+  });
   expect(environmentOf(b, b.stack.scheduler.fn)[envNames.posSettings('reference')]).toBe('{}');
 });
 

@@ -156,6 +156,12 @@ describe('link', () => {
     expect(putItems()[0]).toMatchObject({ posSecret: 'sinqro-pos-bridge/sandbox/pos/reference/6001' });
   });
 
+  test('a location is linked with its POS account (--pos-account, e.g. the Square merchant) when given', async () => {
+    await run('link 6001 reference LSIM01 --pos-account MLSIM01');
+    expect(putItems()[0]).toMatchObject({ posLocationId: 'LSIM01', posAccountId: 'MLSIM01' });
+    await expect(run('link 6002 reference LSIM02 --pos-account bad.id!')).rejects.toThrow(/--pos-account/);
+  });
+
   describe('with a local secrets file', () => {
     let dir: string;
     beforeEach(() => {

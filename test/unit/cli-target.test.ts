@@ -14,6 +14,8 @@ const OUTPUT_VALUES: Record<string, string> = {
   [OUTPUTS.eventBusDlqUrl]: url('events-dlq'),
   [OUTPUTS.workQueueUrl('reference')]: url('reference-work'),
   [OUTPUTS.workDlqUrl('reference')]: url('reference-dlq'),
+  [OUTPUTS.workQueueUrl('square')]: url('square-work'),
+  [OUTPUTS.workDlqUrl('square')]: url('square-dlq'),
 };
 const stackWith = (outputs: Record<string, string>) => ({
   Stacks: [
@@ -42,6 +44,10 @@ test('gives the shared modules the table, the queues, the stage and its adapter 
     TO_SINQRO_QUEUE_URL: url('to-sinqro'),
     WORK_QUEUE_URL_REFERENCE: url('reference-work'),
     POS_SETTINGS_REFERENCE: JSON.stringify({ statusWebhooks: true, availabilityWebhooks: true }),
+    WORK_QUEUE_URL_SQUARE: url('square-work'),
+    POS_SETTINGS_SQUARE: JSON.stringify({
+      webhookNotificationUrl: 'https://pos-webhooks.sandbox.sinqro-bridge.example/square/webhooks/events',
+    }),
     STAGE_NAME: 'sandbox',
   });
   expect(target.stageName).toBe('sandbox');
@@ -52,6 +58,7 @@ test("lists every dead-letter queue, marking the event bus's as not redrivable",
   const target = await resolveTarget({ kind: 'stage', name: 'sandbox' });
   expect(target.queues.map((q) => [q.name, q.dlqUrl, q.redrivable])).toEqual([
     ['reference', url('reference-dlq'), true],
+    ['square', url('square-dlq'), true],
     ['to-sinqro', url('to-sinqro-dlq'), true],
     ['sinqro-events', url('events-dlq'), false],
   ]);
