@@ -3,6 +3,7 @@
  * queue, dead-letter queue and function of the stack, the API's 4xx/5xx, orders by status per POS
  * and stuck orders, and a second adapter gets its widgets with no change to the dashboard code.
  */
+import { ADAPTERS } from '../../adapters/registry';
 import { METRICS } from '../../functions/shared/metrics';
 import { ORDER_STATUSES, RESERVATION_STATUSES } from '../../functions/shared/statuses';
 import { dashboardName } from '../../lib/dashboard';
@@ -77,7 +78,8 @@ test("every dead-letter queue's depth is drawn, the event bus's too", () => {
 
 test("every function's errors and duration are drawn: ingress, workers, publisher and scheduler", () => {
   const functions = Object.keys(resources(built, 'AWS::Lambda::Function'));
-  expect(functions.length).toBe(6);
+  // the three ingress functions, the publisher, the scheduler and one worker per adapter
+  expect(functions.length).toBe(5 + ADAPTERS.length);
   for (const fn of functions) {
     for (const metric of ['Errors', 'Duration']) {
       const drawn = has(built, 'AWS/Lambda', metric, { FunctionName: `\${${fn}}` });
@@ -143,5 +145,9 @@ test('a second adapter gets its queue, DLQ, worker and status widgets without to
   ).toBe(true);
   expect(has(two, 'AWS/Lambda', 'Errors', { FunctionName: `\${${id(worker.fn)}}` })).toBe(true);
   expect(has(two, METRICS.namespace, METRICS.ordersByStatus, { PosCode: 'otherpos', Status: 'ACCEPTED' })).toBe(true);
-  expect(metricsOf(two).length).toBeGreaterThan(metricsOf(built).length);
+  const one = buildStack({
+    stage: sandbox,
+    adapters: [{ code: 'reference', maxConcurrency: 5 }],
+  });
+  expect(metricsOf(two).length).toBeGreaterThan(metricsOf(one).length);
 });
