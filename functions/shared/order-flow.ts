@@ -240,16 +240,18 @@ export async function handlePosStatus(
   ctx: FlowContext,
 ): Promise<void> {
   const log = ctx.logger.child({ posOrderId: event.posOrderId, posStatus: event.posStatus });
-  const state = event.sinqroOrderId
-    ? await store.getOrder(event.sinqroOrderId)
-    : await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId);
-  if (!state || state.restaurantId !== restaurantId || state.kind !== event.kind) {
-    // An order that did not come from Sinqro (e.g. a walk-in ticket), or not this restaurant's.
-    log.info('POS order is not a Sinqro order of this restaurant; ignored', { restaurantId });
-    return;
-  }
+  // An order that did not come from Sinqro (e.g. a walk-in ticket), or not this restaurant's.
+  const notOurs = () => log.info('POS order is not a Sinqro order of this restaurant; ignored', { restaurantId });
+  const ours = (s: store.OrderState | undefined): s is store.OrderState =>
+    s !== undefined && s.restaurantId === restaurantId && s.kind === event.kind;
+  // When the POS echoes our reference, the status write itself checks the order is ours (no read first).
+  const found = event.sinqroOrderId ? undefined : await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId);
+  if (!event.sinqroOrderId && !ours(found)) return notOurs();
+  const orderId = (event.sinqroOrderId ?? found?.orderId) as number;
   const status = ctx.adapter.mapStatus(event.kind, event.posStatus);
   if (!status) {
+    const state = found ?? (await store.getOrder(orderId));
+    if (!ours(state)) return notOurs();
     await store.auditOrder(state.orderId, {
       what: 'pos-status',
       source: ctx.adapter.code,
@@ -260,34 +262,36 @@ export async function handlePosStatus(
     return;
   }
   const result = await store.transition({
-    orderId: state.orderId,
+    orderId,
     kind: event.kind,
     status,
     sourceTs: event.occurredAt,
     source: ctx.adapter.code,
     posCode: ctx.adapter.code,
     posOrderId: event.posOrderId,
+    owner: { restaurantId },
     // Staff's free-text reason goes on to Sinqro (publish below) but is not kept in the table.
   });
+  if (!result.applied && result.verdict === 'foreign') return notOurs();
   if (!result.applied) {
-    await store.auditOrder(state.orderId, {
+    await store.auditOrder(orderId, {
       what: 'pos-status',
       source: ctx.adapter.code,
       status,
       outcome: `ignored (${result.verdict})`,
       code: event.eventId,
     });
-    log.info(`status ${status} ignored (${result.verdict})`, { orderId: state.orderId, current: result.state?.status });
+    log.info(`status ${status} ignored (${result.verdict})`, { orderId, current: result.state?.status });
     return;
   }
-  await store.auditOrder(state.orderId, {
+  await store.auditOrder(orderId, {
     what: 'pos-status',
     source: ctx.adapter.code,
     status,
     outcome: 'applied',
     code: event.eventId,
   });
-  log.info(`status ${status} applied`, { orderId: state.orderId });
+  log.info(`status ${status} applied`, { orderId });
   await publish(result.state, status, event.reason, log);
 }
 

@@ -223,11 +223,17 @@ export type TransitionRequest = {
   reason?: string;
   /** Only for an order the bridge has never seen (e.g. a cancellation that overtook its creation). */
   createIfMissing?: Omit<NewOrder, 'orderId' | 'kind'>;
+  /**
+   * Apply only to this restaurant's order of this kind (checked in the write's condition, so a POS
+   * event needs no read first); another's order, or an order that does not exist, is `foreign`.
+   */
+  owner?: { restaurantId: number };
 };
 
 export type TransitionResult =
   | { applied: true; state: OrderState }
-  | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'> | 'missing'; state?: OrderState };
+  | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'> | 'missing'; state?: OrderState }
+  | { applied: false; verdict: 'foreign'; state?: undefined };
 
 /**
  * The monotonic status write: one conditional UpdateItem that succeeds only if the change moves
@@ -266,14 +272,20 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     sets.push('lastError = :reason');
     values[':reason'] = req.reason.slice(0, 500);
   }
+  let ownerCondition = '';
+  if (req.owner) {
+    ownerCondition = ' AND restaurantId = :rid AND #kind = :kind';
+    names['#kind'] = 'kind';
+    values[':rid'] = req.owner.restaurantId;
+    values[':kind'] = req.kind;
+  }
   try {
     const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(req.orderId),
         UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
-        ConditionExpression:
-          'attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))',
+        ConditionExpression: `attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))${ownerCondition}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -284,6 +296,9 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     if (!isConditionFailure(error)) throw error;
   }
   const current = await getOrder(req.orderId);
+  if (req.owner && (!current || current.restaurantId !== req.owner.restaurantId || current.kind !== req.kind)) {
+    return { applied: false, verdict: 'foreign' };
+  }
   if (!current) {
     if (!req.createIfMissing) return { applied: false, verdict: 'missing' };
     await createOrder({ orderId: req.orderId, kind: req.kind, ...req.createIfMissing }, req.sourceTs);
@@ -339,24 +354,28 @@ export async function recordAttempt(orderId: number, error?: string): Promise<vo
     });
 }
 
+export type PublicationClaim = { claimed: false } | { claimed: true; previousRank: number | undefined };
+
 /**
  * Claims the right to tell Sinqro about a status of this rank: succeeds only if nothing of an equal
- * or higher rank was published before, so a late message never moves Sinqro backwards.
+ * or higher rank was published before, so a late message never moves Sinqro backwards. The rank it
+ * replaced comes back with the write (UPDATED_OLD), for giving the claim back if the call fails.
  */
-export async function claimPublication(orderId: number, rank: number): Promise<boolean> {
+export async function claimPublication(orderId: number, rank: number): Promise<PublicationClaim> {
   try {
-    await ddb.send(
+    const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(orderId),
         UpdateExpression: 'SET publishedRank = :r',
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank < :r)',
         ExpressionAttributeValues: { ':r': rank },
+        ReturnValues: 'UPDATED_OLD',
       }),
     );
-    return true;
+    return { claimed: true, previousRank: out?.Attributes?.publishedRank as number | undefined };
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return { claimed: false };
     throw error;
   }
 }

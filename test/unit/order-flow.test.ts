@@ -18,6 +18,7 @@ import {
   TO_SINQRO_QUEUE_URL,
   writeBridgeSecrets,
 } from './support/bridge-env';
+import { evaluateCondition } from './support/condition-eval';
 import { envelope, setPath } from './support/fixtures';
 import { startServer, type TestServer } from './support/http-server';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
@@ -298,9 +299,25 @@ describe('POS status events', () => {
     expect(published()).toHaveLength(0);
   });
 
-  it('ignores an event that names another restaurant’s order', async () => {
+  it('ignores an event that names another restaurant’s order: the status write’s condition refuses it', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
     await handleWorkMessage({ ...posMessage(), restaurantId: 6000 }, ctx());
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const holds = (item: Record<string, unknown>) =>
+      evaluateCondition(input?.ConditionExpression as string, {
+        item,
+        names: input?.ExpressionAttributeNames ?? {},
+        values: input?.ExpressionAttributeValues ?? {},
+      });
+    expect([holds(stateItem('INJECTED')), holds(stateItem('INJECTED', { restaurantId: 6000 }))]).toEqual([false, true]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0); // no audit on another restaurant's order
+    expect(published()).toHaveLength(0);
+  });
+
+  it('reads no order state before the status write when the POS echoes our reference', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('ACCEPTED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(ddb.commandCalls(GetCommand, { Key: ORDER_KEY })).toHaveLength(0);
   });
 
   it('records but does not apply a POS status with no canonical meaning', async () => {

@@ -10,10 +10,8 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const env = usePublisherEnv(ddb, { status: 204 });
 
 beforeEach(() => {
-  ddb
-    .on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } })
-    .resolves({ Item: { PK: 'ORDER#900001', SK: 'STATE', orderId: 900001, publishedRank: 1 } });
-  ddb.on(UpdateCommand).resolves({});
+  // The claim's UPDATED_OLD: rank 1 (INJECTED) was published before.
+  ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 1 } });
 });
 
 const news = (overrides: Partial<StatusNews> = {}): StatusNews => ({
@@ -49,6 +47,11 @@ describe('sinqro-publisher handler', () => {
   it('claims the status rank before calling Sinqro, so a late message cannot move Sinqro backwards', async () => {
     await run(news({ status: 'PREPARING' }));
     expect(claimCalls()[0]?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 3 });
+  });
+
+  it('reads no order state: the claim itself returns the rank it replaced', async () => {
+    await run(news({ status: 'PREPARING' }));
+    expect(ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.PK === 'ORDER#900001')).toHaveLength(0);
   });
 
   it('sends the completion code that fits the order type (a delivered delivery)', async () => {
