@@ -282,6 +282,12 @@ export async function handlePosStatus(
       code: event.eventId,
     });
     log.info(`status ${status} ignored (${result.verdict})`, { orderId, current: result.state?.status });
+    // A retry of a message whose status was written but whose news never reached the queue: send it
+    // again (the publisher's claim keeps Sinqro from hearing it twice).
+    const state = result.state;
+    if (result.verdict === 'duplicate' && state && (state.publishedRank ?? 0) < state.statusRank) {
+      await publish(state, status, event.reason, log);
+    }
     return;
   }
   await store.auditOrder(orderId, {

@@ -9,6 +9,8 @@ import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { RetryableError } from './errors';
 import { errorFields, type Logger } from './logger';
+import type { QueuedMessage } from './queue';
+import { holdingNews, sendHeldNews } from './to-sinqro';
 
 // The queue URL is rebuilt from the record's ARN (its canonical form); the endpoint stays the client's own
 // (the Region's, or AWS_ENDPOINT_URL_SQS locally) rather than the URL's host.
@@ -22,12 +24,20 @@ export async function processBatch(
   logger: Logger,
   work: (record: SQSRecord) => Promise<void>,
 ): Promise<SQSBatchResponse> {
-  const results = await Promise.allSettled(event.Records.map((record) => work(record)));
+  // Status news for Sinqro are held per record and sent together after the work (to-sinqro.ts).
+  const outboxes = event.Records.map((): QueuedMessage[] => []);
+  const results = await Promise.allSettled(
+    event.Records.map((record, i) => holdingNews(outboxes[i] as QueuedMessage[], () => work(record))),
+  );
+  const sent = await sendHeldNews(outboxes.map((outbox, i) => (results[i]?.status === 'fulfilled' ? outbox : [])));
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   const retryLater: Promise<void>[] = [];
   results.forEach((result, i) => {
     const record = event.Records[i] as SQSRecord;
-    if (result.status === 'rejected') {
+    if (result.status === 'fulfilled' && !sent[i]) {
+      logger.warn('message will be retried: its news for Sinqro could not be queued', { messageId: record.messageId });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    } else if (result.status === 'rejected') {
       logger.warn('message will be retried', {
         messageId: record.messageId,
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 0),

@@ -275,6 +275,28 @@ describe('POS status events', () => {
     expect(published()).toEqual([expect.objectContaining({ status: 'REJECTED', reason: 'kitchen closed' })]);
   });
 
+  it('tells Sinqro again about a repeated status whose news never reached the queue (a retried message)', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb
+      .on(GetCommand, { Key: ORDER_KEY })
+      .resolves({ Item: stateItem('ACCEPTED', { posOrderId: 'pos-123', sourceTs: '2025-03-14T19:10:00.000Z' }) });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(published()).toEqual([expect.objectContaining({ orderId: 900001, status: 'ACCEPTED' })]);
+  });
+
+  it('does not tell Sinqro again about a repeated status it was already sent', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
+      Item: stateItem('ACCEPTED', {
+        posOrderId: 'pos-123',
+        sourceTs: '2025-03-14T19:10:00.000Z',
+        publishedRank: rankOf('order', 'ACCEPTED'),
+      }),
+    });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(published()).toHaveLength(0);
+  });
+
   it('does not tell Sinqro about a stale status that arrived out of order', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('READY', { posOrderId: 'pos-123' }) });
