@@ -118,6 +118,11 @@ const published = (): StatusNews[] =>
     .commandCalls(SendMessageCommand)
     .filter((c) => c.args[0].input.QueueUrl === TO_SINQRO_QUEUE_URL)
     .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '') as StatusNews);
+const audits = () =>
+  ddb
+    .commandCalls(PutCommand)
+    .map((c) => c.args[0].input.Item ?? {})
+    .filter((item) => String(item.SK).startsWith('EVT#'));
 const updatesWith = (status: string) =>
   ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === status);
 
@@ -171,6 +176,17 @@ describe('order.created', () => {
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('CANCELLED', { source: 'sinqro' }) });
     await handleWorkMessage(sinqroMessage('order.created'), ctx());
     expect(pos.requests).toHaveLength(0);
+  });
+
+  it('audits an order that reached the POS once ("created in POS"), not once more on receipt', async () => {
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(audits().map((a) => a.outcome)).toEqual(['created in POS']);
+  });
+
+  it('audits an order that did not reach the POS as received, then the retry', async () => {
+    pos.reply({ status: 502, body: {} });
+    await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).rejects.toBeInstanceOf(RetryableError);
+    expect(audits().map((a) => a.outcome)).toEqual(['recorded', 'retry']);
   });
 
   it('leaves the message to be retried when the POS answers 5xx, counting the attempt', async () => {
