@@ -20,20 +20,25 @@ const logger = new Logger('sinqro-publisher');
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const budget = budgetFrom(context);
-  return processBatch(event, logger, async (record) => {
-    const news = JSON.parse(record.body) as PublishMessage;
-    const client = await sinqroClientFor(news.restaurantId);
-    switch (news.type) {
-      case 'status':
-        return publishStatus(news, client, budget, logger);
-      case 'catalog-upsert':
-      case 'catalog-delete':
-        return publishCatalog(news, client, budget, logger);
-      case 'closure':
-      case 'schedule':
-        return publishHours(news, client, budget, logger);
-    }
-  });
+  return processBatch(
+    event,
+    logger,
+    async (record) => {
+      const news = JSON.parse(record.body) as PublishMessage;
+      const client = await sinqroClientFor(news.restaurantId);
+      switch (news.type) {
+        case 'status':
+          return publishStatus(news, client, budget, logger);
+        case 'catalog-upsert':
+        case 'catalog-delete':
+          return publishCatalog(news, client, budget, logger);
+        case 'closure':
+        case 'schedule':
+          return publishHours(news, client, budget, logger);
+      }
+    },
+    { batchAudits: true },
+  );
 }
 
 async function sinqroClientFor(restaurantId: number): Promise<SinqroClient> {

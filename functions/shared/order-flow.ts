@@ -287,9 +287,11 @@ export async function handlePosStatus(
     });
     log.info(`status ${status} ignored (${result.verdict})`, { orderId, current: result.state?.status });
     // A retry of a message whose status was written but whose news never reached the queue: send it
-    // again (the publisher's claim keeps Sinqro from hearing it twice).
+    // again (the publisher's claim keeps Sinqro from hearing it twice). Only a status this POS set:
+    // one that came from Sinqro (its own cancellation) is never echoed back.
     const state = result.state;
-    if (result.verdict === 'duplicate' && state && (state.publishedRank ?? 0) < state.statusRank) {
+    const unsent = state !== undefined && (state.publishedRank ?? 0) < state.statusRank;
+    if (result.verdict === 'duplicate' && unsent && state.source === ctx.adapter.code) {
       await publish(state, status, event.reason, log);
     }
     return;

@@ -2,8 +2,16 @@
  * The DynamoDB store: restaurant links, order/reservation state, dedupe records and the audit trail,
  * all in one table. Single-item conditional writes only (dynalite has no transactions).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ddb, epochSeconds, isConditionFailure, tableName } from './ddb';
 import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf, type TransitionVerdict } from './statuses';
 import { keys, TABLE } from './table';
@@ -403,20 +411,64 @@ export async function releasePublication(
 
 // ---- audit trail (ids and codes only, never personal data) ----
 
+const heldAudits = new AsyncLocalStorage<Record<string, unknown>[]>();
+
 export async function audit(pk: string, entry: AuditEntry): Promise<void> {
   const at = new Date().toISOString();
-  await ddb.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        PK: pk,
-        SK: `${keys.auditPrefix}${at}#${randomBytes(3).toString('hex')}`,
-        at,
-        ...entry,
-        expiresAt: epochSeconds(AUDIT_TTL_DAYS),
-      },
+  const item = {
+    PK: pk,
+    SK: `${keys.auditPrefix}${at}#${randomBytes(3).toString('hex')}`,
+    at,
+    ...entry,
+    expiresAt: epochSeconds(AUDIT_TTL_DAYS),
+  };
+  const held = heldAudits.getStore();
+  if (held) held.push(item);
+  else await ddb.send(new PutCommand({ TableName: tableName(), Item: item }));
+}
+
+/** Runs `work` with its audit records held in `held`, to be written together by writeHeldAudits. */
+export function holdingAudits<T>(held: Record<string, unknown>[], work: () => Promise<T>): Promise<T> {
+  return heldAudits.run(held, work);
+}
+
+const BATCH_WRITE_ITEMS = 25;
+const BATCH_WRITE_TRIES = 3;
+
+/**
+ * Writes held audit records with BatchWriteItem (25 puts per request; the items left unprocessed are
+ * tried again twice). Returns, per holder, whether all of its records were written.
+ */
+export async function writeHeldAudits(holders: Record<string, unknown>[][]): Promise<boolean[]> {
+  const entries = holders.flatMap((items, holder) => items.map((item) => ({ holder, item })));
+  const ok = holders.map(() => true);
+  const chunks: (typeof entries)[] = [];
+  for (let i = 0; i < entries.length; i += BATCH_WRITE_ITEMS) chunks.push(entries.slice(i, i + BATCH_WRITE_ITEMS));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 1; pending.length > 0 && attempt <= BATCH_WRITE_TRIES; attempt++) {
+        if (attempt > 1) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        try {
+          const out = await ddb.send(
+            new BatchWriteCommand({
+              RequestItems: { [tableName()]: pending.map((e) => ({ PutRequest: { Item: e.item } })) },
+            }),
+          );
+          const left = new Set(
+            (out.UnprocessedItems?.[tableName()] ?? []).map(
+              (r) => `${r.PutRequest?.Item?.PK}|${r.PutRequest?.Item?.SK}`,
+            ),
+          );
+          pending = pending.filter((e) => left.has(`${e.item.PK}|${e.item.SK}`));
+        } catch {
+          // The whole call failed: try the same items again.
+        }
+      }
+      for (const e of pending) ok[e.holder] = false;
     }),
   );
+  return ok;
 }
 
 export const auditOrder = (orderId: number, entry: AuditEntry) => audit(keys.order(orderId).PK, entry);

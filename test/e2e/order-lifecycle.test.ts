@@ -249,7 +249,7 @@ test('a 429 from Sinqro with Retry-After brings the status back after that delay
   await waitFor('Sinqro to answer 429 at least once', () => h.rt.sinqro.faults.injected > 0);
   // Timed from the first 429 (not from the staff action, whose queue hops each wait the batching window).
   const started = Date.now();
-  await h.settle(1200);
+  await new Promise((r) => setTimeout(r, 1200));
   h.rt.sinqro.faults.set({});
   await h.waitForSinqroStatus(id, 'accepted');
   // The queue's visibility timeout is 6 s here: without Retry-After the retry would come after it.

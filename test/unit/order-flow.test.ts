@@ -300,6 +300,15 @@ describe('POS status events', () => {
     expect(published()).toEqual([expect.objectContaining({ orderId: 900001, status: 'ACCEPTED' })]);
   });
 
+  it('does not echo to Sinqro the POS’s webhook about a cancellation that came from Sinqro', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
+      Item: stateItem('CANCELLED', { posOrderId: 'pos-123', source: 'sinqro', sourceTs: '2025-03-14T19:10:00.000Z' }),
+    });
+    await handleWorkMessage(posMessage({ posStatus: 'cancelled' }), ctx());
+    expect(published()).toHaveLength(0);
+  });
+
   it('does not tell Sinqro again about a repeated status it was already sent', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
