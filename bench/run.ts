@@ -679,6 +679,7 @@ async function main() {
   row('ratio  (b)', `${f(e2e.ratio.b.p50, 1)}×`, `${f(e2e.ratio.b.p95, 1)}×`, `${f(e2e.ratio.b.p99, 1)}×`);
   out('\n2. Ingress handler per request (ms)          own p50   own p99    I/O p50   I/O p99  requests');
   for (const i of ingress) row(i.fn, f(i.ownMs.p50), f(i.ownMs.p99), f(i.ioMs.p50), f(i.ioMs.p99), String(i.requests));
+  out('   target: own p99 ≤ 5 ms');
   out('\n3. AWS requests per order lifecycle');
   const pl = results.perLifecycle;
   row('API Gateway requests', f(pl.apiGatewayRequests));
@@ -687,11 +688,11 @@ async function main() {
   for (const [k, v] of Object.entries(pl.sqsCalls)) row(`SQS ${k}`, f(v));
   row('  (empty ReceiveMessage, excluded)', f(pl.sqsEmptyReceivesExcluded));
   for (const [k, v] of Object.entries(pl.dynamoCalls)) row(`DynamoDB ${k}`, f(v));
-  row('DynamoDB read / write units', `${f(pl.dynamoRru)} RRU`, `${f(pl.dynamoWru)} WRU`);
-  row('AWS requests in all', f(pl.awsRequests, 1));
+  row('DynamoDB read / write units', `${f(pl.dynamoRru)} RRU`, `${f(pl.dynamoWru)} WRU`, '≤ 25 WRU');
+  row('AWS requests in all', f(pl.awsRequests, 1), '', '≤ 40');
   out(`\n   Cost per 1,000 lifecycles ($, arm64 + HTTP API; prices ${PRICES.date}, bench/prices.ts)`);
   for (const [k, v] of Object.entries(per1000)) row(k, f(v, 5));
-  row('total', f(total1000, 5));
+  row('total', f(total1000, 5), '≤ 0.03');
   printBundles(bundleRows);
   out(`\n5. Peak RSS of the run: ${f(results.peakRssMb, 0)} MB`);
   out(

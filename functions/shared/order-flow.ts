@@ -104,11 +104,8 @@ async function inject(
     log.info('order already handled, not injected again', { status: state.status });
     return;
   }
-  // Once in the POS, "created in POS" says it all; an order that did not get there is also recorded as received.
-  const recorded = () =>
-    created
-      ? store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: 'RECEIVED', outcome: 'recorded' })
-      : undefined;
+  if (created)
+    await store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: 'RECEIVED', outcome: 'recorded' });
   await markOpen(restaurantId, order.id, kind);
 
   let client: PosClient;
@@ -124,7 +121,6 @@ async function inject(
         : await client.injectReservation(order as never, key);
     posOrderId = result.posOrderId;
   } catch (error) {
-    await recorded();
     if (error instanceof PermanentError) return fail(kind, order.id, restaurantId, order.type, error, ctx, log);
     await store.recordAttempt(order.id, (error as Error).message);
     await store.auditOrder(order.id, {
