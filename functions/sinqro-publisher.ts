@@ -7,6 +7,7 @@ import { publishCatalog } from './shared/catalog-publish';
 import { envNames, requireEnv } from './shared/env';
 import { PermanentError } from './shared/errors';
 import { publishHours } from './shared/hours-publish';
+import { linkOf } from './shared/link-cache';
 import { Logger } from './shared/logger';
 import type { PublishMessage } from './shared/messages';
 import { budgetFrom } from './shared/outbound';
@@ -14,30 +15,34 @@ import { publishStatus } from './shared/publish-status';
 import { getSecret, type RestaurantTokenSecret, type SinqroSecret } from './shared/secrets';
 import { DEFAULT_SINQRO_BASE_URL, SinqroClient } from './shared/sinqro-client';
 import { processBatch } from './shared/sqs-batch';
-import * as store from './shared/store';
 
 const logger = new Logger('sinqro-publisher');
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const budget = budgetFrom(context);
-  return processBatch(event, logger, async (record) => {
-    const news = JSON.parse(record.body) as PublishMessage;
-    const client = await sinqroClientFor(news.restaurantId);
-    switch (news.type) {
-      case 'status':
-        return publishStatus(news, client, budget, logger);
-      case 'catalog-upsert':
-      case 'catalog-delete':
-        return publishCatalog(news, client, budget, logger);
-      case 'closure':
-      case 'schedule':
-        return publishHours(news, client, budget, logger);
-    }
-  });
+  return processBatch(
+    event,
+    logger,
+    async (record) => {
+      const news = JSON.parse(record.body) as PublishMessage;
+      const client = await sinqroClientFor(news.restaurantId);
+      switch (news.type) {
+        case 'status':
+          return publishStatus(news, client, budget, logger);
+        case 'catalog-upsert':
+        case 'catalog-delete':
+          return publishCatalog(news, client, budget, logger);
+        case 'closure':
+        case 'schedule':
+          return publishHours(news, client, budget, logger);
+      }
+    },
+    { batchAudits: true },
+  );
 }
 
 async function sinqroClientFor(restaurantId: number): Promise<SinqroClient> {
-  const link = await store.getLink(restaurantId);
+  const link = await linkOf(restaurantId);
   if (!link) throw new PermanentError(`restaurant ${restaurantId} is not linked`, 'RESTAURANT_NOT_LINKED');
   const [server, user] = await Promise.all([
     getSecret<SinqroSecret>(requireEnv(envNames.sinqroSecret)),

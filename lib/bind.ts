@@ -12,8 +12,8 @@ import { envNames } from '../functions/shared/env';
 import { TABLE } from '../functions/shared/table';
 
 /**
- * The DynamoDB calls each role makes, read from functions/shared/store.ts (no Scan, no batch, no
- * transactions anywhere).
+ * The DynamoDB calls each role makes, read from functions/shared/store.ts (no Scan, no transactions
+ * anywhere; the publisher writes a batch's audit records with BatchWriteItem).
  */
 export const TABLE_ACCESS = {
   /** ingest.ts: getLink, findLinkByPosLocation (GSI1), claimEvent + audit (Put), releaseEvent (Delete). */
@@ -21,10 +21,18 @@ export const TABLE_ACCESS = {
   /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1), createOrder + audit (Put), transition and friends (Update). */
   worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
-   * sinqro-publisher.ts: getLink/getOrder, audit (Put), claim/releasePublication (Update);
-   * catalog-publish.ts: catalog map entries (Put), removed after Sinqro deleted the entity (Delete).
+   * sinqro-publisher.ts: getLink, audit records of a batch (BatchWriteItem, puts only; it may Delete
+   * anyway), claim/releasePublication (Update); catalog-publish.ts: catalog map entries (Put), removed
+   * after Sinqro deleted the entity (Delete). The worker gets no BatchWriteItem: IAM cannot limit it to
+   * puts, and the worker may delete only open-order markers.
    */
-  publisher: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  publisher: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
 } as const;
 
 export type TableAccess = keyof typeof TABLE_ACCESS;

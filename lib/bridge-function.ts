@@ -1,8 +1,9 @@
 /**
  * The defaults every bridge Lambda shares, set once: Node 22 on arm64, one esbuild bundle per
- * function with the AWS SDK inside it (what is deployed is what is tested), source maps, a log
- * group with retention, and an execution role of its own that may write to that log group and
- * nowhere else (instead of the AWSLambdaBasicExecutionRole managed policy, which allows creating
+ * function with the AWS SDK inside it (what is deployed is what is tested), source map files beside
+ * the bundles but not loaded at run time (`--enable-source-maps` doubled the bundles' import time;
+ * README, Performance), a log group with retention, and an execution role of its own that may write
+ * to that log group and nowhere else (instead of the AWSLambdaBasicExecutionRole managed policy, which allows creating
  * and writing any log group in the account).
  */
 import * as path from 'node:path';
@@ -46,11 +47,7 @@ export class BridgeFunction extends NodejsFunction {
       timeout: props.timeout,
       logGroup,
       role,
-      environment: {
-        // Stack traces point at the TypeScript source, not the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
+      environment: { ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         // ESM entry points of the SDK and ky tree-shake far better than their CommonJS builds.

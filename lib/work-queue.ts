@@ -9,7 +9,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MAX_MESSAGE_BYTES } from '../functions/shared/limits';
+import { MAX_MESSAGE_BYTES, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
 
 /** Receives before a message is parked in the DLQ. */
 export const MAX_RECEIVE_COUNT = 5;
@@ -75,6 +75,7 @@ export class WorkQueue extends Construct {
     fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: BATCH_SIZE,
+        maxBatchingWindow: Duration.seconds(QUEUE_BATCHING_WINDOW_SECONDS),
         reportBatchItemFailures: true,
         maxConcurrency: clampConcurrency(maxConcurrency),
       }),

@@ -15,6 +15,8 @@ export type PollerOptions = {
   /** Parallel batches, like the event source mapping's maxConcurrency. */
   concurrency: number;
   batchSize: number;
+  /** Like the mapping's maxBatchingWindow: after a first message, wait this long for more (0: none). */
+  batchingWindowMs?: number;
   timeoutMs: number;
   onError?: (error: Error) => void;
 };
@@ -60,6 +62,21 @@ export class QueuePoller {
     );
     const messages = out.Messages ?? [];
     if (messages.length === 0) return;
+    const windowMs = this.opts.batchingWindowMs ?? 0;
+    if (windowMs > 0 && messages.length < this.opts.batchSize) {
+      // The batching window: wait, then take what arrived meanwhile (one more receive, no long poll).
+      await new Promise((r) => setTimeout(r, windowMs));
+      const more = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.opts.queueUrl,
+          MaxNumberOfMessages: this.opts.batchSize - messages.length,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      messages.push(...(more.Messages ?? []));
+    }
     const event: SQSEvent = {
       Records: messages.map(
         (m): SQSRecord => ({

@@ -9,7 +9,7 @@ import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS } from '../adapters/registry';
 import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
-import { MAX_MESSAGE_BYTES } from '../functions/shared/limits';
+import { MAX_MESSAGE_BYTES, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
 import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs';
 import type { RestaurantLink } from '../functions/shared/store';
@@ -261,6 +261,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
           handler: worker.workerFor(q.adapter) as never,
           concurrency: options.workerConcurrency ?? 2,
           batchSize: 10,
+          batchingWindowMs: QUEUE_BATCHING_WINDOW_SECONDS * 1000,
           timeoutMs: functionTimeoutMs,
           onError,
         }),
@@ -272,6 +273,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       handler: publisher.handler as never,
       concurrency: options.workerConcurrency ?? 2,
       batchSize: 10,
+      batchingWindowMs: QUEUE_BATCHING_WINDOW_SECONDS * 1000,
       timeoutMs: functionTimeoutMs,
       onError,
     }),

@@ -4,25 +4,18 @@
  */
 import { envNames, requireEnv } from './env';
 import { NotFoundError } from './errors';
+import { linkOf, linkOfPosLocation } from './link-cache';
 import type { Logger } from './logger';
 import type { PosEvent, WorkMessage } from './messages';
 import { enqueue, toMessageBody } from './queue';
 import type { SinqroEvent } from './sinqro-schemas';
-import {
-  audit,
-  claimEvent,
-  findLinkByPosLocation,
-  findLinksByPosAccount,
-  getLink,
-  type RestaurantLink,
-  releaseEvent,
-} from './store';
+import { audit, claimEvent, findLinksByPosAccount, type RestaurantLink, releaseEvent } from './store';
 import { keys } from './table';
 
 export type IngestOutcome = 'enqueued' | 'duplicate';
 
 export async function ingestSinqroEvent(event: SinqroEvent, logger: Logger): Promise<IngestOutcome> {
-  const link = await getLink(event.sellingPointId);
+  const link = await linkOf(event.sellingPointId);
   if (!link?.enabled) {
     await refuse(
       keys.restaurantAudit(event.sellingPointId),
@@ -51,7 +44,7 @@ export async function ingestSinqroEvent(event: SinqroEvent, logger: Logger): Pro
 export async function ingestPosEvent(posCode: string, event: PosEvent, logger: Logger): Promise<IngestOutcome> {
   if (event.type === 'catalog.changed' && !event.posLocationId && event.posAccountId)
     return ingestAccountEvent(posCode, event, event.posAccountId, logger);
-  const link = await findLinkByPosLocation(posCode, event.posLocationId);
+  const link = await linkOfPosLocation(posCode, event.posLocationId);
   if (!link?.enabled) {
     await refuse(keys.posLocation(posCode, event.posLocationId), posCode, event.type, 'POS location is not linked');
     throw new NotFoundError(

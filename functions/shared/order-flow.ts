@@ -241,35 +241,41 @@ export async function handlePosStatus(
 ): Promise<void> {
   let event = received;
   const log = ctx.logger.child({ posOrderId: event.posOrderId, posStatus: event.posStatus });
-  const state = event.sinqroOrderId
-    ? await store.getOrder(event.sinqroOrderId)
-    : await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId);
-  if (!state || state.restaurantId !== restaurantId || state.kind !== event.kind) {
-    // An order that did not come from Sinqro (e.g. a walk-in ticket), or not this restaurant's.
-    log.info('POS order is not a Sinqro order of this restaurant; ignored', { restaurantId });
-    return;
-  }
-  if (event.refresh && state.isFinal) {
-    log.info('order already final; POS event not read further', { orderId: state.orderId, status: state.status });
-    return;
-  }
-  if (event.refresh || event.posVersion !== undefined) {
-    const fresh = await freshen(event, state.orderId, restaurantId, ctx);
+  // An order that did not come from Sinqro (e.g. a walk-in ticket), or not this restaurant's.
+  const notOurs = () => log.info('POS order is not a Sinqro order of this restaurant; ignored', { restaurantId });
+  const ours = (s: store.OrderState | undefined): s is store.OrderState =>
+    s !== undefined && s.restaurantId === restaurantId && s.kind === event.kind;
+  // A POS that versions its orders (Square) is read against the order first. Otherwise, when the POS
+  // echoes our reference, the status write itself checks the order is ours (no read first).
+  const versioned = event.refresh === true || event.posVersion !== undefined;
+  let found: store.OrderState | undefined;
+  if (!event.sinqroOrderId) found = await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId);
+  else if (versioned) found = await store.getOrder(event.sinqroOrderId);
+  if ((versioned || !event.sinqroOrderId) && !ours(found)) return notOurs();
+  const orderId = (event.sinqroOrderId ?? found?.orderId) as number;
+  if (versioned && found) {
+    if (event.refresh && found.isFinal) {
+      log.info('order already final; POS event not read further', { orderId, status: found.status });
+      return;
+    }
+    const fresh = await freshen(event, orderId, restaurantId, ctx);
     if (!fresh) {
-      await store.auditOrder(state.orderId, {
+      await store.auditOrder(orderId, {
         what: 'pos-status',
         source: ctx.adapter.code,
         status: event.posStatus,
         outcome: 'ignored (older POS version)',
         code: event.eventId,
       });
-      log.info('POS event older than one already applied; ignored', { orderId: state.orderId });
+      log.info('POS event older than one already applied; ignored', { orderId });
       return;
     }
     event = fresh;
   }
   const status = ctx.adapter.mapStatus(event.kind, event.posStatus);
   if (!status) {
+    const state = found ?? (await store.getOrder(orderId));
+    if (!ours(state)) return notOurs();
     await store.auditOrder(state.orderId, {
       what: 'pos-status',
       source: ctx.adapter.code,
@@ -280,34 +286,44 @@ export async function handlePosStatus(
     return;
   }
   const result = await store.transition({
-    orderId: state.orderId,
+    orderId,
     kind: event.kind,
     status,
     sourceTs: event.occurredAt,
     source: ctx.adapter.code,
     posCode: ctx.adapter.code,
     posOrderId: event.posOrderId,
+    owner: { restaurantId },
     // Staff's free-text reason goes on to Sinqro (publish below) but is not kept in the table.
   });
+  if (!result.applied && result.verdict === 'foreign') return notOurs();
   if (!result.applied) {
-    await store.auditOrder(state.orderId, {
+    await store.auditOrder(orderId, {
       what: 'pos-status',
       source: ctx.adapter.code,
       status,
       outcome: `ignored (${result.verdict})`,
       code: event.eventId,
     });
-    log.info(`status ${status} ignored (${result.verdict})`, { orderId: state.orderId, current: result.state?.status });
+    log.info(`status ${status} ignored (${result.verdict})`, { orderId, current: result.state?.status });
+    // A retry of a message whose status was written but whose news never reached the queue: send it
+    // again (the publisher's claim keeps Sinqro from hearing it twice). Only a status this POS set:
+    // one that came from Sinqro (its own cancellation) is never echoed back.
+    const state = result.state;
+    const unsent = state !== undefined && (state.publishedRank ?? 0) < state.statusRank;
+    if (result.verdict === 'duplicate' && unsent && state.source === ctx.adapter.code) {
+      await publish(state, status, event.reason, log);
+    }
     return;
   }
-  await store.auditOrder(state.orderId, {
+  await store.auditOrder(orderId, {
     what: 'pos-status',
     source: ctx.adapter.code,
     status,
     outcome: 'applied',
     code: event.eventId,
   });
-  log.info(`status ${status} applied`, { orderId: state.orderId });
+  log.info(`status ${status} applied`, { orderId });
   await publish(result.state, status, event.reason, log);
 }
 

@@ -2,15 +2,15 @@
 import type { PosAdapter, PosClient, PosSecret } from '../../adapters/port';
 import { envNames, requireEnv } from './env';
 import { PermanentError } from './errors';
+import { linkOf } from './link-cache';
 import type { Budget } from './outbound';
 import { getSecret } from './secrets';
-import * as store from './store';
 
 export async function posClient(
   restaurantId: number,
   ctx: { adapter: PosAdapter; budget: Budget },
 ): Promise<PosClient> {
-  const link = await store.getLink(restaurantId);
+  const link = await linkOf(restaurantId);
   if (!link) throw new PermanentError(`restaurant ${restaurantId} is no longer linked`, 'RESTAURANT_NOT_LINKED');
   const secretName = link.posSecret ?? requireEnv(envNames.posSecret(ctx.adapter.code));
   return ctx.adapter.createClient({

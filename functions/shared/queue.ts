@@ -1,5 +1,5 @@
 /** Sending to SQS. One client per container; the size limit is checked before the call, not by it. */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PayloadTooLargeError } from './errors';
 
 import { MAX_MESSAGE_BYTES } from './limits';
@@ -27,9 +27,56 @@ export async function enqueue(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: body,
-      MessageAttributes: Object.fromEntries(
-        Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
-      ),
+      MessageAttributes: attributesOf(attributes),
     }),
   );
 }
+
+export type QueuedMessage = { body: string; attributes: Record<string, string> };
+
+const BATCH_ENTRIES = 10;
+
+/**
+ * Sends messages with SendMessageBatch (10 entries and MAX_MESSAGE_BYTES in all per call). Returns,
+ * per message, whether SQS took it; a call that fails as a whole marks all its messages unsent.
+ */
+export async function enqueueBatch(queueUrl: string, messages: QueuedMessage[]): Promise<boolean[]> {
+  const sent = messages.map(() => false);
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  let bytes = 0;
+  messages.forEach((m, i) => {
+    const size = Buffer.byteLength(m.body);
+    if (chunk.length === BATCH_ENTRIES || (chunk.length > 0 && bytes + size > MAX_MESSAGE_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(i);
+    bytes += size;
+  });
+  if (chunk.length > 0) chunks.push(chunk);
+  await Promise.all(
+    chunks.map(async (indexes) => {
+      try {
+        const out = await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: indexes.map((i) => ({
+              Id: String(i),
+              MessageBody: (messages[i] as QueuedMessage).body,
+              MessageAttributes: attributesOf((messages[i] as QueuedMessage).attributes),
+            })),
+          }),
+        );
+        for (const ok of out?.Successful ?? []) sent[Number(ok.Id)] = true;
+      } catch {
+        // The whole call failed: its messages stay unsent, and their records are retried.
+      }
+    }),
+  );
+  return sent;
+}
+
+const attributesOf = (attributes: Record<string, string>) =>
+  Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));

@@ -9,6 +9,9 @@ import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { RetryableError } from './errors';
 import { errorFields, type Logger } from './logger';
+import type { QueuedMessage } from './queue';
+import { holdingAudits, writeHeldAudits } from './store';
+import { holdingNews, sendHeldNews } from './to-sinqro';
 
 // The queue URL is rebuilt from the record's ARN (its canonical form); the endpoint stays the client's own
 // (the Region's, or AWS_ENDPOINT_URL_SQS locally) rather than the URL's host.
@@ -17,17 +20,43 @@ const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const MIN_RETRY_SECONDS = 1;
 const MAX_RETRY_SECONDS = 12 * 3600;
 
+export type BatchOptions = {
+  /**
+   * Hold every record's audit records and write them together after the work with BatchWriteItem
+   * (store.ts). Only for a role that may make BatchWriteItem calls (lib/bind.ts): the publisher.
+   */
+  batchAudits?: boolean;
+};
+
 export async function processBatch(
   event: SQSEvent,
   logger: Logger,
   work: (record: SQSRecord) => Promise<void>,
+  options: BatchOptions = {},
 ): Promise<SQSBatchResponse> {
-  const results = await Promise.allSettled(event.Records.map((record) => work(record)));
+  // Status news for Sinqro are held per record and sent together after the work (to-sinqro.ts).
+  const outboxes = event.Records.map((): QueuedMessage[] => []);
+  const audits = event.Records.map((): Record<string, unknown>[] => []);
+  const results = await Promise.allSettled(
+    event.Records.map((record, i) => {
+      const run = () => holdingNews(outboxes[i] as QueuedMessage[], () => work(record));
+      return options.batchAudits ? holdingAudits(audits[i] as Record<string, unknown>[], run) : run();
+    }),
+  );
+  const [sent, audited] = await Promise.all([
+    sendHeldNews(outboxes.map((outbox, i) => (results[i]?.status === 'fulfilled' ? outbox : []))),
+    writeHeldAudits(audits),
+  ]);
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   const retryLater: Promise<void>[] = [];
   results.forEach((result, i) => {
     const record = event.Records[i] as SQSRecord;
-    if (result.status === 'rejected') {
+    if (result.status === 'fulfilled' && !(sent[i] && audited[i])) {
+      logger.warn('message will be retried: its news for Sinqro or its audit records could not be written', {
+        messageId: record.messageId,
+      });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    } else if (result.status === 'rejected') {
       logger.warn('message will be retried', {
         messageId: record.messageId,
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? 0),

@@ -2,8 +2,16 @@
  * The DynamoDB store: restaurant links, order/reservation state, dedupe records and the audit trail,
  * all in one table. Single-item conditional writes only (dynalite has no transactions).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ddb, epochSeconds, isConditionFailure, tableName } from './ddb';
 import { emitMetric } from './logger';
 import { METRICS, statusDimensions } from './metrics';
@@ -235,11 +243,17 @@ export type TransitionRequest = {
   reason?: string;
   /** Only for an order the bridge has never seen (e.g. a cancellation that overtook its creation). */
   createIfMissing?: Omit<NewOrder, 'orderId' | 'kind'>;
+  /**
+   * Apply only to this restaurant's order of this kind (checked in the write's condition, so a POS
+   * event needs no read first); another's order, or an order that does not exist, is `foreign`.
+   */
+  owner?: { restaurantId: number };
 };
 
 export type TransitionResult =
   | { applied: true; state: OrderState }
-  | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'> | 'missing'; state?: OrderState };
+  | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'> | 'missing'; state?: OrderState }
+  | { applied: false; verdict: 'foreign'; state?: undefined };
 
 /**
  * The monotonic status write: one conditional UpdateItem that succeeds only if the change moves
@@ -278,14 +292,20 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     sets.push('lastError = :reason');
     values[':reason'] = req.reason.slice(0, 500);
   }
+  let ownerCondition = '';
+  if (req.owner) {
+    ownerCondition = ' AND restaurantId = :rid AND #kind = :kind';
+    names['#kind'] = 'kind';
+    values[':rid'] = req.owner.restaurantId;
+    values[':kind'] = req.kind;
+  }
   try {
     const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(req.orderId),
         UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
-        ConditionExpression:
-          'attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))',
+        ConditionExpression: `attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))${ownerCondition}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -298,6 +318,9 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     if (!isConditionFailure(error)) throw error;
   }
   const current = await getOrder(req.orderId);
+  if (req.owner && (!current || current.restaurantId !== req.owner.restaurantId || current.kind !== req.kind)) {
+    return { applied: false, verdict: 'foreign' };
+  }
   if (!current) {
     if (!req.createIfMissing) return { applied: false, verdict: 'missing' };
     await createOrder({ orderId: req.orderId, kind: req.kind, ...req.createIfMissing }, req.sourceTs);
@@ -376,24 +399,28 @@ export async function recordAttempt(orderId: number, error?: string): Promise<vo
     });
 }
 
+export type PublicationClaim = { claimed: false } | { claimed: true; previousRank: number | undefined };
+
 /**
  * Claims the right to tell Sinqro about a status of this rank: succeeds only if nothing of an equal
- * or higher rank was published before, so a late message never moves Sinqro backwards.
+ * or higher rank was published before, so a late message never moves Sinqro backwards. The rank it
+ * replaced comes back with the write (UPDATED_OLD), for giving the claim back if the call fails.
  */
-export async function claimPublication(orderId: number, rank: number): Promise<boolean> {
+export async function claimPublication(orderId: number, rank: number): Promise<PublicationClaim> {
   try {
-    await ddb.send(
+    const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(orderId),
         UpdateExpression: 'SET publishedRank = :r',
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank < :r)',
         ExpressionAttributeValues: { ':r': rank },
+        ReturnValues: 'UPDATED_OLD',
       }),
     );
-    return true;
+    return { claimed: true, previousRank: out?.Attributes?.publishedRank as number | undefined };
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return { claimed: false };
     throw error;
   }
 }
@@ -421,20 +448,64 @@ export async function releasePublication(
 
 // ---- audit trail (ids and codes only, never personal data) ----
 
+const heldAudits = new AsyncLocalStorage<Record<string, unknown>[]>();
+
 export async function audit(pk: string, entry: AuditEntry): Promise<void> {
   const at = new Date().toISOString();
-  await ddb.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        PK: pk,
-        SK: `${keys.auditPrefix}${at}#${randomBytes(3).toString('hex')}`,
-        at,
-        ...entry,
-        expiresAt: epochSeconds(AUDIT_TTL_DAYS),
-      },
+  const item = {
+    PK: pk,
+    SK: `${keys.auditPrefix}${at}#${randomBytes(3).toString('hex')}`,
+    at,
+    ...entry,
+    expiresAt: epochSeconds(AUDIT_TTL_DAYS),
+  };
+  const held = heldAudits.getStore();
+  if (held) held.push(item);
+  else await ddb.send(new PutCommand({ TableName: tableName(), Item: item }));
+}
+
+/** Runs `work` with its audit records held in `held`, to be written together by writeHeldAudits. */
+export function holdingAudits<T>(held: Record<string, unknown>[], work: () => Promise<T>): Promise<T> {
+  return heldAudits.run(held, work);
+}
+
+const BATCH_WRITE_ITEMS = 25;
+const BATCH_WRITE_TRIES = 3;
+
+/**
+ * Writes held audit records with BatchWriteItem (25 puts per request; the items left unprocessed are
+ * tried again twice). Returns, per holder, whether all of its records were written.
+ */
+export async function writeHeldAudits(holders: Record<string, unknown>[][]): Promise<boolean[]> {
+  const entries = holders.flatMap((items, holder) => items.map((item) => ({ holder, item })));
+  const ok = holders.map(() => true);
+  const chunks: (typeof entries)[] = [];
+  for (let i = 0; i < entries.length; i += BATCH_WRITE_ITEMS) chunks.push(entries.slice(i, i + BATCH_WRITE_ITEMS));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 1; pending.length > 0 && attempt <= BATCH_WRITE_TRIES; attempt++) {
+        if (attempt > 1) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        try {
+          const out = await ddb.send(
+            new BatchWriteCommand({
+              RequestItems: { [tableName()]: pending.map((e) => ({ PutRequest: { Item: e.item } })) },
+            }),
+          );
+          const left = new Set(
+            (out.UnprocessedItems?.[tableName()] ?? []).map(
+              (r) => `${r.PutRequest?.Item?.PK}|${r.PutRequest?.Item?.SK}`,
+            ),
+          );
+          pending = pending.filter((e) => left.has(`${e.item.PK}|${e.item.SK}`));
+        } catch {
+          // The whole call failed: try the same items again.
+        }
+      }
+      for (const e of pending) ok[e.holder] = false;
     }),
   );
+  return ok;
 }
 
 export const auditOrder = (orderId: number, entry: AuditEntry) => audit(keys.order(orderId).PK, entry);

@@ -1,4 +1,5 @@
 /** Boots one local runtime per test file (free ports, short visibility timeout) and offers small helpers. */
+import { QUEUE_BATCHING_WINDOW_SECONDS } from '../../functions/shared/limits';
 import { signPayload } from '../../functions/shared/signature';
 import { envelope } from '../../local/demo-data';
 import type { SimOrder } from '../../local/reference-pos-sim';
@@ -86,7 +87,8 @@ export async function startHarness(
       await res.text();
       return res.status;
     },
-    settle: (ms = 400) => new Promise((r) => setTimeout(r, ms)),
+    // Whatever might still follow passes two queues, each waiting its batching window before it invokes.
+    settle: (ms = 400) => new Promise((r) => setTimeout(r, ms + 2 * QUEUE_BATCHING_WINDOW_SECONDS * 1000)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { ADAPTERS } from '../../adapters/registry';
+import { QUEUE_BATCHING_WINDOW_SECONDS } from '../../functions/shared/limits';
 import { SINQRO_MAX_CONCURRENCY } from '../../lib/bridge-stack';
 import { type Built, buildStack, logicalId, queueId, resources } from './fixture';
 
@@ -44,6 +45,10 @@ test('every consumer reports partial batch failures, so one bad message does not
 
 test('every consumer takes batches of 10', () => {
   for (const mapping of mappings()) expect(mapping.BatchSize).toBe(10);
+});
+
+test('every consumer gathers messages for a second, so batches amortise their invocation, receive and delete', () => {
+  for (const mapping of mappings()) expect(mapping.MaximumBatchingWindowInSeconds).toBe(QUEUE_BATCHING_WINDOW_SECONDS);
 });
 
 test("a worker's maximum concurrency is its adapter's declared limit (protects the POS API)", () => {

@@ -30,11 +30,16 @@ test('no function may use a wildcard action', () => {
   for (const fn of everyFn) for (const action of allowedActions(built, fn)) expect(action).not.toContain('*');
 });
 
-test('no function may Scan, batch, run transactions or PartiQL on the table (the store never does)', () => {
+test('no function may Scan, batch-read, run transactions or PartiQL on the table (the store never does)', () => {
   for (const fn of everyFn) {
     for (const action of allowedActions(built, fn))
-      expect(action).not.toMatch(/Scan|Batch|Transact|PartiQL|DeleteTable|UpdateTable/);
+      expect(action).not.toMatch(/Scan|BatchGet|Transact|PartiQL|DeleteTable|UpdateTable/);
   }
+});
+
+test('only the publisher may batch-write (its audit records), since it may delete anyway', () => {
+  const batchWriters = everyFn.filter((fn) => allowedActions(built, fn).has('dynamodb:BatchWriteItem'));
+  expect(batchWriters).toEqual([built.stack.functions.publisher]);
 });
 
 test('receivers may only get, query, put and delete items (lookup, dedupe claim/release, audit)', () => {
@@ -70,6 +75,7 @@ test('workers may get, query, put and update items, and delete only open-order m
 
 test('the publisher may only get, put, update and delete items (catalog map entries Sinqro no longer has)', () => {
   expect(dynamodbActions(built.stack.functions.publisher)).toEqual([
+    'dynamodb:BatchWriteItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',

@@ -129,13 +129,7 @@ test('the scheduler reads no secret: it never calls a POS or Sinqro', () => {
 test("the scheduler is told the table, the stage, and every adapter's work queue and settings", () => {
   const codes = Object.keys(built.stack.workers);
   expect(Object.keys(environmentOf(built, fn())).sort()).toEqual(
-    [
-      'NODE_OPTIONS',
-      envNames.table,
-      envNames.stage,
-      ...codes.map(envNames.workQueue),
-      ...codes.map(envNames.posSettings),
-    ].sort(),
+    [envNames.table, envNames.stage, ...codes.map(envNames.workQueue), ...codes.map(envNames.posSettings)].sort(),
   );
   expect(environmentOf(built, fn())[envNames.stage]).toBe('sandbox');
 });

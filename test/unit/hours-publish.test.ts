@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ClosureNews, ScheduleNews } from '../../functions/shared/messages';
 import { ROUTES } from '../../functions/shared/sinqro-client';
 import { handler } from '../../functions/sinqro-publisher';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
-import { usePublisherEnv } from './support/publisher-env';
+import { auditsWritten, usePublisherEnv } from './support/publisher-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const env = usePublisherEnv(ddb, { status: 200, body: {} });
@@ -52,11 +52,7 @@ const writes = (sk: string) =>
   ddb
     .commandCalls(UpdateCommand)
     .filter((c) => c.args[0].input.Key?.SK === sk && c.args[0].input.UpdateExpression?.includes('#hash = :hash'));
-const audits = () =>
-  ddb
-    .commandCalls(PutCommand)
-    .map((c) => c.args[0].input.Item as Record<string, unknown>)
-    .filter((i) => String(i.SK).startsWith('EVT#'));
+const audits = () => auditsWritten(ddb);
 
 describe('publishHours: temporary closure (F7)', () => {
   it('puts the closure with its start and end on the selling point, with both tokens', async () => {

@@ -18,6 +18,7 @@ import {
   TO_SINQRO_QUEUE_URL,
   writeBridgeSecrets,
 } from './support/bridge-env';
+import { evaluateCondition } from './support/condition-eval';
 import { envelope, setPath } from './support/fixtures';
 import { startServer, type TestServer } from './support/http-server';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
@@ -117,6 +118,11 @@ const published = (): StatusNews[] =>
     .commandCalls(SendMessageCommand)
     .filter((c) => c.args[0].input.QueueUrl === TO_SINQRO_QUEUE_URL)
     .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '') as StatusNews);
+const audits = () =>
+  ddb
+    .commandCalls(PutCommand)
+    .map((c) => c.args[0].input.Item ?? {})
+    .filter((item) => String(item.SK).startsWith('EVT#'));
 const updatesWith = (status: string) =>
   ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === status);
 
@@ -170,6 +176,17 @@ describe('order.created', () => {
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('CANCELLED', { source: 'sinqro' }) });
     await handleWorkMessage(sinqroMessage('order.created'), ctx());
     expect(pos.requests).toHaveLength(0);
+  });
+
+  it('audits an order that reached the POS as received, then as created in POS', async () => {
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(audits().map((a) => a.outcome)).toEqual(['recorded', 'created in POS']);
+  });
+
+  it('audits an order that did not reach the POS as received, then the retry', async () => {
+    pos.reply({ status: 502, body: {} });
+    await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).rejects.toBeInstanceOf(RetryableError);
+    expect(audits().map((a) => a.outcome)).toEqual(['recorded', 'retry']);
   });
 
   it('leaves the message to be retried when the POS answers 5xx, counting the attempt', async () => {
@@ -274,6 +291,37 @@ describe('POS status events', () => {
     expect(published()).toEqual([expect.objectContaining({ status: 'REJECTED', reason: 'kitchen closed' })]);
   });
 
+  it('tells Sinqro again about a repeated status whose news never reached the queue (a retried message)', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb
+      .on(GetCommand, { Key: ORDER_KEY })
+      .resolves({ Item: stateItem('ACCEPTED', { posOrderId: 'pos-123', sourceTs: '2025-03-14T19:10:00.000Z' }) });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(published()).toEqual([expect.objectContaining({ orderId: 900001, status: 'ACCEPTED' })]);
+  });
+
+  it('does not echo to Sinqro the POS’s webhook about a cancellation that came from Sinqro', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
+      Item: stateItem('CANCELLED', { posOrderId: 'pos-123', source: 'sinqro', sourceTs: '2025-03-14T19:10:00.000Z' }),
+    });
+    await handleWorkMessage(posMessage({ posStatus: 'cancelled' }), ctx());
+    expect(published()).toHaveLength(0);
+  });
+
+  it('does not tell Sinqro again about a repeated status it was already sent', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
+      Item: stateItem('ACCEPTED', {
+        posOrderId: 'pos-123',
+        sourceTs: '2025-03-14T19:10:00.000Z',
+        publishedRank: rankOf('order', 'ACCEPTED'),
+      }),
+    });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(published()).toHaveLength(0);
+  });
+
   it('does not tell Sinqro about a stale status that arrived out of order', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('READY', { posOrderId: 'pos-123' }) });
@@ -298,9 +346,25 @@ describe('POS status events', () => {
     expect(published()).toHaveLength(0);
   });
 
-  it('ignores an event that names another restaurant’s order', async () => {
+  it('ignores an event that names another restaurant’s order: the status write’s condition refuses it', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
     await handleWorkMessage({ ...posMessage(), restaurantId: 6000 }, ctx());
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const holds = (item: Record<string, unknown>) =>
+      evaluateCondition(input?.ConditionExpression as string, {
+        item,
+        names: input?.ExpressionAttributeNames ?? {},
+        values: input?.ExpressionAttributeValues ?? {},
+      });
+    expect([holds(stateItem('INJECTED')), holds(stateItem('INJECTED', { restaurantId: 6000 }))]).toEqual([false, true]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0); // no audit on another restaurant's order
+    expect(published()).toHaveLength(0);
+  });
+
+  it('reads no order state before the status write when the POS echoes our reference', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('ACCEPTED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(ddb.commandCalls(GetCommand, { Key: ORDER_KEY })).toHaveLength(0);
   });
 
   it('records but does not apply a POS status with no canonical meaning', async () => {

@@ -1,19 +1,23 @@
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { StatusNews } from '../../functions/shared/messages';
 import { ROUTES } from '../../functions/shared/sinqro-client';
 import { handler } from '../../functions/sinqro-publisher';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
-import { usePublisherEnv } from './support/publisher-env';
+import { auditsWritten, usePublisherEnv } from './support/publisher-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const env = usePublisherEnv(ddb, { status: 204 });
 
 beforeEach(() => {
-  ddb
-    .on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } })
-    .resolves({ Item: { PK: 'ORDER#900001', SK: 'STATE', orderId: 900001, publishedRank: 1 } });
-  ddb.on(UpdateCommand).resolves({});
+  // The claim's UPDATED_OLD: rank 1 (INJECTED) was published before.
+  ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 1 } });
 });
 
 const news = (overrides: Partial<StatusNews> = {}): StatusNews => ({
@@ -51,6 +55,11 @@ describe('sinqro-publisher handler', () => {
     expect(claimCalls()[0]?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 3 });
   });
 
+  it('reads no order state: the claim itself returns the rank it replaced', async () => {
+    await run(news({ status: 'PREPARING' }));
+    expect(ddb.commandCalls(GetCommand).filter((c) => c.args[0].input.Key?.PK === 'ORDER#900001')).toHaveLength(0);
+  });
+
   it('sends the completion code that fits the order type (a delivered delivery)', async () => {
     await run(news({ status: 'COMPLETED' }));
     expect(JSON.parse(env.sinqro.requests[0]?.body ?? '')).toMatchObject({ statusCode: 'delivered' });
@@ -76,6 +85,23 @@ describe('sinqro-publisher handler', () => {
   it('reports the message as failed when the restaurant is no longer linked, without calling Sinqro', async () => {
     await expect(run(news({ restaurantId: 777 }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
     expect(env.sinqro.requests).toHaveLength(0);
+  });
+
+  it('writes a batch’s audit records together, in one BatchWriteItem', async () => {
+    await expect(run(news(), news({ status: 'PREPARING' }))).resolves.toEqual({ batchItemFailures: [] });
+    const batches = ddb.commandCalls(BatchWriteCommand);
+    expect(batches).toHaveLength(1);
+    expect(auditsWritten(ddb).map((a) => [a.status, a.outcome])).toEqual([
+      ['ACCEPTED', 'sent to Sinqro'],
+      ['PREPARING', 'sent to Sinqro'],
+    ]);
+    expect(ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.SK).startsWith('EVT#'))).toEqual([]);
+  });
+
+  it('reports a message for retry when its audit record could not be written after retries', async () => {
+    ddb.on(BatchWriteCommand).callsFake(async (input) => ({ UnprocessedItems: input.RequestItems }));
+    await expect(run(news())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(3);
   });
 
   it('reports only the failed message of a mixed batch', async () => {

@@ -1,9 +1,16 @@
-import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { RetryableError } from '../../functions/shared/errors';
 import { Logger } from '../../functions/shared/logger';
+import type { StatusNews } from '../../functions/shared/messages';
 import { processBatch, queueUrlOf } from '../../functions/shared/sqs-batch';
-import { captureLogs } from './support/bridge-env';
+import { sendToSinqro } from '../../functions/shared/to-sinqro';
+import { captureLogs, clearBridgeEnv, setBridgeEnv, TO_SINQRO_QUEUE_URL } from './support/bridge-env';
 import { sqsEvent, sqsRecord } from './support/fixtures';
 
 let logs: string[];
@@ -64,8 +71,9 @@ describe('processBatch', () => {
   });
 });
 
+const sqs = mockClient(SQSClient);
+
 describe('retrying after Retry-After', () => {
-  const sqs = mockClient(SQSClient);
   afterEach(() => sqs.reset());
 
   it('shortens a record’s visibility to the Retry-After the API gave, so it comes back then', async () => {
@@ -93,5 +101,69 @@ describe('retrying after Retry-After', () => {
       throw new RetryableError('429', { retryAfterMs: 1000 });
     });
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+  });
+});
+
+describe('status news for Sinqro in a batch', () => {
+  const news = (orderId: number): StatusNews => ({
+    type: 'status',
+    orderId,
+    kind: 'order',
+    orderType: 'delivery',
+    restaurantId: 5120,
+    status: 'ACCEPTED',
+    occurredAt: '2025-03-14T19:10:00.000Z',
+  });
+  const records = (n: number) => sqsEvent(Array.from({ length: n }, (_, i) => sqsRecord({ i }, `m-${i + 1}`)));
+  const publishEach = async (record: { messageId: string }) => {
+    await sendToSinqro(news(Number(record.messageId.slice(2))), { orderId: record.messageId });
+  };
+  beforeEach(() => setBridgeEnv());
+  afterEach(() => {
+    sqs.reset();
+    clearBridgeEnv();
+  });
+
+  it('are sent together after the work, ten per SendMessageBatch, and not one by one', async () => {
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.map((e) => ({ Id: e.Id })),
+      Failed: [],
+    }));
+    await expect(processBatch(records(12), new Logger('test'), publishEach)).resolves.toEqual({
+      batchItemFailures: [],
+    });
+    const calls = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Entries?.length).sort()).toEqual([10, 2]);
+    expect(calls[0]?.QueueUrl).toBe(TO_SINQRO_QUEUE_URL);
+    const bodies = calls.flatMap((c) => c.Entries ?? []).map((e) => JSON.parse(e.MessageBody as string).orderId);
+    expect(bodies.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('report the record whose news SQS did not take, and only that one', async () => {
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+      Successful: input.Entries.filter((e) => e.Id !== '1').map((e) => ({ Id: e.Id })),
+      Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }],
+    }));
+    await expect(processBatch(records(3), new Logger('test'), publishEach)).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm-2' }],
+    });
+  });
+
+  it('report every record of a batch call that failed as a whole', async () => {
+    sqs.on(SendMessageBatchCommand).rejects(new Error('SQS unavailable'));
+    await expect(processBatch(records(2), new Logger('test'), publishEach)).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }],
+    });
+  });
+
+  it('of a record whose work then failed are not sent', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const result = await processBatch(records(1), new Logger('test'), async (record) => {
+      await publishEach(record);
+      throw new Error('failed after publishing');
+    });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 });

@@ -391,9 +391,10 @@ describe('store links', () => {
 
 describe('store publication claims', () => {
   it('claims a rank only if nothing of an equal or higher rank was published', async () => {
-    ddb.on(UpdateCommand).resolves({});
-    await expect(store.claimPublication(900001, 3)).resolves.toBe(true);
+    ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 2 } });
+    await expect(store.claimPublication(900001, 3)).resolves.toEqual({ claimed: true, previousRank: 2 });
     const input = sentUpdate();
+    expect(input.ReturnValues).toBe('UPDATED_OLD');
     const holds = (item: Record<string, unknown>) =>
       evaluateCondition(input.ConditionExpression as string, {
         item,
@@ -410,7 +411,7 @@ describe('store publication claims', () => {
 
   it('returns false when a later status was already published', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.claimPublication(900001, 2)).resolves.toBe(false);
+    await expect(store.claimPublication(900001, 2)).resolves.toEqual({ claimed: false });
   });
 
   it('gives a failed claim back to the previous rank', async () => {

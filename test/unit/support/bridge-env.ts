@@ -1,6 +1,7 @@
 /** The environment and secrets the stack gives the functions, for handler tests (functions/shared/env.ts). */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
+import { clearLinkCache } from '../../../functions/shared/link-cache';
 import { setLogSink } from '../../../functions/shared/logger';
 import { SELLING_POINT_ID } from './fixtures';
 import type { SecretsFile } from './secrets-file';
@@ -27,6 +28,7 @@ const ENV = {
 
 export function setBridgeEnv(): void {
   Object.assign(process.env, ENV);
+  clearLinkCache();
 }
 
 export function clearBridgeEnv(): void {
