@@ -525,15 +525,6 @@ async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean>
   return false;
 }
 
-/** The last status code Sinqro accepted for each order and reservation. */
-function sinqroLast(rt: LocalRuntime): Map<string, string> {
-  const last = new Map<string, string>();
-  for (const c of rt.sinqro.calls)
-    if ((c.kind === 'order' || c.kind === 'reservation') && c.httpStatus === 200 && c.statusCode)
-      last.set(`${c.kind}#${c.id}`, c.statusCode);
-  return last;
-}
-
 type Store = typeof import('../functions/shared/store');
 
 async function check(
@@ -544,7 +535,7 @@ async function check(
   inDlq: Set<number>,
   strict: boolean,
 ): Promise<CheckResult> {
-  const sinqro = sinqroLast(rt);
+  const sinqro = rt.sinqro.lastStatus;
   const result: CheckResult = {
     phase,
     lost: 0,

@@ -23,6 +23,8 @@ export type FaultConfig = {
   slowMs?: number;
   /** Every API call fails with 503 until this time (ms since epoch). */
   downUntil?: number;
+  /** The outage's 503s carry this Retry-After (none unless given), as a service in maintenance says when to come back. */
+  outageRetryAfterSeconds?: number;
   /** Share of calls (0–1) whose work is done but whose reply is never sent (the caller times out). */
   dropReplyRate?: number;
   /** Webhooks (reference POS): each is delivered 1 to this many times (same event id). */
@@ -68,7 +70,10 @@ export class Faults {
       this.count('slow');
       await sleep(c.slowMs);
     }
-    if (c.downUntil && Date.now() < c.downUntil) return this.answer(res, 'outage-503', 503, errorBody(503));
+    if (c.downUntil && Date.now() < c.downUntil) {
+      const retryAfter = c.outageRetryAfterSeconds ? { 'retry-after': String(c.outageRetryAfterSeconds) } : undefined;
+      return this.answer(res, 'outage-503', 503, errorBody(503), retryAfter);
+    }
     if (c.rateLimitRate && Math.random() < c.rateLimitRate) {
       return this.answer(res, 'rate-limited-429', 429, errorBody(429), {
         'retry-after': String(c.retryAfterSeconds ?? 1),
