@@ -61,8 +61,8 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   reservations: 200,
   restaurants: 20,
   concurrency: 30,
-  visibilityTimeoutSeconds: 12,
-  sweepSeconds: 5,
+  visibilityTimeoutSeconds: 18,
+  sweepSeconds: 15,
   faultRate: 0.05,
   outages: { posAtMs: 20_000, sinqroAtMs: 50_000, forMs: 12_000 },
   webhookHoldMaxMs: 1500,
@@ -494,7 +494,10 @@ function faultCounts(rt: LocalRuntime): Record<string, number> {
   return out;
 }
 
-/** Waits until nothing moves: no queue holds a message, no webhook is held, and nothing changed for a while. */
+/**
+ * Waits until nothing moves: nothing changed in the POS, at Sinqro or in the DLQs for a sweep interval and
+ * more (so a sweep has looked at every open order since), and no queue holds a message, no webhook is held.
+ */
 async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean> {
   const calmMs = opts.sweepSeconds * 1000 + 2000;
   const until = Date.now() + opts.quietDeadlineMs;
@@ -516,10 +519,11 @@ async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean>
       rt.referencePos.webhooks.length,
       ...rt.queues.map((q) => rt.sqs.depth(q.dlqName).visible),
     ].join(',');
-    if (fingerprint !== last || busy) {
+    // The sweep enqueues work every few seconds: a busy moment does not restart the calm, a change does.
+    if (fingerprint !== last) {
       last = fingerprint;
       since = Date.now();
-    } else if (Date.now() - since >= calmMs) return true;
+    } else if (!busy && Date.now() - since >= calmMs) return true;
     await sleep(250);
   }
   return false;
