@@ -186,7 +186,8 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
   const opts: ChaosOptions = { ...DEFAULT_CHAOS, ...given, outages: { ...DEFAULT_CHAOS.outages, ...given.outages } };
   const say = opts.progress ?? (() => undefined);
   const t0 = Date.now();
-  // Warnings carry what is counted (retries); info lines would only cost CPU.
+  // Warnings carry what is counted (retries); info lines would only cost CPU. Both are put back after the run.
+  const saved = { LOG_LEVEL: process.env.LOG_LEVEL, LOCAL_SECRETS_FILE: process.env.LOCAL_SECRETS_FILE };
   process.env.LOG_LEVEL ??= 'warn';
   const load = loadRestaurants(opts.restaurants, 'chaos', 800_001);
   const dir = mkdtempSync(join(tmpdir(), 'bridge-chaos-'));
@@ -215,6 +216,10 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
     await rt.stop();
     load.cleanup();
     rmSync(dir, { recursive: true, force: true });
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 

@@ -18,7 +18,8 @@ export async function publishStatus(
   const log = logger.child({ orderId: news.orderId, status: news.status });
   const previous = (await store.getOrder(news.orderId))?.publishedRank;
   const rank = rankOf(news.kind, news.status);
-  if (!(await store.claimPublication(news.orderId, rank))) {
+  const claim = await store.claimPublication(news.orderId, rank);
+  if (!claim) {
     await store.auditOrder(news.orderId, {
       what: 'publish',
       source: 'bridge',
@@ -41,7 +42,7 @@ export async function publishStatus(
       budget,
     );
   } catch (error) {
-    await store.releasePublication(news.orderId, rank, previous);
+    await store.releasePublication(news.orderId, claim, previous);
     await store.auditOrder(news.orderId, {
       what: 'publish',
       source: 'bridge',

@@ -340,31 +340,35 @@ export async function recordAttempt(orderId: number, error?: string): Promise<vo
 }
 
 /**
- * Claims the right to tell Sinqro about a status of this rank: succeeds only if nothing of an equal
- * or higher rank was published before, so a late message never moves Sinqro backwards.
+ * Claims the right to tell Sinqro about a status of this rank: succeeds only if nothing of a higher rank
+ * was claimed before, so a late message never moves Sinqro backwards. A claim of the same rank is taken
+ * over (same status: repeating it is harmless), because the attempt that holds it may have died between
+ * its claim and its call to Sinqro, and skipping would then lose the status. Returns the claim's token
+ * (for releasePublication), or undefined when a later status was claimed.
  */
-export async function claimPublication(orderId: number, rank: number): Promise<boolean> {
+export async function claimPublication(orderId: number, rank: number): Promise<string | undefined> {
+  const token = randomBytes(8).toString('hex');
   try {
     await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(orderId),
-        UpdateExpression: 'SET publishedRank = :r',
-        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank < :r)',
-        ExpressionAttributeValues: { ':r': rank },
+        UpdateExpression: 'SET publishedRank = :r, publishClaim = :t',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank <= :r)',
+        ExpressionAttributeValues: { ':r': rank, ':t': token },
       }),
     );
-    return true;
+    return token;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }
 
-/** Gives a claim back after the call to Sinqro failed, unless a newer status was claimed meanwhile. */
+/** Gives a claim back after the call to Sinqro failed, unless another attempt claimed meanwhile (its token). */
 export async function releasePublication(
   orderId: number,
-  rank: number,
+  token: string,
   previousRank: number | undefined,
 ): Promise<void> {
   await ddb
@@ -372,9 +376,13 @@ export async function releasePublication(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(orderId),
-        UpdateExpression: previousRank === undefined ? 'REMOVE publishedRank' : 'SET publishedRank = :prev',
-        ConditionExpression: 'publishedRank = :r',
-        ExpressionAttributeValues: previousRank === undefined ? { ':r': rank } : { ':r': rank, ':prev': previousRank },
+        UpdateExpression:
+          previousRank === undefined
+            ? 'REMOVE publishedRank, publishClaim'
+            : 'SET publishedRank = :prev REMOVE publishClaim',
+        ConditionExpression: 'publishClaim = :t',
+        ExpressionAttributeValues:
+          previousRank === undefined ? { ':t': token } : { ':t': token, ':prev': previousRank },
       }),
     )
     .catch((e) => {

@@ -387,41 +387,59 @@ describe('store links', () => {
 });
 
 describe('store publication claims', () => {
-  it('claims a rank only if nothing of an equal or higher rank was published', async () => {
-    ddb.on(UpdateCommand).resolves({});
-    await expect(store.claimPublication(900001, 3)).resolves.toBe(true);
-    const input = sentUpdate();
-    const holds = (item: Record<string, unknown>) =>
+  const holdsFor =
+    (input: { ConditionExpression?: string; ExpressionAttributeValues?: Record<string, unknown> }) =>
+    (item: Record<string, unknown>) =>
       evaluateCondition(input.ConditionExpression as string, {
         item,
         names: {},
         values: input.ExpressionAttributeValues ?? {},
       });
+
+  it('claims a rank only if nothing of a higher rank was claimed, and returns the claim’s token', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const token = await store.claimPublication(900001, 3);
+    expect(token).toMatch(/^[0-9a-f]{16}$/);
+    const input = sentUpdate();
+    expect(input.ExpressionAttributeValues).toEqual({ ':r': 3, ':t': token });
+    const holds = holdsFor(input);
     expect([
       holds({ PK: 'x' }),
       holds({ PK: 'x', publishedRank: 2 }),
-      holds({ PK: 'x', publishedRank: 3 }),
+      holds({ PK: 'x', publishedRank: 4 }),
       holds({ PK: 'x', publishedRank: 100 }),
     ]).toEqual([true, true, false, false]);
   });
 
-  it('returns false when a later status was already published', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.claimPublication(900001, 2)).resolves.toBe(false);
-  });
-
-  it('gives a failed claim back to the previous rank', async () => {
+  it('takes over a claim of the same rank: its holder may have died before calling Sinqro', async () => {
     ddb.on(UpdateCommand).resolves({});
-    await store.releasePublication(900001, 4, 2);
-    expect(sentUpdate()).toMatchObject({
-      UpdateExpression: 'SET publishedRank = :prev',
-      ExpressionAttributeValues: { ':r': 4, ':prev': 2 },
-    });
+    await store.claimPublication(900001, 100);
+    expect(holdsFor(sentUpdate())({ PK: 'x', publishedRank: 100, publishClaim: 'a-dead-attempt' })).toBe(true);
   });
 
-  it('does not fail when a newer claim replaced ours meanwhile', async () => {
+  it('returns no token when a later status was already claimed', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.releasePublication(900001, 4, undefined)).resolves.toBeUndefined();
+    await expect(store.claimPublication(900001, 2)).resolves.toBeUndefined();
+  });
+
+  it('gives a failed claim back to the previous rank, only while the claim is still its own', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store.releasePublication(900001, 'tok-1', 2);
+    const input = sentUpdate();
+    expect(input).toMatchObject({
+      UpdateExpression: 'SET publishedRank = :prev REMOVE publishClaim',
+      ExpressionAttributeValues: { ':t': 'tok-1', ':prev': 2 },
+    });
+    const holds = holdsFor(input);
+    expect([holds({ PK: 'x', publishClaim: 'tok-1' }), holds({ PK: 'x', publishClaim: 'tok-2' })]).toEqual([
+      true,
+      false,
+    ]);
+  });
+
+  it('does not fail when another attempt claimed meanwhile', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    await expect(store.releasePublication(900001, 'tok-1', undefined)).resolves.toBeUndefined();
   });
 });
 
