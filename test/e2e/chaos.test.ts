@@ -15,8 +15,11 @@ beforeAll(async () => {
     restaurants: 4,
     concurrency: 20,
     faultRate: 0.08,
-    outages: { posAtMs: 3000, sinqroAtMs: 12_000, forMs: 5000 },
-    quietDeadlineMs: 60_000,
+    // Shorter than the full run's: retries come back sooner and quiet is reached sooner (4 restaurants only).
+    visibilityTimeoutSeconds: 12,
+    sweepSeconds: 4,
+    outages: { posAtMs: 1000, sinqroAtMs: 6000, forMs: 4000 },
+    quietDeadlineMs: 75_000,
   });
 });
 
