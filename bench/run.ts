@@ -296,9 +296,11 @@ async function endToEnd() {
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(`POS answered ${res.status} to the floor order ${o.id}`);
     latency.floor.a.push((await moments.wait(`floor:pos:${o.id}`)) - sent);
+    // Another id than the bridge's order, which Sinqro now holds in a final status (no status may follow it).
+    const floorId = o.id * 10 + 1;
     for (const [, code] of STAFF_STEPS) {
       const t = performance.now();
-      const r = await fetch(`${rt.urls.sinqro}/pos-app/v1/orders/${o.id}/status`, {
+      const r = await fetch(`${rt.urls.sinqro}/pos-app/v1/orders/${floorId}/status`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -308,8 +310,8 @@ async function endToEnd() {
         body: JSON.stringify({ statusCode: code, posOrderId: pos.id }),
       });
       await r.arrayBuffer();
-      if (r.status !== 200) throw new Error(`Sinqro answered ${r.status} to the floor status of ${o.id}`);
-      latency.floor.b.push((await moments.wait(`floor:sinqro:${o.id}:${code}`)) - t);
+      if (r.status !== 200) throw new Error(`Sinqro answered ${r.status} to the floor status of ${floorId}`);
+      latency.floor.b.push((await moments.wait(`floor:sinqro:${floorId}:${code}`)) - t);
     }
   });
   const floorMs = performance.now() - f0;
