@@ -29,7 +29,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,9 +38,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../functions/shared/logger';
 import { signPayload } from '../functions/shared/signature';
-import config from '../local/config.json';
 import { demoOrder, envelope } from '../local/demo-data';
 import { setInvocationObserver } from '../local/lambda-context';
+import { type LoadRestaurant, loadRestaurants, pool } from '../local/load';
 import type { SimOrder } from '../local/reference-pos-sim';
 import { startLocalRuntime } from '../local/runtime';
 import type { SinqroCall } from '../local/sinqro-sim';
@@ -75,15 +75,6 @@ const stats = (values: number[]) => ({
   p99: pct(values, 99),
 });
 const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
-
-async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await run(items[next++] as T);
-    }),
-  );
-}
 
 /** Moments seen by the hooks, by key; waiters resolve with the moment (performance.now()). */
 class Moments {
@@ -167,7 +158,7 @@ function wrapSend(cls: { prototype: unknown }, service: 'dynamo' | 'sqs') {
 
 // ---------- 1–3: the run through the local runtime ----------
 
-type Restaurant = { restaurantId: number; posCode: string; posLocationId: string; sinqroTokenSecret: string };
+type Restaurant = LoadRestaurant;
 const STAFF_STEPS = [
   ['accepted', 'accepted'],
   ['preparing', 'preparing'],
@@ -176,33 +167,10 @@ const STAFF_STEPS = [
 ] as const;
 
 async function endToEnd() {
-  const base = config.restaurants.find((r) => r.posCode === 'reference');
-  if (!base) throw new Error('local/config.json links no restaurant to the reference POS');
-  const secrets = JSON.parse(readFileSync(join(ROOT, 'local', 'secrets.json'), 'utf8')) as Record<
-    string,
-    Record<string, unknown>
-  >;
-  const extra: Restaurant[] = Array.from({ length: RESTAURANTS - 1 }, (_, k) => {
-    const restaurantId = 900_001 + k;
-    return {
-      restaurantId,
-      posCode: 'reference',
-      posLocationId: `loc-bench-${k + 1}`,
-      sinqroTokenSecret: `sinqro-pos-bridge/local/restaurants/${restaurantId}`,
-    };
-  });
-  for (const r of extra) secrets[r.sinqroTokenSecret] = { userAccessToken: `bench-user-token-${r.restaurantId}` };
-  const restaurants: Restaurant[] = [base, ...extra];
-  const dir = mkdtempSync(join(tmpdir(), 'bridge-bench-'));
-  const secretsFile = join(dir, 'secrets.json');
-  writeFileSync(secretsFile, JSON.stringify(secrets));
-  process.env.LOCAL_SECRETS_FILE = secretsFile;
-  const sinqroSecret = secrets[config.secretNames.sinqro] as {
-    webhookSigningSecrets: string[];
-    serverAccessToken: string;
-  };
-  const posSecret = secrets[config.secretNames.pos.reference] as { apiKey: string };
-  const userToken = (r: Restaurant) => (secrets[r.sinqroTokenSecret] as { userAccessToken: string }).userAccessToken;
+  const load = loadRestaurants(RESTAURANTS, 'bench');
+  const { restaurants, extra, userToken } = load;
+  const sinqroSecret = { webhookSigningSecrets: [load.sinqroSigningSecret], serverAccessToken: load.serverAccessToken };
+  const posSecret = { apiKey: load.posApiKey };
 
   wrapSend(DynamoDBClient, 'dynamo');
   wrapSend(DynamoDBDocumentClient, 'dynamo');
@@ -333,9 +301,11 @@ async function endToEnd() {
     await res.arrayBuffer();
     if (res.status !== 201) throw new Error(`POS answered ${res.status} to the floor order ${o.id}`);
     latency.floor.a.push((await moments.wait(`floor:pos:${o.id}`)) - sent);
+    // Another id than the bridge's order, which Sinqro now holds in a final status (no status may follow it).
+    const floorId = o.id * 10 + 1;
     for (const [, code] of STAFF_STEPS) {
       const t = performance.now();
-      const r = await fetch(`${rt.urls.sinqro}/pos-app/v1/orders/${o.id}/status`, {
+      const r = await fetch(`${rt.urls.sinqro}/pos-app/v1/orders/${floorId}/status`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -345,8 +315,8 @@ async function endToEnd() {
         body: JSON.stringify({ statusCode: code, posOrderId: pos.id }),
       });
       await r.arrayBuffer();
-      if (r.status !== 200) throw new Error(`Sinqro answered ${r.status} to the floor status of ${o.id}`);
-      latency.floor.b.push((await moments.wait(`floor:sinqro:${o.id}:${code}`)) - t);
+      if (r.status !== 200) throw new Error(`Sinqro answered ${r.status} to the floor status of ${floorId}`);
+      latency.floor.b.push((await moments.wait(`floor:sinqro:${floorId}:${code}`)) - t);
     }
   });
   const floorMs = performance.now() - f0;
@@ -355,7 +325,7 @@ async function endToEnd() {
   setLogSink(() => undefined);
   await rt.stop();
   setInvocationObserver(undefined);
-  rmSync(dir, { recursive: true, force: true });
+  load.cleanup();
   return { bridgeMs, floorMs, latency, before, after, pollerInvocations };
 }
 

@@ -1,44 +1,88 @@
 /**
- * Fault injection shared by the simulators (`POST /_sim/faults`): error rate with a status, 429 with
- * Retry-After, added latency, a full outage until a time. Later issues drive chaos runs through it.
+ * Fault injection shared by the simulators (`POST /_sim/faults`): errors at a rate (one status, or one
+ * picked at random from several), 429 with Retry-After, added latency, slow replies at a rate, a full
+ * outage until a time, and replies lost after the work was done. The reference POS simulator also reads
+ * the webhook faults (copies, hold). Every fault injected is counted by kind (`counts`), for chaos runs.
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson, sleep } from './http-util';
 
 export type FaultConfig = {
-  /** Share of API calls (0–1) answered with `errorStatus` instead of being served. */
+  /** Share of API calls (0–1) answered with `errorStatus` (or one of `errorStatuses`) instead of being served. */
   errorRate?: number;
   errorStatus?: number;
+  /** When given, each injected error picks one of these statuses at random (e.g. [500, 502, 503]). */
+  errorStatuses?: number[];
   /** Share of API calls (0–1) answered 429 with Retry-After. */
   rateLimitRate?: number;
   retryAfterSeconds?: number;
+  /** Added to every API call. */
   latencyMs?: number;
+  /** Share of API calls (0–1) held `slowMs` before being served: past the caller's timeout, a timeout. */
+  slowRate?: number;
+  slowMs?: number;
   /** Every API call fails with 503 until this time (ms since epoch). */
   downUntil?: number;
+  /** The outage's 503s carry this Retry-After (none unless given), as a service in maintenance says when to come back. */
+  outageRetryAfterSeconds?: number;
   /** Share of calls (0–1) whose work is done but whose reply is never sent (the caller times out). */
   dropReplyRate?: number;
+  /** Webhooks (reference POS): each is delivered 1 to this many times (same event id). */
+  webhookCopiesMax?: number;
+  /** Webhooks (reference POS): each copy is held up to this many ms before it is sent, so deliveries reorder. */
+  webhookHoldMaxMs?: number;
 };
+
+export type FaultKind =
+  | 'error-500'
+  | 'error-502'
+  | 'error-503'
+  | 'rate-limited-429'
+  | 'slow'
+  | 'outage-503'
+  | 'reply-lost'
+  | 'webhook-copy'
+  | 'webhook-held'
+  | 'webhook-out-of-order'
+  | `error-${number}`;
 
 export class Faults {
   config: FaultConfig = {};
   injected = 0;
+  /** Faults injected so far, by kind (never reset by `set`: a chaos run changes the config as it goes). */
+  readonly counts: Partial<Record<FaultKind, number>> = {};
 
   set(config: FaultConfig): FaultConfig {
     this.config = { ...config };
     return this.config;
   }
 
+  count(kind: FaultKind): void {
+    this.injected += 1;
+    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+  }
+
   /** Applies faults that happen before the work. Returns true if the request was answered here. */
   async before(res: ServerResponse, errorBody: (status: number) => unknown): Promise<boolean> {
     const c = this.config;
     if (c.latencyMs) await sleep(c.latencyMs);
-    if (c.downUntil && Date.now() < c.downUntil) return this.answer(res, 503, errorBody(503));
+    if (c.slowRate && c.slowMs && Math.random() < c.slowRate) {
+      this.count('slow');
+      await sleep(c.slowMs);
+    }
+    if (c.downUntil && Date.now() < c.downUntil) {
+      const retryAfter = c.outageRetryAfterSeconds ? { 'retry-after': String(c.outageRetryAfterSeconds) } : undefined;
+      return this.answer(res, 'outage-503', 503, errorBody(503), retryAfter);
+    }
     if (c.rateLimitRate && Math.random() < c.rateLimitRate) {
-      return this.answer(res, 429, errorBody(429), { 'retry-after': String(c.retryAfterSeconds ?? 1) });
+      return this.answer(res, 'rate-limited-429', 429, errorBody(429), {
+        'retry-after': String(c.retryAfterSeconds ?? 1),
+      });
     }
     if (c.errorRate && Math.random() < c.errorRate) {
-      const status = c.errorStatus ?? 500;
-      return this.answer(res, status, errorBody(status));
+      const choices = c.errorStatuses?.length ? c.errorStatuses : [c.errorStatus ?? 500];
+      const status = choices[Math.floor(Math.random() * choices.length)] as number;
+      return this.answer(res, `error-${status}`, status, errorBody(status));
     }
     return false;
   }
@@ -46,14 +90,20 @@ export class Faults {
   /** True when the reply to work already done should be lost. */
   dropReply(): boolean {
     if (this.config.dropReplyRate && Math.random() < this.config.dropReplyRate) {
-      this.injected += 1;
+      this.count('reply-lost');
       return true;
     }
     return false;
   }
 
-  private answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): true {
-    this.injected += 1;
+  private answer(
+    res: ServerResponse,
+    kind: FaultKind,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): true {
+    this.count(kind);
     sendJson(res, status, body, headers);
     return true;
   }

@@ -75,6 +75,10 @@ const error = (_status: number, code: string, message: string) => ({ error: { co
 export class ReferencePosSim {
   readonly orders = new Map<string, SimOrder>();
   private readonly byKey = new Map<string, string>();
+  private readonly byRef = new Map<string, SimOrder[]>();
+  private readonly heldWebhooks = new Set<Promise<unknown>>();
+  /** Per POS order, the history length of the latest status webhook sent (to count reordered deliveries). */
+  private readonly lastDelivered = new Map<string, number>();
   readonly faults = new Faults();
   readonly catalog: ReferencePosCatalog;
   readonly webhooks: { eventId: string; orderId: string; status: string; httpStatus: number; at: string }[] = [];
@@ -220,6 +224,8 @@ export class ReferencePosSim {
   private reset(res: ServerResponse) {
     this.orders.clear();
     this.byKey.clear();
+    this.byRef.clear();
+    this.lastDelivered.clear();
     this.webhooks.length = 0;
     this.locationWebhooks.length = 0;
     this.availability.clear();
@@ -267,6 +273,8 @@ export class ReferencePosSim {
     };
     this.orders.set(id, order);
     this.byKey.set(`${locationId}#${key}`, id);
+    const refKey = `${kind}#${request.externalReference}`;
+    this.byRef.set(refKey, [...(this.byRef.get(refKey) ?? []), order]);
     this.log(`${kind} ${id} created at ${locationId} (Sinqro ${request.externalReference})`);
     if (this.faults.dropReply()) return; // created, but the reply is lost
     sendJson(res, 201, { id, status: order.status, externalReference: order.externalReference });
@@ -329,12 +337,53 @@ export class ReferencePosSim {
     return this.deliver(payload, eventId, order);
   }
 
-  /** Posts a raw payload with a fresh signature (tests use it to replay or reorder deliveries). */
+  /**
+   * Posts a raw payload with a fresh signature (tests use it to replay or reorder deliveries). Under the
+   * webhook faults (`webhookCopiesMax`, `webhookHoldMaxMs`) it is sent 1–N times with the same event id, and
+   * each copy is held a random while in the background (then 0 is returned at once), so deliveries reorder.
+   */
   async deliver(payload: string, eventId: string, order: SimOrder, attempts = 3): Promise<number> {
     if (!this.webhookSwitches.status) return 0;
-    const httpStatus = await this.postSigned('orders', payload, attempts);
-    this.webhooks.push({ eventId, orderId: order.id, status: order.status, httpStatus, at: new Date().toISOString() });
-    return httpStatus;
+    const { webhookCopiesMax = 1, webhookHoldMaxMs = 0 } = this.faults.config;
+    const copies = 1 + Math.floor(Math.random() * Math.max(1, Math.floor(webhookCopiesMax)));
+    for (let i = 1; i < copies; i++) this.faults.count('webhook-copy');
+    const status = order.status;
+    const seq = order.history.length;
+    const one = async (holdMs: number) => {
+      if (holdMs > 0) await sleep(holdMs);
+      const last = this.lastDelivered.get(order.id) ?? 0;
+      if (seq < last) this.faults.count('webhook-out-of-order');
+      else this.lastDelivered.set(order.id, seq);
+      const httpStatus = await this.postSigned('orders', payload, attempts);
+      this.webhooks.push({ eventId, orderId: order.id, status, httpStatus, at: new Date().toISOString() });
+      return httpStatus;
+    };
+    if (webhookHoldMaxMs > 0) {
+      for (let i = 0; i < copies; i++) {
+        this.faults.count('webhook-held');
+        const sending: Promise<unknown> = one(Math.random() * webhookHoldMaxMs).finally(() =>
+          this.heldWebhooks.delete(sending),
+        );
+        this.heldWebhooks.add(sending);
+      }
+      return 0;
+    }
+    let first = 0;
+    for (let i = 0; i < copies; i++) {
+      const httpStatus = await one(0);
+      if (i === 0) first = httpStatus;
+    }
+    return first;
+  }
+
+  /** Webhook copies still held or being sent (a chaos run waits for none). */
+  get pendingWebhooks(): number {
+    return this.heldWebhooks.size;
+  }
+
+  /** The orders (or reservations) created for one Sinqro id: more than one would be a double. */
+  byReference(kind: Kind, externalReference: string): SimOrder[] {
+    return this.byRef.get(`${kind}#${externalReference}`) ?? [];
   }
 
   /** Signs each attempt afresh; retries a 5xx or no answer a few times, never a 4xx, as real POSes do. */

@@ -15,6 +15,7 @@ import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs'
 import type { RestaurantLink } from '../functions/shared/store';
 import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
+import { DynamoFaultProxy } from './dynamo-faults';
 import { LocalGateway } from './gateway';
 import { invokeWithTimeout } from './lambda-context';
 import { QueuePoller } from './queue-poller';
@@ -48,6 +49,11 @@ export type RuntimeOptions = {
   extraRestaurants?: { restaurantId: number; posCode: string; posLocationId: string; sinqroTokenSecret: string }[];
   /** Where to write what runs where for the CLI (npm start: `.local/runtime.json`); none by default. */
   runtimeFile?: string;
+  /**
+   * Puts a fault proxy (local/dynamo-faults.ts) between the handlers and dynalite, for chaos runs: the
+   * handlers, the CLI and the runtime file use its address. A pass-through until faults are set.
+   */
+  dynamoFaultProxy?: boolean;
 };
 
 /** Defaults of the local scheduler: polling and the sweep often enough to see them work, no nightly sync. */
@@ -71,6 +77,8 @@ export type LocalRuntime = {
   /** The local API Gateway (its `requests` counter) and the queue pollers (their `invocations`), for the benchmarks. */
   gateway: LocalGateway;
   pollers: QueuePoller[];
+  /** The DynamoDB fault proxy, when `dynamoFaultProxy` asked for it. */
+  dynamoFaults?: DynamoFaultProxy;
   stop: () => Promise<void>;
 };
 
@@ -96,6 +104,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
 
   const dynamo = await startDynalite(ports.dynamodb);
   await createTable(dynamo.endpoint, TABLE_NAME);
+  const dynamoFaults = options.dynamoFaultProxy ? new DynamoFaultProxy() : undefined;
+  const dynamoEndpoint = dynamoFaults ? await dynamoFaults.start(dynamo.endpoint) : dynamo.endpoint;
   const sqs = new LocalSqs();
   const sqsEndpoint = await sqs.start(ports.sqs);
 
@@ -122,7 +132,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
     AWS_ENDPOINT_URL_SQS: sqsEndpoint,
     [envNames.table]: TABLE_NAME,
     [envNames.sinqroSecret]: config.secretNames.sinqro,
@@ -300,7 +310,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     referencePos: referencePosUrl,
     squarePos: squarePosUrl,
     sinqro: sinqroUrl,
-    dynamodb: dynamo.endpoint,
+    dynamodb: dynamoEndpoint,
     sqs: sqsEndpoint,
   };
   const secretsFile = process.env.LOCAL_SECRETS_FILE as string;
@@ -335,6 +345,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     runSchedule,
     gateway,
     pollers,
+    dynamoFaults,
     stop: async () => {
       if (options.runtimeFile) removeRuntimeFile(options.runtimeFile);
       for (const timer of timers) clearInterval(timer);
@@ -342,6 +353,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       await Promise.all(pollers.map((p) => p.stop()));
       await Promise.all([gateway.stop(), referencePos.stop(), squarePos.close(), sinqro.stop()]);
       await sqs.stop();
+      await dynamoFaults?.stop();
       await dynamo.stop();
     },
   };

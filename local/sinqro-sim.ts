@@ -39,6 +39,18 @@ export const SINQRO_SIM_COLLECTIONS = [
 export type SimCatalogItem = { id: number; externalId: string; [field: string]: unknown };
 const MAX_CATALOG_ITEMS_PER_CALL = 100;
 
+/** Status codes with `isFinalStatus: true` in the working status machine (sinqro.md §12). */
+export const SINQRO_FINAL_CODES: ReadonlySet<string> = new Set([
+  'collected',
+  'served',
+  'delivered',
+  'finished',
+  'cancelled',
+  'rejected',
+  'no_show',
+  'pos_integration_failed',
+]);
+
 export type SimClosure = { startsAt: string; expiresAt: string | null };
 export type SimScheduleRange = {
   startDay: { id: number };
@@ -65,6 +77,8 @@ export class SinqroSim {
   readonly catalogs = new Map<number, Map<string, Map<string, SimCatalogItem>>>();
   private catalogSeq = 500_000;
   readonly faults = new Faults();
+  /** The status each order and reservation is in now (`order#<id>`), as the calls left it. */
+  readonly lastStatus = new Map<string, string>();
   /** Per selling point: its temporary closure (absent: none) and its weekly schedule. */
   readonly closures = new Map<number, SimClosure>();
   readonly schedules = new Map<number, SimScheduleRange[]>();
@@ -173,6 +187,7 @@ export class SinqroSim {
           pattern: /^\/_sim\/reset$/,
           handle: ({ res }) => {
             this.calls.length = 0;
+            this.lastStatus.clear();
             this.catalogs.clear();
             this.closures.clear();
             this.schedules.clear();
@@ -242,6 +257,14 @@ export class SinqroSim {
       return sendJson(res, 400, errorBody(400, 'INVALID_STATUS_CODE', 'statusCode is required'));
     }
     const posOrderId = typeof req.posOrderId === 'string' ? req.posOrderId : undefined;
+    // An order in a final status (isFinalStatus) stays there: a different status after it is refused, the
+    // same one again is an idempotent repeat (e.g. a request the bridge gave up on, served late).
+    const current = this.lastStatus.get(`${kind}#${id}`);
+    if (current && SINQRO_FINAL_CODES.has(current) && current !== req.statusCode) {
+      record(409, { statusCode: req.statusCode, posOrderId });
+      return sendJson(res, 409, errorBody(409, 'ORDER_STATUS_FINAL', `${kind} ${id} is already ${current}`));
+    }
+    this.lastStatus.set(`${kind}#${id}`, req.statusCode);
     record(200, { statusCode: req.statusCode, posOrderId });
     this.opts.log?.(`[sinqro] ${kind} ${id} is now "${req.statusCode}"${posOrderId ? ` (POS ${posOrderId})` : ''}`);
     if (this.faults.dropReply()) return;

@@ -102,6 +102,11 @@ export class LocalSqs {
     return { visible, inFlight: q.messages.length - visible };
   }
 
+  /** The bodies of a queue's messages, visible or not, without receiving them (chaos checks read DLQs this way). */
+  bodies(name: string): string[] {
+    return (this.queues.get(name)?.messages ?? []).map((m) => m.body);
+  }
+
   private byUrl(url: unknown): Queue {
     const name =
       String(url ?? '')

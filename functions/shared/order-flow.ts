@@ -94,6 +94,8 @@ async function inject(
     { orderId: order.id, kind, orderType: order.type, restaurantId, posCode: ctx.adapter.code },
     toIsoUtc(event.occurredAt),
   );
+  if (!created && cancelledDuringInjection(state))
+    return cancelInterruptedInjection(event, state, restaurantId, ctx, log);
   if (!created && (state.posOrderId || state.isFinal || state.status !== 'RECEIVED')) {
     await store.auditOrder(order.id, {
       what: event.type,
@@ -166,6 +168,67 @@ async function inject(
   }
 }
 
+/** The order type a cancellation records for an order it saw first (its creation had not arrived). */
+const UNKNOWN_ORDER_TYPE = 'unknown';
+
+/**
+ * Sinqro cancelled an order whose injection had already begun (the state was recorded by `inject`, not by
+ * the cancellation): an earlier attempt may have created it in the POS and then lost the reply, timed out
+ * or died before the state write, or created it and failed to cancel it. Checked again on every delivery.
+ */
+const cancelledDuringInjection = (state: store.OrderState) =>
+  state.status === 'CANCELLED' && state.source === 'sinqro' && state.orderType !== UNKNOWN_ORDER_TYPE;
+
+/**
+ * Makes sure the POS does not keep an order Sinqro cancelled while it was being injected: the create is
+ * repeated with the same idempotency key (it finds the order an earlier attempt created, or creates it to
+ * cancel it at once), then the cancellation is applied there. Both calls are idempotent.
+ */
+async function cancelInterruptedInjection(
+  event: Extract<SinqroEvent, { type: 'order.created' | 'reservation.created' }>,
+  state: store.OrderState,
+  restaurantId: number,
+  ctx: FlowContext,
+  log: Logger,
+) {
+  const kind = kindOf(event.type);
+  const order = event.data;
+  const client = await posClient(restaurantId, ctx);
+  let posOrderId = state.posOrderId;
+  try {
+    if (!posOrderId) {
+      const key = `sinqro-${kind}-${order.id}`;
+      const result =
+        kind === 'order'
+          ? await client.injectOrder(order as never, key)
+          : await client.injectReservation(order as never, key);
+      posOrderId = result.posOrderId;
+      await store.setPosOrderId(order.id, ctx.adapter.code, posOrderId);
+    }
+    await client.cancel(kind, posOrderId, 'cancelled in Sinqro');
+  } catch (error) {
+    if (!(error instanceof PermanentError)) throw error;
+    await store.auditOrder(order.id, {
+      what: 'cancel',
+      source: 'sinqro',
+      status: 'CANCELLED',
+      outcome: 'refused by POS',
+      code: error.code,
+      detail: error.message.slice(0, 200),
+    });
+    log.warn('POS refused the cancellation of an interrupted injection', { posOrderId, code: error.code });
+    return;
+  }
+  await store.auditOrder(order.id, {
+    what: 'cancel',
+    source: 'sinqro',
+    status: 'CANCELLED',
+    outcome: 'applied in POS after an interrupted injection',
+    code: posOrderId,
+  });
+  log.info('cancellation applied in POS after an interrupted injection', { posOrderId });
+}
+
 async function cancelInPos(
   kind: Kind,
   orderId: number,
@@ -182,7 +245,7 @@ async function cancelInPos(
     sourceTs,
     source: 'sinqro',
     // The consumer's free-text comment goes to the POS only: the table keeps ids and codes.
-    createIfMissing: { orderType: 'unknown', restaurantId, posCode: ctx.adapter.code },
+    createIfMissing: { orderType: UNKNOWN_ORDER_TYPE, restaurantId, posCode: ctx.adapter.code },
   });
   const state = result.state;
   if (result.applied) await markClosed(restaurantId, orderId);

@@ -41,7 +41,7 @@ export async function publishStatus(
       budget,
     );
   } catch (error) {
-    await store.releasePublication(news.orderId, rank, claim.previousRank);
+    await store.releasePublication(news.orderId, claim.token, claim.previousRank);
     await store.auditOrder(news.orderId, {
       what: 'publish',
       source: 'bridge',

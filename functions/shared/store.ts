@@ -399,36 +399,39 @@ export async function recordAttempt(orderId: number, error?: string): Promise<vo
     });
 }
 
-export type PublicationClaim = { claimed: false } | { claimed: true; previousRank: number | undefined };
+export type PublicationClaim = { claimed: false } | { claimed: true; token: string; previousRank: number | undefined };
 
 /**
- * Claims the right to tell Sinqro about a status of this rank: succeeds only if nothing of an equal
- * or higher rank was published before, so a late message never moves Sinqro backwards. The rank it
- * replaced comes back with the write (UPDATED_OLD), for giving the claim back if the call fails.
+ * Claims the right to tell Sinqro about a status of this rank: succeeds only if nothing of a higher rank
+ * was claimed before, so a late message never moves Sinqro backwards. A claim of the same rank is taken
+ * over (same status: repeating it is harmless), because the attempt that holds it may have died between
+ * its claim and its call to Sinqro, and skipping would then lose the status. The claim carries a token
+ * (only its holder can give it back) and the rank it replaced comes back with the write (UPDATED_OLD).
  */
 export async function claimPublication(orderId: number, rank: number): Promise<PublicationClaim> {
+  const token = randomBytes(8).toString('hex');
   try {
     const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(orderId),
-        UpdateExpression: 'SET publishedRank = :r',
-        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank < :r)',
-        ExpressionAttributeValues: { ':r': rank },
+        UpdateExpression: 'SET publishedRank = :r, publishClaim = :t',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank <= :r)',
+        ExpressionAttributeValues: { ':r': rank, ':t': token },
         ReturnValues: 'UPDATED_OLD',
       }),
     );
-    return { claimed: true, previousRank: out?.Attributes?.publishedRank as number | undefined };
+    return { claimed: true, token, previousRank: out?.Attributes?.publishedRank as number | undefined };
   } catch (error) {
     if (isConditionFailure(error)) return { claimed: false };
     throw error;
   }
 }
 
-/** Gives a claim back after the call to Sinqro failed, unless a newer status was claimed meanwhile. */
+/** Gives a claim back after the call to Sinqro failed, unless another attempt claimed meanwhile (its token). */
 export async function releasePublication(
   orderId: number,
-  rank: number,
+  token: string,
   previousRank: number | undefined,
 ): Promise<void> {
   await ddb
@@ -436,9 +439,13 @@ export async function releasePublication(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(orderId),
-        UpdateExpression: previousRank === undefined ? 'REMOVE publishedRank' : 'SET publishedRank = :prev',
-        ConditionExpression: 'publishedRank = :r',
-        ExpressionAttributeValues: previousRank === undefined ? { ':r': rank } : { ':r': rank, ':prev': previousRank },
+        UpdateExpression:
+          previousRank === undefined
+            ? 'REMOVE publishedRank, publishClaim'
+            : 'SET publishedRank = :prev REMOVE publishClaim',
+        ConditionExpression: 'publishClaim = :t',
+        ExpressionAttributeValues:
+          previousRank === undefined ? { ':t': token } : { ':t': token, ':prev': previousRank },
       }),
     )
     .catch((e) => {

@@ -173,7 +173,10 @@ describe('order.created', () => {
 
   it('does not create an order in the POS that Sinqro cancelled before it got there', async () => {
     ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
-    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('CANCELLED', { source: 'sinqro' }) });
+    // The cancellation came first: it recorded the order itself, with no type (its creation had not arrived).
+    ddb
+      .on(GetCommand, { Key: ORDER_KEY })
+      .resolves({ Item: stateItem('CANCELLED', { source: 'sinqro', orderType: 'unknown' }) });
     await handleWorkMessage(sinqroMessage('order.created'), ctx());
     expect(pos.requests).toHaveLength(0);
   });
@@ -187,6 +190,41 @@ describe('order.created', () => {
     pos.reply({ status: 502, body: {} });
     await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).rejects.toBeInstanceOf(RetryableError);
     expect(audits().map((a) => a.outcome)).toEqual(['recorded', 'retry']);
+  });
+
+  it('cancels in the POS an order Sinqro cancelled while an earlier attempt was injecting it (reply lost)', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    // Recorded by the injection (typed), cancelled by Sinqro since, and no POS id: the POS may hold it.
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('CANCELLED', { source: 'sinqro' }) });
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests.map((r) => r.url)).toEqual(['/api/locations/loc-9/orders', '/api/orders/pos-123/status']);
+    expect(pos.requests[0]?.headers['idempotency-key']).toBe('sinqro-order-900001');
+    expect(JSON.parse(pos.requests[1]?.body ?? '')).toMatchObject({ status: 'cancelled' });
+    const posIdWrite = ddb
+      .commandCalls(UpdateCommand)
+      .find((c) => c.args[0].input.UpdateExpression?.includes('posOrderId'));
+    expect(posIdWrite?.args[0].input.ExpressionAttributeValues).toMatchObject({ ':p': 'pos-123' });
+    expect(published()).toHaveLength(0);
+  });
+
+  it('applies the cancellation again when an earlier attempt created the order but could not cancel it', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb
+      .on(GetCommand, { Key: ORDER_KEY })
+      .resolves({ Item: stateItem('CANCELLED', { source: 'sinqro', posOrderId: 'pos-123' }) });
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests.map((r) => r.url)).toEqual(['/api/orders/pos-123/status']);
+    expect(JSON.parse(pos.requests[0]?.body ?? '')).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('leaves an order the POS completed as it is when Sinqro’s cancellation of it comes too late', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb
+      .on(GetCommand, { Key: ORDER_KEY })
+      .resolves({ Item: stateItem('CANCELLED', { source: 'sinqro', posOrderId: 'pos-123' }) });
+    pos.reply({ status: 409, body: { error: { code: 'ALREADY_FINAL', message: 'pos-123 is already completed' } } });
+    await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).resolves.toBeUndefined();
+    expect(pos.requests).toHaveLength(1);
   });
 
   it('leaves the message to be retried when the POS answers 5xx, counting the attempt', async () => {

@@ -35,7 +35,9 @@ const news = (overrides: Partial<StatusNews> = {}): StatusNews => ({
 const run = (...items: StatusNews[]) =>
   handler(sqsEvent(items.map((n, i) => sqsRecord(n, `m-${i + 1}`))), lambdaContext());
 const claimCalls = () =>
-  ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.UpdateExpression === 'SET publishedRank = :r');
+  ddb
+    .commandCalls(UpdateCommand)
+    .filter((c) => c.args[0].input.UpdateExpression === 'SET publishedRank = :r, publishClaim = :t');
 
 describe('sinqro-publisher handler', () => {
   it('posts the status to Sinqro’s order route with the module’s and the restaurant’s tokens', async () => {
@@ -52,7 +54,7 @@ describe('sinqro-publisher handler', () => {
 
   it('claims the status rank before calling Sinqro, so a late message cannot move Sinqro backwards', async () => {
     await run(news({ status: 'PREPARING' }));
-    expect(claimCalls()[0]?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 3 });
+    expect(claimCalls()[0]?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 3, ':t': expect.any(String) });
   });
 
   it('reads no order state: the claim itself returns the rank it replaced', async () => {
@@ -67,7 +69,7 @@ describe('sinqro-publisher handler', () => {
 
   it('skips, without failing, a status when Sinqro already has a later one', async () => {
     ddb
-      .on(UpdateCommand, { UpdateExpression: 'SET publishedRank = :r' })
+      .on(UpdateCommand, { UpdateExpression: 'SET publishedRank = :r, publishClaim = :t' })
       .rejects(Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' }));
     await expect(run(news())).resolves.toEqual({ batchItemFailures: [] });
     expect(env.sinqro.requests).toHaveLength(0);
@@ -78,8 +80,9 @@ describe('sinqro-publisher handler', () => {
     await expect(run(news({ status: 'READY' }))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
     const release = ddb
       .commandCalls(UpdateCommand)
-      .find((c) => c.args[0].input.ConditionExpression === 'publishedRank = :r');
-    expect(release?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 4, ':prev': 1 });
+      .find((c) => c.args[0].input.ConditionExpression === 'publishClaim = :t');
+    const token = claimCalls()[0]?.args[0].input.ExpressionAttributeValues?.[':t'];
+    expect(release?.args[0].input.ExpressionAttributeValues).toEqual({ ':t': token, ':prev': 1 });
   });
 
   it('reports the message as failed when the restaurant is no longer linked, without calling Sinqro', async () => {

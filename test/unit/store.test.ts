@@ -390,42 +390,62 @@ describe('store links', () => {
 });
 
 describe('store publication claims', () => {
-  it('claims a rank only if nothing of an equal or higher rank was published', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 2 } });
-    await expect(store.claimPublication(900001, 3)).resolves.toEqual({ claimed: true, previousRank: 2 });
-    const input = sentUpdate();
-    expect(input.ReturnValues).toBe('UPDATED_OLD');
-    const holds = (item: Record<string, unknown>) =>
+  const holdsFor =
+    (input: { ConditionExpression?: string; ExpressionAttributeValues?: Record<string, unknown> }) =>
+    (item: Record<string, unknown>) =>
       evaluateCondition(input.ConditionExpression as string, {
         item,
         names: {},
         values: input.ExpressionAttributeValues ?? {},
       });
+
+  it('claims a rank only if nothing of a higher rank was claimed, with a token and the rank it replaced', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 2 } });
+    const claim = await store.claimPublication(900001, 3);
+    if (!claim.claimed) throw new Error('not claimed');
+    expect(claim.token).toMatch(/^[0-9a-f]{16}$/);
+    expect(claim.previousRank).toBe(2);
+    const input = sentUpdate();
+    expect(input.ReturnValues).toBe('UPDATED_OLD');
+    expect(input.ExpressionAttributeValues).toEqual({ ':r': 3, ':t': claim.token });
+    const holds = holdsFor(input);
     expect([
       holds({ PK: 'x' }),
       holds({ PK: 'x', publishedRank: 2 }),
-      holds({ PK: 'x', publishedRank: 3 }),
+      holds({ PK: 'x', publishedRank: 4 }),
       holds({ PK: 'x', publishedRank: 100 }),
     ]).toEqual([true, true, false, false]);
   });
 
-  it('returns false when a later status was already published', async () => {
+  it('takes over a claim of the same rank: its holder may have died before calling Sinqro', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store.claimPublication(900001, 100);
+    expect(holdsFor(sentUpdate())({ PK: 'x', publishedRank: 100, publishClaim: 'a-dead-attempt' })).toBe(true);
+  });
+
+  it('does not claim when a later status was already claimed', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     await expect(store.claimPublication(900001, 2)).resolves.toEqual({ claimed: false });
   });
 
-  it('gives a failed claim back to the previous rank', async () => {
+  it('gives a failed claim back to the previous rank, only while the claim is still its own', async () => {
     ddb.on(UpdateCommand).resolves({});
-    await store.releasePublication(900001, 4, 2);
-    expect(sentUpdate()).toMatchObject({
-      UpdateExpression: 'SET publishedRank = :prev',
-      ExpressionAttributeValues: { ':r': 4, ':prev': 2 },
+    await store.releasePublication(900001, 'tok-1', 2);
+    const input = sentUpdate();
+    expect(input).toMatchObject({
+      UpdateExpression: 'SET publishedRank = :prev REMOVE publishClaim',
+      ExpressionAttributeValues: { ':t': 'tok-1', ':prev': 2 },
     });
+    const holds = holdsFor(input);
+    expect([holds({ PK: 'x', publishClaim: 'tok-1' }), holds({ PK: 'x', publishClaim: 'tok-2' })]).toEqual([
+      true,
+      false,
+    ]);
   });
 
-  it('does not fail when a newer claim replaced ours meanwhile', async () => {
+  it('does not fail when another attempt claimed meanwhile', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.releasePublication(900001, 4, undefined)).resolves.toBeUndefined();
+    await expect(store.releasePublication(900001, 'tok-1', undefined)).resolves.toBeUndefined();
   });
 });
 

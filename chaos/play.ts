@@ -1,0 +1,697 @@
+/**
+ * The chaos run (`npm run chaos`, and a small one in test/e2e/chaos.test.ts): orders and reservations
+ * played through their whole life in the local runtime while every fault class is on, then checked.
+ *
+ * Faults (all on at once, through the simulators' fault controls and the DynamoDB fault proxy):
+ * - POS and Sinqro answer 500 / 502 / 503 at a rate, 429 with Retry-After at a rate, slowly at a rate
+ *   (slower than the function's timeout, so the call times out), lose the reply after doing the work at
+ *   a rate, and each goes through a full outage (503 with Retry-After) for a while, then recovers;
+ * - the worker "dies" between the POS create and the state write (local/dynamo-faults.ts);
+ * - every POS webhook is delivered 1–3 times, each copy held a random while, so they arrive out of order;
+ * - every Sinqro event is delivered 1–3 times; some consumer cancellations are sent together with the
+ *   order (racing its injection), others after the restaurant accepted.
+ *
+ * Then: wait until quiet (with a deadline), check the invariants, turn the faults off, redrive the DLQs
+ * with the operator CLI (`pos-bridge redrive --local`, a child process), finish the lifecycles the faults
+ * held up, wait until quiet again and check again, strictly. The invariants, per order and reservation:
+ * in the POS exactly once (by external reference; none only if the consumer cancelled before it got
+ * there); the final status in Sinqro equals the POS's, and the bridge's state agrees; nothing stuck
+ * without a record of why; a message not processed is in a DLQ. After the redrive: nothing in any queue
+ * or DLQ, and every lifecycle at the status the restaurant (or consumer) gave it last.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { referenceAdapter } from '../adapters/reference';
+import { sinqroStatusCode } from '../functions/shared/sinqro-client';
+import type { CanonicalStatus, Kind } from '../functions/shared/statuses';
+import { demoOrder, demoReservation, envelope } from '../local/demo-data';
+import type { FaultConfig } from '../local/faults';
+import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/load';
+import type { SimOrder } from '../local/reference-pos-sim';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
+
+export type ChaosOptions = {
+  orders: number;
+  reservations: number;
+  restaurants: number;
+  /** Lifecycles in flight at once. */
+  concurrency: number;
+  /** Work queues' visibility timeout; the function timeout is a sixth of it. */
+  visibilityTimeoutSeconds: number;
+  /** The stuck-order sweep (which also re-reads open orders' statuses from the POS). */
+  sweepSeconds: number;
+  /** Share of calls hit by each rate fault (errors, 429, slow, lost reply), and of state writes "crashed". */
+  faultRate: number;
+  /** When each outage starts (ms after the first order) and how long it lasts. */
+  outages: { posAtMs: number; sinqroAtMs: number; forMs: number };
+  /** How long a POS webhook copy may be held (reordering). */
+  webhookHoldMaxMs: number;
+  /** How long a lifecycle waits for its order to show up in the POS before leaving it to the redrive. */
+  waitForPosMs: number;
+  /** Deadline of each wait for quiet. */
+  quietDeadlineMs: number;
+  /** Progress lines (none by default). */
+  progress?: (line: string) => void;
+};
+
+export const DEFAULT_CHAOS: ChaosOptions = {
+  orders: 1000,
+  reservations: 200,
+  restaurants: 20,
+  concurrency: 30,
+  visibilityTimeoutSeconds: 18,
+  sweepSeconds: 15,
+  faultRate: 0.05,
+  outages: { posAtMs: 20_000, sinqroAtMs: 50_000, forMs: 12_000 },
+  webhookHoldMaxMs: 1500,
+  waitForPosMs: 60_000,
+  quietDeadlineMs: 180_000,
+};
+
+type Scenario = 'complete' | 'no-show' | 'pos-reject' | 'pos-cancel' | 'consumer-cancel-race' | 'consumer-cancel-later';
+type Step = { by: 'staff'; status: string } | { by: 'consumer' };
+const staff = (...statuses: string[]): Step[] => statuses.map((status) => ({ by: 'staff', status }));
+const STEPS: Record<Kind, Partial<Record<Scenario, Step[]>>> = {
+  order: {
+    complete: staff('accepted', 'preparing', 'ready', 'completed'),
+    'pos-reject': staff('rejected'),
+    'pos-cancel': staff('accepted', 'cancelled'),
+    'consumer-cancel-race': [],
+    'consumer-cancel-later': [...staff('accepted'), { by: 'consumer' }],
+  },
+  reservation: {
+    complete: staff('confirmed', 'seated', 'completed'),
+    'no-show': staff('confirmed', 'no_show'),
+    'pos-reject': staff('rejected'),
+    'consumer-cancel-race': [],
+  },
+};
+/** Ten in a row: the share of each scenario. */
+const MIX: Record<Kind, Scenario[]> = {
+  order: [
+    'complete',
+    'consumer-cancel-race',
+    'complete',
+    'pos-reject',
+    'complete',
+    'consumer-cancel-later',
+    'complete',
+    'pos-cancel',
+    'complete',
+    'complete',
+  ],
+  reservation: [
+    'complete',
+    'consumer-cancel-race',
+    'no-show',
+    'complete',
+    'pos-reject',
+    'complete',
+    'consumer-cancel-race',
+    'no-show',
+    'complete',
+    'complete',
+  ],
+};
+const ORDER_TYPES = ['collection', 'delivery', 'insitu', 'collection'] as const;
+
+type Item = {
+  kind: Kind;
+  id: number;
+  restaurant: LoadRestaurant;
+  scenario: Scenario;
+  orderType: string;
+  steps: Step[];
+  done: number;
+  created: boolean;
+  /** The lifecycle stopped waiting for the POS (its message was in a DLQ, or it took too long). */
+  heldUp: boolean;
+};
+
+export type Problem = 'lost' | 'doubled' | 'wrong-final' | 'stuck-without-reason' | 'unfinished';
+export type ItemVerdict = {
+  kind: Kind;
+  id: number;
+  scenario: Scenario;
+  posCopies: number;
+  posStatus?: string;
+  bridgeStatus?: string;
+  sinqroStatus?: string;
+  /** Why it is not (yet) where it should be: its message is in a DLQ. */
+  inDlq: boolean;
+  problem?: Problem;
+};
+
+export type CheckResult = {
+  phase: string;
+  lost: number;
+  doubled: number;
+  wrongFinal: number;
+  stuckWithoutReason: number;
+  unfinished: number;
+  /** Not where they should be yet, each explained by a message in a DLQ. */
+  explainedByDlq: number;
+  /** Marked FAILED by the bridge, with the reason recorded (not retried, Sinqro told). */
+  failedWithReason: number;
+  cancelledBeforePos: number;
+  queues: Record<string, { depth: number; dlq: number }>;
+  violations: ItemVerdict[];
+  /** Anything else that breaks an invariant (e.g. a message neither processed nor in a DLQ). */
+  otherViolations: string[];
+};
+
+export type ChaosResult = {
+  at: string;
+  options: Omit<ChaosOptions, 'progress'>;
+  orders: number;
+  reservations: number;
+  restaurants: number;
+  scenarios: Record<string, number>;
+  duplicatesDelivered: { sinqroEvents: number; posWebhooks: number };
+  faults: Record<string, number>;
+  retries: { recordsRetried: number; batchesTimedOut: number; callsTimedOut: number };
+  dlq: { beforeRedrive: Record<string, number>; redriven: number; afterRedrive: Record<string, number> };
+  cli: { dlq: string; redrive: string };
+  phases: { driveMs: number; firstQuietMs: number; redriveMs: number; secondQuietMs: number; totalMs: number };
+  checks: { underFaults: CheckResult; afterRedrive: CheckResult };
+  ok: boolean;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ROOT = resolve(__dirname, '..');
+
+export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<ChaosResult> {
+  const opts: ChaosOptions = { ...DEFAULT_CHAOS, ...given, outages: { ...DEFAULT_CHAOS.outages, ...given.outages } };
+  const say = opts.progress ?? (() => undefined);
+  const t0 = Date.now();
+  // Warnings carry what is counted (retries); info lines would only cost CPU. Both are put back after the run.
+  const saved = { LOG_LEVEL: process.env.LOG_LEVEL, LOCAL_SECRETS_FILE: process.env.LOCAL_SECRETS_FILE };
+  process.env.LOG_LEVEL ??= 'warn';
+  const load = loadRestaurants(opts.restaurants, 'chaos', 800_001);
+  const dir = mkdtempSync(join(tmpdir(), 'bridge-chaos-'));
+  const runtimeFile = join(dir, 'runtime.json');
+  // CHAOS_LOG=<file> keeps every log line of the run (warnings and up, and the gateway's requests) for a post-mortem.
+  const debugLog = process.env.CHAOS_LOG;
+  const counters = { recordsRetried: 0, batchesTimedOut: 0, callsTimedOut: 0 };
+  const rt = await startLocalRuntime({
+    ports: { gateway: 0, referencePos: 0, sinqro: 0 },
+    log: (line) => {
+      if (debugLog) appendFileSync(debugLog, `${line}\n`);
+      if (line.includes('message will be retried')) counters.recordsRetried += 1;
+      if (line.startsWith('poller:') && line.includes('timed out after')) counters.batchesTimedOut += 1;
+      if (/ timed out(?! after)/.test(line)) counters.callsTimedOut += 1;
+    },
+    visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
+    workerConcurrency: 4,
+    scheduleEverySeconds: { poll: 0, sweep: opts.sweepSeconds, nightly: 0 },
+    extraRestaurants: load.extra,
+    dynamoFaultProxy: true,
+    runtimeFile,
+  });
+  try {
+    return await play(rt, opts, load, runtimeFile, counters, say, t0);
+  } finally {
+    await rt.stop();
+    load.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+async function play(
+  rt: LocalRuntime,
+  opts: ChaosOptions,
+  load: ReturnType<typeof loadRestaurants>,
+  runtimeFile: string,
+  counters: ChaosResult['retries'],
+  say: (line: string) => void,
+  t0: number,
+): Promise<ChaosResult> {
+  const store = await import('../functions/shared/store');
+  const functionTimeoutMs = Math.floor((opts.visibilityTimeoutSeconds * 1000) / 6);
+  const rate = opts.faultRate;
+  const common: FaultConfig = {
+    errorRate: rate,
+    errorStatuses: [500, 502, 503],
+    rateLimitRate: rate,
+    retryAfterSeconds: 1,
+    slowRate: rate,
+    slowMs: functionTimeoutMs + 500,
+    dropReplyRate: rate,
+    outageRetryAfterSeconds: 1,
+  };
+  const posFaults: FaultConfig = { ...common, webhookCopiesMax: 3, webhookHoldMaxMs: opts.webhookHoldMaxMs };
+  rt.referencePos.faults.set(posFaults);
+  rt.sinqro.faults.set(common);
+  rt.dynamoFaults?.set({ crashBeforeStateWriteRate: rate });
+
+  // ---- the items: orders and reservations interleaved, round robin over the restaurants ----
+  const stamp = (Math.floor(Date.now() / 1000) % 100_000) * 10_000;
+  const items: Item[] = [];
+  const total = opts.orders + opts.reservations;
+  let o = 0;
+  let r = 0;
+  for (let i = 0; i < total; i++) {
+    const kind: Kind = r * opts.orders < o * opts.reservations || o >= opts.orders ? 'reservation' : 'order';
+    const n = kind === 'order' ? o++ : r++;
+    const scenario = MIX[kind][n % 10] as Scenario;
+    items.push({
+      kind,
+      id: (kind === 'order' ? 100_000_000_000 : 200_000_000_000) + stamp + n,
+      restaurant: load.restaurants[i % load.restaurants.length] as LoadRestaurant,
+      scenario,
+      orderType: kind === 'order' ? (ORDER_TYPES[n % ORDER_TYPES.length] as string) : 'reservation',
+      steps: STEPS[kind][scenario] as Step[],
+      done: 0,
+      created: false,
+      heldUp: false,
+    });
+  }
+
+  const queues = rt.queues;
+  // Order ids whose messages sit in a DLQ, refreshed in the background (lifecycles stop waiting for those).
+  const inDlq = new Set<number>();
+  const readDlqs = () => {
+    inDlq.clear();
+    for (const q of queues)
+      for (const body of rt.sqs.bodies(q.dlqName)) for (const id of orderIdsOf(body)) inDlq.add(id);
+  };
+  const dlqTicker = setInterval(readDlqs, 500);
+
+  const duplicates = { sinqroEvents: 0, posWebhooks: 0 };
+  const driverErrors: string[] = [];
+  const send = async (event: object, copies: number) => {
+    const raw = JSON.stringify(event);
+    for (let c = 0; c < copies; c++) {
+      let status = 0;
+      // Sinqro retries a delivery the bridge did not take (as the simulator's own sender would).
+      for (let attempt = 0; attempt < 5 && status !== 202 && status !== 200; attempt++) {
+        status = await sendSinqroEvent(rt.urls.gateway, load.sinqroSigningSecret, raw).catch(() => 0);
+        if (status !== 202 && status !== 200) await sleep(200 * (attempt + 1));
+      }
+      if (status !== 202 && status !== 200) driverErrors.push(`bridge answered ${status} to a Sinqro event`);
+      if (c > 0) duplicates.sinqroEvents += 1;
+    }
+  };
+  const copies = () => 1 + Math.floor(Math.random() * 3);
+  const created = (item: Item) =>
+    envelope(
+      item.kind === 'order' ? 'order.created' : 'reservation.created',
+      item.kind === 'order'
+        ? demoOrder(item.id, {
+            restaurantId: item.restaurant.restaurantId,
+            type: item.orderType as 'collection',
+            consumer: item.id % 2,
+          })
+        : demoReservation(item.id, item.restaurant.restaurantId),
+      item.restaurant.restaurantId,
+    );
+  const cancelled = (item: Item) =>
+    envelope(
+      item.kind === 'order' ? 'order.cancelled' : 'reservation.cancelled',
+      { id: item.id, comment: 'changed my mind' },
+      item.restaurant.restaurantId,
+    );
+  const posOf = (item: Item): SimOrder[] => rt.referencePos.byReference(item.kind, String(item.id));
+
+  /** Plays what is left of an item's life; stops (heldUp) if its order does not reach the POS in time. */
+  const advance = async (item: Item, waitMs: number) => {
+    if (!item.created) {
+      item.created = true;
+      if (item.scenario === 'consumer-cancel-race') {
+        await Promise.all([
+          send(created(item), copies()),
+          sleep(Math.random() * 40).then(() => send(cancelled(item), 1)),
+        ]);
+      } else await send(created(item), copies());
+    }
+    if (item.done >= item.steps.length) return;
+    const until = Date.now() + waitMs;
+    let pos = posOf(item)[0];
+    while (!pos && Date.now() < until && !inDlq.has(item.id)) {
+      await sleep(100);
+      pos = posOf(item)[0];
+    }
+    if (!pos) {
+      item.heldUp = true;
+      return;
+    }
+    item.heldUp = false;
+    for (; item.done < item.steps.length; item.done++) {
+      const step = item.steps[item.done] as Step;
+      if (step.by === 'consumer') await send(cancelled(item), copies());
+      else {
+        const res = await fetch(`${rt.urls.referencePos}/_sim/orders/${pos.id}/status`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ status: step.status }),
+        });
+        await res.arrayBuffer();
+        if (res.status !== 200) driverErrors.push(`POS refused ${step.status} for ${pos.id}: ${res.status}`);
+      }
+      await sleep(Math.random() * 60);
+    }
+  };
+
+  // ---- drive, with the outages on their timers ----
+  const outageTimers = [
+    setTimeout(() => {
+      say(`POS outage for ${opts.outages.forMs / 1000} s`);
+      rt.referencePos.faults.set({ ...posFaults, downUntil: Date.now() + opts.outages.forMs });
+    }, opts.outages.posAtMs),
+    setTimeout(() => {
+      say(`Sinqro outage for ${opts.outages.forMs / 1000} s`);
+      rt.sinqro.faults.set({ ...common, downUntil: Date.now() + opts.outages.forMs });
+    }, opts.outages.sinqroAtMs),
+  ];
+  let started = 0;
+  const dlqDepths = () =>
+    queues.map((q) => `${q.name.split('-').slice(-2).join('-')} ${rt.sqs.depth(q.dlqName).visible}`);
+  const progress = setInterval(
+    () =>
+      say(
+        `  ${started}/${items.length} lifecycles started, ${Math.round((Date.now() - t0) / 1000)} s; ` +
+          `DLQs: ${dlqDepths().join(', ')}`,
+      ),
+    10_000,
+  );
+  const driveStart = Date.now();
+  try {
+    await pool(items, opts.concurrency, async (item) => {
+      started += 1;
+      await advance(item, opts.waitForPosMs);
+    });
+  } finally {
+    clearInterval(progress);
+  }
+  const driveMs = Date.now() - driveStart;
+  // An outage not begun yet still happens (every fault class is on in every run), then the run goes on.
+  const outagesEnd = driveStart + Math.max(opts.outages.posAtMs, opts.outages.sinqroAtMs) + opts.outages.forMs;
+  if (Date.now() < outagesEnd) await sleep(outagesEnd - Date.now());
+  for (const t of outageTimers) clearTimeout(t);
+  say(`driven in ${(driveMs / 1000).toFixed(1)} s; waiting until quiet`);
+
+  // ---- quiet, check under faults ----
+  const q1 = Date.now();
+  const quiet1 = await waitQuiet(rt, opts);
+  const firstQuietMs = Date.now() - q1;
+  readDlqs();
+  const underFaults = await check('under faults', items, rt, store, inDlq, false);
+  if (!quiet1) underFaults.otherViolations.push(`not quiet within ${opts.quietDeadlineMs} ms`);
+
+  // ---- faults off, redrive with the CLI, finish what was held up, check again ----
+  rt.referencePos.faults.set({});
+  rt.sinqro.faults.set({});
+  rt.dynamoFaults?.set({});
+  const faults = faultCounts(rt);
+  duplicates.posWebhooks = faults['webhook copies (1–3 deliveries)'] ?? 0;
+  const beforeRedrive = Object.fromEntries(queues.map((q) => [q.name, rt.sqs.depth(q.dlqName).visible]));
+  const r0 = Date.now();
+  const env = { ...process.env, POS_BRIDGE_RUNTIME_FILE: runtimeFile };
+  const cliDlq = await cli(['dlq', '--local'], env);
+  const cliRedrive = await cli(['redrive', '--local'], env);
+  if (cliDlq.code !== 0 || cliRedrive.code !== 0)
+    underFaults.otherViolations.push(`pos-bridge exited ${cliDlq.code}/${cliRedrive.code}: ${cliRedrive.stderr}`);
+  const redriven = [...cliRedrive.stdout.matchAll(/moving (\d+) message/g)].reduce((n, m) => n + Number(m[1]), 0);
+  say(`redrove ${redriven} message(s) with pos-bridge redrive --local; finishing held-up lifecycles`);
+  await waitQuiet(rt, opts);
+  readDlqs();
+  await pool(
+    items.filter((i) => i.done < i.steps.length),
+    opts.concurrency,
+    (item) => advance(item, opts.waitForPosMs),
+  );
+  const redriveMs = Date.now() - r0;
+  const q2 = Date.now();
+  const quiet2 = await waitQuiet(rt, opts);
+  const secondQuietMs = Date.now() - q2;
+  clearInterval(dlqTicker);
+  readDlqs();
+  const afterRedrive = await check('after redrive', items, rt, store, inDlq, true);
+  if (!quiet2) afterRedrive.otherViolations.push(`not quiet within ${opts.quietDeadlineMs} ms`);
+  afterRedrive.otherViolations.push(...driverErrors);
+  const afterRedriveDlq = Object.fromEntries(queues.map((q) => [q.name, rt.sqs.depth(q.dlqName).visible]));
+
+  const scenarios: Record<string, number> = {};
+  for (const i of items) scenarios[`${i.kind} ${i.scenario}`] = (scenarios[`${i.kind} ${i.scenario}`] ?? 0) + 1;
+  const { progress: _p, ...options } = opts;
+  const result: ChaosResult = {
+    at: new Date().toISOString(),
+    options,
+    orders: opts.orders,
+    reservations: opts.reservations,
+    restaurants: opts.restaurants,
+    scenarios,
+    duplicatesDelivered: duplicates,
+    faults,
+    retries: counters,
+    dlq: { beforeRedrive, redriven, afterRedrive: afterRedriveDlq },
+    cli: { dlq: cliDlq.stdout, redrive: cliRedrive.stdout },
+    phases: { driveMs, firstQuietMs, redriveMs, secondQuietMs, totalMs: Date.now() - t0 },
+    checks: { underFaults, afterRedrive },
+    ok: false,
+  };
+  result.ok = isClean(underFaults) && isClean(afterRedrive);
+  return result;
+}
+
+const isClean = (c: CheckResult) => c.violations.length === 0 && c.otherViolations.length === 0;
+
+/** Order and reservation ids a queued message is about (work messages and status news). */
+function orderIdsOf(body: string): number[] {
+  try {
+    const m = JSON.parse(body) as {
+      type?: string;
+      orderId?: number;
+      event?: { data?: { id?: number }; sinqroOrderId?: number };
+    };
+    const id = m.orderId ?? m.event?.data?.id ?? m.event?.sinqroOrderId;
+    return typeof id === 'number' ? [id] : [];
+  } catch {
+    return [];
+  }
+}
+
+function faultCounts(rt: LocalRuntime): Record<string, number> {
+  const out: Record<string, number> = {};
+  const add = (label: string, n: number | undefined) => {
+    if (n) out[label] = (out[label] ?? 0) + n;
+  };
+  for (const [who, faults] of [
+    ['POS', rt.referencePos.faults],
+    ['Sinqro', rt.sinqro.faults],
+  ] as const) {
+    for (const [kind, n] of Object.entries(faults.counts)) {
+      if (kind.startsWith('webhook-')) continue;
+      add(`${who} ${kind}`, n);
+    }
+  }
+  const pos = rt.referencePos.faults.counts;
+  add('webhook copies (1–3 deliveries)', pos['webhook-copy']);
+  add('webhook copies held (reordering)', pos['webhook-held']);
+  add('webhooks delivered out of order', pos['webhook-out-of-order']);
+  add('worker crash before state write', rt.dynamoFaults?.counts['crash-before-state-write']);
+  return out;
+}
+
+/**
+ * Waits until nothing moves: nothing changed in the POS, at Sinqro or in the DLQs for a sweep interval and
+ * more (so a sweep has looked at every open order since), and no queue holds a message, no webhook is held.
+ */
+async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean> {
+  const calmMs = opts.sweepSeconds * 1000 + 2000;
+  const until = Date.now() + opts.quietDeadlineMs;
+  let last = '';
+  let since = Date.now();
+  while (Date.now() < until) {
+    const busy =
+      rt.referencePos.pendingWebhooks > 0 ||
+      rt.queues.some((q) => {
+        const d = rt.sqs.depth(q.name);
+        return d.visible + d.inFlight > 0;
+      });
+    let history = 0;
+    for (const order of rt.referencePos.orders.values()) history += order.history.length;
+    const fingerprint = [
+      rt.sinqro.calls.length,
+      rt.referencePos.orders.size,
+      history,
+      rt.referencePos.webhooks.length,
+      ...rt.queues.map((q) => rt.sqs.depth(q.dlqName).visible),
+    ].join(',');
+    // The sweep enqueues work every few seconds: a busy moment does not restart the calm, a change does.
+    if (fingerprint !== last) {
+      last = fingerprint;
+      since = Date.now();
+    } else if (!busy && Date.now() - since >= calmMs) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+type Store = typeof import('../functions/shared/store');
+
+async function check(
+  phase: string,
+  items: Item[],
+  rt: LocalRuntime,
+  store: Store,
+  inDlq: Set<number>,
+  strict: boolean,
+): Promise<CheckResult> {
+  const sinqro = rt.sinqro.lastStatus;
+  const result: CheckResult = {
+    phase,
+    lost: 0,
+    doubled: 0,
+    wrongFinal: 0,
+    stuckWithoutReason: 0,
+    unfinished: 0,
+    explainedByDlq: 0,
+    failedWithReason: 0,
+    cancelledBeforePos: 0,
+    queues: Object.fromEntries(
+      rt.queues.map((q) => {
+        const d = rt.sqs.depth(q.name);
+        return [q.name, { depth: d.visible + d.inFlight, dlq: rt.sqs.depth(q.dlqName).visible }];
+      }),
+    ),
+    violations: [],
+    otherViolations: [],
+  };
+  for (const [name, q] of Object.entries(result.queues)) {
+    if (q.depth > 0) result.otherViolations.push(`${name} still holds ${q.depth} message(s)`);
+    if (strict && q.dlq > 0)
+      result.otherViolations.push(`${name}'s DLQ still holds ${q.dlq} message(s) after the redrive`);
+  }
+  for (const item of items) {
+    const copies = rt.referencePos.byReference(item.kind, String(item.id));
+    const pos = copies[0];
+    const state = await store.getOrder(item.id);
+    const consumerCancelled = item.scenario.startsWith('consumer-cancel') && item.done >= item.steps.length;
+    const posCanonical = pos ? (referenceAdapter.mapStatus(item.kind, pos.status) as CanonicalStatus) : undefined;
+    const verdict: ItemVerdict = {
+      kind: item.kind,
+      id: item.id,
+      scenario: item.scenario,
+      posCopies: copies.length,
+      posStatus: pos?.status,
+      bridgeStatus: state?.status,
+      sinqroStatus: consumerCancelled ? 'cancelled (by the consumer)' : sinqro.get(`${item.kind}#${item.id}`),
+      inDlq: inDlq.has(item.id),
+    };
+    const explained = !strict && verdict.inDlq;
+    let problem: Problem | undefined;
+    if (copies.length > 1) problem = 'doubled';
+    else if (!pos) {
+      if (item.scenario === 'consumer-cancel-race' && state?.status === 'CANCELLED') result.cancelledBeforePos += 1;
+      else if (!state) problem = 'lost';
+      else if (explained) result.explainedByDlq += 1;
+      else if (state.status === 'FAILED' && state.lastError) result.failedWithReason += 1;
+      else if (!state.isFinal && !state.lastError) problem = 'stuck-without-reason';
+      else problem = 'lost';
+    } else {
+      const bridgeAgrees = state?.status === posCanonical;
+      const sinqroAgrees = consumerCancelled
+        ? posCanonical === 'CANCELLED'
+        : verdict.sinqroStatus === sinqroStatusCode(item.kind, item.orderType, posCanonical as CanonicalStatus);
+      const target = lastTarget(item);
+      if (!bridgeAgrees || !sinqroAgrees) {
+        if (explained) result.explainedByDlq += 1;
+        else problem = 'wrong-final';
+      } else if (strict && target && pos.status !== target) problem = 'unfinished';
+    }
+    if (problem) {
+      verdict.problem = problem;
+      result.violations.push(verdict);
+      if (problem === 'lost') result.lost += 1;
+      else if (problem === 'doubled') result.doubled += 1;
+      else if (problem === 'wrong-final') result.wrongFinal += 1;
+      else if (problem === 'stuck-without-reason') result.stuckWithoutReason += 1;
+      else result.unfinished += 1;
+    }
+  }
+  return result;
+}
+
+/** The POS status an item's life ends in once every step was played (undefined: none to expect). */
+function lastTarget(item: Item): string | undefined {
+  if (item.done < item.steps.length) return undefined;
+  const last = item.steps[item.steps.length - 1];
+  if (!last) return item.scenario === 'consumer-cancel-race' ? 'cancelled' : undefined;
+  return last.by === 'consumer' ? 'cancelled' : last.status;
+}
+
+/** The operator CLI as an operator runs it (a child process; this process keeps serving the runtime). */
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/pos-bridge.js'), ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('exit', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** The table `npm run chaos` prints (and the README shows). */
+export function formatTable(r: ChaosResult): string[] {
+  const lines: string[] = [];
+  const row = (label: string, value: string | number) =>
+    lines.push(`  ${label.padEnd(46)}${String(value).padStart(10)}`);
+  lines.push(`sinqro-pos-bridge chaos run — ${r.at}`);
+  lines.push(
+    `${r.orders} orders + ${r.reservations} reservations across ${r.restaurants} restaurants, ` +
+      `fault rate ${r.options.faultRate}, visibility ${r.options.visibilityTimeoutSeconds} s, ` +
+      `outages ${r.options.outages.forMs / 1000} s`,
+  );
+  lines.push('');
+  row('orders', r.orders);
+  row('reservations', r.reservations);
+  for (const [k, v] of Object.entries(r.scenarios)) row(`  ${k}`, v);
+  row('duplicates delivered: Sinqro events', r.duplicatesDelivered.sinqroEvents);
+  row('duplicates delivered: POS webhooks', r.duplicatesDelivered.posWebhooks);
+  lines.push('  faults injected');
+  for (const [k, v] of Object.entries(r.faults)) row(`  ${k}`, v);
+  row('retries: records retried by SQS', r.retries.recordsRetried);
+  row('retries: whole batches timed out', r.retries.batchesTimedOut);
+  row('calls timed out (POS or Sinqro)', r.retries.callsTimedOut);
+  const dlqd = Object.values(r.dlq.beforeRedrive).reduce((a, b) => a + b, 0);
+  row("DLQ'd (under faults)", dlqd);
+  for (const [k, v] of Object.entries(r.dlq.beforeRedrive)) row(`  ${k.replace('sinqro-pos-bridge-local-', '')}`, v);
+  row('redriven with pos-bridge redrive --local', r.dlq.redriven);
+  row(
+    'left in DLQs after the redrive',
+    Object.values(r.dlq.afterRedrive).reduce((a, b) => a + b, 0),
+  );
+  for (const c of [r.checks.underFaults, r.checks.afterRedrive]) {
+    lines.push(`  invariants ${c.phase}`);
+    row('  lost / doubled / wrong final status', `${c.lost} / ${c.doubled} / ${c.wrongFinal}`);
+    row('  stuck without a reason / unfinished', `${c.stuckWithoutReason} / ${c.unfinished}`);
+    row('  not there yet, message in a DLQ', c.explainedByDlq);
+    row('  FAILED with the reason recorded', c.failedWithReason);
+    row('  cancelled by the consumer before the POS', c.cancelledBeforePos);
+    row('  other violations', c.otherViolations.length);
+  }
+  lines.push('');
+  lines.push(
+    `phases: drive ${(r.phases.driveMs / 1000).toFixed(1)} s, quiet ${(r.phases.firstQuietMs / 1000).toFixed(1)} s, ` +
+      `redrive + finish ${(r.phases.redriveMs / 1000).toFixed(1)} s, quiet ${(r.phases.secondQuietMs / 1000).toFixed(1)} s; ` +
+      `total ${(r.phases.totalMs / 1000).toFixed(1)} s`,
+  );
+  lines.push(r.ok ? 'RESULT: every invariant holds' : 'RESULT: INVARIANTS VIOLATED');
+  return lines;
+}

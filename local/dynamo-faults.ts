@@ -1,0 +1,82 @@
+/**
+ * A fault proxy in front of dynalite, so the handlers' own DynamoDB client can be made to fail without
+ * a test hook in production code. Off by default (a plain pass-through). Its one fault stands for a
+ * worker that dies between the POS call and the state write: a share of the state writes that record an
+ * order as INJECTED (the write that follows a POS create) are refused with an error the SDK does not
+ * retry, so the order exists in the POS, its state still says RECEIVED, and the message is redelivered.
+ */
+import { Agent, request, type Server } from 'node:http';
+import { close, jsonServer, listen, readBody, sendJson } from './http-util';
+
+export type DynamoFaultConfig = {
+  /** Share (0–1) of INJECTED state writes that fail as if the worker crashed just before them. */
+  crashBeforeStateWriteRate?: number;
+};
+
+export class DynamoFaultProxy {
+  config: DynamoFaultConfig = {};
+  /** Faults injected so far, by kind. */
+  readonly counts = { 'crash-before-state-write': 0 };
+  private server?: Server;
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+  set(config: DynamoFaultConfig): DynamoFaultConfig {
+    this.config = { ...config };
+    return this.config;
+  }
+
+  /** Listens on `port` (0: a free one) and forwards every request to `target` (dynalite's endpoint). */
+  async start(target: string, port = 0): Promise<string> {
+    const upstream = new URL(target);
+    this.server = jsonServer(async (req, res) => {
+      const body = (await readBody(req)) ?? Buffer.alloc(0);
+      if (this.crashes(String(req.headers['x-amz-target'] ?? ''), body)) {
+        this.counts['crash-before-state-write'] += 1;
+        // A 400 with a type the SDK does not know is not retried by it: the handler sees the write fail.
+        return sendJson(
+          res,
+          400,
+          {
+            __type: 'com.amazonaws.dynamodb.v20120810#ChaosWorkerCrash',
+            message: 'chaos: worker died before the write',
+          },
+          { 'content-type': 'application/x-amz-json-1.0' },
+        );
+      }
+      const forwarded = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, 'content-length': String(body.length) },
+          agent: this.agent,
+        },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 500, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      forwarded.on('error', (error) => {
+        if (!res.headersSent) sendJson(res, 502, { message: `dynalite unreachable: ${error.message}` });
+        else res.destroy();
+      });
+      forwarded.end(body);
+    });
+    const bound = await listen(this.server, port);
+    return `http://127.0.0.1:${bound}`;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await close(this.server);
+    this.agent.destroy();
+  }
+
+  private crashes(target: string, body: Buffer): boolean {
+    const rate = this.config.crashBeforeStateWriteRate ?? 0;
+    if (rate <= 0 || target !== 'DynamoDB_20120810.UpdateItem') return false;
+    const text = body.toString('utf8');
+    // The monotonic transition to INJECTED with the POS's id: the write right after the POS created the order.
+    return text.includes('"INJECTED"') && text.includes(':posOrderId') && Math.random() < rate;
+  }
+}
