@@ -19,7 +19,12 @@ export function workerFor(adapter: PosAdapter) {
     const budget = budgetFrom(context);
     return processBatch(event, logger, async (record) => {
       const message = JSON.parse(record.body) as WorkMessage;
-      await handleWorkMessage(message, { adapter, budget, logger: logger.child({ messageId: record.messageId }) });
+      await handleWorkMessage(message, {
+        adapter,
+        budget,
+        logger: logger.child({ messageId: record.messageId }),
+        redelivered: Number(record.attributes?.ApproximateReceiveCount ?? 1) > 1,
+      });
     });
   };
 }

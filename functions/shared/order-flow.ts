@@ -19,7 +19,13 @@ import type { CanonicalStatus, Kind } from './statuses';
 import * as store from './store';
 import { sendToSinqro } from './to-sinqro';
 
-export type FlowContext = { adapter: PosAdapter; budget: Budget; logger: Logger };
+export type FlowContext = {
+  adapter: PosAdapter;
+  budget: Budget;
+  logger: Logger;
+  /** The message was received before (SQS ApproximateReceiveCount > 1): an earlier attempt may have failed midway. */
+  redelivered?: boolean;
+};
 
 export async function handleWorkMessage(message: WorkMessage, ctx: FlowContext): Promise<void> {
   switch (message.type) {
@@ -370,11 +376,12 @@ export async function handlePosStatus(
     });
     log.info(`status ${status} ignored (${result.verdict})`, { orderId, current: result.state?.status });
     // A retry of a message whose status was written but whose news never reached the queue: send it
-    // again (the publisher's claim keeps Sinqro from hearing it twice). Only a status this POS set:
-    // one that came from Sinqro (its own cancellation) is never echoed back.
+    // again. Only a redelivered message: a first delivery of a duplicate (a POS that sends two webhooks
+    // for one change, as Square does) leaves the news to the message that applied the status. Only a
+    // status this POS set: one that came from Sinqro (its own cancellation) is never echoed back.
     const state = result.state;
     const unsent = state !== undefined && (state.publishedRank ?? 0) < state.statusRank;
-    if (result.verdict === 'duplicate' && unsent && state.source === ctx.adapter.code) {
+    if (result.verdict === 'duplicate' && unsent && ctx.redelivered && state.source === ctx.adapter.code) {
       await publish(state, status, event.reason, log);
     }
     return;

@@ -334,8 +334,17 @@ describe('POS status events', () => {
     ddb
       .on(GetCommand, { Key: ORDER_KEY })
       .resolves({ Item: stateItem('ACCEPTED', { posOrderId: 'pos-123', sourceTs: '2025-03-14T19:10:00.000Z' }) });
-    await handleWorkMessage(posMessage(), ctx());
+    await handleWorkMessage(posMessage(), { ...ctx(), redelivered: true });
     expect(published()).toEqual([expect.objectContaining({ orderId: 900001, status: 'ACCEPTED' })]);
+  });
+
+  it('leaves the news to the first message when a duplicate webhook is delivered for the first time', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb
+      .on(GetCommand, { Key: ORDER_KEY })
+      .resolves({ Item: stateItem('ACCEPTED', { posOrderId: 'pos-123', sourceTs: '2025-03-14T19:10:00.000Z' }) });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(published()).toHaveLength(0);
   });
 
   it('does not echo to Sinqro the POS’s webhook about a cancellation that came from Sinqro', async () => {
@@ -343,7 +352,7 @@ describe('POS status events', () => {
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
       Item: stateItem('CANCELLED', { posOrderId: 'pos-123', source: 'sinqro', sourceTs: '2025-03-14T19:10:00.000Z' }),
     });
-    await handleWorkMessage(posMessage({ posStatus: 'cancelled' }), ctx());
+    await handleWorkMessage(posMessage({ posStatus: 'cancelled' }), { ...ctx(), redelivered: true });
     expect(published()).toHaveLength(0);
   });
 
@@ -356,7 +365,7 @@ describe('POS status events', () => {
         publishedRank: rankOf('order', 'ACCEPTED'),
       }),
     });
-    await handleWorkMessage(posMessage(), ctx());
+    await handleWorkMessage(posMessage(), { ...ctx(), redelivered: true });
     expect(published()).toHaveLength(0);
   });
 
