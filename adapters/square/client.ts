@@ -74,9 +74,10 @@ export class SquareClient implements PosClient {
 
   async injectOrder(order: SinqroOrder, idempotencyKey: string): Promise<InjectResult> {
     // Checked (totals to the cent, mapped lines) before anything reaches Square.
-    const draft = toSquareOrder(order, this.locationId, idempotencyKey);
+    const options = { deliveryFulfillments: this.ctx.secret.deliveryFulfillments === true };
+    const draft = toSquareOrder(order, this.locationId, idempotencyKey, undefined, options);
     const variations = await this.resolveVariations(draft.productIds);
-    const plan = toSquareOrder(order, this.locationId, idempotencyKey, (id) => variations.get(id) ?? id);
+    const plan = toSquareOrder(order, this.locationId, idempotencyKey, (id) => variations.get(id) ?? id, options);
     const created = await this.readOrder(
       await this.send('v2/orders', { method: 'post', json: plan.body }),
       'CreateOrder reply',
@@ -132,7 +133,9 @@ export class SquareClient implements PosClient {
             .map((f) => ({
               uid: f.uid,
               state: 'CANCELED',
-              pickup_details: { cancel_reason: (reason ?? 'Cancelled in Sinqro').slice(0, 100) },
+              [f.type === 'DELIVERY' ? 'delivery_details' : 'pickup_details']: {
+                cancel_reason: (reason ?? 'Cancelled in Sinqro').slice(0, 100),
+              },
             })),
         },
       };

@@ -33,7 +33,7 @@ export const squareAdapter: PosAdapter = {
     orders: {
       F1: {
         mechanism: 'api',
-        note: 'POST /v2/orders (PICKUP fulfillment, reference_id, idempotency_key) + POST /v2/payments EXTERNAL when prepaid',
+        note: 'POST /v2/orders (PICKUP fulfillment, DELIVERY where the seller has them; reference_id, idempotency_key) + POST /v2/payments EXTERNAL when prepaid',
       },
       F2: { mechanism: 'webhook', note: 'order.fulfillment.updated → RESERVED' },
       F3: { mechanism: 'webhook', note: 'order.fulfillment.updated → CANCELED / FAILED; order.updated → CANCELED' },

@@ -60,6 +60,7 @@ export function toSquareOrder(
   locationId: string,
   idempotencyKey: string,
   variationOf: (externalId: string) => string = (id) => id,
+  options: SquareOrderOptions = {},
 ): SquareOrderPlan {
   const currency = order.currency?.isoCode ?? 'EUR';
   const unknownLine = order.orderLines.find((l) => l.type !== 'PRODUCT' && l.type !== 'DELIVERY');
@@ -116,6 +117,12 @@ export function toSquareOrder(
   const consumer = order.consumer;
   const recipientName = [consumer?.name, consumer?.lastname].filter(Boolean).join(' ');
   const phone = phoneOf(consumer?.phone);
+  // Square requires a recipient name: without the consumer's, the order's code.
+  const recipient = {
+    display_name: (recipientName || `Sinqro ${order.marketOrderCode ?? order.id}`).slice(0, 255),
+    ...(phone ? { phone_number: phone } : {}),
+    ...(consumer?.email && consumer.email.length <= 255 ? { email_address: consumer.email } : {}),
+  };
   const payments = order.payments ?? [];
   const squareOrder: Record<string, unknown> = {
     location_id: locationId,
@@ -138,23 +145,10 @@ export function toSquareOrder(
       : {}),
     // Sinqro's prices are final: Square must not add catalog taxes or discounts to them.
     pricing_options: { auto_apply_taxes: false, auto_apply_discounts: false },
-    // PICKUP even for delivery orders: DELIVERY fulfillments are hidden from sellers without a Square partnership.
     fulfillments: [
-      {
-        type: 'PICKUP',
-        state: 'PROPOSED',
-        pickup_details: {
-          schedule_type: 'SCHEDULED',
-          pickup_at: toIsoUtc(order.executionTime),
-          // Square requires a recipient name for a pickup: without the consumer's, the order's code.
-          recipient: {
-            display_name: (recipientName || `Sinqro ${order.marketOrderCode ?? order.id}`).slice(0, 255),
-            ...(phone ? { phone_number: phone } : {}),
-            ...(consumer?.email && consumer.email.length <= 255 ? { email_address: consumer.email } : {}),
-          },
-          note: pickupNote(order).slice(0, 500),
-        },
-      },
+      order.type === 'delivery' && options.deliveryFulfillments
+        ? deliveryFulfillment(order, recipient)
+        : pickupFulfillment(order, recipient),
     ],
   };
   return {
@@ -163,6 +157,62 @@ export function toSquareOrder(
     prepaid: payments.length > 0 && payments.every((p) => p.prepaid),
     productIds,
   };
+}
+
+export type SquareOrderOptions = {
+  /**
+   * The seller's Square account shows DELIVERY fulfillments (a partnership with Square). Without it a
+   * delivery order is a PICKUP: DELIVERY fulfillments are hidden from sellers without a partnership.
+   */
+  deliveryFulfillments?: boolean;
+};
+
+type Recipient = { display_name: string; phone_number?: string; email_address?: string };
+
+function pickupFulfillment(order: SinqroOrder, recipient: Recipient) {
+  return {
+    type: 'PICKUP',
+    state: 'PROPOSED',
+    pickup_details: {
+      schedule_type: 'SCHEDULED',
+      pickup_at: toIsoUtc(order.executionTime),
+      recipient,
+      note: pickupNote(order).slice(0, 500),
+    },
+  };
+}
+
+/** Sinqro's couriers deliver: a DELIVERY managed by a third party, to the consumer's address, at the execution time. */
+function deliveryFulfillment(order: SinqroOrder, recipient: Recipient) {
+  const address = addressOf(order.deliveryAddress);
+  return {
+    type: 'DELIVERY',
+    state: 'PROPOSED',
+    delivery_details: {
+      schedule_type: 'SCHEDULED',
+      deliver_at: toIsoUtc(order.executionTime),
+      recipient: address ? { ...recipient, address } : recipient,
+      managed_delivery: true,
+      courier_provider_name: 'Sinqro',
+      ...(order.comment ? { note: order.comment.slice(0, 550) } : {}),
+    },
+  };
+}
+
+/** Sinqro's Address (street, details, city, province, postalCode) → Square's Address. */
+function addressOf(raw: unknown): Record<string, string> | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const a = raw as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+  const fields = {
+    address_line_1: text(a.street),
+    address_line_2: text(a.details),
+    locality: text(a.city),
+    administrative_district_level_1: text(a.province),
+    postal_code: text(a.postalCode),
+  };
+  const present = Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return present.length > 0 ? Object.fromEntries(present) : undefined;
 }
 
 /** Square takes at most 17 characters: spacing is dropped, and a number still too long is left out rather than cut. */

@@ -281,6 +281,16 @@ test('cancel: UpdateOrder with the current version cancels the open fulfillment 
   });
 });
 
+test('cancel: a DELIVERY fulfillment gets its reason in delivery_details', async () => {
+  routes['GET /v2/orders/ORD5'] = () =>
+    orderReply(4500, { id: 'ORD5', version: 2, fulfillments: [{ uid: 'FULF5', type: 'DELIVERY', state: 'RESERVED' }] });
+  routes['PUT /v2/orders/ORD5'] = () => orderReply(4500, { id: 'ORD5', version: 3, state: 'CANCELED' });
+  await new SquareClient(context()).cancel('order', 'ORD5', 'no courier');
+  expect(seen[1]?.body).toMatchObject({
+    order: { fulfillments: [{ uid: 'FULF5', state: 'CANCELED', delivery_details: { cancel_reason: 'no courier' } }] },
+  });
+});
+
 test('cancel: a paid order keeps its state (only the fulfillment is canceled); a lost version race is retried', async () => {
   routes['GET /v2/orders/ORD2'] = () => [
     orderReply(4500, { id: 'ORD2', version: 4, tenders: [{ id: 't1', type: 'OTHER' }] }),

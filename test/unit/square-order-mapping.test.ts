@@ -150,6 +150,50 @@ test('a delivery fee becomes a non-taxable service charge, and the fulfillment s
   expect(plan.expectedTotal.amount).toBe(829);
 });
 
+test('a delivery order of a seller whose Square shows DELIVERY fulfillments is a third-party DELIVERY to the address', () => {
+  const order = sinqroOrder({
+    type: 'delivery',
+    deliveryAddress: {
+      id: 3,
+      street: 'Calle Mayor 1',
+      details: '2º B',
+      city: 'Madrid',
+      province: 'Madrid',
+      postalCode: '28013',
+    },
+  });
+  const plan = toSquareOrder(order, 'L1', 'k', undefined, { deliveryFulfillments: true });
+  const fulfillments = plan.body.order.fulfillments as Record<string, unknown>[];
+  expect(fulfillments).toEqual([
+    {
+      type: 'DELIVERY',
+      state: 'PROPOSED',
+      delivery_details: {
+        schedule_type: 'SCHEDULED',
+        deliver_at: '2026-11-27T13:00:00.000Z',
+        recipient: {
+          display_name: 'Ana Test',
+          phone_number: '+34600000000',
+          email_address: 'ana@example.org',
+          address: {
+            address_line_1: 'Calle Mayor 1',
+            address_line_2: '2º B',
+            locality: 'Madrid',
+            administrative_district_level_1: 'Madrid',
+            postal_code: '28013',
+          },
+        },
+        managed_delivery: true,
+        courier_provider_name: 'Sinqro',
+        note: 'Ring the bell',
+      },
+    },
+  ]);
+  // A collection order stays a PICKUP for that seller too.
+  const pickup = toSquareOrder(sinqroOrder(), 'L1', 'k', undefined, { deliveryFulfillments: true });
+  expect(pickup.body.order.fulfillments).toMatchObject([{ type: 'PICKUP' }]);
+});
+
 test('totals that do not add up to the cent fail the order for good, before anything is sent', () => {
   expect(code(() => toSquareOrder(sinqroOrder({ totalAmount: 5.8 }), 'L1', 'k'))).toBe('TOTAL_MISMATCH');
 });
