@@ -5,6 +5,7 @@
  * stored item (audit records included) contains any demo consumer's name, phone, email or street.
  * The POSes themselves do receive them (Square requires the pickup recipient): their simulators'
  * request records are checked to hold them, so the searches below are known to find a leak.
+ * Square's access token and webhook signature key must not be logged or stored either.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,7 @@ import {
   demoReservation,
   demoSquareOrder,
 } from '../../local/demo-data';
+import secrets from '../../local/secrets.json';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);
@@ -112,7 +114,22 @@ test('through Square too: no log line and no table item holds a consumer’s per
   expect(h.logs.some((l) => l.includes(paid.squareId))).toBe(true);
 
   await expectNoPersonalData();
+  // Nor any of Square's secrets (the sim refused every call without the token, so it was used).
+  const squareSecrets = [
+    secrets['sinqro-pos-bridge/local/pos/square/MLSIMSINQRO01'].accessToken,
+    ...secrets['sinqro-pos-bridge/local/pos/square'].webhookSigningSecrets,
+  ];
+  const stored = JSON.stringify((await documents().send(new ScanCommand({ TableName: h.rt.tableName }))).Items);
+  for (const secret of squareSecrets) {
+    expect({ secret, inLogs: h.logs.some((l) => l.includes(secret)), inTable: stored.includes(secret) }).toEqual({
+      secret,
+      inLogs: false,
+      inTable: false,
+    });
+  }
 });
+
+const documents = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 async function expectNoPersonalData() {
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
