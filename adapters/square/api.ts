@@ -185,7 +185,8 @@ const Envelope = {
 
 const OrderChange = {
   order_id: Id,
-  version: v.optional(v.pipe(v.number(), v.safeInteger())),
+  // Square's order versions start at 1 and only grow.
+  version: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
   location_id: Id,
   state: v.optional(v.picklist(ORDER_STATES)),
   updated_at: v.optional(Str),

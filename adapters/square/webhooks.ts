@@ -15,6 +15,8 @@ import {
   OrderUpdatedWebhookSchema,
 } from './api';
 
+const SIGNATURE_FORMAT = /^[A-Za-z0-9+/]{43}=$/;
+
 /**
  * Throws AuthenticationError unless `signature` is the base64 HMAC-SHA256, under one of `keys`, of
  * `notificationUrl` (exactly as registered in the subscription) followed by the raw body.
@@ -28,6 +30,9 @@ export function verifySquareSignature(
   if (!notificationUrl) throw new AuthenticationError('no Square notification URL configured for this stage');
   if (keys.length === 0) throw new AuthenticationError('no Square signature key configured');
   if (!signature) throw new AuthenticationError('missing x-square-hmacsha256-signature');
+  // Exactly one canonical base64 SHA-256 digest: Buffer's lenient decoder would otherwise stop at the
+  // first padding and accept a duplicated (comma-joined) header or trailing garbage after a valid one.
+  if (!SIGNATURE_FORMAT.test(signature)) throw new AuthenticationError('malformed x-square-hmacsha256-signature');
   const given = Buffer.from(signature, 'base64');
   // Two keys during a rotation: the old one until Square signs with the new one.
   for (const key of keys) {

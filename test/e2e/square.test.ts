@@ -4,6 +4,8 @@
  * the bridge made, and the Sinqro simulator what the bridge told Sinqro.
  */
 import { createHmac } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DEMO_SQUARE_RESTAURANT, demoSquareOrder } from '../../local/demo-data';
 import secrets from '../../local/secrets.json';
 import type { RecordedSquareRequest } from '../../local/square-sim';
@@ -171,6 +173,41 @@ test('a replayed webhook has no second effect, and an older order version is dro
   ).toBe(200);
   await h.settle(800);
   expect(h.sinqroStatuses(id)).toEqual(['waiting_sp_validation', 'accepted', 'ready']);
+});
+
+test('a replay after its dedupe record expired passes the receiver but changes nothing: Square signs no time', async () => {
+  const { id, order } = await placeOrder();
+  await staff(order.id, 'RESERVED');
+  await h.waitForSinqroStatus(id, 'accepted');
+  await staff(order.id, 'PREPARED');
+  await h.waitForSinqroStatus(id, 'ready');
+  const captured = square().webhooks.sent.find(
+    (w) => w.type === 'order.fulfillment.updated' && w.id === order.id && w.body.includes('"RESERVED"'),
+  );
+  const body = captured?.body as string;
+  await h.settle(800);
+  const before = h.sinqroStatuses(id);
+  expect(before.at(-1)).toBe('ready');
+  // The table's TTL removes an event id's dedupe record after 7 days (dynalite never expires it: done here).
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const prefix = `DEDUPE#square#${captured?.event_id}`;
+  const items = (await ddb.send(new ScanCommand({ TableName: h.rt.tableName }))).Items ?? [];
+  const claims = items.filter((i) => String(i.PK).startsWith(prefix));
+  expect(claims.length).toBeGreaterThan(0);
+  for (const c of claims) await ddb.send(new DeleteCommand({ TableName: h.rt.tableName, Key: { PK: c.PK, SK: c.SK } }));
+
+  // The captured request, byte for byte with its signature: authentic, and no longer a known event id.
+  const replay = await h.postRaw('/square/webhooks/events', body, { 'x-square-hmacsha256-signature': sign(body) });
+  expect(replay).toMatchObject({ status: 200, body: { received: 1, duplicates: 0 } });
+  await h.settle(800);
+  // The order's version drops it (audited as such), and Sinqro hears nothing more, not even `accepted`.
+  const audits = (await ddb.send(new ScanCommand({ TableName: h.rt.tableName }))).Items ?? [];
+  const outcomes = audits
+    .filter((i) => String(i.SK).startsWith('EVT#') && i.code === captured?.event_id)
+    .map((i) => i.outcome)
+    .sort();
+  expect(outcomes).toEqual(['applied', 'ignored (older POS version)']);
+  expect(h.sinqroStatuses(id)).toEqual(before);
 });
 
 test('catalog: a full sync maps Square objects, then catalog.version.updated reads only what changed', async () => {

@@ -1,3 +1,4 @@
+import { ADAPTERS } from '../../adapters/registry';
 import type { BridgeFunction } from '../../lib/bridge-function';
 import {
   actionsOf,
@@ -21,6 +22,27 @@ beforeAll(() => {
   ingress = [sinqroWebhook, sinqroEvents, posWebhook];
   everyFn = [...ingress, publisher, ...Object.values(built.stack.workers).map((w) => w.fn)];
   workQueues = Object.values(built.stack.workers).map((w) => queueId(built, w.work.queue));
+});
+
+test('the per-function checks below cover every registered adapter: one worker each, Square included', () => {
+  expect(Object.keys(built.stack.workers).sort()).toEqual(ADAPTERS.map((a) => a.code).sort());
+  expect(Object.keys(built.stack.workers)).toContain('square');
+});
+
+test("no worker may read another adapter's secrets or receive from another adapter's queue", () => {
+  const codes = Object.keys(built.stack.workers);
+  for (const [code, worker] of Object.entries(built.stack.workers)) {
+    const secrets = resourceTexts(built, worker.fn, 'secretsmanager:GetSecretValue');
+    for (const other of codes.filter((c) => c !== code)) {
+      for (const secret of secrets) expect(secret).not.toContain(`/pos/${other}`);
+      const otherQueue = queueId(
+        built,
+        (built.stack.workers[other] as (typeof built.stack.workers)[string]).work.queue,
+      );
+      expect(targetsOf(built, worker.fn, 'sqs:ReceiveMessage').has(otherQueue)).toBe(false);
+      expect(targetsOf(built, worker.fn, 'sqs:DeleteMessage').has(otherQueue)).toBe(false);
+    }
+  }
 });
 
 const dynamodbActions = (fn: BridgeFunction) =>

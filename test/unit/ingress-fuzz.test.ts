@@ -4,14 +4,18 @@
  * negative quantities and amounts. Each request gets a 4xx with Sinqro's error body — never a 5xx —
  * and nothing is enqueued or written.
  */
+import { createHmac } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { SIGNATURE_HEADER as POS_SIGNATURE_HEADER } from '../../adapters/reference/contract';
+import { ADAPTERS } from '../../adapters/registry';
+import { SQUARE_SIGNATURE_HEADER } from '../../adapters/square/api';
 import { handler as posWebhook } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
+import { MAX_MESSAGE_BYTES } from '../../functions/shared/limits';
 import { signPayload } from '../../functions/shared/signature';
 import { handler as sinqroEvents } from '../../functions/sinqro-events';
 import { SIGNATURE_HEADER, handler as sinqroWebhook } from '../../functions/sinqro-webhook';
@@ -34,13 +38,15 @@ const RUNS = { numRuns: 150 };
 
 beforeAll(() => {
   setBridgeEnv();
+  Object.assign(process.env, SQUARE_ENV);
   secrets = useSecretsFile();
-  writeBridgeSecrets(secrets);
+  writeBridgeSecrets(secrets, { [SQUARE_SECRET_NAME]: { webhookSigningSecrets: [SQUARE_KEY] } });
   captureLogs();
 });
 afterAll(() => {
   secrets.remove();
   clearBridgeEnv();
+  for (const name of Object.keys(SQUARE_ENV)) delete process.env[name];
 });
 beforeEach(() => {
   ddb.reset();
@@ -188,41 +194,311 @@ describe('POST /sinqro/events', () => {
   });
 });
 
-describe('POST /{posCode}/webhooks/{any+}', () => {
-  test('any signed body the reference adapter cannot read is a 4xx with the error body, and nothing is written', async () => {
+/**
+ * What the fuzzing needs to know about one POS adapter's webhook route: how a sender signs, and the
+ * malformed bodies of that POS's own envelope shape (signed correctly, so validation is exercised, not
+ * only the signature). Every adapter in the registry must have one (see the first test below).
+ */
+type PosRouteKit = {
+  any: string;
+  signatureHeader: string;
+  /** A valid signature of `body`, as the POS would send it. */
+  sign: (body: string) => string;
+  /** Signatures a forger, a broken proxy or a replaying client might send for `body`. */
+  forged: (body: string) => fc.Arbitrary<string | undefined>;
+  /** The POS's own envelopes, each broken in one way the adapter must refuse. */
+  brokenEnvelopes: fc.Arbitrary<string>;
+  /** Bodies the adapter reads and ignores by design (answered 200, nothing written), if any. */
+  ignoredByDesign?: (body: string) => boolean;
+};
+
+const SQUARE_URL = 'https://webhooks.example.com/square/webhooks/events';
+const SQUARE_KEY = 'square-fuzz-signature-key';
+const SQUARE_SECRET_NAME = 'bridge/test/pos/square';
+const SQUARE_ENV = {
+  POS_SECRET_NAME_SQUARE: SQUARE_SECRET_NAME,
+  POS_SETTINGS_SQUARE: JSON.stringify({ webhookNotificationUrl: SQUARE_URL }),
+  WORK_QUEUE_URL_SQUARE: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-square',
+};
+const squareSign = (body: string, url = SQUARE_URL, key = SQUARE_KEY) =>
+  createHmac('sha256', key)
+    .update(url + body)
+    .digest('base64');
+
+/** The event types the Square adapter acts on; any other well-formed type is acknowledged and dropped. */
+const SQUARE_TYPES = ['order.fulfillment.updated', 'order.updated', 'catalog.version.updated', 'location.updated'];
+const squareEnvelope = (type: string): Envelope => {
+  const base = { merchant_id: 'MERCHANT1', type, event_id: 'b3adf364-4937', created_at: '2026-11-27T12:00:00.000Z' };
+  const change = {
+    order_id: 'ORDER1',
+    location_id: 'LOC1',
+    state: 'OPEN',
+    version: 3,
+    updated_at: '2026-11-27T12:00:00.000Z',
+  };
+  switch (type) {
+    case 'order.fulfillment.updated':
+      return {
+        ...base,
+        data: {
+          id: 'ORDER1',
+          type: 'order_fulfillment_updated',
+          object: {
+            order_fulfillment_updated: {
+              ...change,
+              fulfillment_update: [{ fulfillment_uid: 'F1', old_state: 'PROPOSED', new_state: 'RESERVED' }],
+            },
+          },
+        },
+      };
+    case 'order.updated':
+      return { ...base, data: { id: 'ORDER1', type: 'order_updated', object: { order_updated: change } } };
+    case 'catalog.version.updated':
+      return { ...base, data: { object: { catalog_version: { updated_at: '2026-11-27T12:00:00.000Z' } } } };
+    default:
+      return { ...base, location_id: 'LOC1', data: { id: 'LOC1', type: 'location' } };
+  }
+};
+
+const ORDER_TYPES = ['order.fulfillment.updated', 'order.updated'];
+const change = (e: Envelope): Envelope => e.data.object.order_fulfillment_updated ?? e.data.object.order_updated;
+/** [what breaks, the types it applies to (all when absent), the mutation]. */
+const SQUARE_BREAKS: [string, string[] | undefined, (e: Envelope) => void][] = [
+  ['type as a number', undefined, (e) => Object.assign(e, { type: 42 })],
+  ['type too long', undefined, (e) => Object.assign(e, { type: `order.updated${'x'.repeat(100)}` })],
+  ['no type', undefined, (e) => delete e.type],
+  ['no event id', undefined, (e) => delete e.event_id],
+  ['empty event id', undefined, (e) => Object.assign(e, { event_id: '' })],
+  ['event id as a number', undefined, (e) => Object.assign(e, { event_id: 12345 })],
+  ['merchant id null', undefined, (e) => Object.assign(e, { merchant_id: null })],
+  ['created_at as a number', undefined, (e) => Object.assign(e, { created_at: 1764244800 })],
+  ['huge created_at', undefined, (e) => Object.assign(e, { created_at: 'x'.repeat(5000) })],
+  ['version as a string', ORDER_TYPES, (e) => Object.assign(change(e), { version: '3' })],
+  ['negative version', ORDER_TYPES, (e) => Object.assign(change(e), { version: -1 })],
+  ['version zero', ORDER_TYPES, (e) => Object.assign(change(e), { version: 0 })],
+  ['fractional version', ORDER_TYPES, (e) => Object.assign(change(e), { version: 2.5 })],
+  ['empty order id', ORDER_TYPES, (e) => Object.assign(change(e), { order_id: '' })],
+  ['order id as a number', ORDER_TYPES, (e) => Object.assign(change(e), { order_id: 7 })],
+  ['order id too long', ORDER_TYPES, (e) => Object.assign(change(e), { order_id: 'o'.repeat(256) })],
+  ['no location', ORDER_TYPES, (e) => delete change(e).location_id],
+  ['unknown order state', ORDER_TYPES, (e) => Object.assign(change(e), { state: 'SHIPPED' })],
+  ['no change object', ORDER_TYPES, (e) => Object.assign(e.data, { object: {} })],
+  [
+    'unknown fulfillment state',
+    ['order.fulfillment.updated'],
+    (e) => Object.assign(change(e).fulfillment_update[0], { new_state: 'TELEPORTED' }),
+  ],
+  [
+    'fulfillment updates not a list',
+    ['order.fulfillment.updated'],
+    (e) => Object.assign(change(e), { fulfillment_update: { new_state: 'RESERVED' } }),
+  ],
+  ['data a string', [...ORDER_TYPES, 'location.updated'], (e) => Object.assign(e, { data: 'ORDER1' })],
+  ['no data', [...ORDER_TYPES, 'location.updated'], (e) => delete e.data],
+  ['location data without id', ['location.updated'], (e) => delete e.data.id],
+  ['catalog data a string', ['catalog.version.updated'], (e) => Object.assign(e, { data: 'v42' })],
+];
+
+const squareBroken = fc
+  .tuple(
+    fc
+      .constantFrom(...SQUARE_TYPES)
+      .chain((type) =>
+        fc.tuple(
+          fc.constant(type),
+          fc.constantFrom(...SQUARE_BREAKS.filter(([, types]) => !types || types.includes(type))),
+        ),
+      ),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+  )
+  .map(([[type, [, , breakIt]], note]) => {
+    const e = squareEnvelope(type);
+    e.note = note; // odd Unicode next to the broken field
+    breakIt(e);
+    return JSON.stringify(e);
+  });
+
+const KITS: Record<string, PosRouteKit> = {
+  reference: {
+    any: 'orders',
+    signatureHeader: POS_SIGNATURE_HEADER,
+    sign: (body) => signPayload(POS_SIGNING_SECRET, body, now()),
+    forged: (body) => {
+      const good = signPayload(POS_SIGNING_SECRET, body, now());
+      return fc.oneof(
+        fc.constant(undefined),
+        fc.string({ maxLength: 200 }),
+        fc.string({ unit: 'grapheme', maxLength: 50 }).map((s) => `t=${s},v1=${s}`),
+        fc.constant(`${good},${good}`),
+        fc.constant(signPayload(POS_SIGNING_SECRET, body, now() - 301)),
+        fc.constant(signPayload('another-secret', body, now())),
+        fc.constant('x'.repeat(5000)),
+        fc.constant(good.toUpperCase()),
+      );
+    },
+    // The reference contract's bodies are covered by the random ones; its envelope has no broken cases of its own yet.
+    brokenEnvelopes: anyBody,
+  },
+  square: {
+    any: 'events',
+    signatureHeader: SQUARE_SIGNATURE_HEADER,
+    sign: (body) => squareSign(body),
+    forged: (body) => {
+      const good = squareSign(body);
+      return fc.oneof(
+        fc.constant(undefined),
+        fc.constant(''),
+        fc.string({ maxLength: 200 }),
+        fc.base64String({ minLength: 44, maxLength: 44 }),
+        // Two headers, as API Gateway joins them; each one alone would be valid.
+        fc.constant(`${good},${good}`),
+        fc.constant(`${good}, ${squareSign(body, SQUARE_URL, 'old-key')}`),
+        // Computed over the URL the request arrived at (a proxy's), not the one registered with Square.
+        fc.constant(squareSign(body, 'https://10.0.0.7/square/webhooks/events')),
+        fc.constant(squareSign(body, `${SQUARE_URL}/`)),
+        fc.constant(squareSign(body, SQUARE_URL, 'another-key')),
+        fc.constant(createHmac('sha256', SQUARE_KEY).update(body).digest('base64')), // the body alone
+        fc.constant(
+          createHmac('sha256', SQUARE_KEY)
+            .update(SQUARE_URL + body)
+            .digest('hex'),
+        ),
+        fc.constant(good.slice(0, -4)),
+        fc.constant('x'.repeat(5000)),
+      );
+    },
+    brokenEnvelopes: squareBroken,
+    ignoredByDesign: (body) => {
+      try {
+        const json = JSON.parse(body);
+        const type = json !== null && typeof json === 'object' && !Array.isArray(json) ? json.type : undefined;
+        return (
+          typeof type === 'string' && type.length <= 100 && !SQUARE_TYPES.includes(type) && type !== 'location.created'
+        );
+      } catch {
+        return false;
+      }
+    },
+  },
+};
+
+const posRequest = (code: string, kit: PosRouteKit, body: string, headers: Record<string, string>, base64 = false) =>
+  httpEvent({
+    body: base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: base64,
+    rawPath: `/${code}/webhooks/${kit.any}`,
+    pathParameters: { posCode: code, any: kit.any },
+    headers,
+  });
+const CONTENT_TYPES = ['application/json', 'text/plain', 'application/octet-stream', 'application/xml', ''];
+
+/**
+ * Inputs tried per POS route, per property: signed random bodies (POS_RUNS), signed broken envelopes
+ * (POS_RUNS), forged signatures (POS_RUNS), bodies over the size limit (HUGE_RUNS) — 470 per adapter —
+ * plus 150 unknown POS codes for the route as a whole.
+ */
+const POS_RUNS = RUNS.numRuns;
+const HUGE_RUNS = 20;
+
+test('every adapter in the registry has a fuzzing kit, so its webhook route is fuzzed below', () => {
+  expect(Object.keys(KITS).sort()).toEqual(ADAPTERS.map((a) => a.code).sort());
+});
+
+describe.each(ADAPTERS.map((a) => a.code))('POST /%s/webhooks/{any+}', (code) => {
+  const kit = KITS[code] as PosRouteKit;
+  const expectPosRefused = (body: string, result: HttpResult & { statusCode: number }) => {
+    if (kit.ignoredByDesign?.(body)) {
+      expect({ status: result.statusCode, body: JSON.parse(result.body as string) }).toEqual({
+        status: 200,
+        body: { received: 0, duplicates: 0 },
+      });
+      expect(writes()).toBe(0);
+    } else {
+      // Signed correctly: refused by validation, not by the signature check.
+      expect(result.statusCode).toBe(400);
+      expectRefused(result);
+    }
+  };
+
+  test(`any signed body the adapter cannot read is a 4xx with the error body, and nothing is written (${POS_RUNS} inputs)`, async () => {
     await fc.assert(
-      fc.asyncProperty(anyBody, async (body) => {
+      fc.asyncProperty(anyBody, fc.constantFrom(...CONTENT_TYPES), fc.boolean(), async (body, type, base64) => {
         ddb.resetHistory();
         sqs.resetHistory();
-        const event = httpEvent({
-          body,
-          rawPath: '/reference/webhooks/orders',
-          pathParameters: { posCode: 'reference', any: 'orders' },
-          headers: { [POS_SIGNATURE_HEADER]: signPayload(POS_SIGNING_SECRET, body, now()) },
-        });
-        expectRefused(await call(posWebhook, event));
+        const headers = { 'content-type': type, [kit.signatureHeader]: kit.sign(body) };
+        expectPosRefused(body, await call(posWebhook, posRequest(code, kit, body, headers, base64)));
       }),
-      RUNS,
+      { numRuns: POS_RUNS },
     );
   });
 
-  test('any unknown POS code is a 404 and any bad signature a 401', async () => {
+  test(`a correctly signed but malformed envelope is a 4xx with the error body, and nothing is written (${POS_RUNS} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(kit.brokenEnvelopes, async (body) => {
+        ddb.resetHistory();
+        sqs.resetHistory();
+        const headers = { [kit.signatureHeader]: kit.sign(body) };
+        expectPosRefused(body, await call(posWebhook, posRequest(code, kit, body, headers)));
+      }),
+      { numRuns: POS_RUNS },
+    );
+  });
+
+  test(`a missing, duplicated, garbage or misdirected signature is a 401, whatever the body (${POS_RUNS} inputs)`, async () => {
+    const body = fc.oneof(anyBody, kit.brokenEnvelopes);
     await fc.assert(
       fc.asyncProperty(
-        fc.string({ unit: 'grapheme', maxLength: 60 }),
+        body.chain((b) => fc.tuple(fc.constant(b), kit.forged(b))),
+        fc.constantFrom(...CONTENT_TYPES),
+        async ([b, sig], type) => {
+          ddb.resetHistory();
+          sqs.resetHistory();
+          const headers: Record<string, string> = { 'content-type': type };
+          if (sig !== undefined) headers[kit.signatureHeader] = sig;
+          const result = await call(posWebhook, posRequest(code, kit, b, headers));
+          expect(result.statusCode).toBe(401);
+          expectRefused(result);
+        },
+      ),
+      { numRuns: POS_RUNS },
+    );
+  });
+
+  test(`a body over the size limit is a 413, signed or not, before anything is read (${HUGE_RUNS} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(64 * 1024), fc.boolean(), fc.boolean(), async (extra, signed, base64) => {
+        ddb.resetHistory();
+        sqs.resetHistory();
+        const body = JSON.stringify({ type: 'order.updated', pad: 'x'.repeat(MAX_MESSAGE_BYTES + extra) });
+        const headers: Record<string, string> = signed ? { [kit.signatureHeader]: kit.sign(body) } : {};
+        const result = await call(posWebhook, posRequest(code, kit, body, headers, base64));
+        expect(result.statusCode).toBe(413);
+        expectRefused(result);
+      }),
+      { numRuns: HUGE_RUNS },
+    );
+  });
+});
+
+describe('POST /{posCode}/webhooks/{any+}', () => {
+  test(`any unknown POS code is a 404 and any bad signature a 401 (${RUNS.numRuns} inputs)`, async () => {
+    const codes = ADAPTERS.map((a) => a.code);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.constantFrom(...codes)),
         fc.string({ maxLength: 120 }),
         async (posCode, sig) => {
           ddb.resetHistory();
           sqs.resetHistory();
-          const unknown = posCode !== 'reference';
+          const known = Object.hasOwn(KITS, posCode) ? KITS[posCode] : undefined;
           const event = httpEvent({
             body: '{}',
             rawPath: `/${encodeURIComponent(posCode)}/webhooks/orders`,
             pathParameters: { posCode, any: 'orders' },
-            headers: { [POS_SIGNATURE_HEADER]: sig },
+            headers: { [known?.signatureHeader ?? POS_SIGNATURE_HEADER]: sig },
           });
           const result = await call(posWebhook, event);
-          expect(result.statusCode).toBe(unknown ? 404 : 401);
+          expect(result.statusCode).toBe(codes.includes(posCode) ? 401 : 404);
           expectRefused(result);
         },
       ),

@@ -83,6 +83,16 @@ describe('signature', () => {
     ['a changed body', () => sign(Buffer.from(`${body.toString()} `))],
     ['a truncated signature', () => sign(body).slice(0, 20)],
     ['no signature', () => undefined],
+    // Buffer's base64 decoder stops at the first padding: these would decode to the valid digest.
+    ['a duplicated header (joined with a comma)', () => `${sign(body)},${sign(body)}`],
+    ['a valid signature followed by garbage', () => `${sign(body)}!!`],
+    [
+      'the digest in hex',
+      () =>
+        createHmac('sha256', KEY)
+          .update(`${URL}${body.toString('utf8')}`)
+          .digest('hex'),
+    ],
   ])('%s is refused', (_what, signature) => {
     expect(() => verifySquareSignature(body, signature(), URL, [KEY])).toThrow(AuthenticationError);
   });
@@ -193,6 +203,12 @@ describe('events', () => {
     const created = { ...orderUpdated(), type: 'order.created' };
     expect(parseSquareWebhook(raw(created))).toEqual([]);
     expect(parseSquareWebhook(raw({ ...orderUpdated(), type: 'payment.updated' }))).toEqual([]);
+  });
+
+  test.each([0, -1, 2.5])('an order version of %s is a validation error (Square versions start at 1)', (version) => {
+    const w = orderUpdated('COMPLETED');
+    w.data.object.order_updated.version = version;
+    expect(() => parseSquareWebhook(raw(w))).toThrow(ValidationError);
   });
 
   test('unreadable bodies are a validation error', () => {
