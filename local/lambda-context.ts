@@ -31,6 +31,19 @@ export function setInvocationObserver(next: InvocationObserver | undefined): voi
 }
 
 /** Runs a handler under its timeout, as Lambda does: past it, the invocation counts as failed. */
+/** Handler runs not yet finished, including any that outlived their timeout (Lambda would have stopped them). */
+const running = new Set<Promise<unknown>>();
+
+/** Waits (at most `maxMs`) for every handler run still going, so nothing touches a store that is closing. */
+export async function settleRunning(maxMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, maxMs);
+  });
+  await Promise.race([Promise.allSettled([...running]), cap]);
+  clearTimeout(timer);
+}
+
 export async function invokeWithTimeout<T>(
   functionName: string,
   timeoutMs: number,
@@ -43,7 +56,11 @@ export async function invokeWithTimeout<T>(
   });
   try {
     const call = () => run(context);
-    return await Promise.race([observer ? observer(functionName, call) : call(), timeout]);
+    const work = observer ? observer(functionName, call) : call();
+    running.add(work);
+    const done = () => running.delete(work);
+    work.then(done, done);
+    return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
   }

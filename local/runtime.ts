@@ -17,7 +17,7 @@ import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
 import { DynamoFaultProxy } from './dynamo-faults';
 import { LocalGateway } from './gateway';
-import { invokeWithTimeout } from './lambda-context';
+import { invokeWithTimeout, settleRunning } from './lambda-context';
 import { QueuePoller } from './queue-poller';
 import { ReferencePosSim } from './reference-pos-sim';
 import { type RuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file';
@@ -351,7 +351,10 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       for (const timer of timers) clearInterval(timer);
       await Promise.all(running.values());
       await Promise.all(pollers.map((p) => p.stop()));
+      // A handler that outlived its timeout may still be writing: let it finish before the stores close.
+      await settleRunning();
       await Promise.all([gateway.stop(), referencePos.stop(), squarePos.close(), sinqro.stop()]);
+      await settleRunning();
       await sqs.stop();
       await dynamoFaults?.stop();
       await dynamo.stop();
