@@ -9,6 +9,9 @@ import type { SinqroClient } from './sinqro-client';
 import { rankOf } from './statuses';
 import * as store from './store';
 
+/** Past the budget's deadline the invocation still has up to 1.5 s (outbound.ts SAFETY_MS) before its timeout. */
+const CLAIM_MARGIN_MS = 2000;
+
 export async function publishStatus(
   news: StatusNews,
   client: SinqroClient,
@@ -17,7 +20,8 @@ export async function publishStatus(
 ): Promise<void> {
   const log = logger.child({ orderId: news.orderId, status: news.status });
   const rank = rankOf(news.kind, news.status);
-  const claim = await store.claimPublication(news.orderId, rank);
+  // The claim is this attempt's until its invocation surely ended (the budget keeps a margin before the timeout).
+  const claim = await store.claimPublication(news.orderId, rank, budget.deadline + CLAIM_MARGIN_MS);
   if (!claim.claimed) {
     await store.auditOrder(news.orderId, {
       what: 'publish',
@@ -41,7 +45,7 @@ export async function publishStatus(
       budget,
     );
   } catch (error) {
-    await store.releasePublication(news.orderId, claim.token, claim.previousRank);
+    await store.releasePublication(news.orderId, claim.token, claim.previousRank, rank);
     await store.auditOrder(news.orderId, {
       what: 'publish',
       source: 'bridge',
@@ -51,6 +55,7 @@ export async function publishStatus(
     });
     throw error;
   }
+  await store.completePublication(news.orderId, claim.token);
   await store.auditOrder(news.orderId, {
     what: 'publish',
     source: 'bridge',

@@ -404,20 +404,25 @@ export type PublicationClaim = { claimed: false } | { claimed: true; token: stri
 /**
  * Claims the right to tell Sinqro about a status of this rank: succeeds only if nothing of a higher rank
  * was claimed before, so a late message never moves Sinqro backwards. A claim of the same rank is taken
- * over (same status: repeating it is harmless), because the attempt that holds it may have died between
- * its claim and its call to Sinqro, and skipping would then lose the status. The claim carries a token
- * (only its holder can give it back) and the rank it replaced comes back with the write (UPDATED_OLD).
+ * over only while it is open (not confirmed sent) and its holder's invocation has ended (`until`, the
+ * holder's deadline): that attempt died between its claim and its call to Sinqro, and skipping would lose
+ * the status. A status already sent, or being sent by a live attempt (the same status from two POS
+ * events), is not sent twice. The claim carries a token (only its holder can give it back or confirm it)
+ * and the rank it replaced comes back with the write (UPDATED_OLD).
  */
-export async function claimPublication(orderId: number, rank: number): Promise<PublicationClaim> {
+export async function claimPublication(orderId: number, rank: number, until: number): Promise<PublicationClaim> {
   const token = randomBytes(8).toString('hex');
   try {
     const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(orderId),
-        UpdateExpression: 'SET publishedRank = :r, publishClaim = :t',
-        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank <= :r)',
-        ExpressionAttributeValues: { ':r': rank, ':t': token },
+        UpdateExpression: 'SET publishedRank = :r, publishClaim = :t, publishClaimUntil = :until',
+        ConditionExpression:
+          'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank < :r OR ' +
+          '(publishedRank = :r AND attribute_exists(publishClaim) AND ' +
+          '(attribute_not_exists(publishClaimUntil) OR publishClaimUntil < :now)))',
+        ExpressionAttributeValues: { ':r': rank, ':t': token, ':until': until, ':now': Date.now() },
         ReturnValues: 'UPDATED_OLD',
       }),
     );
@@ -428,24 +433,51 @@ export async function claimPublication(orderId: number, rank: number): Promise<P
   }
 }
 
-/** Gives a claim back after the call to Sinqro failed, unless another attempt claimed meanwhile (its token). */
-export async function releasePublication(
-  orderId: number,
-  token: string,
-  previousRank: number | undefined,
-): Promise<void> {
+/** Marks a claim as sent (Sinqro took the status): no attempt takes it over any more. */
+export async function completePublication(orderId: number, token: string): Promise<void> {
   await ddb
     .send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(orderId),
-        UpdateExpression:
-          previousRank === undefined
-            ? 'REMOVE publishedRank, publishClaim'
-            : 'SET publishedRank = :prev REMOVE publishClaim',
+        UpdateExpression: 'REMOVE publishClaim, publishClaimUntil',
         ConditionExpression: 'publishClaim = :t',
-        ExpressionAttributeValues:
-          previousRank === undefined ? { ':t': token } : { ':t': token, ':prev': previousRank },
+        ExpressionAttributeValues: { ':t': token },
+      }),
+    )
+    .catch((e) => {
+      if (!isConditionFailure(e)) throw e;
+    });
+}
+
+/**
+ * Gives a claim back after the call to Sinqro failed, unless another attempt claimed meanwhile (its token).
+ * A claim that had taken over one of the same rank (`previousRank === rank`) stays open and is left for
+ * the next attempt to take over at once.
+ */
+export async function releasePublication(
+  orderId: number,
+  token: string,
+  previousRank: number | undefined,
+  rank?: number,
+): Promise<void> {
+  const reopen = previousRank !== undefined && previousRank === rank;
+  await ddb
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.order(orderId),
+        UpdateExpression: reopen
+          ? 'SET publishClaimUntil = :zero'
+          : previousRank === undefined
+            ? 'REMOVE publishedRank, publishClaim, publishClaimUntil'
+            : 'SET publishedRank = :prev REMOVE publishClaim, publishClaimUntil',
+        ConditionExpression: 'publishClaim = :t',
+        ExpressionAttributeValues: reopen
+          ? { ':t': token, ':zero': 0 }
+          : previousRank === undefined
+            ? { ':t': token }
+            : { ':t': token, ':prev': previousRank },
       }),
     )
     .catch((e) => {

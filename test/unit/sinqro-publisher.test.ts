@@ -37,7 +37,10 @@ const run = (...items: StatusNews[]) =>
 const claimCalls = () =>
   ddb
     .commandCalls(UpdateCommand)
-    .filter((c) => c.args[0].input.UpdateExpression === 'SET publishedRank = :r, publishClaim = :t');
+    .filter(
+      (c) =>
+        c.args[0].input.UpdateExpression === 'SET publishedRank = :r, publishClaim = :t, publishClaimUntil = :until',
+    );
 
 describe('sinqro-publisher handler', () => {
   it('posts the status to Sinqro’s order route with the module’s and the restaurant’s tokens', async () => {
@@ -54,7 +57,12 @@ describe('sinqro-publisher handler', () => {
 
   it('claims the status rank before calling Sinqro, so a late message cannot move Sinqro backwards', async () => {
     await run(news({ status: 'PREPARING' }));
-    expect(claimCalls()[0]?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 3, ':t': expect.any(String) });
+    expect(claimCalls()[0]?.args[0].input.ExpressionAttributeValues).toEqual({
+      ':r': 3,
+      ':t': expect.any(String),
+      ':until': expect.any(Number),
+      ':now': expect.any(Number),
+    });
   });
 
   it('reads no order state: the claim itself returns the rank it replaced', async () => {
@@ -69,7 +77,7 @@ describe('sinqro-publisher handler', () => {
 
   it('skips, without failing, a status when Sinqro already has a later one', async () => {
     ddb
-      .on(UpdateCommand, { UpdateExpression: 'SET publishedRank = :r, publishClaim = :t' })
+      .on(UpdateCommand, { UpdateExpression: 'SET publishedRank = :r, publishClaim = :t, publishClaimUntil = :until' })
       .rejects(Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' }));
     await expect(run(news())).resolves.toEqual({ batchItemFailures: [] });
     expect(env.sinqro.requests).toHaveLength(0);

@@ -401,13 +401,18 @@ describe('store publication claims', () => {
 
   it('claims a rank only if nothing of a higher rank was claimed, with a token and the rank it replaced', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 2 } });
-    const claim = await store.claimPublication(900001, 3);
+    const claim = await store.claimPublication(900001, 3, 5_000);
     if (!claim.claimed) throw new Error('not claimed');
     expect(claim.token).toMatch(/^[0-9a-f]{16}$/);
     expect(claim.previousRank).toBe(2);
     const input = sentUpdate();
     expect(input.ReturnValues).toBe('UPDATED_OLD');
-    expect(input.ExpressionAttributeValues).toEqual({ ':r': 3, ':t': claim.token });
+    expect(input.ExpressionAttributeValues).toEqual({
+      ':r': 3,
+      ':t': claim.token,
+      ':until': 5_000,
+      ':now': expect.any(Number),
+    });
     const holds = holdsFor(input);
     expect([
       holds({ PK: 'x' }),
@@ -417,15 +422,53 @@ describe('store publication claims', () => {
     ]).toEqual([true, true, false, false]);
   });
 
-  it('takes over a claim of the same rank: its holder may have died before calling Sinqro', async () => {
+  it("takes over an open claim of the same rank once its holder's invocation has ended (it died before Sinqro)", async () => {
     ddb.on(UpdateCommand).resolves({});
-    await store.claimPublication(900001, 100);
-    expect(holdsFor(sentUpdate())({ PK: 'x', publishedRank: 100, publishClaim: 'a-dead-attempt' })).toBe(true);
+    await store.claimPublication(900001, 100, Date.now() + 5_000);
+    const holds = holdsFor(sentUpdate());
+    const past = Date.now() - 1_000;
+    expect(holds({ PK: 'x', publishedRank: 100, publishClaim: 'a-dead-attempt', publishClaimUntil: past })).toBe(true);
+    expect(holds({ PK: 'x', publishedRank: 100, publishClaim: 'an-old-claim' })).toBe(true);
+  });
+
+  it('does not take over a same-rank claim already sent, nor one whose holder is still running', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store.claimPublication(900001, 100, Date.now() + 5_000);
+    const holds = holdsFor(sentUpdate());
+    const future = Date.now() + 60_000;
+    expect(holds({ PK: 'x', publishedRank: 100 })).toBe(false);
+    expect(holds({ PK: 'x', publishedRank: 100, publishClaim: 'a-live-attempt', publishClaimUntil: future })).toBe(
+      false,
+    );
+  });
+
+  it('confirms a claim sent to Sinqro (closes it), only while it is still its own', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store.completePublication(900001, 'tok-1');
+    const input = sentUpdate();
+    expect(input).toMatchObject({
+      UpdateExpression: 'REMOVE publishClaim, publishClaimUntil',
+      ExpressionAttributeValues: { ':t': 'tok-1' },
+    });
+    const holds = holdsFor(input);
+    expect([holds({ PK: 'x', publishClaim: 'tok-1' }), holds({ PK: 'x', publishClaim: 'tok-2' })]).toEqual([
+      true,
+      false,
+    ]);
+  });
+
+  it('leaves a failed take-over of the same rank open for the next attempt', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store.releasePublication(900001, 'tok-1', 100, 100);
+    expect(sentUpdate()).toMatchObject({
+      UpdateExpression: 'SET publishClaimUntil = :zero',
+      ExpressionAttributeValues: { ':t': 'tok-1', ':zero': 0 },
+    });
   });
 
   it('does not claim when a later status was already claimed', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.claimPublication(900001, 2)).resolves.toEqual({ claimed: false });
+    await expect(store.claimPublication(900001, 2, 5_000)).resolves.toEqual({ claimed: false });
   });
 
   it('gives a failed claim back to the previous rank, only while the claim is still its own', async () => {
@@ -433,7 +476,7 @@ describe('store publication claims', () => {
     await store.releasePublication(900001, 'tok-1', 2);
     const input = sentUpdate();
     expect(input).toMatchObject({
-      UpdateExpression: 'SET publishedRank = :prev REMOVE publishClaim',
+      UpdateExpression: 'SET publishedRank = :prev REMOVE publishClaim, publishClaimUntil',
       ExpressionAttributeValues: { ':t': 'tok-1', ':prev': 2 },
     });
     const holds = holdsFor(input);
