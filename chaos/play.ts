@@ -369,8 +369,12 @@ async function play(
       { id: item.id, comment: 'changed my mind' },
       item.restaurant.restaurantId,
     );
+  // Staff see a Square order once it is in their POS: a prepaid one only once paid (Square pushes fulfillment
+  // orders to the seller's Order Manager only when fully paid), i.e. after the bridge's EXTERNAL payment.
   const posOf = (item: Item): { id: string }[] =>
-    item.pos === 'square' ? squareByReference(rt, item.id) : rt.referencePos.byReference(item.kind, String(item.id));
+    item.pos === 'square'
+      ? squareByReference(rt, item.id).filter((o) => !item.prepaid || (o.tenders?.length ?? 0) > 0)
+      : rt.referencePos.byReference(item.kind, String(item.id));
 
   /** Plays what is left of an item's life; stops (heldUp) if its order does not reach the POS in time. */
   const advance = async (item: Item, waitMs: number) => {
