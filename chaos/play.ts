@@ -24,18 +24,21 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { referenceAdapter } from '../adapters/reference';
+import { squareAdapter } from '../adapters/square';
 import { sinqroStatusCode } from '../functions/shared/sinqro-client';
 import type { CanonicalStatus, Kind } from '../functions/shared/statuses';
-import { demoOrder, demoReservation, envelope } from '../local/demo-data';
+import { demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo-data';
 import type { FaultConfig } from '../local/faults';
 import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/load';
-import type { SimOrder } from '../local/reference-pos-sim';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
+import type { SquareOrder } from '../local/square-sim-orders';
 
 export type ChaosOptions = {
   orders: number;
   reservations: number;
   restaurants: number;
+  /** How many of the restaurants are linked to Square (orders only: Square has no reservations). */
+  squareRestaurants: number;
   /** Lifecycles in flight at once. */
   concurrency: number;
   /** Work queues' visibility timeout; the function timeout is a sixth of it. */
@@ -45,7 +48,7 @@ export type ChaosOptions = {
   /** Share of calls hit by each rate fault (errors, 429, slow, lost reply), and of state writes "crashed". */
   faultRate: number;
   /** When each outage starts (ms after the first order) and how long it lasts. */
-  outages: { posAtMs: number; sinqroAtMs: number; forMs: number };
+  outages: { posAtMs: number; squareAtMs: number; sinqroAtMs: number; forMs: number };
   /** How long a POS webhook copy may be held (reordering). */
   webhookHoldMaxMs: number;
   /** How long a lifecycle waits for its order to show up in the POS before leaving it to the redrive. */
@@ -60,11 +63,12 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   orders: 1000,
   reservations: 200,
   restaurants: 20,
+  squareRestaurants: 4,
   concurrency: 30,
   visibilityTimeoutSeconds: 18,
   sweepSeconds: 15,
   faultRate: 0.05,
-  outages: { posAtMs: 20_000, sinqroAtMs: 50_000, forMs: 12_000 },
+  outages: { posAtMs: 20_000, squareAtMs: 35_000, sinqroAtMs: 50_000, forMs: 12_000 },
   webhookHoldMaxMs: 1500,
   waitForPosMs: 60_000,
   quietDeadlineMs: 180_000,
@@ -115,10 +119,22 @@ const MIX: Record<Kind, Scenario[]> = {
     'complete',
   ],
 };
+/** Square orders: the fulfillment states staff move them through (Square has no reservations). */
+const SQUARE_STEPS: Partial<Record<Scenario, Step[]>> = {
+  complete: staff('RESERVED', 'PREPARED', 'COMPLETED'),
+  'pos-reject': staff('CANCELED'),
+  'pos-cancel': staff('RESERVED', 'CANCELED'),
+  'consumer-cancel-race': [],
+  'consumer-cancel-later': [...staff('RESERVED'), { by: 'consumer' }],
+};
 const ORDER_TYPES = ['collection', 'delivery', 'insitu', 'collection'] as const;
+type Pos = 'reference' | 'square';
 
 type Item = {
   kind: Kind;
+  pos: Pos;
+  /** Square: paid online (the bridge adds an EXTERNAL payment) or to be paid at the restaurant. */
+  prepaid: boolean;
   id: number;
   restaurant: LoadRestaurant;
   scenario: Scenario;
@@ -133,6 +149,7 @@ type Item = {
 export type Problem = 'lost' | 'doubled' | 'wrong-final' | 'stuck-without-reason' | 'unfinished';
 export type ItemVerdict = {
   kind: Kind;
+  pos: Pos;
   id: number;
   scenario: Scenario;
   posCopies: number;
@@ -169,7 +186,10 @@ export type ChaosResult = {
   reservations: number;
   restaurants: number;
   scenarios: Record<string, number>;
-  duplicatesDelivered: { sinqroEvents: number; posWebhooks: number };
+  squareRestaurants: number;
+  /** Lifecycles played on Square restaurants, by scenario (also counted in `scenarios`). */
+  squareScenarios: Record<string, number>;
+  duplicatesDelivered: { sinqroEvents: number; posWebhooks: number; squareWebhooks: number };
   faults: Record<string, number>;
   retries: { recordsRetried: number; batchesTimedOut: number; callsTimedOut: number };
   dlq: { beforeRedrive: Record<string, number>; redriven: number; afterRedrive: Record<string, number> };
@@ -190,6 +210,16 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
   const saved = { LOG_LEVEL: process.env.LOG_LEVEL, LOCAL_SECRETS_FILE: process.env.LOCAL_SECRETS_FILE };
   process.env.LOG_LEVEL ??= 'warn';
   const load = loadRestaurants(opts.restaurants, 'chaos', 800_001);
+  // The last extra restaurants are linked to Square: locations of the demo merchant in the Square simulator.
+  const squareCount = Math.min(opts.squareRestaurants, load.extra.length);
+  load.extra.slice(load.extra.length - squareCount).forEach((r, k) => {
+    Object.assign(r, {
+      posCode: 'square',
+      posLocationId: `LCHAOSSQUARE${String(k + 1).padStart(2, '0')}`,
+      posSecret: 'sinqro-pos-bridge/local/pos/square/MLSIMSINQRO01',
+      posAccountId: 'MLSIMSINQRO01',
+    });
+  });
   const dir = mkdtempSync(join(tmpdir(), 'bridge-chaos-'));
   const runtimeFile = join(dir, 'runtime.json');
   // CHAOS_LOG=<file> keeps every log line of the run (warnings and up, and the gateway's requests) for a post-mortem.
@@ -247,6 +277,7 @@ async function play(
   };
   const posFaults: FaultConfig = { ...common, webhookCopiesMax: 3, webhookHoldMaxMs: opts.webhookHoldMaxMs };
   rt.referencePos.faults.set(posFaults);
+  rt.squarePos.faults.set(posFaults);
   rt.sinqro.faults.set(common);
   rt.dynamoFaults?.set({ crashBeforeStateWriteRate: rate });
 
@@ -254,19 +285,34 @@ async function play(
   const stamp = (Math.floor(Date.now() / 1000) % 100_000) * 10_000;
   const items: Item[] = [];
   const total = opts.orders + opts.reservations;
+  const referenceRestaurants = load.restaurants.filter((x) => x.posCode !== 'square');
   let o = 0;
   let r = 0;
   for (let i = 0; i < total; i++) {
     const kind: Kind = r * opts.orders < o * opts.reservations || o >= opts.orders ? 'reservation' : 'order';
     const n = kind === 'order' ? o++ : r++;
     const scenario = MIX[kind][n % 10] as Scenario;
+    let restaurant = load.restaurants[i % load.restaurants.length] as LoadRestaurant;
+    // Square has no reservations: those go to a restaurant on the reference POS.
+    if (kind === 'reservation' && restaurant.posCode === 'square')
+      restaurant = referenceRestaurants[i % referenceRestaurants.length] as LoadRestaurant;
+    const pos: Pos = restaurant.posCode === 'square' ? 'square' : 'reference';
     items.push({
       kind,
+      pos,
+      prepaid: pos === 'square' && n % 3 !== 2,
       id: (kind === 'order' ? 100_000_000_000 : 200_000_000_000) + stamp + n,
-      restaurant: load.restaurants[i % load.restaurants.length] as LoadRestaurant,
+      restaurant,
       scenario,
-      orderType: kind === 'order' ? (ORDER_TYPES[n % ORDER_TYPES.length] as string) : 'reservation',
-      steps: STEPS[kind][scenario] as Step[],
+      orderType:
+        kind === 'reservation'
+          ? 'reservation'
+          : pos === 'square'
+            ? n % 4 === 1
+              ? 'delivery'
+              : 'collection'
+            : (ORDER_TYPES[n % ORDER_TYPES.length] as string),
+      steps: (pos === 'square' ? SQUARE_STEPS[scenario] : STEPS[kind][scenario]) as Step[],
       done: 0,
       created: false,
       heldUp: false,
@@ -283,7 +329,7 @@ async function play(
   };
   const dlqTicker = setInterval(readDlqs, 500);
 
-  const duplicates = { sinqroEvents: 0, posWebhooks: 0 };
+  const duplicates = { sinqroEvents: 0, posWebhooks: 0, squareWebhooks: 0 };
   const driverErrors: string[] = [];
   const send = async (event: object, copies: number) => {
     const raw = JSON.stringify(event);
@@ -302,13 +348,19 @@ async function play(
   const created = (item: Item) =>
     envelope(
       item.kind === 'order' ? 'order.created' : 'reservation.created',
-      item.kind === 'order'
-        ? demoOrder(item.id, {
+      item.pos === 'square'
+        ? demoSquareOrder(item.id, {
             restaurantId: item.restaurant.restaurantId,
             type: item.orderType as 'collection',
-            consumer: item.id % 2,
+            prepaid: item.prepaid,
           })
-        : demoReservation(item.id, item.restaurant.restaurantId),
+        : item.kind === 'order'
+          ? demoOrder(item.id, {
+              restaurantId: item.restaurant.restaurantId,
+              type: item.orderType as 'collection',
+              consumer: item.id % 2,
+            })
+          : demoReservation(item.id, item.restaurant.restaurantId),
       item.restaurant.restaurantId,
     );
   const cancelled = (item: Item) =>
@@ -317,7 +369,12 @@ async function play(
       { id: item.id, comment: 'changed my mind' },
       item.restaurant.restaurantId,
     );
-  const posOf = (item: Item): SimOrder[] => rt.referencePos.byReference(item.kind, String(item.id));
+  // Staff see a Square order once it is in their POS: a prepaid one only once paid (Square pushes fulfillment
+  // orders to the seller's Order Manager only when fully paid), i.e. after the bridge's EXTERNAL payment.
+  const posOf = (item: Item): { id: string }[] =>
+    item.pos === 'square'
+      ? squareByReference(rt, item.id).filter((o) => !item.prepaid || (o.tenders?.length ?? 0) > 0)
+      : rt.referencePos.byReference(item.kind, String(item.id));
 
   /** Plays what is left of an item's life; stops (heldUp) if its order does not reach the POS in time. */
   const advance = async (item: Item, waitMs: number) => {
@@ -346,11 +403,18 @@ async function play(
       const step = item.steps[item.done] as Step;
       if (step.by === 'consumer') await send(cancelled(item), copies());
       else {
-        const res = await fetch(`${rt.urls.referencePos}/_sim/orders/${pos.id}/status`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ status: step.status }),
-        });
+        const res =
+          item.pos === 'square'
+            ? await fetch(`${rt.urls.squarePos}/_sim/orders/${pos.id}/fulfillment`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ state: step.status }),
+              })
+            : await fetch(`${rt.urls.referencePos}/_sim/orders/${pos.id}/status`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ status: step.status }),
+              });
         await res.arrayBuffer();
         if (res.status !== 200) driverErrors.push(`POS refused ${step.status} for ${pos.id}: ${res.status}`);
       }
@@ -364,6 +428,10 @@ async function play(
       say(`POS outage for ${opts.outages.forMs / 1000} s`);
       rt.referencePos.faults.set({ ...posFaults, downUntil: Date.now() + opts.outages.forMs });
     }, opts.outages.posAtMs),
+    setTimeout(() => {
+      say(`Square outage for ${opts.outages.forMs / 1000} s`);
+      rt.squarePos.faults.set({ ...posFaults, downUntil: Date.now() + opts.outages.forMs });
+    }, opts.outages.squareAtMs),
     setTimeout(() => {
       say(`Sinqro outage for ${opts.outages.forMs / 1000} s`);
       rt.sinqro.faults.set({ ...common, downUntil: Date.now() + opts.outages.forMs });
@@ -391,7 +459,8 @@ async function play(
   }
   const driveMs = Date.now() - driveStart;
   // An outage not begun yet still happens (every fault class is on in every run), then the run goes on.
-  const outagesEnd = driveStart + Math.max(opts.outages.posAtMs, opts.outages.sinqroAtMs) + opts.outages.forMs;
+  const outagesEnd =
+    driveStart + Math.max(opts.outages.posAtMs, opts.outages.squareAtMs, opts.outages.sinqroAtMs) + opts.outages.forMs;
   if (Date.now() < outagesEnd) await sleep(outagesEnd - Date.now());
   for (const t of outageTimers) clearTimeout(t);
   say(`driven in ${(driveMs / 1000).toFixed(1)} s; waiting until quiet`);
@@ -406,10 +475,12 @@ async function play(
 
   // ---- faults off, redrive with the CLI, finish what was held up, check again ----
   rt.referencePos.faults.set({});
+  rt.squarePos.faults.set({});
   rt.sinqro.faults.set({});
   rt.dynamoFaults?.set({});
   const faults = faultCounts(rt);
   duplicates.posWebhooks = faults['webhook copies (1–3 deliveries)'] ?? 0;
+  duplicates.squareWebhooks = faults['Square webhook copies (1–3 deliveries)'] ?? 0;
   const beforeRedrive = Object.fromEntries(queues.map((q) => [q.name, rt.sqs.depth(q.dlqName).visible]));
   const r0 = Date.now();
   const env = { ...process.env, POS_BRIDGE_RUNTIME_FILE: runtimeFile };
@@ -438,7 +509,12 @@ async function play(
   const afterRedriveDlq = Object.fromEntries(queues.map((q) => [q.name, rt.sqs.depth(q.dlqName).visible]));
 
   const scenarios: Record<string, number> = {};
-  for (const i of items) scenarios[`${i.kind} ${i.scenario}`] = (scenarios[`${i.kind} ${i.scenario}`] ?? 0) + 1;
+  const squareScenarios: Record<string, number> = {};
+  for (const i of items) {
+    const key = `${i.kind} ${i.scenario}`;
+    scenarios[key] = (scenarios[key] ?? 0) + 1;
+    if (i.pos === 'square') squareScenarios[key] = (squareScenarios[key] ?? 0) + 1;
+  }
   const { progress: _p, ...options } = opts;
   const result: ChaosResult = {
     at: new Date().toISOString(),
@@ -446,7 +522,9 @@ async function play(
     orders: opts.orders,
     reservations: opts.reservations,
     restaurants: opts.restaurants,
+    squareRestaurants: load.restaurants.filter((x) => x.posCode === 'square').length,
     scenarios,
+    squareScenarios,
     duplicatesDelivered: duplicates,
     faults,
     retries: counters,
@@ -477,6 +555,29 @@ function orderIdsOf(body: string): number[] {
   }
 }
 
+/** Square orders by `reference_id` (the Sinqro id), rebuilt when the simulator holds new orders. */
+const squareIndex = new WeakMap<LocalRuntime, { size: number; byRef: Map<string, SquareOrder[]> }>();
+function squareByReference(rt: LocalRuntime, sinqroId: number): SquareOrder[] {
+  const orders = rt.squarePos.orders.orders;
+  let index = squareIndex.get(rt);
+  if (!index || index.size !== orders.size) {
+    index = { size: orders.size, byRef: new Map() };
+    for (const order of orders.values()) {
+      const ref = String(order.reference_id ?? '');
+      index.byRef.set(ref, [...(index.byRef.get(ref) ?? []), order]);
+    }
+    squareIndex.set(rt, index);
+  }
+  // The index keeps which orders exist; their states are read fresh (an update replaces the stored object).
+  return (index.byRef.get(String(sinqroId)) ?? []).map((o) => orders.get(o.id) ?? o);
+}
+
+/** The status the bridge reads from Square (as SquareClient.getStatus): the fulfillment's while the order is open. */
+function squareStatus(order: SquareOrder): string {
+  const fulfillment = order.fulfillments?.[0]?.state;
+  return order.state === 'OPEN' || order.state === 'DRAFT' ? (fulfillment ?? order.state) : order.state;
+}
+
 function faultCounts(rt: LocalRuntime): Record<string, number> {
   const out: Record<string, number> = {};
   const add = (label: string, n: number | undefined) => {
@@ -496,6 +597,13 @@ function faultCounts(rt: LocalRuntime): Record<string, number> {
   add('webhook copies held (reordering)', pos['webhook-held']);
   add('webhooks delivered out of order', pos['webhook-out-of-order']);
   add('worker crash before state write', rt.dynamoFaults?.counts['crash-before-state-write']);
+  // Square's, reported apart ("Square …").
+  for (const [kind, n] of Object.entries(rt.squarePos.faults.counts))
+    if (!kind.startsWith('webhook-')) add(`Square ${kind}`, n);
+  const square = rt.squarePos.faults.counts;
+  add('Square webhook copies (1–3 deliveries)', square['webhook-copy']);
+  add('Square webhook copies held (reordering)', square['webhook-held']);
+  add('Square webhooks delivered out of order', square['webhook-out-of-order']);
   return out;
 }
 
@@ -511,17 +619,21 @@ async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean>
   while (Date.now() < until) {
     const busy =
       rt.referencePos.pendingWebhooks > 0 ||
+      rt.squarePos.pendingWebhooks > 0 ||
       rt.queues.some((q) => {
         const d = rt.sqs.depth(q.name);
         return d.visible + d.inFlight > 0;
       });
     let history = 0;
     for (const order of rt.referencePos.orders.values()) history += order.history.length;
+    for (const order of rt.squarePos.orders.orders.values()) history += order.version;
     const fingerprint = [
       rt.sinqro.calls.length,
       rt.referencePos.orders.size,
       history,
       rt.referencePos.webhooks.length,
+      rt.squarePos.orders.orders.size,
+      rt.squarePos.webhooks.sent.length,
       ...rt.queues.map((q) => rt.sqs.depth(q.dlqName).visible),
     ].join(',');
     // The sweep enqueues work every few seconds: a busy moment does not restart the calm, a change does.
@@ -570,13 +682,19 @@ async function check(
       result.otherViolations.push(`${name}'s DLQ still holds ${q.dlq} message(s) after the redrive`);
   }
   for (const item of items) {
-    const copies = rt.referencePos.byReference(item.kind, String(item.id));
+    // Square: every order exactly once, counted by reference_id; its status is the fulfillment's (or the order's).
+    const copies =
+      item.pos === 'square'
+        ? squareByReference(rt, item.id).map((o) => ({ status: squareStatus(o) }))
+        : rt.referencePos.byReference(item.kind, String(item.id));
     const pos = copies[0];
     const state = await store.getOrder(item.id);
     const consumerCancelled = item.scenario.startsWith('consumer-cancel') && item.done >= item.steps.length;
-    const posCanonical = pos ? (referenceAdapter.mapStatus(item.kind, pos.status) as CanonicalStatus) : undefined;
+    const adapter = item.pos === 'square' ? squareAdapter : referenceAdapter;
+    const posCanonical = pos ? (adapter.mapStatus(item.kind, pos.status) as CanonicalStatus) : undefined;
     const verdict: ItemVerdict = {
       kind: item.kind,
+      pos: item.pos,
       id: item.id,
       scenario: item.scenario,
       posCopies: copies.length,
@@ -623,8 +741,9 @@ async function check(
 function lastTarget(item: Item): string | undefined {
   if (item.done < item.steps.length) return undefined;
   const last = item.steps[item.steps.length - 1];
-  if (!last) return item.scenario === 'consumer-cancel-race' ? 'cancelled' : undefined;
-  return last.by === 'consumer' ? 'cancelled' : last.status;
+  const cancelled = item.pos === 'square' ? 'CANCELED' : 'cancelled';
+  if (!last) return item.scenario === 'consumer-cancel-race' ? cancelled : undefined;
+  return last.by === 'consumer' ? cancelled : last.status;
 }
 
 /** The operator CLI as an operator runs it (a child process; this process keeps serving the runtime). */
@@ -662,10 +781,19 @@ export function formatTable(r: ChaosResult): string[] {
   row('orders', r.orders);
   row('reservations', r.reservations);
   for (const [k, v] of Object.entries(r.scenarios)) row(`  ${k}`, v);
+  row(
+    `orders on Square (${r.squareRestaurants} restaurants)`,
+    Object.values(r.squareScenarios).reduce((a, b) => a + b, 0),
+  );
+  for (const [k, v] of Object.entries(r.squareScenarios)) row(`  ${k}`, v);
   row('duplicates delivered: Sinqro events', r.duplicatesDelivered.sinqroEvents);
   row('duplicates delivered: POS webhooks', r.duplicatesDelivered.posWebhooks);
-  lines.push('  faults injected');
-  for (const [k, v] of Object.entries(r.faults)) row(`  ${k}`, v);
+  row('duplicates delivered: Square webhooks', r.duplicatesDelivered.squareWebhooks);
+  const faults = Object.entries(r.faults);
+  lines.push('  faults injected (reference POS, Sinqro, workers)');
+  for (const [k, v] of faults.filter(([k]) => !k.startsWith('Square '))) row(`  ${k}`, v);
+  lines.push('  faults injected (Square)');
+  for (const [k, v] of faults.filter(([k]) => k.startsWith('Square '))) row(`  ${k.slice('Square '.length)}`, v);
   row('retries: records retried by SQS', r.retries.recordsRetried);
   row('retries: whole batches timed out', r.retries.batchesTimedOut);
   row('calls timed out (POS or Sinqro)', r.retries.callsTimedOut);

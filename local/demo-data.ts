@@ -143,7 +143,11 @@ export const DEMO_SQUARE_RESTAURANT = 5121;
  * a product by its variation id (Margherita, large) with an option, a product by its item id (an item
  * with one variation), and a drink with a free option. 2 × 15.00 + 11.00 + 2.50 = 43.50 EUR.
  */
-export function demoSquareOrder(id: number, opts: { type?: 'delivery' | 'collection' } = {}) {
+export function demoSquareOrder(
+  id: number,
+  opts: { type?: 'delivery' | 'collection'; restaurantId?: number; prepaid?: boolean } = {},
+) {
+  const restaurantId = opts.restaurantId ?? DEMO_SQUARE_RESTAURANT;
   const line = (label: string, quantity: number, unitPrice: number, externalId: string, options: object[] = []) => ({
     type: 'PRODUCT',
     label,
@@ -166,8 +170,8 @@ export function demoSquareOrder(id: number, opts: { type?: 'delivery' | 'collect
   const delivery = opts.type === 'delivery';
   const total = delivery ? 46.0 : 43.5;
   return {
-    ...demoOrder(id, { restaurantId: DEMO_SQUARE_RESTAURANT, type: opts.type ?? 'collection' }),
-    sellingPoint: { id: DEMO_SQUARE_RESTAURANT, name: 'Trattoria Square', timezone: 'Europe/Madrid' },
+    ...demoOrder(id, { restaurantId, type: opts.type ?? 'collection' }),
+    sellingPoint: { id: restaurantId, name: 'Trattoria Square', timezone: 'Europe/Madrid' },
     orderLines: [
       line('Pizza Margherita (large)', 2, 15.0, 'DEMOVARMARGHERITALRG', [
         option('Extra mozzarella', 1.5, 'DEMOMODMOZZARELLA'),
@@ -176,7 +180,10 @@ export function demoSquareOrder(id: number, opts: { type?: 'delivery' | 'collect
       line('Cola', 1, 2.5, 'DEMOVARCOLA33', [option('No ice', 0, 'DEMOMODNOICE')]),
       ...(delivery ? [{ type: 'DELIVERY', label: 'Delivery', quantity: 1, unitPrice: 2.5, totalAmount: 2.5 }] : []),
     ],
-    payments: [{ id: 6101, amount: total, paymentMethodName: 'Online', prepaid: true }],
+    payments:
+      opts.prepaid === false
+        ? [{ id: 6101, amount: total, paymentMethodName: 'Cash', prepaid: false }]
+        : [{ id: 6101, amount: total, paymentMethodName: 'Online', prepaid: true }],
     totalAmount: total,
   };
 }

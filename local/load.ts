@@ -14,6 +14,9 @@ export type LoadRestaurant = {
   posCode: string;
   posLocationId: string;
   sinqroTokenSecret: string;
+  /** Square restaurants: the merchant's access-token secret and merchant id. */
+  posSecret?: string;
+  posAccountId?: string;
 };
 
 export type LoadSecrets = {

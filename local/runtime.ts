@@ -46,7 +46,15 @@ export type RuntimeOptions = {
    * Restaurants linked and given a Sinqro user token besides local/config.json's (the benchmark's many
    * restaurants); their token secrets must be in LOCAL_SECRETS_FILE.
    */
-  extraRestaurants?: { restaurantId: number; posCode: string; posLocationId: string; sinqroTokenSecret: string }[];
+  /** Square ones (posCode `square`, with the demo merchant's posSecret and posAccountId) are Square simulator locations. */
+  extraRestaurants?: {
+    restaurantId: number;
+    posCode: string;
+    posLocationId: string;
+    sinqroTokenSecret: string;
+    posSecret?: string;
+    posAccountId?: string;
+  }[];
   /** Where to write what runs where for the CLI (npm start: `.local/runtime.json`); none by default. */
   runtimeFile?: string;
   /**
@@ -226,7 +234,14 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     webhookUrl: `${gatewayUrl}/square/webhooks/events`,
     notificationUrl: adapterSettings.square.webhookNotificationUrl,
     merchantId: squareRestaurant?.posAccountId,
-    locations: squareRestaurant ? [{ id: squareRestaurant.posLocationId, name: squareRestaurant.name }] : undefined,
+    locations: squareRestaurant
+      ? [
+          { id: squareRestaurant.posLocationId, name: squareRestaurant.name },
+          ...(options.extraRestaurants ?? [])
+            .filter((r) => r.posCode === 'square')
+            .map((r) => ({ id: r.posLocationId, name: `Square ${r.restaurantId}` })),
+        ]
+      : undefined,
     webhooks: {
       orders: adapterSettings.square.statusWebhooks !== false,
       locations: adapterSettings.square.availabilityWebhooks !== false,

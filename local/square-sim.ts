@@ -135,6 +135,7 @@ export class SquareSim {
       signatureKey: opts.signatureKey,
       merchantId: this.merchantId,
       apiVersion: opts.apiVersion ?? DEFAULT_SQUARE_API_VERSION,
+      faults: this.faults,
       log: opts.log,
     });
     this.webhooks.reset(opts.webhooks);
@@ -542,6 +543,11 @@ export class SquareSim {
     this.requests.length = 0;
     this.pending = [];
     this.faults.set({});
+  }
+
+  /** Webhook copies still held or being sent under the webhook faults. */
+  get pendingWebhooks(): number {
+    return this.webhooks.pendingWebhooks;
   }
 
   /** All orders at a location (tests: "every order is in the POS exactly once"). */

@@ -1,7 +1,8 @@
 /**
- * The small chaos run in `npm test`: 60 orders and 15 reservations across 4 restaurants through the local
- * runtime with every fault class on (chaos/play.ts), the DLQs redriven with the operator CLI, and the
- * invariants checked before and after. Each fault class must actually have been injected.
+ * The small chaos run in `npm test`: 60 orders and 15 reservations across 4 restaurants (one of them on
+ * Square, orders only) through the local runtime with every fault class on (chaos/play.ts), the DLQs
+ * redriven with the operator CLI, and the invariants checked before and after, against the reference POS
+ * and the Square simulator. Each fault class must actually have been injected.
  */
 import { type ChaosResult, runChaos } from '../../chaos/play';
 
@@ -13,12 +14,13 @@ beforeAll(async () => {
     orders: 60,
     reservations: 15,
     restaurants: 4,
+    squareRestaurants: 1,
     concurrency: 20,
     faultRate: 0.08,
     // Shorter than the full run's: retries come back sooner and quiet is reached sooner (4 restaurants only).
     visibilityTimeoutSeconds: 12,
     sweepSeconds: 4,
-    outages: { posAtMs: 1000, sinqroAtMs: 6000, forMs: 4000 },
+    outages: { posAtMs: 1000, squareAtMs: 3500, sinqroAtMs: 6000, forMs: 4000 },
     quietDeadlineMs: 75_000,
   });
 });
@@ -63,6 +65,29 @@ test('every fault class was injected, and reached the bridge', () => {
     'order cancellations racing the injection': result.scenarios['order consumer-cancel-race'] ?? 0,
     'reservation cancellations racing the injection': result.scenarios['reservation consumer-cancel-race'] ?? 0,
     'records retried': result.retries.recordsRetried,
+  };
+  expect(Object.keys(injected).filter((k) => !((injected[k] as number) > 0))).toEqual([]);
+});
+
+test('Square orders were played through their life under faults and checked against the Square simulator', () => {
+  const sq = result.squareScenarios;
+  expect(result.squareRestaurants).toBe(1);
+  expect(Object.keys(sq).sort()).toEqual([
+    'order complete',
+    'order consumer-cancel-later',
+    'order consumer-cancel-race',
+    'order pos-cancel',
+    'order pos-reject',
+  ]);
+  const f = result.faults;
+  const square = (kind: string) => f[`Square ${kind}`] ?? 0;
+  const injected: Record<string, number> = {
+    '5xx errors': square('error-500') + square('error-502') + square('error-503'),
+    '429 with Retry-After': square('rate-limited-429'),
+    'slow reply or reply lost': square('slow') + square('reply-lost'),
+    outage: square('outage-503'),
+    'webhook copies': result.duplicatesDelivered.squareWebhooks,
+    'webhooks held': square('webhook copies held (reordering)'),
   };
   expect(Object.keys(injected).filter((k) => !((injected[k] as number) > 0))).toEqual([]);
 });

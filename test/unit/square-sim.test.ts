@@ -423,6 +423,25 @@ describe('late and duplicate deliveries', () => {
     expect(versions).toEqual([3, 3, 2, 2]);
   });
 
+  it('under the webhook faults posts each event 1–3 times in the background, each copy held, and counts them', async () => {
+    const order = await createOrder();
+    await waitForEvents(1);
+    receiver.requests.length = 0;
+    sim.faults.set({ webhookCopiesMax: 3, webhookHoldMaxMs: 150 });
+    for (const state of ['RESERVED', 'PREPARED', 'COMPLETED'])
+      await fetch(`${sim.url}/_sim/orders/${order.id}/fulfillment`, { method: 'POST', body: `{"state":"${state}"}` });
+    expect(sim.pendingWebhooks).toBeGreaterThan(0);
+    for (let i = 0; i < 100 && sim.pendingWebhooks > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sim.pendingWebhooks).toBe(0);
+    const perEvent = new Map<string, number>();
+    for (const e of events(receiver.requests)) perEvent.set(e.event_id, (perEvent.get(e.event_id) ?? 0) + 1);
+    expect(perEvent.size).toBe(6); // fulfillment.updated and order.updated per move
+    for (const n of perEvent.values()) expect([1, 2, 3]).toContain(n);
+    const delivered = receiver.requests.length;
+    expect(sim.faults.counts['webhook-held']).toBe(delivered);
+    expect(sim.faults.counts['webhook-copy'] ?? 0).toBe(delivered - perEvent.size);
+  });
+
   it('resends an event already delivered, with the same event_id and a valid signature', async () => {
     await createOrder();
     const [created] = await waitForEvents(1);
