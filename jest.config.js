@@ -23,6 +23,8 @@ const shared = {
 };
 
 module.exports = {
+  // Two workers: the end-to-end files mostly wait (batching windows, timers), so two share 2 cores well.
+  maxWorkers: 2,
   projects: [
     { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], ...shared },
     { displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'], ...shared },
