@@ -30,7 +30,6 @@ export function setInvocationObserver(next: InvocationObserver | undefined): voi
   observer = next;
 }
 
-/** Runs a handler under its timeout, as Lambda does: past it, the invocation counts as failed. */
 /** Handler runs not yet finished, including any that outlived their timeout (Lambda would have stopped them). */
 const running = new Set<Promise<unknown>>();
 
@@ -44,6 +43,7 @@ export async function settleRunning(maxMs = 10_000): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Runs a handler under its timeout, as Lambda does: past it, the invocation counts as failed. */
 export async function invokeWithTimeout<T>(
   functionName: string,
   timeoutMs: number,
