@@ -17,7 +17,8 @@
  * 3. AWS requests per lifecycle: API Gateway requests (gateway counter), Lambda invocations and billed
  *    duration (wall time per invocation rounded up to 1 ms, at the memory lib/bridge-function.ts sets),
  *    SQS calls by action (LocalSqs.calls; empty long polls counted apart), DynamoDB RRU/WRU from
- *    `ReturnConsumedCapacity: 'TOTAL'`, which the wrapped `send` adds to every DynamoDB command.
+ *    `ReturnConsumedCapacity: 'TOTAL'`, which the wrapped `send` adds to every DynamoDB command, plus
+ *    the write units of GSI upkeep, which dynalite does not report (bench/index-units.ts).
  * 4. Bundles: each Lambda entry bundled with esbuild as lib/bridge-function.ts does; cold init = the
  *    wall time of a fresh `node` process that imports the bundle and exits (median of 10), as a Lambda
  *    cold start pays runtime start + import, against a hello-world bundle measured the same way. The
@@ -44,6 +45,7 @@ import { type LoadRestaurant, loadRestaurants, pool } from '../local/load';
 import type { SimOrder } from '../local/reference-pos-sim';
 import { startLocalRuntime } from '../local/runtime';
 import type { SinqroCall } from '../local/sinqro-sim';
+import { type DynaliteDb, indexWriteUnits } from './index-units';
 import { PRICES } from './prices';
 
 const arg = (name: string, fallback: number) => {
@@ -58,6 +60,20 @@ const CONCURRENCY = arg('concurrency', RESTAURANTS);
 const WORKER_CONCURRENCY = arg('worker-concurrency', 4);
 const COLD_RUNS = arg('cold-runs', 10);
 const out = (line = '') => process.stdout.write(`${line}\n`);
+/** Progress goes to stderr, so stdout keeps only the table. */
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+/** Prints "<what>: done/total" every 10 s until stopped. */
+function progressEvery(what: string, total: number, done: () => number): () => void {
+  const t0 = performance.now();
+  const timer = setInterval(
+    () => progress(`${what}: ${done()}/${total} (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
+    10_000,
+  );
+  return () => {
+    clearInterval(timer);
+    progress(`${what}: ${done()}/${total} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  };
+}
 const ROOT = resolve(__dirname, '..');
 
 // ---------- helpers ----------
@@ -110,7 +126,7 @@ type Invocation = { fn: string; ms: number; io: number; inflight: number; ioStar
 const current = new AsyncLocalStorage<Invocation>();
 const invocations: Invocation[] = [];
 const aws = {
-  dynamo: { calls: {} as Record<string, number>, rru: 0, wru: 0, failedConditional: 0 },
+  dynamo: { calls: {} as Record<string, number>, rru: 0, wru: 0, indexWru: 0, failedConditional: 0 },
   emptyReceives: 0,
 };
 const READS = new Set(['Get', 'Query', 'Scan', 'BatchGet']);
@@ -156,6 +172,18 @@ function wrapSend(cls: { prototype: unknown }, service: 'dynamo' | 'sqs') {
   };
 }
 
+// ---------- GSI write units (bench only) ----------
+
+/** dynalite keeps its indexes but reports only the table's capacity: meter what AWS would bill for them. */
+function meterIndexWrites() {
+  const db = require('dynalite/db') as DynaliteDb;
+  const original = db.updateIndexes;
+  db.updateIndexes = function (this: unknown, store, table, existing, item, cb) {
+    aws.dynamo.indexWru += indexWriteUnits(db, table, existing, item);
+    return original.call(this, store, table, existing, item, cb);
+  };
+}
+
 // ---------- 1–3: the run through the local runtime ----------
 
 type Restaurant = LoadRestaurant;
@@ -173,6 +201,7 @@ async function endToEnd() {
   const posSecret = { apiKey: load.posApiKey };
 
   wrapSend(DynamoDBClient, 'dynamo');
+  meterIndexWrites();
   wrapSend(DynamoDBDocumentClient, 'dynamo');
   wrapSend(SQSClient, 'sqs');
   let recording = false;
@@ -236,12 +265,14 @@ async function endToEnd() {
     gateway: rt.gateway.requests,
     sqs: { ...rt.sqs.calls },
     emptyReceives: aws.emptyReceives,
-    dynamo: { calls: { ...aws.dynamo.calls }, rru: aws.dynamo.rru, wru: aws.dynamo.wru },
+    dynamo: { calls: { ...aws.dynamo.calls }, rru: aws.dynamo.rru, wru: aws.dynamo.wru, indexWru: aws.dynamo.indexWru },
     failedConditional: aws.dynamo.failedConditional,
   });
   const before = snapshot();
   recording = true;
   const t0 = performance.now();
+  let lived = 0;
+  const bridgeDone = progressEvery('bridge lifecycles', ORDERS, () => lived);
   await pool(orders, CONCURRENCY, async (o) => {
     const raw = JSON.stringify(
       envelope(
@@ -276,7 +307,9 @@ async function endToEnd() {
       const seen = await moments.wait(`bridge:sinqro:${o.id}:${code}`);
       latency.bridge.b.push(seen - (moments.get(`hook:${pos.id}:${status}`) as number));
     }
+    lived += 1;
   });
+  bridgeDone();
   const bridgeMs = performance.now() - t0;
   // Let the last deletes and publications settle (one long-poll cycle), then count.
   await new Promise((r) => setTimeout(r, 1500));
@@ -286,6 +319,8 @@ async function endToEnd() {
   // The floor: the same orders straight into the POS, the same statuses straight to Sinqro.
   phase = 'floor';
   const f0 = performance.now();
+  let floored = 0;
+  const floorDone = progressEvery('floor lifecycles', ORDERS, () => floored);
   await pool(orders, CONCURRENCY, async (o) => {
     const pos = posIds.get(o.id) as SimOrder;
     const sent = performance.now();
@@ -318,7 +353,9 @@ async function endToEnd() {
       if (r.status !== 200) throw new Error(`Sinqro answered ${r.status} to the floor status of ${floorId}`);
       latency.floor.b.push((await moments.wait(`floor:sinqro:${floorId}:${code}`)) - t);
     }
+    floored += 1;
   });
+  floorDone();
   const floorMs = performance.now() - f0;
 
   const pollerInvocations = Object.fromEntries(rt.pollers.map((p) => [p.opts.functionName, p.invocations]));
@@ -391,6 +428,7 @@ async function bundles() {
     await esbuild.build({ ...options, outfile, nodePaths: [join(ROOT, 'node_modules')] });
     built.push({ name, path: outfile, kb: statSync(outfile).size / 1024 });
   };
+  progress(`bundling ${entries.length + 1} entries with esbuild`);
   for (const e of entries) await build(e.name, { ...DEPLOYED_BUILD, entryPoints: [e.file] });
   await build(CALIBRATION, {
     ...DEPLOYED_BUILD,
@@ -419,6 +457,7 @@ async function bundles() {
   const samples = new Map<string, { process: number[]; importOnly: number[] }>(
     built.map((b) => [b.name, { process: [], importOnly: [] }]),
   );
+  progress(`cold init: ${COLD_RUNS} fresh node processes per bundle`);
   for (let i = 0; i < COLD_RUNS; i++)
     for (const b of built) {
       const t = performance.now();
@@ -507,7 +546,8 @@ async function main() {
   for (const [k, v] of Object.entries(after.dynamo.calls))
     if (v > (before.dynamo.calls[k] ?? 0)) dynamoCalls[k] = v - (before.dynamo.calls[k] ?? 0);
   const rru = after.dynamo.rru - before.dynamo.rru;
-  const wru = after.dynamo.wru - before.dynamo.wru;
+  const indexWru = after.dynamo.indexWru - before.dynamo.indexWru;
+  const wru = after.dynamo.wru - before.dynamo.wru + indexWru;
   const apiRequests = after.gateway - before.gateway;
 
   const byFn = new Map<string, { count: number; billedMs: number; gbSeconds: number }>();
@@ -609,6 +649,7 @@ async function main() {
       dynamoCalls: Object.fromEntries(Object.entries(dynamoCalls).map(([k, v]) => [k, per(v)])),
       dynamoRru: per(rru),
       dynamoWru: per(wru),
+      dynamoIndexWru: per(indexWru),
       awsRequests: per(awsRequests),
     },
     costPer1000Lifecycles: { ...per1000, total: total1000, prices: { source: PRICES.source, date: PRICES.date } },
@@ -659,6 +700,7 @@ async function main() {
   row('  (empty ReceiveMessage, excluded)', f(pl.sqsEmptyReceivesExcluded));
   for (const [k, v] of Object.entries(pl.dynamoCalls)) row(`DynamoDB ${k}`, f(v));
   row('DynamoDB read / write units', `${f(pl.dynamoRru)} RRU`, `${f(pl.dynamoWru)} WRU`, '≤ 25 WRU');
+  row('  of which GSI upkeep (metered apart)', '', `${f(pl.dynamoIndexWru)} WRU`);
   row('AWS requests in all', f(pl.awsRequests, 1), '', '≤ 40');
   out(`\n   Cost per 1,000 lifecycles ($, arm64 + HTTP API; prices ${PRICES.date}, bench/prices.ts)`);
   for (const [k, v] of Object.entries(per1000)) row(k, f(v, 5));

@@ -69,7 +69,7 @@ export class BridgeStack extends Stack {
       indexName: TABLE.gsi1.indexName,
       partitionKey: { name: TABLE.gsi1.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.gsi1.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: ProjectionType[TABLE.gsi1.projection],
     });
 
     // Secrets are created and filled by operators (never by the stack): it only references them by name.

@@ -38,7 +38,7 @@ export async function createTable(endpoint: string, tableName: string): Promise<
             { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
             { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: gsi1.projection },
         },
       ],
     }),

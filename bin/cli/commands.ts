@@ -253,8 +253,8 @@ async function order(inv: Invocation, io: Io): Promise<number> {
     io.out(`  ${line}`);
   io.out('timeline:');
   for (const line of table(
-    ['at', 'what', 'source', 'status', 'outcome', 'code', 'detail'],
-    timeline.map((e) => [e.at, e.what, e.source, e.status, e.outcome, e.code, e.detail]),
+    ['at', 'what', 'source', 'status', 'outcome', 'sinqro', 'code', 'detail'],
+    timeline.map((e) => [e.at, e.what, e.source, e.status, e.outcome, e.sinqro, e.code, e.detail]),
   ))
     io.out(`  ${line}`);
   return 0;

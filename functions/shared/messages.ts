@@ -4,6 +4,7 @@ import type { CatalogEntityType, CatalogRef } from './catalog-model';
 import type { PosAvailability } from './hours-model';
 import type { SinqroEvent } from './sinqro-schemas';
 import type { CanonicalStatus, Kind } from './statuses';
+import type { PendingAudit } from './store';
 
 /** A POS-side fact as an adapter's webhook parser (or poller) reports it, in POS terms. */
 export type PosOrderStatusEvent = {
@@ -94,6 +95,8 @@ export type StatusNews = {
   posOrderId?: string;
   reason?: string;
   occurredAt: string;
+  /** The worker's record of what produced this status; the publisher writes it with what Sinqro made of it. */
+  audit?: PendingAudit;
 };
 
 /** Catalog changes for Sinqro, at most one page of one entity type; the map is updated after Sinqro took them. */

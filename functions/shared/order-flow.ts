@@ -112,8 +112,7 @@ async function inject(
     log.info('order already handled, not injected again', { status: state.status });
     return;
   }
-  if (created)
-    await store.auditOrder(order.id, { what: event.type, source: 'sinqro', status: 'RECEIVED', outcome: 'recorded' });
+  // No record of the recording itself: the injection's outcome (created, retry, permanent failure) says it.
   await markOpen(restaurantId, order.id, kind);
 
   let client: PosClient;
@@ -149,15 +148,17 @@ async function inject(
     posCode: ctx.adapter.code,
     posOrderId,
   });
-  await store.auditOrder(order.id, {
+  const injected: store.AuditEntry = {
     what: 'inject',
     source: ctx.adapter.code,
     status: 'INJECTED',
     outcome: 'created in POS',
     code: posOrderId,
-  });
+  };
   log.info('injected into POS', { posOrderId });
-  if (result.applied) return publish(result.state, 'INJECTED', undefined, log);
+  // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
+  if (result.applied) return publish(result.state, 'INJECTED', undefined, log, injected);
+  await store.auditOrder(order.id, injected);
 
   // The POS moved faster than us (its webhook already advanced the status), or Sinqro cancelled meanwhile.
   await store.setPosOrderId(order.id, ctx.adapter.code, posOrderId);
@@ -366,14 +367,14 @@ export async function handlePosStatus(
     // Staff's free-text reason goes on to Sinqro (publish below) but is not kept in the table.
   });
   if (!result.applied && result.verdict === 'foreign') return notOurs();
+  const record = (outcome: string): store.AuditEntry => ({
+    what: 'pos-status',
+    source: ctx.adapter.code,
+    status,
+    outcome,
+    code: event.eventId,
+  });
   if (!result.applied) {
-    await store.auditOrder(orderId, {
-      what: 'pos-status',
-      source: ctx.adapter.code,
-      status,
-      outcome: `ignored (${result.verdict})`,
-      code: event.eventId,
-    });
     log.info(`status ${status} ignored (${result.verdict})`, { orderId, current: result.state?.status });
     // A retry of a message whose status was written but whose news never reached the queue: send it
     // again. Only a redelivered message: a first delivery of a duplicate (a POS that sends two webhooks
@@ -382,19 +383,14 @@ export async function handlePosStatus(
     const state = result.state;
     const unsent = state !== undefined && (state.publishedRank ?? 0) < state.statusRank;
     if (result.verdict === 'duplicate' && unsent && ctx.redelivered && state.source === ctx.adapter.code) {
-      await publish(state, status, event.reason, log);
+      return publish(state, status, event.reason, log, record('applied earlier; news sent again'));
     }
+    await store.auditOrder(orderId, record(`ignored (${result.verdict})`));
     return;
   }
-  await store.auditOrder(orderId, {
-    what: 'pos-status',
-    source: ctx.adapter.code,
-    status,
-    outcome: 'applied',
-    code: event.eventId,
-  });
   log.info(`status ${status} applied`, { orderId });
-  await publish(result.state, status, event.reason, log);
+  // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
+  await publish(result.state, status, event.reason, log, record('applied'));
 }
 
 /**
@@ -460,6 +456,7 @@ async function publish(
   status: CanonicalStatus,
   reason: string | undefined,
   log: Logger,
+  audit?: store.AuditEntry,
 ): Promise<void> {
   if (state.isFinal) await markClosed(state.restaurantId, state.orderId);
   const news: StatusNews = {
@@ -472,6 +469,7 @@ async function publish(
     posOrderId: state.posOrderId,
     reason,
     occurredAt: state.sourceTs,
+    audit: audit && { ...audit, at: new Date().toISOString() },
   };
   await sendToSinqro(news, { orderId: String(state.orderId) });
   log.debug('status queued for Sinqro', { status });

@@ -19,12 +19,7 @@ export async function publishStatus(
   const rank = rankOf(news.kind, news.status);
   const claim = await store.claimPublication(news.orderId, rank);
   if (!claim.claimed) {
-    await store.auditOrder(news.orderId, {
-      what: 'publish',
-      source: 'bridge',
-      status: news.status,
-      outcome: 'skipped: Sinqro already has a later status',
-    });
+    await auditOutcome(news, 'skipped: Sinqro already has a later status');
     log.info('not sent: Sinqro already has a later status');
     return;
   }
@@ -51,11 +46,18 @@ export async function publishStatus(
     });
     throw error;
   }
-  await store.auditOrder(news.orderId, {
-    what: 'publish',
-    source: 'bridge',
-    status: news.status,
-    outcome: 'sent to Sinqro',
-  });
+  await auditOutcome(news, 'sent to Sinqro');
   log.info('status sent to Sinqro');
+}
+
+/**
+ * The publication's record. A news that carries the worker's record (the status applied, the order
+ * created in the POS) is written as that one record with Sinqro's outcome added, at the worker's time.
+ */
+function auditOutcome(news: StatusNews, outcome: string): Promise<void> {
+  if (!news.audit) {
+    return store.auditOrder(news.orderId, { what: 'publish', source: 'bridge', status: news.status, outcome });
+  }
+  const { at, ...entry } = news.audit;
+  return store.auditOrder(news.orderId, { ...entry, sinqro: outcome, sinqroAt: new Date().toISOString() }, at);
 }

@@ -60,7 +60,17 @@ export type AuditEntry = {
   call?: string;
   code?: string;
   detail?: string;
+  /**
+   * What became of the status in Sinqro. A worker's record of an applied status travels with the status's
+   * news, and the publisher writes it once, with this outcome added: one audit item for both steps.
+   */
+  sinqro?: string;
+  /** When the publisher wrote that outcome (the record's `at` stays when the worker applied the status). */
+  sinqroAt?: string;
 };
+
+/** A worker's record carried in a status news message, with the moment it happened. */
+export type PendingAudit = AuditEntry & { at: string };
 
 const AUDIT_TTL_DAYS = 90;
 const DEDUPE_TTL_DAYS = 7;
@@ -125,20 +135,31 @@ export async function getLink(restaurantId: number): Promise<RestaurantLink | un
   return stripKeys<RestaurantLink>(out.Item);
 }
 
-export async function findLinkByPosLocation(
-  posCode: string,
-  posLocationId: string,
-): Promise<RestaurantLink | undefined> {
+/** The item's own key found through GSI1 (the index holds keys only), or undefined. */
+async function findKeyByGsi1(gsi1pk: string): Promise<{ PK: string; SK: string } | undefined> {
   const out = await ddb.send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: TABLE.gsi1.indexName,
       KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.posLocation(posCode, posLocationId) },
+      ExpressionAttributeValues: { ':pk': gsi1pk },
       Limit: 1,
     }),
   );
-  return stripKeys<RestaurantLink>(out.Items?.[0]);
+  const item = out.Items?.[0];
+  return item ? { PK: String(item.PK), SK: String(item.SK) } : undefined;
+}
+
+/** The link of a POS location: its key from the index, then the link itself (re-checked: the index lags). */
+export async function findLinkByPosLocation(
+  posCode: string,
+  posLocationId: string,
+): Promise<RestaurantLink | undefined> {
+  const key = await findKeyByGsi1(keys.posLocation(posCode, posLocationId));
+  if (!key) return undefined;
+  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: key }));
+  const link = stripKeys<RestaurantLink>(out.Item);
+  return link && link.posCode === posCode && link.posLocationId === posLocationId ? link : undefined;
 }
 
 /** The enabled links of one POS account's locations (one Query over the restaurants list). */
@@ -217,17 +238,13 @@ export async function getOrder(orderId: number): Promise<OrderState | undefined>
   return stripKeys<OrderState>(out.Item);
 }
 
+/** The order the POS knows by `posOrderId`: its key from the index, then the order itself (consistent read). */
 export async function findOrderByPosOrderId(posCode: string, posOrderId: string): Promise<OrderState | undefined> {
-  const out = await ddb.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: TABLE.gsi1.indexName,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.posOrder(posCode, posOrderId) },
-      Limit: 1,
-    }),
-  );
-  return stripKeys<OrderState>(out.Items?.[0]);
+  const key = await findKeyByGsi1(keys.posOrder(posCode, posOrderId));
+  if (!key) return undefined;
+  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  const order = stripKeys<OrderState>(out.Item);
+  return order && order.posCode === posCode && order.posOrderId === posOrderId ? order : undefined;
 }
 
 export type TransitionRequest = {
@@ -457,8 +474,7 @@ export async function releasePublication(
 
 const heldAudits = new AsyncLocalStorage<Record<string, unknown>[]>();
 
-export async function audit(pk: string, entry: AuditEntry): Promise<void> {
-  const at = new Date().toISOString();
+export async function audit(pk: string, entry: AuditEntry, at = new Date().toISOString()): Promise<void> {
   const item = {
     PK: pk,
     SK: `${keys.auditPrefix}${at}#${randomBytes(3).toString('hex')}`,
@@ -515,7 +531,7 @@ export async function writeHeldAudits(holders: Record<string, unknown>[][]): Pro
   return ok;
 }
 
-export const auditOrder = (orderId: number, entry: AuditEntry) => audit(keys.order(orderId).PK, entry);
+export const auditOrder = (orderId: number, entry: AuditEntry, at?: string) => audit(keys.order(orderId).PK, entry, at);
 
 export async function listAudit(pk: string): Promise<(AuditEntry & { at: string })[]> {
   const out = await ddb.send(

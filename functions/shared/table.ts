@@ -2,7 +2,13 @@
 export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
-  gsi1: { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  /**
+   * Keys only: the index finds an order or a link by its POS id, and the item is then read by its own
+   * key. With all attributes projected, every status write and publication claim on an indexed order
+   * also wrote the index (one more write unit each, README, Performance); with keys only, the index is
+   * written once, when the order gets its POS id.
+   */
+  gsi1: { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'KEYS_ONLY' },
   ttlAttribute: 'expiresAt',
 } as const;
 

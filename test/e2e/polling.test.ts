@@ -60,7 +60,7 @@ test('the sweep flags an order that never reached the POS, saying where its mess
   const id = h.nextId();
   h.rt.referencePos.faults.set({ errorRate: 1, errorStatus: 503 });
   await h.sendEvent(envelope('order.created', demoOrder(id)));
-  await waitFor('the order to be recorded', async () => (await audit(id)).some((a) => a.outcome === 'recorded'));
+  await waitFor('a failed injection', async () => (await audit(id)).some((a) => a.outcome === 'retry'));
   await enqueuePoll('sweep');
   const flagged = await waitFor('the stuck record', async () => (await audit(id)).find((a) => a.outcome === 'stuck'));
   expect(flagged).toMatchObject({ status: 'RECEIVED', detail: expect.stringContaining('DLQ') });

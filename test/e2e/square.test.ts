@@ -206,7 +206,10 @@ test('a replay after its dedupe record expired passes the receiver but changes n
     .filter((i) => String(i.SK).startsWith('EVT#') && i.code === captured?.event_id)
     .map((i) => i.outcome)
     .sort();
-  expect(outcomes).toEqual(['applied', 'ignored (older POS version)']);
+  // Its first delivery applied RESERVED, or found it applied by Square's other event of the same change.
+  expect(outcomes).toHaveLength(2);
+  expect(outcomes).toContain('ignored (older POS version)');
+  expect(['applied', 'ignored (duplicate)']).toContain(outcomes.find((o) => o !== 'ignored (older POS version)'));
   expect(h.sinqroStatuses(id)).toEqual(before);
 });
 

@@ -136,7 +136,10 @@ describe('link', () => {
   });
 
   test('a POS location linked to another restaurant is refused, and nothing is written', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [linkItem(5120, { posLocationId: 'loc-1' })] });
+    ddb.on(QueryCommand).resolves({ Items: [{ PK: 'REST#5120', SK: 'LINK' }] });
+    ddb
+      .on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } })
+      .resolves({ Item: linkItem(5120, { posLocationId: 'loc-1' }) });
     await expect(run('link 6001 reference loc-1')).rejects.toThrow(
       new CliError('POS location reference/loc-1 is already linked to restaurant 5120: unlink it first'),
     );

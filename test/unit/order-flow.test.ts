@@ -181,15 +181,25 @@ describe('order.created', () => {
     expect(pos.requests).toHaveLength(0);
   });
 
-  it('audits an order that reached the POS as received, then as created in POS', async () => {
+  it('hands the record of an order created in the POS to its news, for the publisher to write once', async () => {
     await handleWorkMessage(sinqroMessage('order.created'), ctx());
-    expect(audits().map((a) => a.outcome)).toEqual(['recorded', 'created in POS']);
+    expect(audits()).toEqual([]);
+    expect(published()).toHaveLength(1);
+    expect(published()[0]?.audit).toEqual({
+      what: 'inject',
+      source: 'reference',
+      status: 'INJECTED',
+      outcome: 'created in POS',
+      code: 'pos-123',
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
   });
 
-  it('audits an order that did not reach the POS as received, then the retry', async () => {
+  it('audits an order that did not reach the POS as a retry, with the error', async () => {
     pos.reply({ status: 502, body: {} });
     await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).rejects.toBeInstanceOf(RetryableError);
-    expect(audits().map((a) => a.outcome)).toEqual(['recorded', 'retry']);
+    expect(audits().map((a) => [a.what, a.outcome])).toEqual([['inject', 'retry']]);
+    expect(published()).toEqual([]);
   });
 
   it('cancels in the POS an order Sinqro cancelled while an earlier attempt was injecting it (reply lost)', async () => {

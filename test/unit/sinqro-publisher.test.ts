@@ -101,6 +101,37 @@ describe('sinqro-publisher handler', () => {
     expect(ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.SK).startsWith('EVT#'))).toEqual([]);
   });
 
+  it('writes the worker’s record carried by the news as one record, with what Sinqro made of it', async () => {
+    const applied = {
+      what: 'pos-status',
+      source: 'reference',
+      status: 'ACCEPTED',
+      outcome: 'applied',
+      code: 'evt-7',
+      at: '2025-03-14T19:10:01.000Z',
+    };
+    await expect(run(news({ audit: applied }))).resolves.toEqual({ batchItemFailures: [] });
+    ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 4 } });
+    ddb
+      .on(UpdateCommand, { UpdateExpression: 'SET publishedRank = :r, publishClaim = :t' })
+      .rejects(Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' }));
+    await run(news({ status: 'PREPARING', audit: { ...applied, status: 'PREPARING', code: 'evt-8' } }));
+    expect(auditsWritten(ddb)).toEqual([
+      expect.objectContaining({
+        ...applied,
+        SK: expect.stringMatching(/^EVT#2025-03-14T19:10:01.000Z#/),
+        sinqro: 'sent to Sinqro',
+        sinqroAt: expect.any(String),
+      }),
+      expect.objectContaining({
+        code: 'evt-8',
+        outcome: 'applied',
+        sinqro: 'skipped: Sinqro already has a later status',
+      }),
+    ]);
+    expect(auditsWritten(ddb).some((a) => a.what === 'publish')).toBe(false);
+  });
+
   it('reports a message for retry when its audit record could not be written after retries', async () => {
     ddb.on(BatchWriteCommand).callsFake(async (input) => ({ UnprocessedItems: input.RequestItems }));
     await expect(run(news())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });

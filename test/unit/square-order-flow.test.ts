@@ -49,7 +49,9 @@ function stateItem(status: CanonicalStatus, overrides: Record<string, unknown> =
 }
 
 function given(state: Record<string, unknown>, newerVersionApplied = false) {
-  ddb.on(QueryCommand).resolves({ Items: [state] });
+  // The index holds keys only: the order itself is read by its key.
+  ddb.on(QueryCommand).resolves({ Items: [{ PK: state.PK, SK: state.SK, GSI1PK: 'POSORDER#square#SQORDER1' }] });
+  ddb.on(GetCommand, { Key: { PK: state.PK, SK: state.SK } }).resolves({ Item: state });
   ddb
     .on(UpdateCommand)
     .callsFake((input: { UpdateExpression: string; ExpressionAttributeValues: Record<string, unknown> }) => {

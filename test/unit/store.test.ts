@@ -362,13 +362,21 @@ describe('store links', () => {
     });
   });
 
-  it('finds a link from a POS location through the GSI (reverse lookup for POS webhooks)', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [linkItem()] });
+  it('finds a link from a POS location through the GSI (keys only), then reads the link by its key', async () => {
+    const { PK, SK, GSI1PK, GSI1SK } = linkItem();
+    ddb.on(QueryCommand).resolves({ Items: [{ PK, SK, GSI1PK, GSI1SK }] });
+    ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).resolves({ Item: linkItem() });
     await expect(store.findLinkByPosLocation('reference', 'loc-9')).resolves.toMatchObject({ restaurantId: 5120 });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       IndexName: 'GSI1',
       ExpressionAttributeValues: { ':pk': 'POSLOC#reference#loc-9' },
     });
+  });
+
+  it('does not trust a lagging index entry: a link moved to another location is not the answer', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ PK: 'REST#5120', SK: 'LINK', GSI1PK: 'POSLOC#reference#loc-9' }] });
+    ddb.on(GetCommand).resolves({ Item: { ...linkItem(), posLocationId: 'loc-10' } });
+    await expect(store.findLinkByPosLocation('reference', 'loc-9')).resolves.toBeUndefined();
   });
 
   it('answers undefined for a location nobody linked', async () => {
@@ -475,5 +483,45 @@ describe('store.audit', () => {
     });
     expect(a?.SK).not.toBe(b?.SK);
     expect(a?.expiresAt).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('files a record carried from another step at the moment it happened, not when it is written', async () => {
+    ddb.on(PutCommand).resolves({});
+    await store.auditOrder(
+      900001,
+      { what: 'pos-status', source: 'reference', status: 'ACCEPTED', outcome: 'applied', sinqro: 'sent to Sinqro' },
+      T1,
+    );
+    const item = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({
+      at: T1,
+      SK: expect.stringMatching(/^EVT#2025-03-14T19:00:00.000Z#/),
+      sinqro: 'sent to Sinqro',
+    });
+  });
+});
+
+describe('store.findOrderByPosOrderId', () => {
+  it('finds the key through the GSI (keys only), then reads the order consistently', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ PK: 'ORDER#900001', SK: 'STATE', GSI1PK: 'POSORDER#reference#pos-1' }] });
+    ddb.on(GetCommand).resolves({ Item: stateItem({ posOrderId: 'pos-1' }) });
+    await expect(store.findOrderByPosOrderId('reference', 'pos-1')).resolves.toMatchObject({ orderId: 900001 });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'GSI1',
+      ExpressionAttributeValues: { ':pk': 'POSORDER#reference#pos-1' },
+    });
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      Key: { PK: 'ORDER#900001', SK: 'STATE' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('answers undefined when the POS id is unknown, or the index entry is stale', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await expect(store.findOrderByPosOrderId('reference', 'walk-in')).resolves.toBeUndefined();
+    ddb.on(QueryCommand).resolves({ Items: [{ PK: 'ORDER#900001', SK: 'STATE' }] });
+    ddb.on(GetCommand).resolves({ Item: stateItem({ posOrderId: 'pos-2' }) });
+    await expect(store.findOrderByPosOrderId('reference', 'pos-1')).resolves.toBeUndefined();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 });
