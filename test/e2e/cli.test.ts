@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DEMO_CONSUMERS, demoOrder } from '../../local/demo-data';
 import type { RuntimeFile } from '../../local/runtime-file';
-import { envelope, type Harness, startHarness } from './harness';
+import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);
 const root = resolve(__dirname, '../..');
@@ -120,12 +120,20 @@ test("order shows an order's state and timeline, and none of the consumer's data
   await h.waitForSinqroStatus(id, 'waiting_sp_validation');
   await h.staff(pos.id, 'accepted');
   await h.waitForSinqroStatus(id, 'accepted');
+  // The publisher writes the status's record right after Sinqro took it (at the end of its batch).
+  const { listAudit } = await import('../../functions/shared/store');
+  await waitFor('the accepted record', async () =>
+    (await listAudit(`ORDER#${id}`)).some((a) => a.status === 'ACCEPTED' && a.sinqro === 'sent to Sinqro'),
+  );
 
   const { code, stdout } = await cli(['order', String(id), '--local']);
   expect(code).toBe(0);
   expect(stdout).toMatch(/status\s+ACCEPTED/);
   expect(stdout).toMatch(new RegExp(`pos order\\s+${pos.id}`));
-  for (const what of ['order.created', 'inject', 'pos-status']) expect(stdout).toContain(what);
+  for (const what of ['inject', 'created in POS', 'pos-status', 'applied']) expect(stdout).toContain(what);
+  // Each step's record says what Sinqro made of it (written once, by the publisher).
+  expect(stdout).toMatch(/SINQRO/);
+  expect(stdout.match(/sent to Sinqro/g)).toHaveLength(2);
   const consumer = DEMO_CONSUMERS[0] as (typeof DEMO_CONSUMERS)[0];
   for (const value of [consumer.name, consumer.lastname, consumer.phone, consumer.email])
     expect(stdout).not.toContain(value);
