@@ -16,9 +16,9 @@ import { TABLE } from '../functions/shared/table';
  * anywhere; the publisher writes a batch's audit records with BatchWriteItem).
  */
 export const TABLE_ACCESS = {
-  /** ingest.ts: getLink, findLinkByPosLocation (GSI1), claimEvent + audit (Put), releaseEvent (Delete). */
+  /** ingest.ts: getLink, findLinkByPosLocation (GSI1 keys, then Get), claimEvent + audit (Put), releaseEvent (Delete). */
   ingress: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-  /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1), createOrder + audit (Put), transition and friends (Update). */
+  /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1 keys, then Get), createOrder + audit (Put), transition and friends (Update). */
   worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
    * sinqro-publisher.ts: getLink, audit records of a batch (BatchWriteItem, puts only; it may Delete
