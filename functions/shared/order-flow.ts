@@ -103,6 +103,17 @@ async function inject(
   if (!created && cancelledDuringInjection(state))
     return cancelInterruptedInjection(event, state, restaurantId, ctx, log);
   if (!created && (state.posOrderId || state.isFinal || state.status !== 'RECEIVED')) {
+    // A retry of a message whose order was created in the POS but whose news never reached the queue.
+    if (state.status === 'INJECTED' && newsLost(state, ctx)) {
+      log.info('order already injected; its news for Sinqro is sent again', { posOrderId: state.posOrderId });
+      return publish(state, 'INJECTED', undefined, log, {
+        what: 'inject',
+        source: ctx.adapter.code,
+        status: 'INJECTED',
+        outcome: 'created in POS earlier; news sent again',
+        code: state.posOrderId,
+      });
+    }
     await store.auditOrder(order.id, {
       what: event.type,
       source: 'sinqro',
@@ -381,8 +392,7 @@ export async function handlePosStatus(
     // for one change, as Square does) leaves the news to the message that applied the status. Only a
     // status this POS set: one that came from Sinqro (its own cancellation) is never echoed back.
     const state = result.state;
-    const unsent = state !== undefined && (state.publishedRank ?? 0) < state.statusRank;
-    if (result.verdict === 'duplicate' && unsent && ctx.redelivered && state.source === ctx.adapter.code) {
+    if (result.verdict === 'duplicate' && state !== undefined && newsLost(state, ctx)) {
       return publish(state, status, event.reason, log, record('applied earlier; news sent again'));
     }
     await store.auditOrder(orderId, record(`ignored (${result.verdict})`));
@@ -449,6 +459,15 @@ async function fail(
   });
   log.warn('order FAILED: not retried', { code: error.code, reason: error.message.slice(0, 200) });
   if (result.applied) await publish(result.state, 'FAILED', error.message, log);
+}
+
+/**
+ * The message is a retry (SQS receive count > 1) and the order's current status, set by this POS, was
+ * never published: an earlier attempt applied it but its news did not reach the queue. Only a status
+ * this POS set: one that came from Sinqro (its own cancellation) is never echoed back.
+ */
+export function newsLost(state: store.OrderState, ctx: FlowContext): boolean {
+  return ctx.redelivered === true && (state.publishedRank ?? 0) < state.statusRank && state.source === ctx.adapter.code;
 }
 
 async function publish(

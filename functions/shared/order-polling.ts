@@ -9,7 +9,7 @@ import { PermanentError } from './errors';
 import { emitMetric, errorFields } from './logger';
 import { METRICS } from './metrics';
 import { listOpen, markClosed, markStuck, type OpenOrder } from './open-orders';
-import { type FlowContext, handlePosStatus } from './order-flow';
+import { type FlowContext, handlePosStatus, newsLost } from './order-flow';
 import { posClient } from './pos-client';
 import * as store from './store';
 
@@ -37,7 +37,8 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
       if (state.posOrderId && client.getStatus) {
         const { posStatus, occurredAt } = await client.getStatus(state.kind, state.posOrderId);
         // Only news is fed on: re-reading an unchanged status every minute would rewrite the state for nothing.
-        if (ctx.adapter.mapStatus(state.kind, posStatus) !== state.status) {
+        // Or a retried poll whose earlier attempt applied the status but whose news never reached the queue.
+        if (ctx.adapter.mapStatus(state.kind, posStatus) !== state.status || newsLost(state, ctx)) {
           await handlePosStatus(
             {
               type: 'order.status',

@@ -37,13 +37,9 @@ export async function publishStatus(
     );
   } catch (error) {
     await store.releasePublication(news.orderId, claim.token, claim.previousRank);
-    await store.auditOrder(news.orderId, {
-      what: 'publish',
-      source: 'bridge',
-      status: news.status,
-      outcome: 'failed',
-      detail: (error as Error).message.slice(0, 200),
-    });
+    // Each failed attempt is a record of its own, with the step it publishes (so a status that ends in the
+    // DLQ still shows in the trail which event applied it); the attempt that succeeds writes another.
+    await auditOutcome(news, 'failed', (error as Error).message.slice(0, 200));
     throw error;
   }
   await auditOutcome(news, 'sent to Sinqro');
@@ -54,10 +50,14 @@ export async function publishStatus(
  * The publication's record. A news that carries the worker's record (the status applied, the order
  * created in the POS) is written as that one record with Sinqro's outcome added, at the worker's time.
  */
-function auditOutcome(news: StatusNews, outcome: string): Promise<void> {
+function auditOutcome(news: StatusNews, outcome: string, detail?: string): Promise<void> {
   if (!news.audit) {
-    return store.auditOrder(news.orderId, { what: 'publish', source: 'bridge', status: news.status, outcome });
+    return store.auditOrder(news.orderId, { what: 'publish', source: 'bridge', status: news.status, outcome, detail });
   }
   const { at, ...entry } = news.audit;
-  return store.auditOrder(news.orderId, { ...entry, sinqro: outcome, sinqroAt: new Date().toISOString() }, at);
+  return store.auditOrder(
+    news.orderId,
+    { ...entry, sinqro: outcome, sinqroAt: new Date().toISOString(), ...(detail ? { detail } : {}) },
+    at,
+  );
 }

@@ -169,6 +169,36 @@ describe('order.created', () => {
     await handleWorkMessage(sinqroMessage('order.created'), ctx());
     expect(pos.requests).toHaveLength(0);
     expect(published()).toHaveLength(0);
+    expect(audits().map((a) => a.outcome)).toEqual(['already handled']);
+  });
+
+  it('sends the INJECTED news again, with its record, when a retried message finds it never published', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('INJECTED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(sinqroMessage('order.created'), { ...ctx(), redelivered: true });
+    expect(pos.requests).toHaveLength(0);
+    expect(audits()).toEqual([]);
+    expect(published()).toEqual([
+      expect.objectContaining({
+        status: 'INJECTED',
+        posOrderId: 'pos-123',
+        audit: expect.objectContaining({
+          what: 'inject',
+          outcome: 'created in POS earlier; news sent again',
+          code: 'pos-123',
+        }),
+      }),
+    ]);
+  });
+
+  it('does not send the INJECTED news again once it was published', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
+      Item: stateItem('INJECTED', { posOrderId: 'pos-123', publishedRank: rankOf('order', 'INJECTED') }),
+    });
+    await handleWorkMessage(sinqroMessage('order.created'), { ...ctx(), redelivered: true });
+    expect(published()).toHaveLength(0);
+    expect(audits().map((a) => a.outcome)).toEqual(['already handled']);
   });
 
   it('does not create an order in the POS that Sinqro cancelled before it got there', async () => {
@@ -333,6 +363,20 @@ describe('POS status events', () => {
     expect(published()).toEqual([expect.objectContaining({ orderId: 900001, status: 'ACCEPTED' })]);
   });
 
+  it('hands the record of an applied status to its news, and writes none itself', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem('ACCEPTED', { posOrderId: 'pos-123' }) });
+    await handleWorkMessage(posMessage(), ctx());
+    expect(audits()).toEqual([]);
+    expect(published()[0]?.audit).toEqual({
+      what: 'pos-status',
+      source: 'reference',
+      status: 'ACCEPTED',
+      outcome: 'applied',
+      code: 'refevt-1',
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+
   it('passes the POS’s rejection reason on to Sinqro', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem('REJECTED', { posOrderId: 'pos-123' }) });
     await handleWorkMessage(posMessage({ posStatus: 'rejected', reason: 'kitchen closed' }), ctx());
@@ -345,7 +389,14 @@ describe('POS status events', () => {
       .on(GetCommand, { Key: ORDER_KEY })
       .resolves({ Item: stateItem('ACCEPTED', { posOrderId: 'pos-123', sourceTs: '2025-03-14T19:10:00.000Z' }) });
     await handleWorkMessage(posMessage(), { ...ctx(), redelivered: true });
-    expect(published()).toEqual([expect.objectContaining({ orderId: 900001, status: 'ACCEPTED' })]);
+    expect(published()).toEqual([
+      expect.objectContaining({
+        orderId: 900001,
+        status: 'ACCEPTED',
+        audit: expect.objectContaining({ outcome: 'applied earlier; news sent again', code: 'refevt-1' }),
+      }),
+    ]);
+    expect(audits()).toEqual([]);
   });
 
   it('leaves the news to the first message when a duplicate webhook is delivered for the first time', async () => {
@@ -355,6 +406,9 @@ describe('POS status events', () => {
       .resolves({ Item: stateItem('ACCEPTED', { posOrderId: 'pos-123', sourceTs: '2025-03-14T19:10:00.000Z' }) });
     await handleWorkMessage(posMessage(), ctx());
     expect(published()).toHaveLength(0);
+    expect(audits().map((a) => [a.what, a.outcome, a.code])).toEqual([
+      ['pos-status', 'ignored (duplicate)', 'refevt-1'],
+    ]);
   });
 
   it('does not echo to Sinqro the POS’s webhook about a cancellation that came from Sinqro', async () => {
@@ -387,7 +441,10 @@ describe('POS status events', () => {
   });
 
   it('finds the order by its POS id when the POS did not echo our reference', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [stateItem('INJECTED', { posOrderId: 'pos-123' })] });
+    // The index holds keys only; the order is then read by its key (the Get stub above).
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [{ ...ORDER_KEY, GSI1PK: 'POSORDER#reference#pos-123', GSI1SK: 'ORDER#900001' }] });
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem('ACCEPTED', { posOrderId: 'pos-123' }) });
     await handleWorkMessage(posMessage({ sinqroOrderId: undefined }), ctx());
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ExpressionAttributeValues).toEqual({

@@ -132,6 +132,30 @@ describe('sinqro-publisher handler', () => {
     expect(auditsWritten(ddb).some((a) => a.what === 'publish')).toBe(false);
   });
 
+  it('writes the carried record with each attempt’s outcome: the failed one, then the one that was sent', async () => {
+    const applied = {
+      what: 'pos-status',
+      source: 'reference',
+      status: 'READY',
+      outcome: 'applied',
+      code: 'evt-9',
+      at: '2025-03-14T19:20:01.000Z',
+    };
+    env.sinqro.reply({ status: 503, body: {} });
+    await expect(run(news({ status: 'READY', audit: applied }))).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm-1' }],
+    });
+    env.sinqro.reply({ status: 204 });
+    await expect(run(news({ status: 'READY', audit: applied }))).resolves.toEqual({ batchItemFailures: [] });
+    const records = auditsWritten(ddb);
+    expect(records.map((a) => [a.what, a.code, a.outcome, a.sinqro])).toEqual([
+      ['pos-status', 'evt-9', 'applied', 'failed'],
+      ['pos-status', 'evt-9', 'applied', 'sent to Sinqro'],
+    ]);
+    expect(records[0]?.detail).toEqual(expect.stringContaining('503'));
+    expect(records.every((a) => String(a.SK).startsWith('EVT#2025-03-14T19:20:01.000Z#'))).toBe(true);
+  });
+
   it('reports a message for retry when its audit record could not be written after retries', async () => {
     ddb.on(BatchWriteCommand).callsFake(async (input) => ({ UnprocessedItems: input.RequestItems }));
     await expect(run(news())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });

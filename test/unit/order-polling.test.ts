@@ -1,0 +1,119 @@
+/**
+ * The polling fallback (order-polling.ts): a status is fed on only when it is news, or when a retried poll
+ * finds its status applied by an earlier attempt whose news never reached the queue.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { referenceAdapter } from '../../adapters/reference';
+import { Logger } from '../../functions/shared/logger';
+import type { StatusNews } from '../../functions/shared/messages';
+import { pollOrders } from '../../functions/shared/order-polling';
+import { type CanonicalStatus, isFinal, rankOf } from '../../functions/shared/statuses';
+import {
+  captureLogs,
+  clearBridgeEnv,
+  linkItem,
+  setBridgeEnv,
+  TO_SINQRO_QUEUE_URL,
+  writeBridgeSecrets,
+} from './support/bridge-env';
+import { startServer, type TestServer } from './support/http-server';
+import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+let secrets: SecretsFile;
+let pos: TestServer;
+const ORDER_KEY = { PK: 'ORDER#900001', SK: 'STATE' };
+
+const stateItem = (status: CanonicalStatus, overrides: Record<string, unknown> = {}) => ({
+  ...ORDER_KEY,
+  orderId: 900001,
+  kind: 'order',
+  orderType: 'collection',
+  restaurantId: 5120,
+  posCode: 'reference',
+  posOrderId: 'pos-123',
+  status,
+  statusRank: rankOf('order', status),
+  isFinal: isFinal(status),
+  sourceTs: '2025-03-14T19:10:00.000Z',
+  source: 'reference',
+  version: 3,
+  attempts: 0,
+  updatedAt: '2025-03-14T19:10:00.000Z',
+  ...overrides,
+});
+
+beforeEach(async () => {
+  setBridgeEnv();
+  captureLogs();
+  secrets = useSecretsFile();
+  writeBridgeSecrets(secrets);
+  // The POS still says what the bridge already recorded: accepted, at the same time.
+  pos = await startServer({
+    status: 200,
+    body: { id: 'pos-123', status: 'accepted', updatedAt: '2025-03-14T19:10:00.000Z' },
+  });
+  process.env.POS_BASE_URL_REFERENCE = `${pos.url}/api`;
+  ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).resolves({ Item: linkItem() });
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'OPEN#5120' } }).resolves({
+    Items: [
+      { PK: 'OPEN#5120', SK: 'ORDER#900001', orderId: 900001, kind: 'order', openedAt: new Date().toISOString() },
+    ],
+  });
+  ddb.on(PutCommand).resolves({});
+  // The status write finds ACCEPTED already there (same time): a duplicate.
+  ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+});
+
+afterEach(async () => {
+  ddb.reset();
+  sqs.reset();
+  secrets.remove();
+  clearBridgeEnv();
+  await pos.close();
+});
+
+const ctx = (redelivered = false) => ({
+  adapter: referenceAdapter,
+  budget: { deadline: Date.now() + 10_000 },
+  logger: new Logger('test-worker'),
+  redelivered,
+});
+const published = (): StatusNews[] =>
+  sqs
+    .commandCalls(SendMessageCommand)
+    .filter((c) => c.args[0].input.QueueUrl === TO_SINQRO_QUEUE_URL)
+    .map((c) => JSON.parse(c.args[0].input.MessageBody ?? '') as StatusNews);
+
+test('an unchanged status is not fed on: no status write, nothing for Sinqro', async () => {
+  ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('ACCEPTED') });
+  await pollOrders(5120, 'schedule', ctx());
+  expect(pos.requests.map((r) => r.url)).toEqual(['/api/orders/pos-123/status']);
+  expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  expect(published()).toEqual([]);
+});
+
+test('a retried poll sends again the news of a status an earlier attempt applied but never queued', async () => {
+  ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('ACCEPTED') });
+  await pollOrders(5120, 'schedule', ctx(true));
+  expect(published()).toEqual([
+    expect.objectContaining({
+      status: 'ACCEPTED',
+      audit: expect.objectContaining({ outcome: 'applied earlier; news sent again' }),
+    }),
+  ]);
+});
+
+test('a retried poll leaves alone a status that was published', async () => {
+  ddb
+    .on(GetCommand, { Key: ORDER_KEY })
+    .resolves({ Item: stateItem('ACCEPTED', { publishedRank: rankOf('order', 'ACCEPTED') }) });
+  await pollOrders(5120, 'schedule', ctx(true));
+  expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  expect(published()).toEqual([]);
+});
