@@ -277,14 +277,10 @@ async function endToEnd() {
   const t0 = performance.now();
   let lived = 0;
   const bridgeDone = progressEvery('bridge lifecycles', ORDERS, () => lived);
-  await pool(orders, CONCURRENCY, async (o) => {
-    const raw = JSON.stringify(
-      envelope(
-        'order.created',
-        demoOrder(o.id, { restaurantId: o.restaurant.restaurantId }),
-        o.restaurant.restaurantId,
-      ),
-    );
+  /** Sinqro's order.created for `o` (a new event id each time), signed and posted; when it was sent. */
+  const postOrderCreated = async (o: (typeof orders)[number]): Promise<number> => {
+    const { restaurantId } = o.restaurant;
+    const raw = JSON.stringify(envelope('order.created', demoOrder(o.id, { restaurantId }), restaurantId));
     const sent = performance.now();
     const res = await fetch(`${rt.urls.gateway}/sinqro/events`, {
       method: 'POST',
@@ -295,7 +291,11 @@ async function endToEnd() {
       body: raw,
     });
     await res.arrayBuffer();
-    if (res.status !== 202) throw new Error(`bridge answered ${res.status} to order ${o.id}`);
+    if (res.status !== 202) throw new Error(`bridge answered ${res.status} to order.created of ${o.id}`);
+    return sent;
+  };
+  await pool(orders, CONCURRENCY, async (o) => {
+    const sent = await postOrderCreated(o);
     latency.bridge.a.push((await moments.wait(`bridge:pos:${o.id}`)) - sent);
     const pos = posIdOf(String(o.id)) as SimOrder;
     posIds.set(o.id, pos);
@@ -372,26 +372,7 @@ async function endToEnd() {
   recording = true;
   const ingressSince = () => invocations.slice(isolatedFrom).filter((i) => i.fn.endsWith('-webhook')).length;
   const isolatedDone = progressEvery('ingress one at a time', 2 * ISOLATED, ingressSince);
-  for (let i = 0; i < ISOLATED; i++) {
-    const o = orders[i % orders.length] as (typeof orders)[number];
-    const raw = JSON.stringify(
-      envelope(
-        'order.created',
-        demoOrder(o.id, { restaurantId: o.restaurant.restaurantId }),
-        o.restaurant.restaurantId,
-      ),
-    );
-    const res = await fetch(`${rt.urls.gateway}/sinqro/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-sinqro-signature': signPayload(sinqroSecret.webhookSigningSecrets[0] as string, raw),
-      },
-      body: raw,
-    });
-    await res.arrayBuffer();
-    if (res.status !== 202) throw new Error(`bridge answered ${res.status} to a resent order ${o.id}`);
-  }
+  for (let i = 0; i < ISOLATED; i++) await postOrderCreated(orders[i % orders.length] as (typeof orders)[number]);
   for (let i = 0; i < ISOLATED; i++) {
     const pos = posIds.get((orders[i % orders.length] as (typeof orders)[number]).id) as SimOrder;
     const status = await rt.referencePos.fireWebhook(pos);
