@@ -48,6 +48,7 @@ import { type LoadRestaurant, loadRestaurants, pool } from '../local/load';
 import type { SimOrder } from '../local/reference-pos-sim';
 import { startLocalRuntime } from '../local/runtime';
 import type { SinqroCall } from '../local/sinqro-sim';
+import { DEPLOYED_BUILD, INGRESS_ENTRIES, LAMBDA_ENTRIES } from './deployed-build';
 import { type DynaliteDb, indexWriteUnits } from './index-units';
 import { PRICES } from './prices';
 
@@ -393,32 +394,6 @@ async function endToEnd() {
 // ---------- 4: bundles and cold init ----------
 
 const CALIBRATION = 'ref: SQS client + valibot';
-const INGRESS_ENTRIES = new Set(['sinqro-webhook', 'sinqro-events', 'pos-webhook']);
-const LAMBDA_ENTRIES = [
-  'sinqro-webhook',
-  'sinqro-events',
-  'pos-webhook',
-  'adapter-worker',
-  'sinqro-publisher',
-  'scheduler',
-];
-
-/** Options as lib/bridge-function.ts bundles (aws-cdk-lib's NodejsFunction with those bundling options). */
-const DEPLOYED_BUILD = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  banner: {
-    js: "import { createRequire as __bridgeCreateRequire } from 'node:module'; const require = __bridgeCreateRequire(import.meta.url);",
-  },
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  logLevel: 'error',
-} as const;
-
 /**
  * Issue 6's calibration bundle: only the SQS client and valibot, bundled as esbuild does by default
  * (CommonJS entry points first), which is the "about 460 KB, 1.8× hello-world" the targets were set from.

@@ -1,10 +1,9 @@
 /** Calls to a reference-contract POS: inject orders and reservations, apply Sinqro-side cancellations, read the catalog. */
-import type { KyInstance } from 'ky';
 import type * as v from 'valibot';
 import type { CatalogEntityType, CatalogPage, CatalogRef } from '../../functions/shared/catalog-model';
 import { PermanentError } from '../../functions/shared/errors';
 import type { PosAvailability, PosOpeningHours } from '../../functions/shared/hours-model';
-import { call, createHttpClient, type ErrorParser } from '../../functions/shared/outbound';
+import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/shared/outbound';
 import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
 import type { Kind } from '../../functions/shared/statuses';
 import { parseOrThrow } from '../../functions/shared/validation';
@@ -34,7 +33,7 @@ const parseRefError: ErrorParser = (_status, body) => {
 };
 
 export class ReferencePosClient implements PosClient {
-  private readonly http: KyInstance;
+  private readonly http: HttpClient;
   constructor(private readonly ctx: PosCallContext) {
     if (!ctx.secret.apiKey) throw new PermanentError('reference POS secret has no apiKey', 'MISSING_CREDENTIALS');
     this.http = createHttpClient({

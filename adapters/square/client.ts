@@ -4,13 +4,12 @@
  * (4xx: INVALID_REQUEST_ERROR, AUTHENTICATION_ERROR, …); a 429 is retried here with exponential
  * back-off and jitter, then left to SQS with a jittered Retry-After.
  */
-import type { KyInstance } from 'ky';
 import * as v from 'valibot';
 import type { CatalogEntityType, CatalogPage } from '../../functions/shared/catalog-model';
 import { getCatalogEntry } from '../../functions/shared/catalog-store';
 import { type BridgeError, PermanentError, RetryableError } from '../../functions/shared/errors';
 import type { PosOpeningHours } from '../../functions/shared/hours-model';
-import { call, createHttpClient, type ErrorParser } from '../../functions/shared/outbound';
+import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/shared/outbound';
 import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
 import type { Kind } from '../../functions/shared/statuses';
 import { parseOrThrow } from '../../functions/shared/validation';
@@ -57,7 +56,7 @@ export const backoffMs = (attempt: number, baseMs = 250, random = Math.random) =
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class SquareClient implements PosClient {
-  private readonly http: KyInstance;
+  private readonly http: HttpClient;
   private readonly locationId: string;
 
   constructor(private readonly ctx: PosCallContext) {

@@ -3,8 +3,20 @@
  * overall budget taken from the Lambda's remaining time, and one classification of failures
  * (retryable vs permanent). ky's own retries are off: SQS redelivery is the retry, guarded by state.
  */
-import ky, { HTTPError, type KyInstance, type Options, TimeoutError } from 'ky';
+import type { KyInstance, Options } from 'ky';
 import { PermanentError, RetryableError } from './errors';
+
+/**
+ * ky is loaded on the first call, not at start: building its module runs a fetch `Request` (a feature
+ * check), which loads Node's fetch implementation, about 15 ms of a cold start. The pos-webhook function
+ * bundles every adapter's client with the adapters' webhook parsers but never calls out, so it never
+ * pays that; a worker pays it on its first call instead of during init (README, Performance).
+ */
+let kyModule: Promise<typeof import('ky')> | undefined;
+const loadKy = () => {
+  kyModule ??= import('ky');
+  return kyModule;
+};
 
 export type Budget = { deadline: number };
 
@@ -18,29 +30,36 @@ export function budgetFrom(context: { getRemainingTimeInMillis(): number } | und
 
 export type ClientOptions = { prefixUrl: string; headers: Record<string, string>; timeoutMs: number };
 
-export function createHttpClient(opts: ClientOptions): KyInstance {
-  return ky.create({
-    prefixUrl: opts.prefixUrl,
-    headers: opts.headers,
-    timeout: opts.timeoutMs,
-    retry: 0,
-    throwHttpErrors: true,
-  });
+/** An HTTP client for one base URL; its ky instance is made on the first call. */
+export type HttpClient = { readonly options: ClientOptions; instance?: KyInstance };
+
+export function createHttpClient(options: ClientOptions): HttpClient {
+  return { options };
+}
+
+async function kyOf(client: HttpClient): Promise<KyInstance> {
+  if (!client.instance) {
+    const { default: ky } = await loadKy();
+    const { prefixUrl, headers, timeoutMs } = client.options;
+    client.instance = ky.create({ prefixUrl, headers, timeout: timeoutMs, retry: 0, throwHttpErrors: true });
+  }
+  return client.instance;
 }
 
 export type ErrorParser = (status: number, body: unknown) => { code: string; message: string } | undefined;
 
 /** Performs one call within the budget and returns the parsed JSON body (undefined when empty). */
 export async function call<T>(
-  client: KyInstance,
+  client: HttpClient,
   path: string,
   options: Options & { budget: Budget; timeoutMs: number; service: string; parseError?: ErrorParser },
 ): Promise<T> {
   const { budget, timeoutMs, service, parseError, ...kyOptions } = options;
   const left = budget.deadline - Date.now();
   if (left <= 0) throw new RetryableError(`${service}: time budget exhausted before ${path}`);
+  const http = await kyOf(client);
   try {
-    const response = await client(path, { ...kyOptions, timeout: Math.min(timeoutMs, left) });
+    const response = await http(path, { ...kyOptions, timeout: Math.min(timeoutMs, left) });
     const text = await response.text();
     return (text ? JSON.parse(text) : undefined) as T;
   } catch (error) {
@@ -49,6 +68,7 @@ export async function call<T>(
 }
 
 async function classify(error: unknown, service: string, path: string, parseError?: ErrorParser): Promise<Error> {
+  const { HTTPError, TimeoutError } = await loadKy();
   if (error instanceof HTTPError) {
     const status = error.response.status;
     let body: unknown;

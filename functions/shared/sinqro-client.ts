@@ -3,10 +3,9 @@
  * ROUTES below, and every canonical-status → Sinqro-code decision in SINQRO_STATUS_CODES: both can be
  * corrected in one place once Sinqro confirms them (reference/sinqro.md §15–16).
  */
-import type { KyInstance } from 'ky';
 import { PermanentError } from './errors';
 import type { ClosureNews, ScheduleNews } from './messages';
-import { type Budget, call, createHttpClient, type ErrorParser } from './outbound';
+import { type Budget, call, createHttpClient, type ErrorParser, type HttpClient } from './outbound';
 import type { CanonicalStatus, Kind } from './statuses';
 
 export const DEFAULT_SINQRO_BASE_URL = 'https://api.sinqro.com/pos-app/v1';
@@ -66,7 +65,7 @@ export type StatusUpdate = {
 const TIMEOUT_MS = 5000;
 
 export class SinqroClient {
-  private readonly http: KyInstance;
+  private readonly http: HttpClient;
   constructor(baseUrl: string, serverToken: string, userToken: string) {
     this.http = createHttpClient({
       prefixUrl: baseUrl,
