@@ -3,6 +3,8 @@
  * aws-cdk-lib's NodejsFunction and these options): the bench times these bundles, and a unit test checks
  * what the ingress bundles do at import.
  */
+import type { BuildOptions } from 'esbuild';
+
 export const INGRESS_ENTRIES = new Set(['sinqro-webhook', 'sinqro-events', 'pos-webhook']);
 export const LAMBDA_ENTRIES = [
   'sinqro-webhook',
@@ -13,7 +15,7 @@ export const LAMBDA_ENTRIES = [
   'scheduler',
 ];
 
-export const DEPLOYED_BUILD = {
+export const DEPLOYED_BUILD: BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node22',
@@ -26,4 +28,4 @@ export const DEPLOYED_BUILD = {
   sourcemap: true,
   sourcesContent: false,
   logLevel: 'error',
-} as const;
+};
