@@ -8,16 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signPayload } from '../functions/shared/signature';
 import config from './config.json';
+import type { LocalRestaurant } from './runtime';
 
-export type LoadRestaurant = {
-  restaurantId: number;
-  posCode: string;
-  posLocationId: string;
-  sinqroTokenSecret: string;
-  /** Square restaurants: the merchant's access-token secret and merchant id. */
-  posSecret?: string;
-  posAccountId?: string;
-};
+/** Square restaurants carry the merchant's access-token secret (`posSecret`) and merchant id (`posAccountId`). */
+export type LoadRestaurant = LocalRestaurant;
 
 export type LoadSecrets = {
   /** The demo restaurant first, then `count - 1` more (`extra`, for RuntimeOptions.extraRestaurants). */

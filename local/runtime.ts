@@ -25,6 +25,12 @@ import { SinqroSim } from './sinqro-sim';
 import { LocalSqs } from './sqs-server';
 import { SquareSim } from './square-sim';
 
+/** A restaurant the local runtime links at start: the link's own fields, less what it fills in. */
+export type LocalRestaurant = Pick<
+  RestaurantLink,
+  'restaurantId' | 'posCode' | 'posLocationId' | 'sinqroTokenSecret' | 'posSecret' | 'posAccountId'
+>;
+
 export type RuntimeOptions = {
   /**
    * 0 picks a free port (tests). The gateway and simulators default to local/config.json; dynalite
@@ -47,14 +53,7 @@ export type RuntimeOptions = {
    * restaurants); their token secrets must be in LOCAL_SECRETS_FILE.
    */
   /** Square ones (posCode `square`, with the demo merchant's posSecret and posAccountId) are Square simulator locations. */
-  extraRestaurants?: {
-    restaurantId: number;
-    posCode: string;
-    posLocationId: string;
-    sinqroTokenSecret: string;
-    posSecret?: string;
-    posAccountId?: string;
-  }[];
+  extraRestaurants?: LocalRestaurant[];
   /** Where to write what runs where for the CLI (npm start: `.local/runtime.json`); none by default. */
   runtimeFile?: string;
   /**

@@ -51,6 +51,26 @@ const iso = (s: string | undefined, fallback: string) => {
 
 const EnvelopeType = v.looseObject({ type: v.pipe(v.string(), v.maxLength(100)) });
 
+type OrderChange = { location_id: string; order_id: string; version?: number; updated_at?: string };
+
+/** The status event of one order change, as both order webhooks report it. */
+const orderStatus = (
+  w: { event_id: string; created_at: string },
+  change: OrderChange,
+  posStatus: string,
+  refresh: boolean,
+): PosEvent => ({
+  type: 'order.status',
+  eventId: w.event_id,
+  posLocationId: change.location_id,
+  posOrderId: change.order_id,
+  kind: 'order',
+  posStatus,
+  posVersion: change.version,
+  refresh,
+  occurredAt: iso(change.updated_at, w.created_at),
+});
+
 /** An authentic Square webhook → the bridge's events; event types the bridge does not use give none. */
 export function parseSquareWebhook(rawBody: Buffer): PosEvent[] {
   const json = parseJson(rawBody.toString('utf8'), 'webhook body');
@@ -61,38 +81,14 @@ export function parseSquareWebhook(rawBody: Buffer): PosEvent[] {
       const change = w.data.object.order_fulfillment_updated;
       const updates = (change.fulfillment_update ?? []).filter((u) => u.new_state);
       const last = updates[updates.length - 1];
-      return [
-        {
-          type: 'order.status',
-          eventId: w.event_id,
-          posLocationId: change.location_id,
-          posOrderId: change.order_id,
-          kind: 'order',
-          posStatus: last?.new_state ?? change.state ?? 'OPEN',
-          posVersion: change.version,
-          refresh: !last,
-          occurredAt: iso(change.updated_at, w.created_at),
-        },
-      ];
+      return [orderStatus(w, change, last?.new_state ?? change.state ?? 'OPEN', !last)];
     }
     case 'order.updated': {
       const w = parseOrThrow(OrderUpdatedWebhookSchema, json, 'webhook body');
       const change = w.data.object.order_updated;
       const final = change.state === 'COMPLETED' || change.state === 'CANCELED';
-      return [
-        {
-          type: 'order.status',
-          eventId: w.event_id,
-          posLocationId: change.location_id,
-          posOrderId: change.order_id,
-          kind: 'order',
-          posStatus: change.state ?? 'OPEN',
-          posVersion: change.version,
-          // An open order's fulfillment may have moved: only the order itself says where it is.
-          refresh: !final,
-          occurredAt: iso(change.updated_at, w.created_at),
-        },
-      ];
+      // An open order's fulfillment may have moved: only the order itself says where it is.
+      return [orderStatus(w, change, change.state ?? 'OPEN', !final)];
     }
     case 'catalog.version.updated': {
       // Names no object (and no location): the catalog is the merchant's, re-read since the last sync.

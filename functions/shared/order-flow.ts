@@ -387,10 +387,9 @@ export async function handlePosStatus(
   });
   if (!result.applied) {
     log.info(`status ${status} ignored (${result.verdict})`, { orderId, current: result.state?.status });
-    // A retry of a message whose status was written but whose news never reached the queue: send it
-    // again. Only a redelivered message: a first delivery of a duplicate (a POS that sends two webhooks
-    // for one change, as Square does) leaves the news to the message that applied the status. Only a
-    // status this POS set: one that came from Sinqro (its own cancellation) is never echoed back.
+    // A retry whose status an earlier attempt wrote but whose news never reached the queue (newsLost). A
+    // first delivery of a duplicate (Square sends two webhooks per change) leaves the news to the message
+    // that applied the status.
     const state = result.state;
     if (result.verdict === 'duplicate' && state !== undefined && newsLost(state, ctx)) {
       return publish(state, status, event.reason, log, record('applied earlier; news sent again'));

@@ -9,7 +9,7 @@ import { Logger } from '../../functions/shared/logger';
 import type { PosOrderStatusEvent, StatusNews, WorkMessage } from '../../functions/shared/messages';
 import { handleWorkMessage } from '../../functions/shared/order-flow';
 import { SinqroEventSchema } from '../../functions/shared/sinqro-schemas';
-import { type CanonicalStatus, isFinal, rankOf } from '../../functions/shared/statuses';
+import { rankOf } from '../../functions/shared/statuses';
 import {
   captureLogs,
   clearBridgeEnv,
@@ -21,6 +21,7 @@ import {
 import { evaluateCondition } from './support/condition-eval';
 import { envelope, setPath } from './support/fixtures';
 import { startServer, type TestServer } from './support/http-server';
+import { ORDER_KEY, stateItem } from './support/order-state';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -56,27 +57,6 @@ const ctx = () => ({
 });
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-const ORDER_KEY = { PK: 'ORDER#900001', SK: 'STATE' };
-
-function stateItem(status: CanonicalStatus, overrides: Record<string, unknown> = {}) {
-  return {
-    ...ORDER_KEY,
-    orderId: 900001,
-    kind: 'order',
-    orderType: 'collection',
-    restaurantId: 5120,
-    posCode: 'reference',
-    status,
-    statusRank: rankOf('order', status),
-    isFinal: isFinal(status),
-    sourceTs: '2025-03-14T19:00:00.000Z',
-    source: 'reference',
-    version: 2,
-    attempts: 0,
-    updatedAt: '2025-03-14T19:00:00.000Z',
-    ...overrides,
-  };
-}
 
 function sinqroMessage(
   type: Parameters<typeof envelope>[0],

@@ -10,7 +10,7 @@ import { referenceAdapter } from '../../adapters/reference';
 import { Logger } from '../../functions/shared/logger';
 import type { StatusNews } from '../../functions/shared/messages';
 import { pollOrders } from '../../functions/shared/order-polling';
-import { type CanonicalStatus, isFinal, rankOf } from '../../functions/shared/statuses';
+import { type CanonicalStatus, rankOf } from '../../functions/shared/statuses';
 import {
   captureLogs,
   clearBridgeEnv,
@@ -20,32 +20,16 @@ import {
   writeBridgeSecrets,
 } from './support/bridge-env';
 import { startServer, type TestServer } from './support/http-server';
+import { ORDER_KEY, stateItem as orderState } from './support/order-state';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 let secrets: SecretsFile;
 let pos: TestServer;
-const ORDER_KEY = { PK: 'ORDER#900001', SK: 'STATE' };
-
-const stateItem = (status: CanonicalStatus, overrides: Record<string, unknown> = {}) => ({
-  ...ORDER_KEY,
-  orderId: 900001,
-  kind: 'order',
-  orderType: 'collection',
-  restaurantId: 5120,
-  posCode: 'reference',
-  posOrderId: 'pos-123',
-  status,
-  statusRank: rankOf('order', status),
-  isFinal: isFinal(status),
-  sourceTs: '2025-03-14T19:10:00.000Z',
-  source: 'reference',
-  version: 3,
-  attempts: 0,
-  updatedAt: '2025-03-14T19:10:00.000Z',
-  ...overrides,
-});
+/** As the poll finds it: in the POS, its status last set at 19:10. */
+const stateItem = (status: CanonicalStatus, overrides: Record<string, unknown> = {}) =>
+  orderState(status, { posOrderId: 'pos-123', sourceTs: '2025-03-14T19:10:00.000Z', version: 3, ...overrides });
 
 beforeEach(async () => {
   setBridgeEnv();

@@ -11,9 +11,10 @@ import { squareAdapter } from '../../adapters/square';
 import { Logger } from '../../functions/shared/logger';
 import type { PosOrderStatusEvent } from '../../functions/shared/messages';
 import { handlePosStatus } from '../../functions/shared/order-flow';
-import { type CanonicalStatus, isFinal, rankOf } from '../../functions/shared/statuses';
+import type { CanonicalStatus } from '../../functions/shared/statuses';
 import { captureLogs, clearBridgeEnv, linkItem, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { startServer, type TestServer } from './support/http-server';
+import { stateItem as orderState } from './support/order-state';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -26,27 +27,14 @@ let writtenStatuses: string[];
 const RESTAURANT = 5120;
 const MERCHANT_SECRET = 'bridge/test/pos/square/MERCHANT1';
 
-function stateItem(status: CanonicalStatus, overrides: Record<string, unknown> = {}) {
-  return {
-    PK: 'ORDER#900001',
-    SK: 'STATE',
-    orderId: 900001,
-    kind: 'order',
-    orderType: 'collection',
+const stateItem = (status: CanonicalStatus, overrides: Record<string, unknown> = {}) =>
+  orderState(status, {
     restaurantId: RESTAURANT,
     posCode: 'square',
     posOrderId: 'SQORDER1',
-    status,
-    statusRank: rankOf('order', status),
-    isFinal: isFinal(status),
-    sourceTs: '2025-03-14T19:00:00.000Z',
     source: 'square',
-    version: 2,
-    attempts: 0,
-    updatedAt: '2025-03-14T19:00:00.000Z',
     ...overrides,
-  };
-}
+  });
 
 function given(state: Record<string, unknown>, newerVersionApplied = false) {
   // The index holds keys only: the order itself is read by its key.
