@@ -20,7 +20,7 @@
  * or DLQ, and every lifecycle at the status the restaurant (or consumer) gave it last.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { referenceAdapter } from '../adapters/reference';
@@ -220,6 +220,15 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
       posAccountId: 'MLSIMSINQRO01',
     });
   });
+  // Shared POS order ids across locations: each reference location numbers its tickets T-1001, T-1002…
+  // and is reached with its own API key (the demo one with the adapter-wide key).
+  const locationKeys: Record<string, string> = {};
+  for (const r of load.extra.filter((x) => x.posCode === 'reference')) {
+    r.posSecret = `sinqro-pos-bridge/local/pos/reference/${r.restaurantId}`;
+    load.secrets[r.posSecret] = { apiKey: `chaos-pos-key-${r.restaurantId}` };
+    locationKeys[r.posLocationId] = `chaos-pos-key-${r.restaurantId}`;
+  }
+  writeFileSync(load.secretsFile, JSON.stringify(load.secrets));
   const dir = mkdtempSync(join(tmpdir(), 'bridge-chaos-'));
   const runtimeFile = join(dir, 'runtime.json');
   // CHAOS_LOG=<file> keeps every log line of the run (warnings and up, and the gateway's requests) for a post-mortem.
@@ -240,6 +249,7 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
     dynamoFaultProxy: true,
     runtimeFile,
   });
+  rt.referencePos.shareIdsAcrossLocations(locationKeys);
   try {
     return await play(rt, opts, load, runtimeFile, counters, say, t0);
   } finally {
@@ -410,11 +420,14 @@ async function play(
                 headers: { 'content-type': 'application/json' },
                 body: JSON.stringify({ state: step.status }),
               })
-            : await fetch(`${rt.urls.referencePos}/_sim/orders/${pos.id}/status`, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json' },
-                body: JSON.stringify({ status: step.status }),
-              });
+            : await fetch(
+                `${rt.urls.referencePos}/_sim/orders/${pos.id}/status?location=${encodeURIComponent(item.restaurant.posLocationId)}`,
+                {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify({ status: step.status }),
+                },
+              );
         await res.arrayBuffer();
         if (res.status !== 200) driverErrors.push(`POS refused ${step.status} for ${pos.id}: ${res.status}`);
       }
@@ -688,7 +701,7 @@ async function check(
         ? squareByReference(rt, item.id).map((o) => ({ status: squareStatus(o) }))
         : rt.referencePos.byReference(item.kind, String(item.id));
     const pos = copies[0];
-    const state = await store.getOrder(item.id);
+    const state = await store.getOrder(item.kind, item.id);
     const consumerCancelled = item.scenario.startsWith('consumer-cancel') && item.done >= item.steps.length;
     const adapter = item.pos === 'square' ? squareAdapter : referenceAdapter;
     const posCanonical = pos ? (adapter.mapStatus(item.kind, pos.status) as CanonicalStatus) : undefined;
