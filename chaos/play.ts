@@ -27,9 +27,11 @@ import { referenceAdapter } from '../adapters/reference';
 import { squareAdapter } from '../adapters/square';
 import { sinqroStatusCode } from '../functions/shared/sinqro-client';
 import type { CanonicalStatus, Kind } from '../functions/shared/statuses';
+import { keys } from '../functions/shared/table';
 import { demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo-data';
 import type { FaultConfig } from '../local/faults';
 import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/load';
+import type { SimOrder } from '../local/reference-pos-sim';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
 import type { SquareOrder } from '../local/square-sim-orders';
 
@@ -399,10 +401,17 @@ async function play(
     }
     if (item.done >= item.steps.length) return;
     const until = Date.now() + waitMs;
-    let pos = posOf(item)[0];
+    // A location with shared POS order ids does not echo Sinqro's reference: the bridge finds the order by its
+    // POS id, so staff act once the bridge knows it (a webhook before that is for the polling to catch up on).
+    const ready = async () => {
+      const found = posOf(item)[0];
+      if (!found || !sharesIds(item)) return found;
+      return (await store.getOrder(item.kind, item.id))?.posOrderId ? found : undefined;
+    };
+    let pos = await ready();
     while (!pos && Date.now() < until && !inDlq.has(item.id)) {
       await sleep(100);
-      pos = posOf(item)[0];
+      pos = await ready();
     }
     if (!pos) {
       item.heldUp = true;
@@ -661,6 +670,9 @@ async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean>
 
 type Store = typeof import('../functions/shared/store');
 
+/** A reference POS location that numbers its orders `T-<n>` like the others (its own API key: posSecret). */
+const sharesIds = (item: Item) => item.pos === 'reference' && item.restaurant.posSecret !== undefined;
+
 async function check(
   phase: string,
   items: Item[],
@@ -694,7 +706,26 @@ async function check(
     if (strict && q.dlq > 0)
       result.otherViolations.push(`${name}'s DLQ still holds ${q.dlq} message(s) after the redrive`);
   }
+  const webhooksOf = (sim: SimOrder) =>
+    rt.referencePos.webhooks.filter(
+      (w) =>
+        w.orderId === sim.id &&
+        w.locationId === sim.locationId &&
+        w.httpStatus >= 200 &&
+        w.httpStatus < 300 &&
+        referenceAdapter.mapStatus(sim.kind, w.status) !== undefined,
+    );
   for (const item of items) {
+    const sim = sharesIds(item) ? rt.referencePos.byReference(item.kind, String(item.id))[0] : undefined;
+    if (strict && sim) {
+      // Shared POS order ids: every status webhook the bridge took must have reached this order (each leaves a
+      // record with its event id in the order's trail), not another location's order with the same POS id.
+      const trail = new Set((await store.listAudit(keys.order(item.kind, item.id).PK)).map((a) => a.code));
+      for (const w of webhooksOf(sim).filter((w) => !trail.has(w.eventId)))
+        result.otherViolations.push(
+          `${item.kind} ${item.id}: POS webhook ${w.eventId} (${w.status}) for ${sim.id} missed it`,
+        );
+    }
     // Square: every order exactly once, counted by reference_id; its status is the fulfillment's (or the order's).
     const copies =
       item.pos === 'square'

@@ -83,7 +83,14 @@ export class ReferencePosSim {
   private readonly lastDelivered = new Map<string, number>();
   readonly faults = new Faults();
   readonly catalog: ReferencePosCatalog;
-  readonly webhooks: { eventId: string; orderId: string; status: string; httpStatus: number; at: string }[] = [];
+  readonly webhooks: {
+    eventId: string;
+    orderId: string;
+    locationId: string;
+    status: string;
+    httpStatus: number;
+    at: string;
+  }[] = [];
   /** Availability and hours webhooks sent (location-level events). */
   readonly locationWebhooks: { eventId: string; type: string; locationId: string; httpStatus: number; at: string }[] =
     [];
@@ -342,17 +349,22 @@ export class ReferencePosSim {
   }
 
   /**
-   * Shared POS order ids across locations: from now on ids are ticket numbers `T-<n>` counted per location
-   * (from 1001), so two locations have a `T-1001`; an API call reaches the orders of its key's location
-   * (`apiKeys`: location → key; the adapter-wide key reaches the default location's); the staff control
-   * names the location with `?location=`; status webhooks carry no Sinqro reference.
+   * Shared POS order ids across locations: from now on the locations of `apiKeys` (location → its own API
+   * key) number their orders `T-<n>` (from 1001), so each of them has a `T-1001`; an API call with a
+   * location's key reaches that location's orders; the staff control names the location with
+   * `?location=`; their status webhooks carry no Sinqro reference. Other locations keep unique ids.
    */
   shareIdsAcrossLocations(apiKeys: Record<string, string>): void {
     this.perLocation = { keys: new Map(Object.entries(apiKeys)), seq: new Map() };
   }
 
+  /** Whether this order's id is a per-location ticket number another location may use too. */
+  private sharesIds(order: SimOrder): boolean {
+    return order.simKey !== order.id;
+  }
+
   private newId(kind: Kind, locationId: string): { id: string; simKey: string } {
-    if (!this.perLocation) {
+    if (!this.perLocation?.keys.has(locationId)) {
       this.seq += 1;
       const id = `${kind === 'order' ? 'ord' : 'res'}_${String(this.seq).padStart(5, '0')}`;
       return { id, simKey: id };
@@ -369,7 +381,7 @@ export class ReferencePosSim {
   /** The simulator's key of a POS order id as seen from a location (ids repeat across locations) or globally. */
   private simKeyOf(id: string, location: string | undefined): string {
     if (!this.perLocation || this.orders.has(id)) return id;
-    return `${location ?? this.opts.defaultLocationId}/${id}`;
+    return location ? `${location}/${id}` : id;
   }
 
   /** The location whose own API key this is (shared-id mode); the adapter-wide key gives undefined. */
@@ -390,7 +402,7 @@ export class ReferencePosSim {
         id: order.id,
         // A POS with per-location ticket numbers is taken not to echo Sinqro's reference: the bridge must find
         // the order by the POS id, which another location may use too.
-        externalReference: this.perLocation ? null : order.externalReference,
+        externalReference: this.sharesIds(order) ? null : order.externalReference,
         status: order.status,
         reason: reason ?? null,
       },
@@ -416,7 +428,14 @@ export class ReferencePosSim {
       if (seq < last) this.faults.count('webhook-out-of-order');
       else this.lastDelivered.set(order.simKey, seq);
       const httpStatus = await this.postSigned('orders', payload, attempts);
-      this.webhooks.push({ eventId, orderId: order.id, status, httpStatus, at: new Date().toISOString() });
+      this.webhooks.push({
+        eventId,
+        orderId: order.id,
+        locationId: order.locationId,
+        status,
+        httpStatus,
+        at: new Date().toISOString(),
+      });
       return httpStatus;
     };
     if (webhookHoldMaxMs > 0) {

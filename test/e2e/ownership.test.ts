@@ -1,7 +1,7 @@
 /**
  * Whose order is it: a Sinqro cancellation is applied only to its own restaurant's order, an order and a
  * reservation with the same Sinqro id live apart, and a POS order id used by two locations reaches the
- * right one. Two restaurants on the reference POS: the demo one and one more with its own POS API key.
+ * right one. Three restaurants on the reference POS: the demo one, and two more with their own POS API keys.
  */
 import { writeFileSync } from 'node:fs';
 import { DEMO_RESTAURANT, demoOrder, demoReservation } from '../../local/demo-data';
@@ -13,15 +13,17 @@ jest.setTimeout(60_000);
 let h: Harness;
 let load: LoadSecrets;
 const OTHER = 6201;
-const OTHER_KEY = 'ownership-other-location-key';
-let otherLocation: string;
+const THIRD = 6202;
+const keyOf = (restaurantId: number) => `ownership-location-key-${restaurantId}`;
+const locations: Record<number, string> = {};
 
 beforeAll(async () => {
-  load = loadRestaurants(2, 'ownership', OTHER);
-  const other = load.extra[0] as (typeof load.extra)[number];
-  otherLocation = other.posLocationId;
-  other.posSecret = `sinqro-pos-bridge/local/pos/reference/${OTHER}`;
-  load.secrets[other.posSecret] = { apiKey: OTHER_KEY };
+  load = loadRestaurants(3, 'ownership', OTHER);
+  for (const r of load.extra) {
+    locations[r.restaurantId] = r.posLocationId;
+    r.posSecret = `sinqro-pos-bridge/local/pos/reference/${r.restaurantId}`;
+    load.secrets[r.posSecret] = { apiKey: keyOf(r.restaurantId) };
+  }
   writeFileSync(load.secretsFile, JSON.stringify(load.secrets));
   h = await startHarness(6, { extraRestaurants: load.extra });
 });
@@ -80,13 +82,15 @@ test('a reservation with an order’s id lives apart from it, and its cancellati
 });
 
 test('two locations each with POS order T-1001: a webhook of the second reaches its order, the first stays', async () => {
-  h.rt.referencePos.shareIdsAcrossLocations({ [otherLocation]: OTHER_KEY });
-  const first = await injectedOrder(DEMO_RESTAURANT);
-  const second = await injectedOrder(OTHER);
+  h.rt.referencePos.shareIdsAcrossLocations(
+    Object.fromEntries([OTHER, THIRD].map((r) => [locations[r] as string, keyOf(r)])),
+  );
+  const first = await injectedOrder(OTHER);
+  const second = await injectedOrder(THIRD);
   expect(first.pos.id).toBe('T-1001');
   expect(second.pos.id).toBe('T-1001');
   const res = await fetch(
-    `${h.rt.urls.referencePos}/_sim/orders/T-1001/status?location=${encodeURIComponent(otherLocation)}`,
+    `${h.rt.urls.referencePos}/_sim/orders/T-1001/status?location=${encodeURIComponent(locations[THIRD] as string)}`,
     { method: 'POST', body: JSON.stringify({ status: 'accepted' }) },
   );
   expect(res.status).toBe(200);
