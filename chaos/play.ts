@@ -20,16 +20,18 @@
  * or DLQ, and every lifecycle at the status the restaurant (or consumer) gave it last.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { referenceAdapter } from '../adapters/reference';
 import { squareAdapter } from '../adapters/square';
 import { sinqroStatusCode } from '../functions/shared/sinqro-client';
 import type { CanonicalStatus, Kind } from '../functions/shared/statuses';
+import { keys } from '../functions/shared/table';
 import { demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo-data';
 import type { FaultConfig } from '../local/faults';
 import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/load';
+import type { SimOrder } from '../local/reference-pos-sim';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
 import type { SquareOrder } from '../local/square-sim-orders';
 
@@ -220,6 +222,15 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
       posAccountId: 'MLSIMSINQRO01',
     });
   });
+  // Shared POS order ids across locations: each reference location numbers its tickets T-1001, T-1002…
+  // and is reached with its own API key (the demo one with the adapter-wide key).
+  const locationKeys: Record<string, string> = {};
+  for (const r of load.extra.filter((x) => x.posCode === 'reference')) {
+    r.posSecret = `sinqro-pos-bridge/local/pos/reference/${r.restaurantId}`;
+    load.secrets[r.posSecret] = { apiKey: `chaos-pos-key-${r.restaurantId}` };
+    locationKeys[r.posLocationId] = `chaos-pos-key-${r.restaurantId}`;
+  }
+  writeFileSync(load.secretsFile, JSON.stringify(load.secrets));
   const dir = mkdtempSync(join(tmpdir(), 'bridge-chaos-'));
   const runtimeFile = join(dir, 'runtime.json');
   // CHAOS_LOG=<file> keeps every log line of the run (warnings and up, and the gateway's requests) for a post-mortem.
@@ -240,6 +251,7 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
     dynamoFaultProxy: true,
     runtimeFile,
   });
+  rt.referencePos.shareIdsAcrossLocations(locationKeys);
   try {
     return await play(rt, opts, load, runtimeFile, counters, say, t0);
   } finally {
@@ -389,10 +401,17 @@ async function play(
     }
     if (item.done >= item.steps.length) return;
     const until = Date.now() + waitMs;
-    let pos = posOf(item)[0];
+    // A location with shared POS order ids does not echo Sinqro's reference: the bridge finds the order by its
+    // POS id, so staff act once the bridge knows it (a webhook before that is for the polling to catch up on).
+    const ready = async () => {
+      const found = posOf(item)[0];
+      if (!found || !sharesIds(item)) return found;
+      return (await store.getOrder(item.kind, item.id))?.posOrderId ? found : undefined;
+    };
+    let pos = await ready();
     while (!pos && Date.now() < until && !inDlq.has(item.id)) {
       await sleep(100);
-      pos = posOf(item)[0];
+      pos = await ready();
     }
     if (!pos) {
       item.heldUp = true;
@@ -410,11 +429,14 @@ async function play(
                 headers: { 'content-type': 'application/json' },
                 body: JSON.stringify({ state: step.status }),
               })
-            : await fetch(`${rt.urls.referencePos}/_sim/orders/${pos.id}/status`, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json' },
-                body: JSON.stringify({ status: step.status }),
-              });
+            : await fetch(
+                `${rt.urls.referencePos}/_sim/orders/${pos.id}/status?location=${encodeURIComponent(item.restaurant.posLocationId)}`,
+                {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify({ status: step.status }),
+                },
+              );
         await res.arrayBuffer();
         if (res.status !== 200) driverErrors.push(`POS refused ${step.status} for ${pos.id}: ${res.status}`);
       }
@@ -648,6 +670,9 @@ async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean>
 
 type Store = typeof import('../functions/shared/store');
 
+/** A reference POS location that numbers its orders `T-<n>` like the others (its own API key: posSecret). */
+const sharesIds = (item: Item) => item.pos === 'reference' && item.restaurant.posSecret !== undefined;
+
 async function check(
   phase: string,
   items: Item[],
@@ -681,14 +706,33 @@ async function check(
     if (strict && q.dlq > 0)
       result.otherViolations.push(`${name}'s DLQ still holds ${q.dlq} message(s) after the redrive`);
   }
+  const webhooksOf = (sim: SimOrder) =>
+    rt.referencePos.webhooks.filter(
+      (w) =>
+        w.orderId === sim.id &&
+        w.locationId === sim.locationId &&
+        w.httpStatus >= 200 &&
+        w.httpStatus < 300 &&
+        referenceAdapter.mapStatus(sim.kind, w.status) !== undefined,
+    );
   for (const item of items) {
+    const sim = sharesIds(item) ? rt.referencePos.byReference(item.kind, String(item.id))[0] : undefined;
+    if (strict && sim) {
+      // Shared POS order ids: every status webhook the bridge took must have reached this order (each leaves a
+      // record with its event id in the order's trail), not another location's order with the same POS id.
+      const trail = new Set((await store.listAudit(keys.order(item.kind, item.id).PK)).map((a) => a.code));
+      for (const w of webhooksOf(sim).filter((w) => !trail.has(w.eventId)))
+        result.otherViolations.push(
+          `${item.kind} ${item.id}: POS webhook ${w.eventId} (${w.status}) for ${sim.id} missed it`,
+        );
+    }
     // Square: every order exactly once, counted by reference_id; its status is the fulfillment's (or the order's).
     const copies =
       item.pos === 'square'
         ? squareByReference(rt, item.id).map((o) => ({ status: squareStatus(o) }))
         : rt.referencePos.byReference(item.kind, String(item.id));
     const pos = copies[0];
-    const state = await store.getOrder(item.id);
+    const state = await store.getOrder(item.kind, item.id);
     const consumerCancelled = item.scenario.startsWith('consumer-cancel') && item.done >= item.steps.length;
     const adapter = item.pos === 'square' ? squareAdapter : referenceAdapter;
     const posCanonical = pos ? (adapter.mapStatus(item.kind, pos.status) as CanonicalStatus) : undefined;

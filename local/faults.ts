@@ -44,6 +44,7 @@ export type FaultKind =
   | 'webhook-copy'
   | 'webhook-held'
   | 'webhook-out-of-order'
+  | 'shared-pos-order-id'
   | `error-${number}`;
 
 export class Faults {

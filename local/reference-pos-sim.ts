@@ -22,6 +22,8 @@ import { ReferencePosCatalog } from './reference-pos-catalog';
 type Kind = 'order' | 'reservation';
 export type SimOrder = {
   id: string;
+  /** Unique in the simulator: the id itself, or `<locationId>/<id>` when ids repeat across locations. */
+  simKey: string;
   kind: Kind;
   locationId: string;
   externalReference: string;
@@ -81,7 +83,14 @@ export class ReferencePosSim {
   private readonly lastDelivered = new Map<string, number>();
   readonly faults = new Faults();
   readonly catalog: ReferencePosCatalog;
-  readonly webhooks: { eventId: string; orderId: string; status: string; httpStatus: number; at: string }[] = [];
+  readonly webhooks: {
+    eventId: string;
+    orderId: string;
+    locationId: string;
+    status: string;
+    httpStatus: number;
+    at: string;
+  }[] = [];
   /** Availability and hours webhooks sent (location-level events). */
   readonly locationWebhooks: { eventId: string; type: string; locationId: string; httpStatus: number; at: string }[] =
     [];
@@ -90,6 +99,11 @@ export class ReferencePosSim {
   webhookSwitches: WebhookSwitches;
   private server?: Server;
   private seq = 0;
+  /**
+   * Shared POS order ids across locations (shareIdsAcrossLocations): the API key of each location, and
+   * the next ticket number per location. Undefined: ids are unique across the POS.
+   */
+  private perLocation?: { keys: Map<string, string>; seq: Map<string, number> };
   url = '';
 
   constructor(private readonly opts: ReferencePosSimOptions) {
@@ -115,6 +129,8 @@ export class ReferencePosSim {
           body: Buffer;
           headers: Record<string, unknown>;
           url: URL;
+          /** The location the API key belongs to, when ids repeat across locations. */
+          keyLocation?: string;
         }) => Promise<void> | void,
       ) =>
       async ({
@@ -130,13 +146,14 @@ export class ReferencePosSim {
         body: Buffer;
         url: URL;
       }) => {
-        if (req.headers.authorization !== `Bearer ${this.opts.apiKey}`)
+        const keyLocation = this.locationOfKey(req.headers.authorization);
+        if (req.headers.authorization !== `Bearer ${this.opts.apiKey}` && keyLocation === undefined)
           return sendJson(res, 401, error(401, 'UNAUTHORIZED', 'missing or wrong API key'));
         if (
           await this.faults.before(res, (s) => error(s, s === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE', 'injected fault'))
         )
           return;
-        return handle({ res, params, body, headers: req.headers, url });
+        return handle({ res, params, body, headers: req.headers, url, keyLocation });
       };
     this.server = jsonServer(
       router([
@@ -153,17 +170,17 @@ export class ReferencePosSim {
         {
           method: 'GET',
           pattern: /^\/(orders|reservations)\/([^/]+)$/,
-          handle: api((c) => this.get(c.params[1] as string, c.res, false)),
+          handle: api((c) => this.get(this.simKeyOf(c.params[1] as string, c.keyLocation), c.res, false)),
         },
         {
           method: 'GET',
           pattern: /^\/(orders|reservations)\/([^/]+)\/status$/,
-          handle: api((c) => this.get(c.params[1] as string, c.res, true)),
+          handle: api((c) => this.get(this.simKeyOf(c.params[1] as string, c.keyLocation), c.res, true)),
         },
         {
           method: 'POST',
           pattern: /^\/(orders|reservations)\/([^/]+)\/status$/,
-          handle: api((c) => this.apiStatus(c.params[1] as string, c.body, c.res)),
+          handle: api((c) => this.apiStatus(this.simKeyOf(c.params[1] as string, c.keyLocation), c.body, c.res)),
         },
         {
           method: 'GET',
@@ -202,7 +219,12 @@ export class ReferencePosSim {
         {
           method: 'POST',
           pattern: /^\/_sim\/(?:orders|reservations)\/([^/]+)\/status$/,
-          handle: ({ params, body, res }) => this.staffStatus(params[0] as string, body, res),
+          handle: ({ params, body, res, url }) =>
+            this.staffStatus(
+              this.simKeyOf(params[0] as string, url.searchParams.get('location') ?? undefined),
+              body,
+              res,
+            ),
         },
         {
           method: 'POST',
@@ -226,6 +248,7 @@ export class ReferencePosSim {
     this.byKey.clear();
     this.byRef.clear();
     this.lastDelivered.clear();
+    this.perLocation?.seq.clear();
     this.webhooks.length = 0;
     this.locationWebhooks.length = 0;
     this.availability.clear();
@@ -257,11 +280,11 @@ export class ReferencePosSim {
       if (this.faults.dropReply()) return; // the caller times out, though the order exists
       return sendJson(res, 200, { id: order.id, status: order.status, externalReference: order.externalReference });
     }
-    this.seq += 1;
-    const id = `${kind === 'order' ? 'ord' : 'res'}_${String(this.seq).padStart(5, '0')}`;
+    const { id, simKey } = this.newId(kind, locationId);
     const at = new Date().toISOString();
     const order: SimOrder = {
       id,
+      simKey,
       kind,
       locationId,
       externalReference: request.externalReference,
@@ -271,8 +294,8 @@ export class ReferencePosSim {
       history: [{ status: 'new', at, by: 'api' }],
       createdAt: at,
     };
-    this.orders.set(id, order);
-    this.byKey.set(`${locationId}#${key}`, id);
+    this.orders.set(simKey, order);
+    this.byKey.set(`${locationId}#${key}`, simKey);
     const refKey = `${kind}#${request.externalReference}`;
     this.byRef.set(refKey, [...(this.byRef.get(refKey) ?? []), order]);
     this.log(`${kind} ${id} created at ${locationId} (Sinqro ${request.externalReference})`);
@@ -287,8 +310,8 @@ export class ReferencePosSim {
       res,
       200,
       statusOnly
-        ? { id, status: order.status, updatedAt: order.history[order.history.length - 1]?.at }
-        : { ...order.request, id, status: order.status, locationId: order.locationId },
+        ? { id: order.id, status: order.status, updatedAt: order.history[order.history.length - 1]?.at }
+        : { ...order.request, id: order.id, status: order.status, locationId: order.locationId },
     );
   }
 
@@ -297,7 +320,7 @@ export class ReferencePosSim {
     const req = parseJsonBody<{ status?: string; reason?: string }>(body);
     const outcome = this.change(id, req?.status, 'api', req?.reason);
     if ('error' in outcome) return sendJson(res, outcome.http, error(outcome.http, outcome.code, outcome.error));
-    sendJson(res, 200, { id, status: outcome.order.status });
+    sendJson(res, 200, { id: outcome.order.id, status: outcome.order.status });
     if (outcome.changed) void this.fireWebhook(outcome.order, req?.reason);
   }
 
@@ -307,7 +330,7 @@ export class ReferencePosSim {
     const outcome = this.change(id, req?.status, 'staff', req?.reason);
     if ('error' in outcome) return sendJson(res, outcome.http, error(outcome.http, outcome.code, outcome.error));
     const webhookStatus = outcome.changed ? await this.fireWebhook(outcome.order, req?.reason) : undefined;
-    sendJson(res, 200, { id, status: outcome.order.status, webhookStatus });
+    sendJson(res, 200, { id: outcome.order.id, status: outcome.order.status, webhookStatus });
   }
 
   private change(id: string, status: string | undefined, by: 'api' | 'staff', _reason?: string): ChangeOutcome {
@@ -325,6 +348,49 @@ export class ReferencePosSim {
     return { order, changed: true };
   }
 
+  /**
+   * Shared POS order ids across locations: from now on the locations of `apiKeys` (location → its own API
+   * key) number their orders `T-<n>` (from 1001), so each of them has a `T-1001`; an API call with a
+   * location's key reaches that location's orders; the staff control names the location with
+   * `?location=`; their status webhooks carry no Sinqro reference. Other locations keep unique ids.
+   */
+  shareIdsAcrossLocations(apiKeys: Record<string, string>): void {
+    this.perLocation = { keys: new Map(Object.entries(apiKeys)), seq: new Map() };
+  }
+
+  /** Whether this order's id is a per-location ticket number another location may use too. */
+  private sharesIds(order: SimOrder): boolean {
+    return order.simKey !== order.id;
+  }
+
+  private newId(kind: Kind, locationId: string): { id: string; simKey: string } {
+    if (!this.perLocation?.keys.has(locationId)) {
+      this.seq += 1;
+      const id = `${kind === 'order' ? 'ord' : 'res'}_${String(this.seq).padStart(5, '0')}`;
+      return { id, simKey: id };
+    }
+    const n = (this.perLocation.seq.get(locationId) ?? 1000) + 1;
+    this.perLocation.seq.set(locationId, n);
+    const id = `T-${n}`;
+    // Counted when another location already has this id: each is a chance for the bridge to mix them up.
+    if ([...this.perLocation.seq].some(([loc, last]) => loc !== locationId && last >= n))
+      this.faults.count('shared-pos-order-id');
+    return { id, simKey: `${locationId}/${id}` };
+  }
+
+  /** The simulator's key of a POS order id as seen from a location (ids repeat across locations) or globally. */
+  private simKeyOf(id: string, location: string | undefined): string {
+    if (!this.perLocation || this.orders.has(id)) return id;
+    return location ? `${location}/${id}` : id;
+  }
+
+  /** The location whose own API key this is (shared-id mode); the adapter-wide key gives undefined. */
+  private locationOfKey(authorization: unknown): string | undefined {
+    if (!this.perLocation || typeof authorization !== 'string') return undefined;
+    for (const [location, key] of this.perLocation.keys) if (authorization === `Bearer ${key}`) return location;
+    return undefined;
+  }
+
   /** Sends the signed status webhook; retries a few times on failure, as real POSes do. */
   async fireWebhook(order: SimOrder, reason?: string, eventId = `evt_${randomUUID()}`): Promise<number> {
     const payload = JSON.stringify({
@@ -332,7 +398,14 @@ export class ReferencePosSim {
       type: `${order.kind}.status_changed`,
       occurredAt: order.history[order.history.length - 1]?.at ?? new Date().toISOString(),
       locationId: order.locationId,
-      data: { id: order.id, externalReference: order.externalReference, status: order.status, reason: reason ?? null },
+      data: {
+        id: order.id,
+        // A POS with per-location ticket numbers is taken not to echo Sinqro's reference: the bridge must find
+        // the order by the POS id, which another location may use too.
+        externalReference: this.sharesIds(order) ? null : order.externalReference,
+        status: order.status,
+        reason: reason ?? null,
+      },
     });
     return this.deliver(payload, eventId, order);
   }
@@ -351,11 +424,18 @@ export class ReferencePosSim {
     const seq = order.history.length;
     const one = async (holdMs: number) => {
       if (holdMs > 0) await sleep(holdMs);
-      const last = this.lastDelivered.get(order.id) ?? 0;
+      const last = this.lastDelivered.get(order.simKey) ?? 0;
       if (seq < last) this.faults.count('webhook-out-of-order');
-      else this.lastDelivered.set(order.id, seq);
+      else this.lastDelivered.set(order.simKey, seq);
       const httpStatus = await this.postSigned('orders', payload, attempts);
-      this.webhooks.push({ eventId, orderId: order.id, status, httpStatus, at: new Date().toISOString() });
+      this.webhooks.push({
+        eventId,
+        orderId: order.id,
+        locationId: order.locationId,
+        status,
+        httpStatus,
+        at: new Date().toISOString(),
+      });
       return httpStatus;
     };
     if (webhookHoldMaxMs > 0) {

@@ -24,6 +24,7 @@ const OPTIONS = {
   stage: { type: 'string' },
   json: { type: 'boolean' },
   full: { type: 'boolean' },
+  reservation: { type: 'boolean' },
   out: { type: 'string' },
   statusWebhooks: { type: 'string' },
   availabilityWebhooks: { type: 'string' },
@@ -78,10 +79,10 @@ export const COMMANDS = {
   },
   order: {
     args: ['sinqroId'],
-    options: ['json'],
+    options: ['json', 'reservation'],
     target: 'required',
-    usage: 'order <sinqroId> [--json]',
-    summary: "an order's or reservation's state and audit timeline",
+    usage: 'order <sinqroId> [--reservation] [--json]',
+    summary: "an order's (or with --reservation a reservation's) state and audit timeline",
   },
   dlq: {
     args: [],

@@ -227,9 +227,11 @@ function syncDone(report: NonNullable<Awaited<ReturnType<typeof getSyncReport>>>
 
 async function order(inv: Invocation, io: Io): Promise<number> {
   const orderId = idArg('sinqroId', inv.args.sinqroId);
-  const state = await store.getOrder(orderId);
-  if (!state) throw new CliError(`order ${orderId} is not known to the bridge`);
-  const timeline = (await store.listAudit(keys.order(orderId).PK)).sort((a, b) => a.at.localeCompare(b.at));
+  // Sinqro numbers orders and reservations apart: the same id may name one of each.
+  const kind = inv.options.reservation ? 'reservation' : 'order';
+  const state = await store.getOrder(kind, orderId);
+  if (!state) throw new CliError(`${kind} ${orderId} is not known to the bridge`);
+  const timeline = (await store.listAudit(keys.order(kind, orderId).PK)).sort((a, b) => a.at.localeCompare(b.at));
   // A FAILED order's reason is the bridge's own; other reasons may be text typed by staff or a consumer.
   const { lastError, ...rest } = state;
   const reason = state.status === 'FAILED' ? lastError : undefined;

@@ -1,5 +1,5 @@
 /**
- * Open-order markers: `OPEN#<restaurantId>` / `ORDER#<orderId>`, written when an order is recorded and
+ * Open-order markers: `OPEN#<restaurantId>` / `ORDER#<orderId>` (or `RESV#<id>` for a reservation), written when an order is recorded and
  * removed when it reaches a final status. Polling and the stuck-order sweep walk them per restaurant
  * instead of scanning the table. Each write is a single idempotent item write; a marker left behind by
  * a crash is removed the next time the sweep finds its order final.
@@ -16,24 +16,24 @@ export async function markOpen(restaurantId: number, orderId: number, kind: Kind
   await ddb.send(
     new UpdateCommand({
       TableName: table(),
-      Key: keys.openOrder(restaurantId, orderId),
+      Key: keys.openOrder(restaurantId, kind, orderId),
       UpdateExpression: 'SET orderId = :id, kind = :kind, openedAt = if_not_exists(openedAt, :now)',
       ExpressionAttributeValues: { ':id': orderId, ':kind': kind, ':now': new Date().toISOString() },
     }),
   );
 }
 
-export async function markClosed(restaurantId: number, orderId: number): Promise<void> {
-  await ddb.send(new DeleteCommand({ TableName: table(), Key: keys.openOrder(restaurantId, orderId) }));
+export async function markClosed(restaurantId: number, kind: Kind, orderId: number): Promise<void> {
+  await ddb.send(new DeleteCommand({ TableName: table(), Key: keys.openOrder(restaurantId, kind, orderId) }));
 }
 
 /** Flags a marker as stuck; returns true only the first time (so one stuck order raises one alarm datum). */
-export async function markStuck(restaurantId: number, orderId: number): Promise<boolean> {
+export async function markStuck(restaurantId: number, kind: Kind, orderId: number): Promise<boolean> {
   try {
     await ddb.send(
       new UpdateCommand({
         TableName: table(),
-        Key: keys.openOrder(restaurantId, orderId),
+        Key: keys.openOrder(restaurantId, kind, orderId),
         UpdateExpression: 'SET stuckSince = :now',
         ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(stuckSince)',
         ExpressionAttributeValues: { ':now': new Date().toISOString() },
@@ -54,14 +54,42 @@ export async function listOpen(restaurantId: number): Promise<OpenOrder[]> {
       new QueryCommand({
         TableName: table(),
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.openOrder(restaurantId, 0).PK },
+        ExpressionAttributeValues: { ':pk': keys.openOrdersPK(restaurantId) },
         ExclusiveStartKey: start,
       }),
     );
     for (const item of page.Items ?? []) {
-      out.push({ orderId: item.orderId, kind: item.kind, openedAt: item.openedAt, stuckSince: item.stuckSince });
+      const marker: OpenOrder = {
+        orderId: item.orderId,
+        kind: item.kind,
+        openedAt: item.openedAt,
+        stuckSince: item.stuckSince,
+      };
+      if (item.SK !== keys.openOrder(restaurantId, marker.kind, marker.orderId).SK)
+        await moveLegacyMarker(restaurantId, marker, item.SK);
+      out.push(marker);
     }
     start = page.LastEvaluatedKey;
   } while (start);
   return out;
+}
+
+/** A reservation's marker written before reservations had their own key (`ORDER#<id>`) moves to `RESV#<id>`. */
+async function moveLegacyMarker(restaurantId: number, marker: OpenOrder, oldSK: string): Promise<void> {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.openOrder(restaurantId, marker.kind, marker.orderId),
+      UpdateExpression: `SET orderId = :id, kind = :kind, openedAt = if_not_exists(openedAt, :at)${
+        marker.stuckSince ? ', stuckSince = if_not_exists(stuckSince, :stuck)' : ''
+      }`,
+      ExpressionAttributeValues: {
+        ':id': marker.orderId,
+        ':kind': marker.kind,
+        ':at': marker.openedAt,
+        ...(marker.stuckSince ? { ':stuck': marker.stuckSince } : {}),
+      },
+    }),
+  );
+  await ddb.send(new DeleteCommand({ TableName: table(), Key: { PK: keys.openOrdersPK(restaurantId), SK: oldSK } }));
 }

@@ -17,6 +17,7 @@ import { posClient } from './pos-client';
 import { type SinqroEvent, toIsoUtc } from './sinqro-schemas';
 import type { CanonicalStatus, Kind } from './statuses';
 import * as store from './store';
+import { keys } from './table';
 import { sendToSinqro } from './to-sinqro';
 
 export type FlowContext = {
@@ -64,6 +65,7 @@ async function handleSinqroEvent(event: SinqroEvent, restaurantId: number, ctx: 
     case 'order.cancelled':
     case 'reservation.cancelled':
       return cancelInPos(
+        event.type,
         kind,
         orderId,
         restaurantId,
@@ -75,10 +77,10 @@ async function handleSinqroEvent(event: SinqroEvent, restaurantId: number, ctx: 
     case 'order.status_changed':
     case 'reservation.status_changed':
       if (event.data.status.code === 'cancelled') {
-        return cancelInPos(kind, orderId, restaurantId, toIsoUtc(event.occurredAt), undefined, ctx, log);
+        return cancelInPos(event.type, kind, orderId, restaurantId, toIsoUtc(event.occurredAt), undefined, ctx, log);
       }
       // Only a cancellation has a meaning in the POS; other changes made in Sinqro are recorded.
-      await store.auditOrder(orderId, {
+      await store.auditOrder(kind, orderId, {
         what: event.type,
         source: 'sinqro',
         status: event.data.status.code,
@@ -100,6 +102,8 @@ async function inject(
     { orderId: order.id, kind, orderType: order.type, restaurantId, posCode: ctx.adapter.code },
     toIsoUtc(event.occurredAt),
   );
+  if (!created && state.restaurantId !== restaurantId)
+    return refuseForeign(event.type, kind, order.id, restaurantId, log);
   if (!created && cancelledDuringInjection(state))
     return cancelInterruptedInjection(event, state, restaurantId, ctx, log);
   if (!created && (state.posOrderId || state.isFinal || state.status !== 'RECEIVED')) {
@@ -114,7 +118,7 @@ async function inject(
         code: state.posOrderId,
       });
     }
-    await store.auditOrder(order.id, {
+    await store.auditOrder(kind, order.id, {
       what: event.type,
       source: 'sinqro',
       status: state.status,
@@ -140,8 +144,8 @@ async function inject(
     posOrderId = result.posOrderId;
   } catch (error) {
     if (error instanceof PermanentError) return fail(kind, order.id, restaurantId, order.type, error, ctx, log);
-    await store.recordAttempt(order.id, (error as Error).message);
-    await store.auditOrder(order.id, {
+    await store.recordAttempt(kind, order.id, (error as Error).message);
+    await store.auditOrder(kind, order.id, {
       what: 'inject',
       source: ctx.adapter.code,
       outcome: 'retry',
@@ -158,7 +162,11 @@ async function inject(
     source: ctx.adapter.code,
     posCode: ctx.adapter.code,
     posOrderId,
+    owner: { restaurantId },
   });
+  // Checked before the injection; only a writer racing this one could have made it another's.
+  if (!result.applied && result.verdict === 'foreign')
+    return refuseForeign(event.type, kind, order.id, restaurantId, log);
   const injected: store.AuditEntry = {
     what: 'inject',
     source: ctx.adapter.code,
@@ -169,13 +177,13 @@ async function inject(
   log.info('injected into POS', { posOrderId });
   // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
   if (result.applied) return publish(result.state, 'INJECTED', undefined, log, injected);
-  await store.auditOrder(order.id, injected);
+  await store.auditOrder(kind, order.id, injected);
 
   // The POS moved faster than us (its webhook already advanced the status), or Sinqro cancelled meanwhile.
-  await store.setPosOrderId(order.id, ctx.adapter.code, posOrderId);
+  await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId);
   if (result.state?.status === 'CANCELLED' && result.state.source === 'sinqro') {
     await client.cancel(kind, posOrderId, 'cancelled in Sinqro');
-    await store.auditOrder(order.id, {
+    await store.auditOrder(kind, order.id, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -221,12 +229,12 @@ async function cancelInterruptedInjection(
           ? await client.injectOrder(order as never, key)
           : await client.injectReservation(order as never, key);
       posOrderId = result.posOrderId;
-      await store.setPosOrderId(order.id, ctx.adapter.code, posOrderId);
+      await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId);
     }
     await client.cancel(kind, posOrderId, 'cancelled in Sinqro');
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
-    await store.auditOrder(order.id, {
+    await store.auditOrder(kind, order.id, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -237,7 +245,7 @@ async function cancelInterruptedInjection(
     log.warn('POS refused the cancellation of an interrupted injection', { posOrderId, code: error.code });
     return;
   }
-  await store.auditOrder(order.id, {
+  await store.auditOrder(kind, order.id, {
     what: 'cancel',
     source: 'sinqro',
     status: 'CANCELLED',
@@ -248,6 +256,7 @@ async function cancelInterruptedInjection(
 }
 
 async function cancelInPos(
+  what: SinqroEvent['type'],
   kind: Kind,
   orderId: number,
   restaurantId: number,
@@ -263,12 +272,14 @@ async function cancelInPos(
     sourceTs,
     source: 'sinqro',
     // The consumer's free-text comment goes to the POS only: the table keeps ids and codes.
-    createIfMissing: { orderType: UNKNOWN_ORDER_TYPE, restaurantId, posCode: ctx.adapter.code },
+    createIfMissing: { orderType: UNKNOWN_ORDER_TYPE, posCode: ctx.adapter.code },
+    owner: { restaurantId },
   });
+  if (!result.applied && result.verdict === 'foreign') return refuseForeign(what, kind, orderId, restaurantId, log);
   const state = result.state;
-  if (result.applied) await markClosed(restaurantId, orderId);
+  if (result.applied) await markClosed(restaurantId, kind, orderId);
   if (!result.applied && result.verdict !== 'duplicate') {
-    await store.auditOrder(orderId, {
+    await store.auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: state?.status,
@@ -279,7 +290,7 @@ async function cancelInPos(
   }
   if (!state?.posOrderId) {
     // Not in the POS yet: the injection sees CANCELLED and will not create it (or cancels right after).
-    await store.auditOrder(orderId, {
+    await store.auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -294,7 +305,7 @@ async function cancelInPos(
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
     // e.g. the POS already completed it: retrying cannot change that, so it is recorded for people to see.
-    await store.auditOrder(orderId, {
+    await store.auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -305,7 +316,7 @@ async function cancelInPos(
     log.warn('POS refused the cancellation', { posOrderId: state.posOrderId, code: error.code });
     return;
   }
-  await store.auditOrder(orderId, {
+  await store.auditOrder(kind, orderId, {
     what: 'cancel',
     source: 'sinqro',
     status: 'CANCELLED',
@@ -330,8 +341,9 @@ export async function handlePosStatus(
   // echoes our reference, the status write itself checks the order is ours (no read first).
   const versioned = event.refresh === true || event.posVersion !== undefined;
   let found: store.OrderState | undefined;
-  if (!event.sinqroOrderId) found = await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId);
-  else if (versioned) found = await store.getOrder(event.sinqroOrderId);
+  if (!event.sinqroOrderId)
+    found = await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId, { restaurantId, kind: event.kind });
+  else if (versioned) found = await store.getOrder(event.kind, event.sinqroOrderId);
   if ((versioned || !event.sinqroOrderId) && !ours(found)) return notOurs();
   const orderId = (event.sinqroOrderId ?? found?.orderId) as number;
   if (versioned && found) {
@@ -341,7 +353,7 @@ export async function handlePosStatus(
     }
     const fresh = await freshen(event, orderId, restaurantId, ctx);
     if (!fresh) {
-      await store.auditOrder(orderId, {
+      await store.auditOrder(event.kind, orderId, {
         what: 'pos-status',
         source: ctx.adapter.code,
         status: event.posStatus,
@@ -355,9 +367,9 @@ export async function handlePosStatus(
   }
   const status = ctx.adapter.mapStatus(event.kind, event.posStatus);
   if (!status) {
-    const state = found ?? (await store.getOrder(orderId));
+    const state = found ?? (await store.getOrder(event.kind, orderId));
     if (!ours(state)) return notOurs();
-    await store.auditOrder(state.orderId, {
+    await store.auditOrder(state.kind, state.orderId, {
       what: 'pos-status',
       source: ctx.adapter.code,
       status: event.posStatus,
@@ -394,7 +406,7 @@ export async function handlePosStatus(
     if (result.verdict === 'duplicate' && state !== undefined && newsLost(state, ctx)) {
       return publish(state, status, event.reason, log, record('applied earlier; news sent again'));
     }
-    await store.auditOrder(orderId, record(`ignored (${result.verdict})`));
+    await store.auditOrder(event.kind, orderId, record(`ignored (${result.verdict})`));
     return;
   }
   log.info(`status ${status} applied`, { orderId });
@@ -426,7 +438,8 @@ async function freshen(
       };
     }
   }
-  if (current.posVersion !== undefined && !(await store.claimPosVersion(orderId, current.posVersion))) return undefined;
+  if (current.posVersion !== undefined && !(await store.claimPosVersion(event.kind, orderId, current.posVersion)))
+    return undefined;
   return current;
 }
 
@@ -446,9 +459,11 @@ async function fail(
     sourceTs: new Date().toISOString(),
     source: ctx.adapter.code,
     reason: error.message,
-    createIfMissing: { orderType, restaurantId, posCode: ctx.adapter.code },
+    createIfMissing: { orderType, posCode: ctx.adapter.code },
+    owner: { restaurantId },
   });
-  await store.auditOrder(orderId, {
+  if (!result.applied && result.verdict === 'foreign') return refuseForeign('inject', kind, orderId, restaurantId, log);
+  await store.auditOrder(kind, orderId, {
     what: 'inject',
     source: ctx.adapter.code,
     status: 'FAILED',
@@ -458,6 +473,21 @@ async function fail(
   });
   log.warn('order FAILED: not retried', { code: error.code, reason: error.message.slice(0, 200) });
   if (result.applied) await publish(result.state, 'FAILED', error.message, log);
+}
+
+/**
+ * A Sinqro event for an order (or reservation) of another restaurant: the sender's restaurant is not the
+ * order's, so nothing is applied, in the bridge or in any POS. Recorded on the sender's restaurant (ids
+ * only), not in the order's trail, which belongs to its own restaurant.
+ */
+async function refuseForeign(what: string, kind: Kind, orderId: number, restaurantId: number, log: Logger) {
+  await store.audit(keys.restaurantAudit(restaurantId), {
+    what,
+    source: 'sinqro',
+    outcome: 'refused: not this restaurant’s order',
+    code: `${kind} ${orderId}`,
+  });
+  log.warn('event refused: the order belongs to another restaurant', { restaurantId });
 }
 
 /**
@@ -476,7 +506,7 @@ async function publish(
   log: Logger,
   audit?: store.AuditEntry,
 ): Promise<void> {
-  if (state.isFinal) await markClosed(state.restaurantId, state.orderId);
+  if (state.isFinal) await markClosed(state.restaurantId, state.kind, state.orderId);
   const news: StatusNews = {
     type: 'status',
     orderId: state.orderId,

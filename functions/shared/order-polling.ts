@@ -28,9 +28,9 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
   let stuck = 0;
   let failed = 0;
   for (const marker of open) {
-    const state = await store.getOrder(marker.orderId);
+    const state = await store.getOrder(marker.kind, marker.orderId);
     if (!state || state.isFinal) {
-      await markClosed(restaurantId, marker.orderId);
+      await markClosed(restaurantId, marker.kind, marker.orderId);
       continue;
     }
     try {
@@ -68,15 +68,15 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
 }
 
 async function flagIfStuck(restaurantId: number, marker: OpenOrder, ctx: FlowContext): Promise<boolean> {
-  const state = await store.getOrder(marker.orderId);
+  const state = await store.getOrder(marker.kind, marker.orderId);
   if (!state || state.isFinal || (state.status !== 'RECEIVED' && state.status !== 'INJECTED')) return false;
   if (Date.now() - Date.parse(marker.openedAt) < stuckAfterMs()) return false;
-  if (!(await markStuck(restaurantId, marker.orderId))) return false;
+  if (!(await markStuck(restaurantId, marker.kind, marker.orderId))) return false;
   const why =
     state.status === 'RECEIVED'
       ? 'not in the POS yet: its message is being retried or is in the DLQ (pos-bridge dlq)'
       : 'in the POS but nobody accepted or rejected it there';
-  await store.auditOrder(state.orderId, {
+  await store.auditOrder(state.kind, state.orderId, {
     what: 'sweep',
     source: 'bridge',
     status: state.status,

@@ -17,7 +17,7 @@ export async function publishStatus(
 ): Promise<void> {
   const log = logger.child({ orderId: news.orderId, status: news.status });
   const rank = rankOf(news.kind, news.status);
-  const claim = await store.claimPublication(news.orderId, rank);
+  const claim = await store.claimPublication(news.kind, news.orderId, rank);
   if (!claim.claimed) {
     await auditOutcome(news, 'skipped: Sinqro already has a later status');
     log.info('not sent: Sinqro already has a later status');
@@ -36,7 +36,7 @@ export async function publishStatus(
       budget,
     );
   } catch (error) {
-    await store.releasePublication(news.orderId, claim.token, claim.previousRank);
+    await store.releasePublication(news.kind, news.orderId, claim.token, claim.previousRank);
     // Each failed attempt is a record of its own, with the step it publishes (so a status that ends in the
     // DLQ still shows in the trail which event applied it); the attempt that succeeds writes another.
     await auditOutcome(news, 'failed', (error as Error).message.slice(0, 200));
@@ -52,10 +52,17 @@ export async function publishStatus(
  */
 function auditOutcome(news: StatusNews, outcome: string, detail?: string): Promise<void> {
   if (!news.audit) {
-    return store.auditOrder(news.orderId, { what: 'publish', source: 'bridge', status: news.status, outcome, detail });
+    return store.auditOrder(news.kind, news.orderId, {
+      what: 'publish',
+      source: 'bridge',
+      status: news.status,
+      outcome,
+      detail,
+    });
   }
   const { at, ...entry } = news.audit;
   return store.auditOrder(
+    news.kind,
     news.orderId,
     { ...entry, sinqro: outcome, sinqroAt: new Date().toISOString(), ...(detail ? { detail } : {}) },
     at,

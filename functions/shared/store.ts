@@ -150,6 +150,26 @@ async function findKeyByGsi1(gsi1pk: string): Promise<{ PK: string; SK: string }
   return item ? { PK: String(item.PK), SK: String(item.SK) } : undefined;
 }
 
+/** Every item's own key GSI1 holds under this key (page by page): a POS's order id may be used by several locations. */
+async function findKeysByGsi1(gsi1pk: string): Promise<{ PK: string; SK: string }[]> {
+  const found: { PK: string; SK: string }[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await ddb.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: TABLE.gsi1.indexName,
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': gsi1pk },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of out.Items ?? []) found.push({ PK: String(item.PK), SK: String(item.SK) });
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return found;
+}
+
 /** The link of a POS location: its key from the index, then the link itself (re-checked: the index lags). */
 export async function findLinkByPosLocation(
   posCode: string,
@@ -199,7 +219,14 @@ export async function releaseEvent(source: string, eventId: string): Promise<voi
 
 export type NewOrder = { orderId: number; kind: Kind; orderType: string; restaurantId: number; posCode: string };
 
-/** Creates the state item as RECEIVED unless one exists; returns the existing one if so. */
+/** Whose order (or reservation) a write may touch: the restaurant it came from, and its kind. */
+export type Owner = { restaurantId: number };
+
+/**
+ * Creates the state item as RECEIVED unless one exists; returns the existing one if so (it may be
+ * another restaurant's: the caller checks). An old reservation item moved to its own partition
+ * (`movedTo`) does not count as existing.
+ */
 export async function createOrder(order: NewOrder, sourceTs: string): Promise<{ created: boolean; state: OrderState }> {
   const now = new Date().toISOString();
   const state: OrderState = {
@@ -217,34 +244,88 @@ export async function createOrder(order: NewOrder, sourceTs: string): Promise<{ 
     await ddb.send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.order(order.orderId), ...state },
-        ConditionExpression: 'attribute_not_exists(PK)',
+        Item: { ...keys.order(order.kind, order.orderId), ...state },
+        ConditionExpression: 'attribute_not_exists(PK) OR attribute_exists(movedTo)',
       }),
     );
     emitMetric(METRICS.ordersByStatus, 1, 'Count', statusDimensions(state));
     return { created: true, state };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    const existing = await getOrder(order.orderId);
+    const existing = await getOrder(order.kind, order.orderId);
     if (!existing) throw error;
     return { created: false, state: existing };
   }
 }
 
-export async function getOrder(orderId: number): Promise<OrderState | undefined> {
-  const out = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: keys.order(orderId), ConsistentRead: true }),
-  );
-  return stripKeys<OrderState>(out.Item);
+async function readState(key: { PK: string; SK: string }): Promise<OrderState | undefined> {
+  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  return out.Item?.movedTo ? undefined : stripKeys<OrderState>(out.Item);
 }
 
-/** The order the POS knows by `posOrderId`: its key from the index, then the order itself (consistent read). */
-export async function findOrderByPosOrderId(posCode: string, posOrderId: string): Promise<OrderState | undefined> {
-  const key = await findKeyByGsi1(keys.posOrder(posCode, posOrderId));
-  if (!key) return undefined;
-  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
-  const order = stripKeys<OrderState>(out.Item);
-  return order && order.posCode === posCode && order.posOrderId === posOrderId ? order : undefined;
+export async function getOrder(kind: Kind, orderId: number): Promise<OrderState | undefined> {
+  const state = await readState(keys.order(kind, orderId));
+  return state || kind !== 'reservation' ? state : moveLegacyReservation(orderId);
+}
+
+const MOVED_TTL_DAYS = 90;
+
+/**
+ * A reservation stored before reservations had their own partition (under `ORDER#<id>`, kind
+ * `reservation`) is moved on its first read: copied to `RESV#<id>` unless already there; the old item
+ * leaves the index, is marked `movedTo` (an order with its id may then take the key) and expires.
+ */
+async function moveLegacyReservation(orderId: number): Promise<OrderState | undefined> {
+  const oldKey = keys.order('order', orderId);
+  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: oldKey, ConsistentRead: true }));
+  if (out.Item?.kind !== 'reservation' || out.Item.movedTo) return undefined;
+  const { PK, SK, ...rest } = out.Item;
+  const key = keys.order('reservation', orderId);
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...rest, ...key, ...(rest.GSI1PK ? { GSI1SK: key.PK } : {}) },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  await ddb.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: oldKey,
+      UpdateExpression: 'SET movedTo = :to, expiresAt = :exp REMOVE GSI1PK, GSI1SK',
+      ConditionExpression: '#kind = :reservation',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ExpressionAttributeValues: { ':to': key.PK, ':exp': epochSeconds(MOVED_TTL_DAYS), ':reservation': 'reservation' },
+    }),
+  );
+  return readState(key);
+}
+
+/**
+ * The order (or reservation) this restaurant's POS location knows by `posOrderId`. A POS may number
+ * orders per location, so the index can hold the id for several restaurants: every entry is read
+ * (consistently) and only the owner's of this kind is kept.
+ */
+export async function findOrderByPosOrderId(
+  posCode: string,
+  posOrderId: string,
+  owner: Owner & { kind: Kind },
+): Promise<OrderState | undefined> {
+  for (const key of await findKeysByGsi1(keys.posOrder(posCode, posOrderId))) {
+    const order = await readState(key);
+    if (
+      order?.posCode === posCode &&
+      order.posOrderId === posOrderId &&
+      order.restaurantId === owner.restaurantId &&
+      order.kind === owner.kind
+    )
+      return order;
+  }
+  return undefined;
 }
 
 export type TransitionRequest = {
@@ -258,18 +339,21 @@ export type TransitionRequest = {
   posOrderId?: string;
   /** The bridge's own reason for a FAILED order (an error message: ids and codes, no personal data). */
   reason?: string;
-  /** Only for an order the bridge has never seen (e.g. a cancellation that overtook its creation). */
-  createIfMissing?: Omit<NewOrder, 'orderId' | 'kind'>;
   /**
-   * Apply only to this restaurant's order of this kind (checked in the write's condition, so a POS
-   * event needs no read first); another's order, or an order that does not exist, is `foreign`.
+   * Only for an order the bridge has never seen (e.g. a cancellation that overtook its creation): it is
+   * created as the owner's.
    */
-  owner?: { restaurantId: number };
+  createIfMissing?: Omit<NewOrder, 'orderId' | 'kind' | 'restaurantId'>;
+  /**
+   * Apply only to this restaurant's order of this kind (checked in the write's condition, so no read
+   * comes first); another restaurant's order is `foreign`, and so is a missing one unless it may be created.
+   */
+  owner: Owner;
 };
 
 export type TransitionResult =
   | { applied: true; state: OrderState }
-  | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'> | 'missing'; state?: OrderState }
+  | { applied: false; verdict: Exclude<TransitionVerdict, 'apply'>; state?: OrderState }
   | { applied: false; verdict: 'foreign'; state?: undefined };
 
 /**
@@ -303,26 +387,24 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     sets.push('posOrderId = :posOrderId', 'GSI1PK = :gsi1pk', 'GSI1SK = :gsi1sk');
     values[':posOrderId'] = req.posOrderId;
     values[':gsi1pk'] = keys.posOrder(req.posCode, req.posOrderId);
-    values[':gsi1sk'] = `ORDER#${req.orderId}`;
+    values[':gsi1sk'] = keys.order(req.kind, req.orderId).PK;
   }
   if (req.reason !== undefined) {
     sets.push('lastError = :reason');
     values[':reason'] = req.reason.slice(0, 500);
   }
-  let ownerCondition = '';
-  if (req.owner) {
-    ownerCondition = ' AND restaurantId = :rid AND #kind = :kind';
-    names['#kind'] = 'kind';
-    values[':rid'] = req.owner.restaurantId;
-    values[':kind'] = req.kind;
-  }
+  names['#kind'] = 'kind';
+  values[':rid'] = req.owner.restaurantId;
+  values[':kind'] = req.kind;
   try {
     const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.order(req.orderId),
+        Key: keys.order(req.kind, req.orderId),
         UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
-        ConditionExpression: `attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))${ownerCondition}`,
+        ConditionExpression:
+          'attribute_exists(PK) AND attribute_not_exists(movedTo) AND restaurantId = :rid AND #kind = :kind' +
+          ' AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -334,13 +416,16 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-  const current = await getOrder(req.orderId);
-  if (req.owner && (!current || current.restaurantId !== req.owner.restaurantId || current.kind !== req.kind)) {
+  const current = await getOrder(req.kind, req.orderId);
+  if (current && (current.restaurantId !== req.owner.restaurantId || current.kind !== req.kind)) {
     return { applied: false, verdict: 'foreign' };
   }
   if (!current) {
-    if (!req.createIfMissing) return { applied: false, verdict: 'missing' };
-    await createOrder({ orderId: req.orderId, kind: req.kind, ...req.createIfMissing }, req.sourceTs);
+    if (!req.createIfMissing) return { applied: false, verdict: 'foreign' };
+    await createOrder(
+      { orderId: req.orderId, kind: req.kind, restaurantId: req.owner.restaurantId, ...req.createIfMissing },
+      req.sourceTs,
+    );
     // Whoever created it, the transition is decided against what is there now.
     return transition({ ...req, createIfMissing: undefined }, retries - 1);
   }
@@ -362,12 +447,12 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
  * newer version was already: false means the event is stale. The same version again passes (a
  * redelivery, or two events of one change), and the status machine decides.
  */
-export async function claimPosVersion(orderId: number, posVersion: number): Promise<boolean> {
+export async function claimPosVersion(kind: Kind, orderId: number, posVersion: number): Promise<boolean> {
   try {
     await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.order(orderId),
+        Key: keys.order(kind, orderId),
         UpdateExpression: 'SET posVersion = :v',
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(posVersion) OR posVersion <= :v)',
         ExpressionAttributeValues: { ':v': posVersion },
@@ -381,17 +466,17 @@ export async function claimPosVersion(orderId: number, posVersion: number): Prom
 }
 
 /** Records the POS's id for an order whose status already moved past INJECTED (the POS can be faster than us). */
-export async function setPosOrderId(orderId: number, posCode: string, posOrderId: string): Promise<void> {
+export async function setPosOrderId(kind: Kind, orderId: number, posCode: string, posOrderId: string): Promise<void> {
   await ddb.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: keys.order(orderId),
+      Key: keys.order(kind, orderId),
       UpdateExpression: 'SET posOrderId = :p, GSI1PK = :pk, GSI1SK = :sk, updatedAt = :now ADD version :one',
       ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(posOrderId) OR posOrderId = :p)',
       ExpressionAttributeValues: {
         ':p': posOrderId,
         ':pk': keys.posOrder(posCode, posOrderId),
-        ':sk': `ORDER#${orderId}`,
+        ':sk': keys.order(kind, orderId).PK,
         ':now': new Date().toISOString(),
         ':one': 1,
       },
@@ -400,12 +485,12 @@ export async function setPosOrderId(orderId: number, posCode: string, posOrderId
 }
 
 /** Counts an attempt and keeps the last error, for the stuck-order view and the audit. */
-export async function recordAttempt(orderId: number, error?: string): Promise<void> {
+export async function recordAttempt(kind: Kind, orderId: number, error?: string): Promise<void> {
   await ddb
     .send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.order(orderId),
+        Key: keys.order(kind, orderId),
         UpdateExpression: error ? 'ADD attempts :one SET lastError = :e' : 'ADD attempts :one',
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeValues: error ? { ':one': 1, ':e': error.slice(0, 500) } : { ':one': 1 },
@@ -425,13 +510,18 @@ export type PublicationClaim = { claimed: false } | { claimed: true; token: stri
  * its claim and its call to Sinqro, and skipping would then lose the status. The claim carries a token
  * (only its holder can give it back) and the rank it replaced comes back with the write (UPDATED_OLD).
  */
-export async function claimPublication(orderId: number, rank: number): Promise<PublicationClaim> {
+export async function claimPublication(
+  kind: Kind,
+  orderId: number,
+  rank: number,
+  moved = false,
+): Promise<PublicationClaim> {
   const token = randomBytes(8).toString('hex');
   try {
     const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.order(orderId),
+        Key: keys.order(kind, orderId),
         UpdateExpression: 'SET publishedRank = :r, publishClaim = :t',
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(publishedRank) OR publishedRank <= :r)',
         ExpressionAttributeValues: { ':r': rank, ':t': token },
@@ -440,13 +530,17 @@ export async function claimPublication(orderId: number, rank: number): Promise<P
     );
     return { claimed: true, token, previousRank: out?.Attributes?.publishedRank as number | undefined };
   } catch (error) {
-    if (isConditionFailure(error)) return { claimed: false };
-    throw error;
+    if (!isConditionFailure(error)) throw error;
   }
+  // A reservation still under its old key (a news queued before the upgrade): moved by the read, then claimed.
+  if (kind === 'reservation' && !moved && (await moveLegacyReservation(orderId)))
+    return claimPublication(kind, orderId, rank, true);
+  return { claimed: false };
 }
 
 /** Gives a claim back after the call to Sinqro failed, unless another attempt claimed meanwhile (its token). */
 export async function releasePublication(
+  kind: Kind,
   orderId: number,
   token: string,
   previousRank: number | undefined,
@@ -455,7 +549,7 @@ export async function releasePublication(
     .send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.order(orderId),
+        Key: keys.order(kind, orderId),
         UpdateExpression:
           previousRank === undefined
             ? 'REMOVE publishedRank, publishClaim'
@@ -531,7 +625,8 @@ export async function writeHeldAudits(holders: Record<string, unknown>[][]): Pro
   return ok;
 }
 
-export const auditOrder = (orderId: number, entry: AuditEntry, at?: string) => audit(keys.order(orderId).PK, entry, at);
+export const auditOrder = (kind: Kind, orderId: number, entry: AuditEntry, at?: string) =>
+  audit(keys.order(kind, orderId).PK, entry, at);
 
 export async function listAudit(pk: string): Promise<(AuditEntry & { at: string })[]> {
   const out = await ddb.send(

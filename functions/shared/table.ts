@@ -1,4 +1,6 @@
 /** The one table's key design (DESIGN.md §4), shared by the CDK stack and the local runtime. */
+import type { Kind } from './statuses';
+
 export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
@@ -12,6 +14,12 @@ export const TABLE = {
   ttlAttribute: 'expiresAt',
 } as const;
 
+/**
+ * Sinqro numbers orders and reservations apart, so one id may name both: each kind has its own
+ * partition (`ORDER#<id>`, `RESV#<id>`) for its state and its audit trail, and its own open-order marker.
+ */
+const orderPrefix = (kind: Kind) => (kind === 'reservation' ? 'RESV#' : 'ORDER#');
+
 export const keys = {
   link: (restaurantId: number | string) => ({ PK: `REST#${restaurantId}`, SK: 'LINK' }),
   /** What was last sent to Sinqro of the restaurant's temporary closure (F7) or schedule (F8). */
@@ -20,15 +28,17 @@ export const keys = {
   restaurantsPK: 'RESTAURANTS',
   restaurantEntry: (restaurantId: number | string) => ({ PK: 'RESTAURANTS', SK: `REST#${restaurantId}` }),
   posLocation: (posCode: string, locationId: string) => `POSLOC#${posCode}#${locationId}`,
-  order: (orderId: number | string) => ({ PK: `ORDER#${orderId}`, SK: 'STATE' }),
+  orderPrefix,
+  order: (kind: Kind, orderId: number | string) => ({ PK: `${orderPrefix(kind)}${orderId}`, SK: 'STATE' }),
   posOrder: (posCode: string, posOrderId: string) => `POSORDER#${posCode}#${posOrderId}`,
   dedupe: (source: string, eventId: string) => ({ PK: `DEDUPE#${source}#${eventId}`, SK: '-' }),
   auditPrefix: 'EVT#',
   restaurantAudit: (restaurantId: number | string) => `REST#${restaurantId}`,
   /** One marker per order not yet final, per restaurant: what polling and the stuck-order sweep walk. */
-  openOrder: (restaurantId: number | string, orderId: number | string) => ({
+  openOrdersPK: (restaurantId: number | string) => `OPEN#${restaurantId}`,
+  openOrder: (restaurantId: number | string, kind: Kind, orderId: number | string) => ({
     PK: `OPEN#${restaurantId}`,
-    SK: `ORDER#${orderId}`,
+    SK: `${orderPrefix(kind)}${orderId}`,
   }),
   /** Catalog map (F6): one item per POS entity the bridge has pushed to Sinqro. */
   catalogPartition: (restaurantId: number | string) => `CAT#${restaurantId}`,

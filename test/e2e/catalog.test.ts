@@ -228,7 +228,7 @@ describe('orders against the synced catalog', () => {
     (order.orderLines[0] as { product: { externalId: string } }).product.externalId = 'POS-ART-99';
     await h.sendEvent(envelope('order.created', order));
     await h.waitForSinqroStatus(id, 'pos_integration_failed');
-    expect((await store.getOrder(id))?.lastError).toBe(
+    expect((await store.getOrder('order', id))?.lastError).toBe(
       'product 77001 "Margherita" (POS POS-ART-99) is not in the synced catalog',
     );
     expect(h.posOrderOf(id)).toBeUndefined();
@@ -241,7 +241,9 @@ describe('orders against the synced catalog', () => {
     (line.childrenOrderLines[0] as { productOption: { externalId: string } }).productOption.externalId = 'POS-MOD-77';
     await h.sendEvent(envelope('order.created', order));
     await h.waitForSinqroStatus(id, 'pos_integration_failed');
-    expect((await store.getOrder(id))?.lastError).toContain('option 88004 "Extra mozzarella" (POS POS-MOD-77)');
+    expect((await store.getOrder('order', id))?.lastError).toContain(
+      'option 88004 "Extra mozzarella" (POS POS-MOD-77)',
+    );
   });
 
   test('an order whose products are all in the synced catalog reaches the POS', async () => {

@@ -61,6 +61,7 @@ test('every fault class was injected, and reached the bridge', () => {
     'worker crash before the state write': f['worker crash before state write'] ?? 0,
     'POS webhook copies': result.duplicatesDelivered.posWebhooks,
     'POS webhooks out of order': f['webhooks delivered out of order'] ?? 0,
+    'POS order ids shared across locations': f['POS shared-pos-order-id'] ?? 0,
     'Sinqro event copies': result.duplicatesDelivered.sinqroEvents,
     'order cancellations racing the injection': result.scenarios['order consumer-cancel-race'] ?? 0,
     'reservation cancellations racing the injection': result.scenarios['reservation consumer-cancel-race'] ?? 0,

@@ -289,7 +289,7 @@ test('an order whose lines do not add up to its total to the cent fails with the
   const order = { ...demoSquareOrder(id), totalAmount: 43.51 };
   expect((await h.sendEvent(envelope('order.created', order, RESTAURANT))).status).toBe(202);
   await h.waitForSinqroStatus(id, 'pos_integration_failed');
-  const state = await store.getOrder(id);
+  const state = await store.getOrder('order', id);
   expect(state).toMatchObject({
     status: 'FAILED',
     lastError: expect.stringContaining('do not add up to the order total'),

@@ -320,6 +320,21 @@ describe('order', () => {
     expect(output()).toMatch(/status\s+FAILED \(final\)/);
   });
 
+  test('--reservation reads the reservation with that id, apart from an order with the same id', async () => {
+    ddb.on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } }).resolves({ Item: state() });
+    ddb.on(GetCommand, { Key: { PK: 'RESV#900001', SK: 'STATE' } }).resolves({
+      Item: state({ PK: 'RESV#900001', kind: 'reservation', orderType: 'table', status: 'SEATED', statusRank: 3 }),
+    });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'RESV#900001', ':evt': 'EVT#' } })
+      .resolves({ Items: [{ ...audit[1], PK: 'RESV#900001', what: 'reservation.created' }] });
+    await run('order 900001 --reservation');
+    expect(io.lines[0]).toBe('reservation 900001 (table) of restaurant 5120 via reference');
+    expect(output()).toMatch(/status\s+SEATED/);
+    expect(output()).toContain('reservation.created');
+    expect(output()).not.toContain('pos-status');
+  });
+
   test('--json prints the state and the timeline', async () => {
     ddb.on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } }).resolves({ Item: state() });
     await run('order 900001 --json');

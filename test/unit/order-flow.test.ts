@@ -274,6 +274,22 @@ describe('order.created', () => {
     ]);
   });
 
+  it('does not inject another restaurant’s order: refused, recorded on the sender’s restaurant', async () => {
+    ddb.on(PutCommand, { Item: { PK: 'ORDER#900001' } }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('RECEIVED', { restaurantId: 6000 }) });
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    const audits = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item ?? {});
+    expect(audits.filter((i) => String(i.SK).startsWith('EVT#'))).toEqual([
+      expect.objectContaining({
+        PK: 'REST#5120',
+        what: 'order.created',
+        outcome: 'refused: not this restaurant’s order',
+      }),
+    ]);
+  });
+
   it('cancels in the POS right after injecting when Sinqro’s cancellation overtook the injection', async () => {
     ddb.on(UpdateCommand, { ExpressionAttributeValues: { ':status': 'INJECTED' } }).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('CANCELLED', { source: 'sinqro' }) });
@@ -311,6 +327,22 @@ describe('order.cancelled from Sinqro', () => {
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('COMPLETED', { posOrderId: 'pos-123' }) });
     await handleWorkMessage(sinqroMessage('order.cancelled'), ctx());
     expect(pos.requests).toHaveLength(0);
+  });
+
+  it('leaves another restaurant’s order alone, in the table and in the POS, and records the refusal', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb
+      .on(GetCommand, { Key: ORDER_KEY })
+      .resolves({ Item: stateItem('INJECTED', { posOrderId: 'pos-123', restaurantId: 6000 }) });
+    await handleWorkMessage(sinqroMessage('order.cancelled'), ctx());
+    expect(pos.requests).toHaveLength(0);
+    const update = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.ExpressionAttributeValues).toMatchObject({ ':rid': 5120, ':kind': 'order' });
+    const audits = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item ?? {});
+    expect(audits).toEqual([
+      expect.objectContaining({ PK: 'REST#5120', what: 'order.cancelled', code: 'order 900001', source: 'sinqro' }),
+    ]);
+    expect(JSON.stringify(audits)).not.toContain('consumer changed their mind');
   });
 
   it('treats order.status_changed to cancelled like a cancellation', async () => {

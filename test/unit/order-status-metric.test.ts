@@ -64,6 +64,7 @@ test('an applied transition emits OrdersByStatus with its POS, kind and status, 
     status: 'ACCEPTED',
     sourceTs: '2026-11-27T12:00:00.000Z',
     source: 'reference',
+    owner: { restaurantId: 5120 },
   });
   const [line, ...more] = statusMetrics();
   expect(more).toEqual([]);
@@ -98,6 +99,7 @@ test('a transition the state machine refuses emits nothing', async () => {
     status: 'ACCEPTED',
     sourceTs: '2026-11-27T12:00:00.000Z',
     source: 'reference',
+    owner: { restaurantId: 5120 },
   });
   expect(result.applied).toBe(false);
   expect(statusMetrics()).toEqual([]);

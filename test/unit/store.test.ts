@@ -62,6 +62,7 @@ const request = (overrides: Partial<store.TransitionRequest> = {}): store.Transi
   status: 'PREPARING',
   sourceTs: T2,
   source: 'reference',
+  owner: { restaurantId: 5120 },
   ...overrides,
 });
 
@@ -209,10 +210,39 @@ describe('store.transition: when the condition fails', () => {
     });
   });
 
-  it('reports missing for an order it has never seen', async () => {
+  it('reports foreign for an order it has never seen and may not create (nobody owns it here)', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({});
-    await expect(store.transition(request())).resolves.toEqual({ applied: false, verdict: 'missing' });
+    await expect(store.transition(request())).resolves.toEqual({ applied: false, verdict: 'foreign' });
+  });
+
+  it('refuses another restaurant’s order in the write’s condition, and reports it foreign', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'INJECTED', restaurantId: 5999 }) });
+    const result = await store.transition(
+      request({ status: 'CANCELLED', createIfMissing: { orderType: 'unknown', posCode: 'reference' } }),
+    );
+    expect(result).toEqual({ applied: false, verdict: 'foreign' });
+    const input = sentUpdate();
+    const holds = (item: Record<string, unknown>) =>
+      evaluateCondition(input.ConditionExpression as string, {
+        item,
+        names: input.ExpressionAttributeNames ?? {},
+        values: input.ExpressionAttributeValues ?? {},
+      });
+    expect(holds(stateItem({ status: 'INJECTED' }))).toBe(true);
+    expect(holds(stateItem({ status: 'INJECTED', restaurantId: 5999 }))).toBe(false);
+    expect(holds(stateItem({ status: 'INJECTED', kind: 'reservation' }))).toBe(false);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('writes a reservation under its own key, apart from an order with the same id', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ kind: 'reservation', status: 'SEATED' }) });
+    await store.transition(request({ kind: 'reservation', status: 'SEATED', posCode: 'reference', posOrderId: 'T-1' }));
+    expect(sentUpdate()).toMatchObject({
+      Key: { PK: 'RESV#900001', SK: 'STATE' },
+      ExpressionAttributeValues: { ':gsi1sk': 'RESV#900001' },
+    });
   });
 
   it('creates a missing order as RECEIVED and then applies the change when asked to (a cancel that overtook the creation)', async () => {
@@ -225,7 +255,7 @@ describe('store.transition: when the condition fails', () => {
     const result = await store.transition(
       request({
         status: 'CANCELLED',
-        createIfMissing: { orderType: 'unknown', restaurantId: 5120, posCode: 'reference' },
+        createIfMissing: { orderType: 'unknown', posCode: 'reference' },
       }),
     );
     expect(result).toMatchObject({ applied: true, state: { status: 'CANCELLED' } });
@@ -308,14 +338,21 @@ describe('store.createOrder', () => {
     posCode: 'reference',
   });
 
-  it('creates the state item as RECEIVED, only if none exists', async () => {
+  it('creates the state item as RECEIVED, only if none exists (a reservation moved away does not count)', async () => {
     ddb.on(PutCommand).resolves({});
     const result = await store.createOrder(newOrder(), T1);
     expect(result).toMatchObject({
       created: true,
       state: { status: 'RECEIVED', statusRank: 0, isFinal: false, version: 1, sourceTs: T1 },
     });
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe('attribute_not_exists(PK)');
+    const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    const holds = (item: Record<string, unknown> | undefined) =>
+      evaluateCondition(input?.ConditionExpression as string, { item, names: {}, values: {} });
+    expect([
+      holds(undefined),
+      holds(stateItem()),
+      holds({ ...stateItem({ kind: 'reservation', status: 'CONFIRMED' }), movedTo: 'RESV#900001' }),
+    ]).toEqual([true, false, true]);
   });
 
   it('returns the existing state when the order was already created (a redelivered order.created)', async () => {
@@ -409,7 +446,7 @@ describe('store publication claims', () => {
 
   it('claims a rank only if nothing of a higher rank was claimed, with a token and the rank it replaced', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 2 } });
-    const claim = await store.claimPublication(900001, 3);
+    const claim = await store.claimPublication('order', 900001, 3);
     if (!claim.claimed) throw new Error('not claimed');
     expect(claim.token).toMatch(/^[0-9a-f]{16}$/);
     expect(claim.previousRank).toBe(2);
@@ -427,18 +464,18 @@ describe('store publication claims', () => {
 
   it('takes over a claim of the same rank: its holder may have died before calling Sinqro', async () => {
     ddb.on(UpdateCommand).resolves({});
-    await store.claimPublication(900001, 100);
+    await store.claimPublication('order', 900001, 100);
     expect(holdsFor(sentUpdate())({ PK: 'x', publishedRank: 100, publishClaim: 'a-dead-attempt' })).toBe(true);
   });
 
   it('does not claim when a later status was already claimed', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.claimPublication(900001, 2)).resolves.toEqual({ claimed: false });
+    await expect(store.claimPublication('order', 900001, 2)).resolves.toEqual({ claimed: false });
   });
 
   it('gives a failed claim back to the previous rank, only while the claim is still its own', async () => {
     ddb.on(UpdateCommand).resolves({});
-    await store.releasePublication(900001, 'tok-1', 2);
+    await store.releasePublication('order', 900001, 'tok-1', 2);
     const input = sentUpdate();
     expect(input).toMatchObject({
       UpdateExpression: 'SET publishedRank = :prev REMOVE publishClaim',
@@ -453,27 +490,27 @@ describe('store publication claims', () => {
 
   it('does not fail when another attempt claimed meanwhile', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.releasePublication(900001, 'tok-1', undefined)).resolves.toBeUndefined();
+    await expect(store.releasePublication('order', 900001, 'tok-1', undefined)).resolves.toBeUndefined();
   });
 });
 
 describe('store.recordAttempt', () => {
   it('ignores an order that no longer exists', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.recordAttempt(900001, 'POS timed out')).resolves.toBeUndefined();
+    await expect(store.recordAttempt('order', 900001, 'POS timed out')).resolves.toBeUndefined();
   });
 
   it('passes other errors on', async () => {
     ddb.on(UpdateCommand).rejects(new Error('network down'));
-    await expect(store.recordAttempt(900001)).rejects.toThrow('network down');
+    await expect(store.recordAttempt('order', 900001)).rejects.toThrow('network down');
   });
 });
 
 describe('store.audit', () => {
   it('writes an audit entry under the order with a sortable, unique sort key and a TTL', async () => {
     ddb.on(PutCommand).resolves({});
-    await store.auditOrder(900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
-    await store.auditOrder(900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
+    await store.auditOrder('order', 900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
+    await store.auditOrder('order', 900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
     const [a, b] = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
     expect(a).toMatchObject({
       PK: 'ORDER#900001',
@@ -488,6 +525,7 @@ describe('store.audit', () => {
   it('files a record carried from another step at the moment it happened, not when it is written', async () => {
     ddb.on(PutCommand).resolves({});
     await store.auditOrder(
+      'order',
       900001,
       { what: 'pos-status', source: 'reference', status: 'ACCEPTED', outcome: 'applied', sinqro: 'sent to Sinqro' },
       T1,
@@ -502,10 +540,12 @@ describe('store.audit', () => {
 });
 
 describe('store.findOrderByPosOrderId', () => {
+  const ours = { restaurantId: 5120, kind: 'order' as const };
+
   it('finds the key through the GSI (keys only), then reads the order consistently', async () => {
     ddb.on(QueryCommand).resolves({ Items: [{ PK: 'ORDER#900001', SK: 'STATE', GSI1PK: 'POSORDER#reference#pos-1' }] });
     ddb.on(GetCommand).resolves({ Item: stateItem({ posOrderId: 'pos-1' }) });
-    await expect(store.findOrderByPosOrderId('reference', 'pos-1')).resolves.toMatchObject({ orderId: 900001 });
+    await expect(store.findOrderByPosOrderId('reference', 'pos-1', ours)).resolves.toMatchObject({ orderId: 900001 });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       IndexName: 'GSI1',
       ExpressionAttributeValues: { ':pk': 'POSORDER#reference#pos-1' },
@@ -518,10 +558,86 @@ describe('store.findOrderByPosOrderId', () => {
 
   it('answers undefined when the POS id is unknown, or the index entry is stale', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    await expect(store.findOrderByPosOrderId('reference', 'walk-in')).resolves.toBeUndefined();
+    await expect(store.findOrderByPosOrderId('reference', 'walk-in', ours)).resolves.toBeUndefined();
     ddb.on(QueryCommand).resolves({ Items: [{ PK: 'ORDER#900001', SK: 'STATE' }] });
     ddb.on(GetCommand).resolves({ Item: stateItem({ posOrderId: 'pos-2' }) });
-    await expect(store.findOrderByPosOrderId('reference', 'pos-1')).resolves.toBeUndefined();
+    await expect(store.findOrderByPosOrderId('reference', 'pos-1', ours)).resolves.toBeUndefined();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+
+  it('reads every index entry of a POS id several locations use (all pages), and keeps this restaurant’s', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ PK: 'ORDER#900001', SK: 'STATE' }], LastEvaluatedKey: { PK: 'ORDER#900001' } })
+      .resolves({
+        Items: [
+          { PK: 'RESV#900002', SK: 'STATE' },
+          { PK: 'ORDER#900003', SK: 'STATE' },
+        ],
+      });
+    ddb.on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } }).resolves({
+      Item: stateItem({ posOrderId: 'T-1001', restaurantId: 6000 }),
+    });
+    ddb.on(GetCommand, { Key: { PK: 'RESV#900002', SK: 'STATE' } }).resolves({
+      Item: stateItem({ orderId: 900002, kind: 'reservation', status: 'SEATED', posOrderId: 'T-1001' }),
+    });
+    ddb.on(GetCommand, { Key: { PK: 'ORDER#900003', SK: 'STATE' } }).resolves({
+      Item: stateItem({ orderId: 900003, posOrderId: 'T-1001' }),
+    });
+    await expect(store.findOrderByPosOrderId('reference', 'T-1001', ours)).resolves.toMatchObject({ orderId: 900003 });
+    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.Limit)).toEqual([undefined, undefined]);
+    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ PK: 'ORDER#900001' });
+  });
+});
+
+describe('store.getOrder: a reservation stored under the old key', () => {
+  it('moves it to its own partition on first read, out of the index, marked and expiring', async () => {
+    const old = {
+      ...stateItem({ kind: 'reservation', status: 'CONFIRMED', posOrderId: 'res_1' }),
+      GSI1PK: 'POSORDER#reference#res_1',
+      GSI1SK: 'ORDER#900001',
+    };
+    ddb
+      .on(GetCommand, { Key: { PK: 'RESV#900001', SK: 'STATE' } })
+      .resolvesOnce({})
+      .resolves({ Item: { ...old, PK: 'RESV#900001', GSI1SK: 'RESV#900001' } });
+    ddb.on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } }).resolves({ Item: old });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    await expect(store.getOrder('reservation', 900001)).resolves.toMatchObject({
+      kind: 'reservation',
+      status: 'CONFIRMED',
+    });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      Item: {
+        PK: 'RESV#900001',
+        SK: 'STATE',
+        GSI1PK: 'POSORDER#reference#res_1',
+        GSI1SK: 'RESV#900001',
+        status: 'CONFIRMED',
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
+    const moved = sentUpdate();
+    expect(moved).toMatchObject({
+      Key: { PK: 'ORDER#900001', SK: 'STATE' },
+      ExpressionAttributeValues: { ':to': 'RESV#900001' },
+    });
+    expect(moved.UpdateExpression).toMatch(/REMOVE GSI1PK, GSI1SK/);
+    expect(moved.ExpressionAttributeValues?.[':exp']).toBeGreaterThan(Date.now() / 1000);
+  });
+
+  it('leaves an order with the same id where it is, and answers undefined', async () => {
+    ddb.on(GetCommand, { Key: { PK: 'RESV#900001', SK: 'STATE' } }).resolves({});
+    ddb.on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } }).resolves({ Item: stateItem() });
+    await expect(store.getOrder('reservation', 900001)).resolves.toBeUndefined();
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('does not read an order’s key twice: only reservations had the old key', async () => {
+    ddb.on(GetCommand).resolves({});
+    await expect(store.getOrder('order', 900001)).resolves.toBeUndefined();
     expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 });
