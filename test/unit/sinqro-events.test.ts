@@ -38,6 +38,14 @@ function busEvent(detail: unknown): EventBridgeEvent<string, unknown> {
   };
 }
 
+/** The SinqroEventsRefused values the handler emitted (EMF lines among the captured logs). */
+const refusedMetrics = (logs: string[]) =>
+  logs
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => 'SinqroEventsRefused' in l)
+    .map((l) => l.SinqroEventsRefused);
+
 const dedupePuts = () =>
   ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.PK).startsWith('DEDUPE#'));
 
@@ -63,6 +71,32 @@ describe('sinqro-events handler (EventBridge)', () => {
     });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('logs why an invalid detail was refused without the value it received', async () => {
+    const logs = captureLogs();
+    await handler(busEvent(setPath(envelope('order.created'), 'data.consumer.phone', 34611222333)));
+    const written = logs.join('\n');
+    expect(written).toContain('data.consumer.phone');
+    for (let i = 0; i + 6 <= '34611222333'.length; i++) expect(written).not.toContain('34611222333'.slice(i, i + 6));
+  });
+
+  it('counts an invalid event in the SinqroEventsRefused metric (its alarm is how anyone learns of it)', async () => {
+    const logs = captureLogs();
+    await handler(busEvent(setPath(envelope('order.created'), 'data.totalAmount', '23.0')));
+    expect(refusedMetrics(logs)).toEqual([1]);
+  });
+
+  it('counts an event for a restaurant that is not linked in the SinqroEventsRefused metric', async () => {
+    const logs = captureLogs();
+    await handler(busEvent(envelope('order.cancelled', { sellingPointId: 777 })));
+    expect(refusedMetrics(logs)).toEqual([1]);
+  });
+
+  it('emits no refusal metric for an event it enqueues', async () => {
+    const logs = captureLogs();
+    await handler(busEvent(envelope('order.created')));
+    expect(refusedMetrics(logs)).toEqual([]);
   });
 
   it('refuses an event for a restaurant that is not linked without retrying', async () => {

@@ -102,6 +102,18 @@ describe('sinqro-webhook handler', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('says which field is wrong and what it expects, never the value it received, in the 400 and the logs', async () => {
+    const body = JSON.stringify(setPath(envelope('order.created'), 'data.consumer.phone', 34611222333));
+    const result = await invoke(signedRequest(body));
+    expect(result.statusCode).toBe(400);
+    const answer = bodyOf(result);
+    expect(answer.errors[0]).toMatchObject({ code: 'INVALID_FIELD', field: 'data.consumer.phone' });
+    expect(answer.message).toMatch(/data\.consumer\.phone: expected /);
+    const written = [result.body as string, ...env.logs].join('\n');
+    // Any six digits in a row of the value would give part of it away.
+    for (let i = 0; i + 6 <= '34611222333'.length; i++) expect(written).not.toContain('34611222333'.slice(i, i + 6));
+  });
+
   it('answers 404 for a restaurant that is not linked to a POS, and enqueues nothing', async () => {
     const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled', { sellingPointId: 777 }))));
     expect(result.statusCode).toBe(404);
@@ -170,11 +182,37 @@ describe('sinqro-webhook handler', () => {
   });
 
   it('accepts a delivery signed with either secret during a rotation', async () => {
+    const OLD = 'old-secret-0123456789abcdef012345';
+    const NEW = 'new-secret-0123456789abcdef012345';
     writeBridgeSecrets(env.secrets, {
-      'bridge/test/sinqro': { webhookSigningSecrets: ['old-secret', 'new-secret'], serverAccessToken: 't' },
+      'bridge/test/sinqro': { webhookSigningSecrets: [OLD, NEW], serverAccessToken: 't' },
     });
-    const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled')), { signer: 'old-secret' }));
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled')), { signer: OLD }));
     expect(result.statusCode).toBe(202);
+  });
+
+  it('answers 500 and enqueues nothing when a signing secret is empty, though the request is signed with that empty key', async () => {
+    writeBridgeSecrets(env.secrets, {
+      'bridge/test/sinqro': { webhookSigningSecrets: [SINQRO_SIGNING_SECRET, ''], serverAccessToken: 't' },
+    });
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.created')), { signer: '' }));
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toMatchObject({ code: 'SECRET_MALFORMED', httpResponseCode: '500' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
+    const errors = env.logs.filter((l) => l.includes('"level":"error"'));
+    expect(errors.join('\n')).toContain('SECRET_MALFORMED');
+    expect(env.logs.join('\n')).not.toContain(SINQRO_SIGNING_SECRET);
+    expect(env.logs.some((l) => l.includes('"SecretMalformed":1'))).toBe(true);
+  });
+
+  it('answers 500 when a signing secret is shorter than 32 bytes, whoever signed the request', async () => {
+    writeBridgeSecrets(env.secrets, {
+      'bridge/test/sinqro': { webhookSigningSecrets: ['short-secret'], serverAccessToken: 't' },
+    });
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.created')), { signer: 'short-secret' }));
+    expect(result.statusCode).toBe(500);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('never logs the consumer’s personal data', async () => {

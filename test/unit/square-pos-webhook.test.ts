@@ -20,7 +20,7 @@ const sqs = mockClient(SQSClient);
 const env = useIngressEnv(ddb, sqs);
 
 const URL = 'https://webhooks.example.com/square/webhooks/events';
-const KEY = 'square-signature-key';
+const KEY = 'square-signature-key-0123456789abcdef';
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-square';
 
 beforeEach(() => {
@@ -63,8 +63,8 @@ const catalogEvent = JSON.stringify({
     object: { catalog_version: { updated_at: '2019-10-29T17:26:16.53Z' } },
   },
 });
-const sign = (body: string, url = URL) =>
-  createHmac('sha256', KEY)
+const sign = (body: string, url = URL, key = KEY) =>
+  createHmac('sha256', key)
     .update(url + body)
     .digest('base64');
 const request = (body: string, signature?: string): APIGatewayProxyEventV2 =>
@@ -81,6 +81,15 @@ test('a forged or URL-rebuilt signature is refused with 401 before anything is r
   for (const signature of [sign(catalogEvent, 'https://10.0.0.7/square/webhooks/events'), 'Zm9yZ2Vk', undefined]) {
     expect((await invoke(request(catalogEvent, signature))).statusCode).toBe(401);
   }
+  expect(ddb.calls()).toHaveLength(0);
+  expect(sqs.calls()).toHaveLength(0);
+});
+
+test('an empty signature key in the secret answers 500 and enqueues nothing, though the webhook is signed with that empty key', async () => {
+  env.secrets.write({ 'bridge/test/pos/square': { webhookSigningSecrets: [KEY, ''] } });
+  const result = await invoke(request(catalogEvent, sign(catalogEvent, URL, '')));
+  expect(result.statusCode).toBe(500);
+  expect(JSON.parse(result.body as string)).toMatchObject({ code: 'SECRET_MALFORMED' });
   expect(ddb.calls()).toHaveLength(0);
   expect(sqs.calls()).toHaveLength(0);
 });

@@ -12,8 +12,8 @@ export const TO_SINQRO_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/12345678
 export const SINQRO_SECRET_NAME = 'bridge/test/sinqro';
 export const POS_SECRET_NAME = 'bridge/test/pos/reference';
 export const RESTAURANT_SECRET_NAME = 'bridge/test/restaurants/5120';
-export const SINQRO_SIGNING_SECRET = 'sinqro-signing-secret';
-export const POS_SIGNING_SECRET = 'refpos-signing-secret';
+export const SINQRO_SIGNING_SECRET = 'sinqro-signing-secret-0123456789abcdef';
+export const POS_SIGNING_SECRET = 'refpos-signing-secret-0123456789abcdef';
 export const POS_LOCATION_ID = 'loc-9';
 
 const ENV = {
