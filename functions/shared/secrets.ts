@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AWS_CLIENT_CONFIG } from './aws-clients';
 
 const CACHE_MS = 5 * 60 * 1000;
 const cache = new Map<string, { value: unknown; at: number }>();
@@ -30,7 +31,7 @@ function readLocal(name: string): unknown {
 }
 
 async function readSecretsManager(name: string): Promise<unknown> {
-  client ??= new SecretsManagerClient({});
+  client ??= new SecretsManagerClient(AWS_CLIENT_CONFIG);
   const out = await client.send(new GetSecretValueCommand({ SecretId: name }));
   if (!out.SecretString) throw new Error(`secret ${name} has no string value`);
   return JSON.parse(out.SecretString);
