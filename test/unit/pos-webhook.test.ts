@@ -7,7 +7,13 @@ import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
 import { handler } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
 import { signPayload } from '../../functions/shared/signature';
-import { POS_LOCATION_ID, POS_SIGNING_SECRET, WORK_QUEUE_URL, writeBridgeSecrets } from './support/bridge-env';
+import {
+  alreadySeen,
+  POS_LOCATION_ID,
+  POS_SIGNING_SECRET,
+  WORK_QUEUE_URL,
+  writeBridgeSecrets,
+} from './support/bridge-env';
 import { httpEvent, lambdaContext } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
@@ -113,9 +119,7 @@ describe('pos-webhook handler', () => {
   });
 
   it('acknowledges a webhook delivered twice with 200 and counts it as a duplicate without enqueueing', async () => {
-    ddb
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    alreadySeen(ddb, 'DEDUPE#reference#refevt-1');
     const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toEqual({ received: 1, duplicates: 1 });

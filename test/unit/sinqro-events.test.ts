@@ -3,7 +3,14 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/sinqro-events';
-import { captureLogs, clearBridgeEnv, linkRestaurant, setBridgeEnv, WORK_QUEUE_URL } from './support/bridge-env';
+import {
+  alreadySeen,
+  captureLogs,
+  clearBridgeEnv,
+  linkRestaurant,
+  setBridgeEnv,
+  WORK_QUEUE_URL,
+} from './support/bridge-env';
 import { envelope, setPath } from './support/fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -58,9 +65,7 @@ describe('sinqro-events handler (EventBridge)', () => {
   });
 
   it('reports a redelivered event as a duplicate and enqueues nothing', async () => {
-    ddb
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-      .rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
+    alreadySeen(ddb, 'DEDUPE#sinqro#evt-order.cancelled-1');
     await expect(handler(busEvent(envelope('order.cancelled')))).resolves.toEqual({ outcome: 'duplicate' });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
@@ -106,13 +111,10 @@ describe('sinqro-events handler (EventBridge)', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
-  it('throws when the queue fails, so EventBridge retries, and forgets the event id for that retry', async () => {
+  it('throws when the queue fails, so EventBridge retries, and records no event id that would drop that retry', async () => {
     sqs.on(SendMessageCommand).rejects(new Error('SQS is down'));
     await expect(handler(busEvent(envelope('order.created')))).rejects.toThrow('SQS is down');
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
-      PK: 'DEDUPE#sinqro#evt-order.created-1',
-      SK: '-',
-    });
+    expect(dedupePuts()).toHaveLength(0);
   });
 
   it('throws when the database fails before the claim, so EventBridge retries', async () => {

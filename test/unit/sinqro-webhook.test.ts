@@ -7,7 +7,13 @@ import type { HttpResult } from '../../functions/shared/http';
 import { MAX_MESSAGE_BYTES } from '../../functions/shared/queue';
 import { signPayload } from '../../functions/shared/signature';
 import { handler, SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
-import { linkRestaurant, SINQRO_SIGNING_SECRET, WORK_QUEUE_URL, writeBridgeSecrets } from './support/bridge-env';
+import {
+  alreadySeen,
+  linkRestaurant,
+  SINQRO_SIGNING_SECRET,
+  WORK_QUEUE_URL,
+  writeBridgeSecrets,
+} from './support/bridge-env';
 import { envelope, httpEvent, lambdaContext, setPath } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
@@ -55,7 +61,7 @@ describe('sinqro-webhook handler', () => {
     });
   });
 
-  it('records the event id before enqueueing, so a redelivery is recognised', async () => {
+  it('records the event id once it is enqueued, so a redelivery is recognised', async () => {
     await invoke(signedRequest(JSON.stringify(envelope('order.cancelled'))));
     expect(dedupePuts()[0]?.args[0].input.Item).toMatchObject({ PK: 'DEDUPE#sinqro#evt-order.cancelled-1' });
   });
@@ -132,9 +138,7 @@ describe('sinqro-webhook handler', () => {
   });
 
   it('acknowledges a duplicate delivery with 200 and does not enqueue it again', async () => {
-    ddb
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    alreadySeen(ddb, 'DEDUPE#sinqro#evt-order.created-1');
     const result = await invoke(signedRequest(JSON.stringify(envelope())));
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toEqual({ id: 'evt-order.created-1', outcome: 'duplicate' });
@@ -164,15 +168,22 @@ describe('sinqro-webhook handler', () => {
     expect(dedupePuts()).toHaveLength(0);
   });
 
-  it('answers 500 when the queue fails, and forgets the event id so Sinqro’s retry is processed', async () => {
+  it('answers 500 when the queue fails, and records no event id, so Sinqro’s retry is processed', async () => {
     sqs.on(SendMessageCommand).rejects(new Error('SQS is down'));
     const result = await invoke(signedRequest(JSON.stringify(envelope())));
     expect(result.statusCode).toBe(500);
     expect(bodyOf(result)).toMatchObject({ code: 'INTERNAL_ERROR', httpResponseCode: '500' });
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
-      PK: 'DEDUPE#sinqro#evt-order.created-1',
-      SK: '-',
-    });
+    expect(dedupePuts()).toHaveLength(0);
+  });
+
+  it('answers enqueued when a copy delivered at the same moment recorded the id first (both are in the queue)', async () => {
+    ddb
+      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const result = await invoke(signedRequest(JSON.stringify(envelope())));
+    expect(result.statusCode).toBe(202);
+    expect(bodyOf(result)).toEqual({ id: 'evt-order.created-1', outcome: 'enqueued' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
 
   it('does not leak the SQS error text to the sender', async () => {

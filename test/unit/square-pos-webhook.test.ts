@@ -11,7 +11,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
-import { linkItem } from './support/bridge-env';
+import { alreadySeen, linkItem } from './support/bridge-env';
 import { httpEvent, lambdaContext } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
@@ -112,9 +112,11 @@ test("catalog.version.updated is enqueued once for each linked location of the m
 });
 
 test('a redelivered catalog event is a duplicate for every location: nothing enqueued', async () => {
-  ddb
-    .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-    .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+  alreadySeen(
+    ddb,
+    'DEDUPE#square#aeaaa5f6-c4fd-4e93-b688-71b50706266f#6001',
+    'DEDUPE#square#aeaaa5f6-c4fd-4e93-b688-71b50706266f#6002',
+  );
   const result = await invoke(request(catalogEvent, sign(catalogEvent)));
   expect(result.statusCode).toBe(200);
   expect(JSON.parse(result.body as string)).toEqual({ received: 1, duplicates: 1 });

@@ -71,6 +71,12 @@ export function linkRestaurant(ddb: AwsStub<any, any, any>, overrides: Record<st
     .resolves({ Items: [linkItem(overrides)] });
 }
 
+/** These events were taken before: their dedupe records (`DEDUPE#<source>#<id>`) are in the table. */
+// biome-ignore lint/suspicious/noExplicitAny: the document client's stub is generic over its whole command set
+export function alreadySeen(ddb: AwsStub<any, any, any>, ...pks: string[]): void {
+  for (const pk of pks) ddb.on(GetCommand, { Key: { PK: pk, SK: '-' } }).resolves({ Item: { PK: pk, SK: '-' } });
+}
+
 /** Collects log lines instead of printing them, so tests stay quiet and can check what was logged. */
 export function captureLogs(): string[] {
   const lines: string[] = [];
