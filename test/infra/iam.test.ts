@@ -66,11 +66,7 @@ test('only the publisher may batch-write (its audit records), since it may delet
 
 test('receivers may only get, query and put items (lookup, dedupe read and record, audit)', () => {
   for (const fn of ingress) {
-    expect(dynamodbActions(fn)).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-    ]);
+    expect(dynamodbActions(fn)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   }
 });
 
