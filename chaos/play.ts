@@ -7,6 +7,8 @@
  *   (slower than the function's timeout, so the call times out), lose the reply after doing the work at
  *   a rate, and each goes through a full outage (503 with Retry-After) for a while, then recovers;
  * - the worker "dies" between the POS create and the state write (local/dynamo-faults.ts);
+ * - an ingress (Sinqro's webhook, the POS webhooks) "dies" right after its first write: the write stands,
+ *   the sender gets a 500 and retries (local/ingress-faults.ts);
  * - every POS webhook is delivered 1–3 times, each copy held a random while, so they arrive out of order;
  * - every Sinqro event is delivered 1–3 times; some consumer cancellations are sent together with the
  *   order (racing its injection), others after the restaurant accepted.
@@ -47,7 +49,7 @@ export type ChaosOptions = {
   visibilityTimeoutSeconds: number;
   /** The stuck-order sweep (which also re-reads open orders' statuses from the POS). */
   sweepSeconds: number;
-  /** Share of calls hit by each rate fault (errors, 429, slow, lost reply), and of state writes "crashed". */
+  /** Share of calls hit by each rate fault (errors, 429, slow, lost reply), of state writes "crashed", and of ingress invocations killed. */
   faultRate: number;
   /** When each outage starts (ms after the first order) and how long it lasts. */
   outages: { posAtMs: number; squareAtMs: number; sinqroAtMs: number; forMs: number };
@@ -249,6 +251,7 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
     scheduleEverySeconds: { poll: 0, sweep: opts.sweepSeconds, nightly: 0 },
     extraRestaurants: load.extra,
     dynamoFaultProxy: true,
+    ingressFaults: true,
     runtimeFile,
   });
   rt.referencePos.shareIdsAcrossLocations(locationKeys);
@@ -292,6 +295,7 @@ async function play(
   rt.squarePos.faults.set(posFaults);
   rt.sinqro.faults.set(common);
   rt.dynamoFaults?.set({ crashBeforeStateWriteRate: rate });
+  rt.ingressFaults?.set({ dieAfterFirstWriteRate: rate });
 
   // ---- the items: orders and reservations interleaved, round robin over the restaurants ----
   const stamp = (Math.floor(Date.now() / 1000) % 100_000) * 10_000;
@@ -500,6 +504,7 @@ async function play(
   rt.squarePos.faults.set({});
   rt.sinqro.faults.set({});
   rt.dynamoFaults?.set({});
+  rt.ingressFaults?.set({});
   const faults = faultCounts(rt);
   duplicates.posWebhooks = faults['webhook copies (1–3 deliveries)'] ?? 0;
   duplicates.squareWebhooks = faults['Square webhook copies (1–3 deliveries)'] ?? 0;
@@ -619,6 +624,7 @@ function faultCounts(rt: LocalRuntime): Record<string, number> {
   add('webhook copies held (reordering)', pos['webhook-held']);
   add('webhooks delivered out of order', pos['webhook-out-of-order']);
   add('worker crash before state write', rt.dynamoFaults?.counts['crash-before-state-write']);
+  add('ingress died after its first write', rt.ingressFaults?.counts['ingress-died-after-first-write']);
   // Square's, reported apart ("Square …").
   for (const [kind, n] of Object.entries(rt.squarePos.faults.counts))
     if (!kind.startsWith('webhook-')) add(`Square ${kind}`, n);

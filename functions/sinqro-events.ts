@@ -6,7 +6,8 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { BridgeError } from './shared/errors';
 import { ingestSinqroEvent } from './shared/ingest';
-import { errorFields, Logger } from './shared/logger';
+import { emitMetric, errorFields, Logger } from './shared/logger';
+import { METRICS } from './shared/metrics';
 import { SinqroEventSchema } from './shared/sinqro-schemas';
 import { parseOrThrow } from './shared/validation';
 
@@ -20,6 +21,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
     if (error instanceof BridgeError) {
       // Retrying would fail the same way: record why and let EventBridge move on.
       logger.warn('event refused', { eventBridgeId: event.id, code: error.code, reason: error.message.slice(0, 200) });
+      // Sinqro believes the event was delivered: the metric's alarm is how anyone learns it was not.
+      emitMetric(METRICS.sinqroEventsRefused, 1);
       return { outcome: 'refused' };
     }
     logger.error('event could not be enqueued', { eventBridgeId: event.id, ...errorFields(error) });

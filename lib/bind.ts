@@ -16,8 +16,8 @@ import { TABLE } from '../functions/shared/table';
  * anywhere; the publisher writes a batch's audit records with BatchWriteItem).
  */
 export const TABLE_ACCESS = {
-  /** ingest.ts: getLink, findLinkByPosLocation (GSI1 keys, then Get), claimEvent + audit (Put), releaseEvent (Delete). */
-  ingress: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  /** ingest.ts: getLink, findLinkByPosLocation (GSI1 keys, then Get), isEventSeen (Get), recordEvent + audit (Put). */
+  ingress: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1 keys, then Get), createOrder + audit (Put), transition and friends (Update). */
   worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**

@@ -16,6 +16,7 @@ import { AlarmNotifications } from './alarms';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
 import { BridgeFunction, INGRESS, PUBLISHER } from './bridge-function';
 import { BridgeDashboard } from './dashboard';
+import { IngressAlarms } from './ingress-alarms';
 import { BridgeScheduler } from './scheduler';
 import { SinqroEventBus } from './sinqro-event-bus';
 import { OUTPUTS, stackName } from './stack-outputs';
@@ -145,6 +146,7 @@ export class BridgeStack extends Stack {
     this.api.addWebhook('PosWebhookRoute', HTTP_ROUTES.posWebhooks.path, posWebhook);
 
     this.events = new SinqroEventBus(this, 'SinqroBus', { stage, target: sinqroEvents });
+    new IngressAlarms(this, 'IngressAlarms', { stage });
 
     this.scheduler = new BridgeScheduler(this, 'Scheduler', {
       stage,

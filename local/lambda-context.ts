@@ -1,4 +1,5 @@
 /** A Lambda `Context` for handlers run locally, with a real deadline for getRemainingTimeInMillis. */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
@@ -43,6 +44,14 @@ export async function settleRunning(maxMs = 10_000): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * The invocation a piece of code runs in (through every await of its handler), for local faults that
+ * act on one invocation: `kill` ends it as Lambda does when the process dies (local/ingress-faults.ts).
+ */
+export type RunningInvocation = { functionName: string; writes: number; kill: (reason: string) => void };
+const invocations = new AsyncLocalStorage<RunningInvocation>();
+export const currentInvocation = (): RunningInvocation | undefined => invocations.getStore();
+
 /** Runs a handler under its timeout, as Lambda does: past it, the invocation counts as failed. */
 export async function invokeWithTimeout<T>(
   functionName: string,
@@ -54,13 +63,28 @@ export async function invokeWithTimeout<T>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${functionName} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
+  let die: (error: Error) => void = () => undefined;
+  const killed = new Promise<never>((_, reject) => {
+    die = reject;
+  });
+  let work: Promise<T> | undefined;
+  const invocation: RunningInvocation = {
+    functionName,
+    writes: 0,
+    kill: (reason) => {
+      // A dead invocation never finishes: nothing waits for it any more.
+      if (work) running.delete(work);
+      die(new Error(`${functionName} died: ${reason}`));
+    },
+  };
   try {
-    const call = () => run(context);
-    const work = observer ? observer(functionName, call) : call();
+    const call = () => invocations.run(invocation, () => run(context));
+    work = observer ? observer(functionName, call) : call();
     running.add(work);
-    const done = () => running.delete(work);
-    work.then(done, done);
-    return await Promise.race([work, timeout]);
+    const started = work;
+    const done = () => running.delete(started);
+    started.then(done, done);
+    return await Promise.race([started, timeout, killed]);
   } finally {
     clearTimeout(timer);
   }

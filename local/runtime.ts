@@ -17,6 +17,7 @@ import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
 import { DynamoFaultProxy } from './dynamo-faults';
 import { LocalGateway } from './gateway';
+import { IngressFaults } from './ingress-faults';
 import { invokeWithTimeout, settleRunning } from './lambda-context';
 import { QueuePoller } from './queue-poller';
 import { ReferencePosSim } from './reference-pos-sim';
@@ -61,6 +62,8 @@ export type RuntimeOptions = {
    * handlers, the CLI and the runtime file use its address. A pass-through until faults are set.
    */
   dynamoFaultProxy?: boolean;
+  /** Lets ingress invocations be made to die after their first write (local/ingress-faults.ts), for chaos runs. */
+  ingressFaults?: boolean;
 };
 
 /** Defaults of the local scheduler: polling and the sweep often enough to see them work, no nightly sync. */
@@ -86,6 +89,8 @@ export type LocalRuntime = {
   pollers: QueuePoller[];
   /** The DynamoDB fault proxy, when `dynamoFaultProxy` asked for it. */
   dynamoFaults?: DynamoFaultProxy;
+  /** The ingress fault switch, when `ingressFaults` asked for it. */
+  ingressFaults?: IngressFaults;
   stop: () => Promise<void>;
 };
 
@@ -174,6 +179,10 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const runSchedule = (job: ScheduleJob) =>
     invokeWithTimeout('scheduler', SCHEDULER_TIMEOUT_MS, () => scheduler.handler({ job }));
 
+  const ingressFaults = options.ingressFaults
+    ? new IngressFaults([HTTP_ROUTES.sinqroEvents.functionName, HTTP_ROUTES.posWebhooks.functionName, 'sinqro-events'])
+    : undefined;
+  ingressFaults?.install();
   const gateway = new LocalGateway({
     routes: [
       { ...HTTP_ROUTES.sinqroEvents, handler: sinqroWebhook.handler as never },
@@ -360,7 +369,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     gateway,
     pollers,
     dynamoFaults,
+    ingressFaults,
     stop: async () => {
+      ingressFaults?.uninstall();
       if (options.runtimeFile) removeRuntimeFile(options.runtimeFile);
       for (const timer of timers) clearInterval(timer);
       await Promise.all(running.values());

@@ -44,6 +44,15 @@ export class PayloadTooLargeError extends BridgeError {
   readonly code = 'PAYLOAD_TOO_LARGE';
 }
 
+/**
+ * A secret the bridge holds is unusable as it is (e.g. an empty webhook signing key, which would let
+ * anyone sign). The request is refused with 500, so the sender retries once an operator fixed it.
+ */
+export class SecretMalformedError extends BridgeError {
+  readonly httpStatus = 500;
+  readonly code = 'SECRET_MALFORMED';
+}
+
 /** A failure that may pass if tried again later (timeouts, 5xx, 429, throttling). */
 export class RetryableError extends BridgeError {
   readonly httpStatus = 503;

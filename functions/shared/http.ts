@@ -31,7 +31,8 @@ export function httpErrors(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2
     onError: async (request) => {
       const error = request.error;
       if (error instanceof BridgeError) {
-        logger.warn('request refused', {
+        // A 5xx is the bridge's own fault (e.g. a malformed secret): an error, not a refused request.
+        (error.httpStatus >= 500 ? logger.error : logger.warn).call(logger, 'request refused', {
           status: error.httpStatus,
           code: error.code,
           reason: error.message.slice(0, 200),

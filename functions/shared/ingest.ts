@@ -9,7 +9,7 @@ import type { Logger } from './logger';
 import type { PosEvent, WorkMessage } from './messages';
 import { enqueue, toMessageBody } from './queue';
 import type { SinqroEvent } from './sinqro-schemas';
-import { audit, claimEvent, findLinksByPosAccount, type RestaurantLink, releaseEvent } from './store';
+import { audit, findLinksByPosAccount, isEventSeen, type RestaurantLink, recordEvent } from './store';
 import { keys } from './table';
 
 export type IngestOutcome = 'enqueued' | 'duplicate';
@@ -123,18 +123,21 @@ async function claimAndEnqueue(
 ): Promise<IngestOutcome> {
   const queueUrl = requireEnv(envNames.workQueue(link.posCode));
   const body = toMessageBody(message); // 413 before any write
-  if (!(await claimEvent(source, eventId))) {
+  if (await isEventSeen(source, eventId)) {
     logger.info('duplicate event ignored', { restaurantId: link.restaurantId });
     return 'duplicate';
   }
-  try {
-    await enqueue(queueUrl, body, { source, eventId });
-  } catch (error) {
-    // Give the id back so the sender's retry is processed rather than dropped as a duplicate.
-    await releaseEvent(source, eventId).catch(() => undefined);
-    throw error;
-  }
-  logger.info('event enqueued', { restaurantId: link.restaurantId, posCode: link.posCode });
+  // The queue first, the id after: an ingress that dies in between (a call that never answers, a
+  // timeout) has recorded nothing, so the sender's retry is enqueued again rather than dropped as a
+  // duplicate. At worst the worker gets the event twice, and it is idempotent.
+  await enqueue(queueUrl, body, { source, eventId });
+  // A record already there: a copy delivered at the same moment was enqueued as well.
+  const alsoByACopy = !(await recordEvent(source, eventId));
+  logger.info('event enqueued', {
+    restaurantId: link.restaurantId,
+    posCode: link.posCode,
+    ...(alsoByACopy ? { concurrentCopy: true } : {}),
+  });
   return 'enqueued';
 }
 

@@ -15,6 +15,14 @@ export const METRICS = {
    * applied), with dimensions PosCode, Kind and Status: a handful of values each, never an id.
    */
   ordersByStatus: 'OrdersByStatus',
+  /**
+   * 1 per event the EventBridge receiver refused (invalid, or for a restaurant not linked): it is
+   * acknowledged so EventBridge does not retry it, and Sinqro is never told. Stage only: the reason is
+   * in the log line (`code`).
+   */
+  sinqroEventsRefused: 'SinqroEventsRefused',
+  /** 1 per request that met a webhook signing secret that is malformed (empty, too short): refused with 500. */
+  secretMalformed: 'SecretMalformed',
 } as const;
 
 /** Extra dimensions of a metric (low cardinality only: codes and statuses, never ids). */

@@ -1,12 +1,13 @@
 /** Sending to SQS. One client per container; the size limit is checked before the call, not by it. */
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AWS_CLIENT_CONFIG } from './aws-clients';
 import { PayloadTooLargeError } from './errors';
 
 import { MAX_MESSAGE_BYTES } from './limits';
 
 export { MAX_MESSAGE_BYTES };
 
-const sqs = new SQSClient({});
+const sqs = new SQSClient(AWS_CLIENT_CONFIG);
 
 /** Serialises a message and checks it fits a queue message, before anything is written anywhere. */
 export function toMessageBody(message: object): string {

@@ -4,6 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AWS_CLIENT_CONFIG } from './aws-clients';
+import { SecretMalformedError } from './errors';
+import { emitMetric } from './logger';
+import { METRICS } from './metrics';
 
 const CACHE_MS = 5 * 60 * 1000;
 const cache = new Map<string, { value: unknown; at: number }>();
@@ -30,7 +34,7 @@ function readLocal(name: string): unknown {
 }
 
 async function readSecretsManager(name: string): Promise<unknown> {
-  client ??= new SecretsManagerClient({});
+  client ??= new SecretsManagerClient(AWS_CLIENT_CONFIG);
   const out = await client.send(new GetSecretValueCommand({ SecretId: name }));
   if (!out.SecretString) throw new Error(`secret ${name} has no string value`);
   return JSON.parse(out.SecretString);
@@ -38,3 +42,33 @@ async function readSecretsManager(name: string): Promise<unknown> {
 
 export type SinqroSecret = { webhookSigningSecrets: string[]; serverAccessToken: string };
 export type RestaurantTokenSecret = { userAccessToken: string };
+
+/**
+ * The shortest webhook signing key accepted, in bytes: an HMAC-SHA256 key shorter than its digest
+ * is weaker than the signature, and an empty one lets anyone compute a valid signature.
+ */
+export const MIN_SIGNING_SECRET_BYTES = 32;
+
+/**
+ * A secret's `webhookSigningSecrets`, checked before any signature is verified with them: a non-empty
+ * list of strings of at least MIN_SIGNING_SECRET_BYTES each. Anything else throws SecretMalformedError
+ * (a 500, counted in the SecretMalformed metric) naming the secret and the entry, never a value.
+ */
+export function signingSecretsOf(secret: unknown, name: string): string[] {
+  const list = (secret as { webhookSigningSecrets?: unknown } | null | undefined)?.webhookSigningSecrets;
+  let problem: string | undefined;
+  if (!Array.isArray(list) || list.length === 0) problem = 'webhookSigningSecrets is not a non-empty list';
+  else {
+    const bad = list.findIndex((s) => typeof s !== 'string' || Buffer.byteLength(s, 'utf8') < MIN_SIGNING_SECRET_BYTES);
+    if (bad >= 0)
+      problem =
+        typeof list[bad] === 'string'
+          ? `webhookSigningSecrets[${bad}] is shorter than ${MIN_SIGNING_SECRET_BYTES} bytes`
+          : `webhookSigningSecrets[${bad}] is not a string`;
+  }
+  if (problem) {
+    emitMetric(METRICS.secretMalformed, 1);
+    throw new SecretMalformedError(`secret ${name} is malformed: ${problem}`);
+  }
+  return list as string[];
+}

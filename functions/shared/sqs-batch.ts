@@ -7,6 +7,7 @@
  */
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { AWS_CLIENT_CONFIG } from './aws-clients';
 import { RetryableError } from './errors';
 import { errorFields, type Logger } from './logger';
 import type { QueuedMessage } from './queue';
@@ -15,7 +16,7 @@ import { holdingNews, sendHeldNews } from './to-sinqro';
 
 // The queue URL is rebuilt from the record's ARN (its canonical form); the endpoint stays the client's own
 // (the Region's, or AWS_ENDPOINT_URL_SQS locally) rather than the URL's host.
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+const sqs = new SQSClient({ ...AWS_CLIENT_CONFIG, useQueueUrlAsEndpoint: false });
 /** Never come back sooner than this, and never later than SQS allows for a visibility change. */
 const MIN_RETRY_SECONDS = 1;
 const MAX_RETRY_SECONDS = 12 * 3600;

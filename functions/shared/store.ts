@@ -189,8 +189,19 @@ export async function findLinksByPosAccount(posCode: string, posAccountId: strin
 
 // ---- dedupe ----
 
-/** Records an event id as seen. Returns false if it was seen before (a duplicate delivery). */
-export async function claimEvent(source: string, eventId: string): Promise<boolean> {
+/** Whether an event id was recorded as taken (a later delivery of it is a duplicate). */
+export async function isEventSeen(source: string, eventId: string): Promise<boolean> {
+  const out = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: keys.dedupe(source, eventId), ConsistentRead: true }),
+  );
+  return out.Item !== undefined;
+}
+
+/**
+ * Records an event id as taken, once the event is in the queue. Returns false if it was recorded
+ * already: a copy delivered at the same moment was enqueued too (the worker is idempotent).
+ */
+export async function recordEvent(source: string, eventId: string): Promise<boolean> {
   try {
     await ddb.send(
       new PutCommand({
@@ -208,11 +219,6 @@ export async function claimEvent(source: string, eventId: string): Promise<boole
     if (isConditionFailure(error)) return false;
     throw error;
   }
-}
-
-/** Forget an event id again, so a sender's retry is processed (used when enqueueing failed after the claim). */
-export async function releaseEvent(source: string, eventId: string): Promise<void> {
-  await ddb.send(new DeleteCommand({ TableName: tableName(), Key: keys.dedupe(source, eventId) }));
 }
 
 // ---- order / reservation state ----

@@ -11,9 +11,33 @@ export function parseOrThrow<const S extends v.GenericSchema>(
   if (result.success) return result.output;
   const details: ErrorDetail[] = result.issues.slice(0, 10).map((issue) => {
     const field = v.getDotPath(issue) ?? undefined;
-    return { code: 'INVALID_FIELD', message: field ? `${field}: ${issue.message}` : issue.message, field };
+    const message = whatIsWrong(issue);
+    return { code: 'INVALID_FIELD', message: field ? `${field}: ${message}` : message, field };
   });
   throw new ValidationError(`${what} is invalid: ${details[0]?.message ?? 'unknown reason'}`, details);
+}
+
+/**
+ * What an issue expects, never what it received: valibot's own messages quote the received value, and
+ * these messages go into 400 answers and logs (a phone number, a name, a secret pasted in a wrong field).
+ */
+function whatIsWrong(issue: v.BaseIssue<unknown>): string {
+  if (issue.expected !== null) {
+    // A wrong type may say which type it got; a wrong value of the right type says nothing of it.
+    return issue.kind === 'schema'
+      ? `expected ${issue.expected}, received ${typeOf(issue.input)}`
+      : `expected ${issue.expected}`;
+  }
+  // The schemas' own messages (v.check's) describe the rule; valibot's default one would quote the value.
+  return issue.message.includes(issue.received) ? `invalid ${issue.type}` : issue.message;
+}
+
+function typeOf(input: unknown): string {
+  if (input === null) return 'null';
+  if (input === undefined) return 'nothing';
+  if (Array.isArray(input)) return 'an array';
+  const type = typeof input;
+  return type === 'object' ? 'an object' : `a ${type}`;
 }
 
 /** JSON.parse that turns a syntax error into a 400, and refuses absurd nesting before it costs anything. */

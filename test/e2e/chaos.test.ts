@@ -59,6 +59,7 @@ test('every fault class was injected, and reached the bridge', () => {
     'POS outage': f['POS outage-503'] ?? 0,
     'Sinqro outage': f['Sinqro outage-503'] ?? 0,
     'worker crash before the state write': f['worker crash before state write'] ?? 0,
+    'ingress died after its first write': f['ingress died after its first write'] ?? 0,
     'POS webhook copies': result.duplicatesDelivered.posWebhooks,
     'POS webhooks out of order': f['webhooks delivered out of order'] ?? 0,
     'POS order ids shared across locations': f['POS shared-pos-order-id'] ?? 0,

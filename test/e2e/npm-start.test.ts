@@ -63,7 +63,7 @@ test('npm start serves the bridge: an event signed by hand reaches the POS simul
   );
   const [gateway, pos] = [banner[1] as string, banner[2] as string];
 
-  const secret = 'demo-sinqro-signing-secret'; // local/secrets.json, as the README says
+  const secret = 'demo-sinqro-webhook-signing-secret-0001'; // local/secrets.json, as the README says
   const id = 810_000_000 + (process.pid % 100_000);
   const body = JSON.stringify(envelope('order.created', demoOrder(id)));
   const t = Math.floor(Date.now() / 1000);

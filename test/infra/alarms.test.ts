@@ -56,6 +56,33 @@ test('every alarm says what is wrong in its description', () => {
   for (const alarm of alarms()) expect(alarm.AlarmDescription).toEqual(expect.any(String));
 });
 
-test('there are no alarms besides one per DLQ, one per work queue, and the scheduler errors and stuck orders alarms', () => {
-  expect(alarms()).toHaveLength(deadLetterQueueIds(built).size + sourceQueueIds(built).length + 2);
+const bridgeAlarm = (metric: string) =>
+  alarms().filter((a) => a.Namespace === 'SinqroPosBridge' && a.MetricName === metric);
+
+test('an event refused on the EventBridge path (invalid or unlinked) alarms at the first one', () => {
+  expect(bridgeAlarm('SinqroEventsRefused')).toEqual([
+    expect.objectContaining({
+      Dimensions: [{ Name: 'Stage', Value: built.stage.name }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+    }),
+  ]);
+});
+
+test('a malformed webhook signing secret alarms at the first request that meets it', () => {
+  expect(bridgeAlarm('SecretMalformed')).toEqual([
+    expect.objectContaining({
+      Dimensions: [{ Name: 'Stage', Value: built.stage.name }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+    }),
+  ]);
+});
+
+test('there are no alarms besides one per DLQ, one per work queue, the scheduler errors and stuck orders alarms, and the ingress refusals and malformed secret alarms', () => {
+  expect(alarms()).toHaveLength(deadLetterQueueIds(built).size + sourceQueueIds(built).length + 4);
 });

@@ -64,14 +64,9 @@ test('only the publisher may batch-write (its audit records), since it may delet
   expect(batchWriters).toEqual([built.stack.functions.publisher]);
 });
 
-test('receivers may only get, query, put and delete items (lookup, dedupe claim/release, audit)', () => {
+test('receivers may only get, query and put items (lookup, dedupe read and record, audit)', () => {
   for (const fn of ingress) {
-    expect(dynamodbActions(fn)).toEqual([
-      'dynamodb:DeleteItem',
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:Query',
-    ]);
+    expect(dynamodbActions(fn)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   }
 });
 

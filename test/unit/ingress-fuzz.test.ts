@@ -213,7 +213,7 @@ type PosRouteKit = {
 };
 
 const SQUARE_URL = 'https://webhooks.example.com/square/webhooks/events';
-const SQUARE_KEY = 'square-fuzz-signature-key';
+const SQUARE_KEY = 'square-fuzz-signature-key-0123456789';
 const SQUARE_SECRET_NAME = 'bridge/test/pos/square';
 const SQUARE_ENV = {
   POS_SECRET_NAME_SQUARE: SQUARE_SECRET_NAME,

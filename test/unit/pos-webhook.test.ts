@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -7,13 +6,19 @@ import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
 import { handler } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
 import { signPayload } from '../../functions/shared/signature';
-import { POS_LOCATION_ID, POS_SIGNING_SECRET, WORK_QUEUE_URL } from './support/bridge-env';
+import {
+  alreadySeen,
+  POS_LOCATION_ID,
+  POS_SIGNING_SECRET,
+  WORK_QUEUE_URL,
+  writeBridgeSecrets,
+} from './support/bridge-env';
 import { httpEvent, lambdaContext } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
-useIngressEnv(ddb, sqs);
+const env = useIngressEnv(ddb, sqs);
 
 function statusWebhook(overrides: Record<string, unknown> = {}) {
   return {
@@ -46,6 +51,18 @@ describe('pos-webhook handler', () => {
     expect(result.statusCode).toBe(404);
     expect(bodyOf(result)).toMatchObject({ code: 'UNKNOWN_POS', httpResponseCode: '404' });
     expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers 500 and enqueues nothing when a webhook secret is empty, though the webhook is signed with that empty key', async () => {
+    writeBridgeSecrets(env.secrets, {
+      'bridge/test/pos/reference': { webhookSigningSecrets: ['', POS_SIGNING_SECRET], apiKey: 'k' },
+    });
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook()), { signer: '' }));
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toMatchObject({ code: 'SECRET_MALFORMED' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(env.logs.join('\n')).not.toContain(POS_SIGNING_SECRET);
   });
 
   it('accepts a validly signed status webhook with 200 and enqueues one POS event', async () => {
@@ -101,9 +118,7 @@ describe('pos-webhook handler', () => {
   });
 
   it('acknowledges a webhook delivered twice with 200 and counts it as a duplicate without enqueueing', async () => {
-    ddb
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    alreadySeen(ddb, 'DEDUPE#reference#refevt-1');
     const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toEqual({ received: 1, duplicates: 1 });

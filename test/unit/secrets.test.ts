@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { clearSecretCache, getSecret } from '../../functions/shared/secrets';
+import { SecretMalformedError } from '../../functions/shared/errors';
+import { clearSecretCache, getSecret, signingSecretsOf } from '../../functions/shared/secrets';
+import { captureLogs } from './support/bridge-env';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
 let secrets: SecretsFile;
@@ -36,5 +38,39 @@ describe('getSecret with LOCAL_SECRETS_FILE', () => {
     writeFileSync(process.env.LOCAL_SECRETS_FILE as string, JSON.stringify({ s: { v: 2 } }));
     clearSecretCache();
     await expect(getSecret('s')).resolves.toEqual({ v: 2 });
+  });
+});
+
+describe('signingSecretsOf', () => {
+  const KEY = 'k'.repeat(32);
+
+  it('returns a list of keys of at least 32 bytes each', () => {
+    expect(signingSecretsOf({ webhookSigningSecrets: [KEY, `${KEY}-next`] }, 'bridge/sinqro')).toEqual([
+      KEY,
+      `${KEY}-next`,
+    ]);
+  });
+
+  it.each([
+    ['an empty entry beside a good one', { webhookSigningSecrets: [KEY, ''] }, /\[1\] is shorter than 32 bytes/],
+    ['an entry shorter than 32 bytes', { webhookSigningSecrets: ['k'.repeat(31)] }, /\[0\] is shorter than 32 bytes/],
+    ['an entry that is not a string', { webhookSigningSecrets: [KEY, 42] }, /\[1\] is not a string/],
+    ['an empty list', { webhookSigningSecrets: [] }, /not a non-empty list/],
+    ['a string in place of the list', { webhookSigningSecrets: KEY }, /not a non-empty list/],
+    ['no list at all', { apiKey: 'x' }, /not a non-empty list/],
+  ])('refuses %s with SECRET_MALFORMED (a 500), naming the secret but no value', (_, secret, reason) => {
+    const logs = captureLogs();
+    let thrown: unknown;
+    try {
+      signingSecretsOf(secret, 'bridge/sinqro');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SecretMalformedError);
+    expect(thrown).toMatchObject({ httpStatus: 500, code: 'SECRET_MALFORMED' });
+    expect((thrown as Error).message).toMatch(/^secret bridge\/sinqro is malformed: /);
+    expect((thrown as Error).message).toMatch(reason);
+    expect((thrown as Error).message).not.toContain(KEY);
+    expect(logs.filter((l) => l.includes('"SecretMalformed":1'))).toHaveLength(1);
   });
 });

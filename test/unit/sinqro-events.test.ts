@@ -3,7 +3,14 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/sinqro-events';
-import { captureLogs, clearBridgeEnv, linkRestaurant, setBridgeEnv, WORK_QUEUE_URL } from './support/bridge-env';
+import {
+  alreadySeen,
+  captureLogs,
+  clearBridgeEnv,
+  linkRestaurant,
+  setBridgeEnv,
+  WORK_QUEUE_URL,
+} from './support/bridge-env';
 import { envelope, setPath } from './support/fixtures';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -38,6 +45,14 @@ function busEvent(detail: unknown): EventBridgeEvent<string, unknown> {
   };
 }
 
+/** The SinqroEventsRefused values the handler emitted (EMF lines among the captured logs). */
+const refusedMetrics = (logs: string[]) =>
+  logs
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => 'SinqroEventsRefused' in l)
+    .map((l) => l.SinqroEventsRefused);
+
 const dedupePuts = () =>
   ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.PK).startsWith('DEDUPE#'));
 
@@ -50,9 +65,7 @@ describe('sinqro-events handler (EventBridge)', () => {
   });
 
   it('reports a redelivered event as a duplicate and enqueues nothing', async () => {
-    ddb
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-      .rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
+    alreadySeen(ddb, 'DEDUPE#sinqro#evt-order.cancelled-1');
     await expect(handler(busEvent(envelope('order.cancelled')))).resolves.toEqual({ outcome: 'duplicate' });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
@@ -65,6 +78,32 @@ describe('sinqro-events handler (EventBridge)', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
+  it('logs why an invalid detail was refused without the value it received', async () => {
+    const logs = captureLogs();
+    await handler(busEvent(setPath(envelope('order.created'), 'data.consumer.phone', 34611222333)));
+    const written = logs.join('\n');
+    expect(written).toContain('data.consumer.phone');
+    for (let i = 0; i + 6 <= '34611222333'.length; i++) expect(written).not.toContain('34611222333'.slice(i, i + 6));
+  });
+
+  it('counts an invalid event in the SinqroEventsRefused metric (its alarm is how anyone learns of it)', async () => {
+    const logs = captureLogs();
+    await handler(busEvent(setPath(envelope('order.created'), 'data.totalAmount', '23.0')));
+    expect(refusedMetrics(logs)).toEqual([1]);
+  });
+
+  it('counts an event for a restaurant that is not linked in the SinqroEventsRefused metric', async () => {
+    const logs = captureLogs();
+    await handler(busEvent(envelope('order.cancelled', { sellingPointId: 777 })));
+    expect(refusedMetrics(logs)).toEqual([1]);
+  });
+
+  it('emits no refusal metric for an event it enqueues', async () => {
+    const logs = captureLogs();
+    await handler(busEvent(envelope('order.created')));
+    expect(refusedMetrics(logs)).toEqual([]);
+  });
+
   it('refuses an event for a restaurant that is not linked without retrying', async () => {
     await expect(handler(busEvent(envelope('order.cancelled', { sellingPointId: 777 })))).resolves.toEqual({
       outcome: 'refused',
@@ -72,13 +111,10 @@ describe('sinqro-events handler (EventBridge)', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
-  it('throws when the queue fails, so EventBridge retries, and forgets the event id for that retry', async () => {
+  it('throws when the queue fails, so EventBridge retries, and records no event id that would drop that retry', async () => {
     sqs.on(SendMessageCommand).rejects(new Error('SQS is down'));
     await expect(handler(busEvent(envelope('order.created')))).rejects.toThrow('SQS is down');
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
-      PK: 'DEDUPE#sinqro#evt-order.created-1',
-      SK: '-',
-    });
+    expect(dedupePuts()).toHaveLength(0);
   });
 
   it('throws when the database fails before the claim, so EventBridge retries', async () => {

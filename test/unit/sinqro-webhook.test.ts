@@ -1,13 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { HttpResult } from '../../functions/shared/http';
 import { MAX_MESSAGE_BYTES } from '../../functions/shared/queue';
 import { signPayload } from '../../functions/shared/signature';
 import { handler, SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
-import { linkRestaurant, SINQRO_SIGNING_SECRET, WORK_QUEUE_URL, writeBridgeSecrets } from './support/bridge-env';
+import {
+  alreadySeen,
+  linkRestaurant,
+  SINQRO_SIGNING_SECRET,
+  WORK_QUEUE_URL,
+  writeBridgeSecrets,
+} from './support/bridge-env';
 import { envelope, httpEvent, lambdaContext, setPath } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
@@ -55,7 +61,7 @@ describe('sinqro-webhook handler', () => {
     });
   });
 
-  it('records the event id before enqueueing, so a redelivery is recognised', async () => {
+  it('records the event id once it is enqueued, so a redelivery is recognised', async () => {
     await invoke(signedRequest(JSON.stringify(envelope('order.cancelled'))));
     expect(dedupePuts()[0]?.args[0].input.Item).toMatchObject({ PK: 'DEDUPE#sinqro#evt-order.cancelled-1' });
   });
@@ -102,6 +108,18 @@ describe('sinqro-webhook handler', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('says which field is wrong and what it expects, never the value it received, in the 400 and the logs', async () => {
+    const body = JSON.stringify(setPath(envelope('order.created'), 'data.consumer.phone', 34611222333));
+    const result = await invoke(signedRequest(body));
+    expect(result.statusCode).toBe(400);
+    const answer = bodyOf(result);
+    expect(answer.errors[0]).toMatchObject({ code: 'INVALID_FIELD', field: 'data.consumer.phone' });
+    expect(answer.message).toMatch(/data\.consumer\.phone: expected /);
+    const written = [result.body as string, ...env.logs].join('\n');
+    // Any six digits in a row of the value would give part of it away.
+    for (let i = 0; i + 6 <= '34611222333'.length; i++) expect(written).not.toContain('34611222333'.slice(i, i + 6));
+  });
+
   it('answers 404 for a restaurant that is not linked to a POS, and enqueues nothing', async () => {
     const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled', { sellingPointId: 777 }))));
     expect(result.statusCode).toBe(404);
@@ -120,9 +138,7 @@ describe('sinqro-webhook handler', () => {
   });
 
   it('acknowledges a duplicate delivery with 200 and does not enqueue it again', async () => {
-    ddb
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    alreadySeen(ddb, 'DEDUPE#sinqro#evt-order.created-1');
     const result = await invoke(signedRequest(JSON.stringify(envelope())));
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toEqual({ id: 'evt-order.created-1', outcome: 'duplicate' });
@@ -152,15 +168,22 @@ describe('sinqro-webhook handler', () => {
     expect(dedupePuts()).toHaveLength(0);
   });
 
-  it('answers 500 when the queue fails, and forgets the event id so Sinqro’s retry is processed', async () => {
+  it('answers 500 when the queue fails, and records no event id, so Sinqro’s retry is processed', async () => {
     sqs.on(SendMessageCommand).rejects(new Error('SQS is down'));
     const result = await invoke(signedRequest(JSON.stringify(envelope())));
     expect(result.statusCode).toBe(500);
     expect(bodyOf(result)).toMatchObject({ code: 'INTERNAL_ERROR', httpResponseCode: '500' });
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
-      PK: 'DEDUPE#sinqro#evt-order.created-1',
-      SK: '-',
-    });
+    expect(dedupePuts()).toHaveLength(0);
+  });
+
+  it('answers enqueued when a copy delivered at the same moment recorded the id first (both are in the queue)', async () => {
+    ddb
+      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
+      .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const result = await invoke(signedRequest(JSON.stringify(envelope())));
+    expect(result.statusCode).toBe(202);
+    expect(bodyOf(result)).toEqual({ id: 'evt-order.created-1', outcome: 'enqueued' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
 
   it('does not leak the SQS error text to the sender', async () => {
@@ -170,11 +193,37 @@ describe('sinqro-webhook handler', () => {
   });
 
   it('accepts a delivery signed with either secret during a rotation', async () => {
+    const OLD = 'old-secret-0123456789abcdef012345';
+    const NEW = 'new-secret-0123456789abcdef012345';
     writeBridgeSecrets(env.secrets, {
-      'bridge/test/sinqro': { webhookSigningSecrets: ['old-secret', 'new-secret'], serverAccessToken: 't' },
+      'bridge/test/sinqro': { webhookSigningSecrets: [OLD, NEW], serverAccessToken: 't' },
     });
-    const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled')), { signer: 'old-secret' }));
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled')), { signer: OLD }));
     expect(result.statusCode).toBe(202);
+  });
+
+  it('answers 500 and enqueues nothing when a signing secret is empty, though the request is signed with that empty key', async () => {
+    writeBridgeSecrets(env.secrets, {
+      'bridge/test/sinqro': { webhookSigningSecrets: [SINQRO_SIGNING_SECRET, ''], serverAccessToken: 't' },
+    });
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.created')), { signer: '' }));
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toMatchObject({ code: 'SECRET_MALFORMED', httpResponseCode: '500' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
+    const errors = env.logs.filter((l) => l.includes('"level":"error"'));
+    expect(errors.join('\n')).toContain('SECRET_MALFORMED');
+    expect(env.logs.join('\n')).not.toContain(SINQRO_SIGNING_SECRET);
+    expect(env.logs.some((l) => l.includes('"SecretMalformed":1'))).toBe(true);
+  });
+
+  it('answers 500 when a signing secret is shorter than 32 bytes, whoever signed the request', async () => {
+    writeBridgeSecrets(env.secrets, {
+      'bridge/test/sinqro': { webhookSigningSecrets: ['short-secret'], serverAccessToken: 't' },
+    });
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.created')), { signer: 'short-secret' }));
+    expect(result.statusCode).toBe(500);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('never logs the consumer’s personal data', async () => {

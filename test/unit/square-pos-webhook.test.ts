@@ -4,14 +4,13 @@
  * enqueued once per linked location of that merchant, deduplicated per location.
  */
 import { createHmac } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
-import { linkItem } from './support/bridge-env';
+import { alreadySeen, linkItem } from './support/bridge-env';
 import { httpEvent, lambdaContext } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
@@ -20,7 +19,7 @@ const sqs = mockClient(SQSClient);
 const env = useIngressEnv(ddb, sqs);
 
 const URL = 'https://webhooks.example.com/square/webhooks/events';
-const KEY = 'square-signature-key';
+const KEY = 'square-signature-key-0123456789abcdef';
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-square';
 
 beforeEach(() => {
@@ -63,8 +62,8 @@ const catalogEvent = JSON.stringify({
     object: { catalog_version: { updated_at: '2019-10-29T17:26:16.53Z' } },
   },
 });
-const sign = (body: string, url = URL) =>
-  createHmac('sha256', KEY)
+const sign = (body: string, url = URL, key = KEY) =>
+  createHmac('sha256', key)
     .update(url + body)
     .digest('base64');
 const request = (body: string, signature?: string): APIGatewayProxyEventV2 =>
@@ -81,6 +80,15 @@ test('a forged or URL-rebuilt signature is refused with 401 before anything is r
   for (const signature of [sign(catalogEvent, 'https://10.0.0.7/square/webhooks/events'), 'Zm9yZ2Vk', undefined]) {
     expect((await invoke(request(catalogEvent, signature))).statusCode).toBe(401);
   }
+  expect(ddb.calls()).toHaveLength(0);
+  expect(sqs.calls()).toHaveLength(0);
+});
+
+test('an empty signature key in the secret answers 500 and enqueues nothing, though the webhook is signed with that empty key', async () => {
+  env.secrets.write({ 'bridge/test/pos/square': { webhookSigningSecrets: [KEY, ''] } });
+  const result = await invoke(request(catalogEvent, sign(catalogEvent, URL, '')));
+  expect(result.statusCode).toBe(500);
+  expect(JSON.parse(result.body as string)).toMatchObject({ code: 'SECRET_MALFORMED' });
   expect(ddb.calls()).toHaveLength(0);
   expect(sqs.calls()).toHaveLength(0);
 });
@@ -103,9 +111,11 @@ test("catalog.version.updated is enqueued once for each linked location of the m
 });
 
 test('a redelivered catalog event is a duplicate for every location: nothing enqueued', async () => {
-  ddb
-    .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-    .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+  alreadySeen(
+    ddb,
+    'DEDUPE#square#aeaaa5f6-c4fd-4e93-b688-71b50706266f#6001',
+    'DEDUPE#square#aeaaa5f6-c4fd-4e93-b688-71b50706266f#6002',
+  );
   const result = await invoke(request(catalogEvent, sign(catalogEvent)));
   expect(result.statusCode).toBe(200);
   expect(JSON.parse(result.body as string)).toEqual({ received: 1, duplicates: 1 });

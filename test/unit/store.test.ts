@@ -1,12 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { setLogSink } from '../../functions/shared/logger';
 import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf } from '../../functions/shared/statuses';
@@ -294,10 +287,27 @@ describe('store.transition: when the condition fails', () => {
   });
 });
 
-describe('store.claimEvent', () => {
-  it('records a first delivery with a conditional put and a TTL', async () => {
+describe('store.isEventSeen', () => {
+  it('reads the dedupe record consistently (a record written a moment ago counts)', async () => {
+    ddb.on(GetCommand).resolves({ Item: { PK: 'DEDUPE#sinqro#evt-1', SK: '-' } });
+    await expect(store.isEventSeen('sinqro', 'evt-1')).resolves.toBe(true);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { PK: 'DEDUPE#sinqro#evt-1', SK: '-' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('answers false for an id never recorded', async () => {
+    ddb.on(GetCommand).resolves({});
+    await expect(store.isEventSeen('reference', 'refevt-1')).resolves.toBe(false);
+  });
+});
+
+describe('store.recordEvent', () => {
+  it('records an enqueued event with a conditional put and a TTL', async () => {
     ddb.on(PutCommand).resolves({});
-    await expect(store.claimEvent('sinqro', 'evt-1')).resolves.toBe(true);
+    await expect(store.recordEvent('sinqro', 'evt-1')).resolves.toBe(true);
     const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       TableName: TABLE,
@@ -307,25 +317,14 @@ describe('store.claimEvent', () => {
     expect(input?.Item?.expiresAt).toBeGreaterThan(Date.now() / 1000);
   });
 
-  it('returns false for an event id seen before (the put’s condition fails)', async () => {
+  it('returns false when a concurrent copy recorded the id first (the put’s condition fails)', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
-    await expect(store.claimEvent('sinqro', 'evt-1')).resolves.toBe(false);
+    await expect(store.recordEvent('sinqro', 'evt-1')).resolves.toBe(false);
   });
 
-  it('passes other errors on rather than treating them as duplicates', async () => {
+  it('passes other errors on', async () => {
     ddb.on(PutCommand).rejects(new Error('network down'));
-    await expect(store.claimEvent('sinqro', 'evt-1')).rejects.toThrow('network down');
-  });
-});
-
-describe('store.releaseEvent', () => {
-  it('deletes the dedupe record so the sender’s retry is processed', async () => {
-    ddb.on(DeleteCommand).resolves({});
-    await store.releaseEvent('reference', 'refevt-1');
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
-      TableName: TABLE,
-      Key: { PK: 'DEDUPE#reference#refevt-1', SK: '-' },
-    });
+    await expect(store.recordEvent('sinqro', 'evt-1')).rejects.toThrow('network down');
   });
 });
 

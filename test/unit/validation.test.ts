@@ -33,6 +33,22 @@ describe('parseOrThrow', () => {
     expect(() => parseOrThrow(SinqroEventSchema, input, 'event')).toThrow(/^event is invalid: sellingPointId: /);
   });
 
+  it('never quotes the value it received, in the message or the details (it may be personal data or a secret)', () => {
+    const schema = v.object({
+      phone: v.nullable(v.string()),
+      name: v.pipe(v.string(), v.minLength(30)),
+      code: v.picklist(['a', 'b']),
+      at: v.pipe(v.string(), v.regex(/^\d{4}-/)),
+      n: v.pipe(v.number(), v.minValue(0)),
+    });
+    const input = { phone: 34611222333, name: 'Laura Gómez', code: 'hunter2-secret', at: 'tomorrow-ish', n: -271828 };
+    const error = caught(() => parseOrThrow(schema, input, 'thing')) as ValidationError;
+    expect(error.details.map((d) => d.field)).toEqual(['phone', 'name', 'code', 'at', 'n']);
+    const written = JSON.stringify([error.message, error.details]);
+    for (const value of ['34611222333', 'Laura', 'hunter2', 'tomorrow', '271828']) expect(written).not.toContain(value);
+    expect(error.details[0]?.message).toBe('phone: expected string, received a number');
+  });
+
   it('reports at most ten failing fields so a hostile body cannot make the answer huge', () => {
     const schema = v.object(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, v.number()])));
     const error = caught(() => parseOrThrow(schema, {}, 'thing')) as ValidationError;

@@ -12,8 +12,8 @@ export const TO_SINQRO_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/12345678
 export const SINQRO_SECRET_NAME = 'bridge/test/sinqro';
 export const POS_SECRET_NAME = 'bridge/test/pos/reference';
 export const RESTAURANT_SECRET_NAME = 'bridge/test/restaurants/5120';
-export const SINQRO_SIGNING_SECRET = 'sinqro-signing-secret';
-export const POS_SIGNING_SECRET = 'refpos-signing-secret';
+export const SINQRO_SIGNING_SECRET = 'sinqro-signing-secret-0123456789abcdef';
+export const POS_SIGNING_SECRET = 'refpos-signing-secret-0123456789abcdef';
 export const POS_LOCATION_ID = 'loc-9';
 
 const ENV = {
@@ -69,6 +69,12 @@ export function linkRestaurant(ddb: AwsStub<any, any, any>, overrides: Record<st
   ddb
     .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `POSLOC#reference#${POS_LOCATION_ID}` } })
     .resolves({ Items: [linkItem(overrides)] });
+}
+
+/** These events were taken before: their dedupe records (`DEDUPE#<source>#<id>`) are in the table. */
+// biome-ignore lint/suspicious/noExplicitAny: the document client's stub is generic over its whole command set
+export function alreadySeen(ddb: AwsStub<any, any, any>, ...pks: string[]): void {
+  for (const pk of pks) ddb.on(GetCommand, { Key: { PK: pk, SK: '-' } }).resolves({ Item: { PK: pk, SK: '-' } });
 }
 
 /** Collects log lines instead of printing them, so tests stay quiet and can check what was logged. */

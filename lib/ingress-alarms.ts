@@ -1,0 +1,44 @@
+/**
+ * The receivers' own alarms, on the bridge's metrics (functions/shared/metrics.ts): events the
+ * EventBridge receiver refused, which Sinqro believes delivered, and a webhook signing secret that is
+ * malformed, which refuses every webhook it signs until an operator fixes it. Both fire at the first one.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { METRICS } from '../functions/shared/metrics';
+import type { Stage } from './stage-config';
+
+export class IngressAlarms extends Construct {
+  readonly eventsRefused: Alarm;
+  readonly secretMalformed: Alarm;
+
+  constructor(scope: Construct, id: string, props: { stage: Stage }) {
+    super(scope, id);
+    const alarmOn = (alarmId: string, metricName: string, alarmDescription: string) =>
+      new Alarm(this, alarmId, {
+        alarmDescription,
+        metric: new Metric({
+          namespace: METRICS.namespace,
+          metricName,
+          dimensionsMap: { [METRICS.stageDimension]: props.stage.name },
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    this.eventsRefused = alarmOn(
+      'SinqroEventsRefused',
+      METRICS.sinqroEventsRefused,
+      'sinqro-events: events from the bus refused (invalid or for a restaurant not linked); Sinqro believes them delivered: read `event refused` in its logs',
+    );
+    this.secretMalformed = alarmOn(
+      'SecretMalformed',
+      METRICS.secretMalformed,
+      'a webhook signing secret is malformed (empty or shorter than 32 bytes): every webhook it covers is refused with 500 until the secret is fixed',
+    );
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Every AWS SDK client the functions build gives up on a call that never answers, well within the
+ * function's timeout: an ingress stuck on a silent SQS or DynamoDB would otherwise time out as a whole,
+ * and nothing of what it meant to do afterwards (answer, clean up) would run.
+ *
+ * Each client module is loaded afresh against a local endpoint that accepts connections and never
+ * answers; its call must fail with the SDK's TimeoutError.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, relative } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+let server: Server;
+let endpoint: string;
+const held: ServerResponse[] = [];
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    held.push(res); // never answered
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ENDPOINT_URL_SQS: endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+    TABLE_NAME: 'bridge-test-table',
+  });
+  delete process.env.LOCAL_SECRETS_FILE;
+});
+
+afterAll(async () => {
+  for (const res of held) res.destroy();
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  for (const name of [
+    'AWS_ENDPOINT_URL_DYNAMODB',
+    'AWS_ENDPOINT_URL_SQS',
+    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    'TABLE_NAME',
+  ])
+    delete process.env[name];
+});
+
+// Three attempts of the request timeout each, then the SDK's TimeoutError; the test's own limit is far above.
+const LIMIT_MS = 20_000;
+
+const fresh = <T>(path: string): T => {
+  let loaded: T | undefined;
+  jest.isolateModules(() => {
+    loaded = require(path) as T;
+  });
+  return loaded as T;
+};
+
+test(
+  'the DynamoDB client (ddb.ts) times out a call that never answers',
+  async () => {
+    const { ddb } = fresh<typeof import('../../functions/shared/ddb')>('../../functions/shared/ddb');
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    await expect(ddb.send(new GetCommand({ TableName: 't', Key: { PK: 'a', SK: 'b' } }))).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+  },
+  LIMIT_MS,
+);
+
+test(
+  'the SQS client of enqueue (queue.ts) times out a send that never answers',
+  async () => {
+    const { enqueue } = fresh<typeof import('../../functions/shared/queue')>('../../functions/shared/queue');
+    await expect(enqueue(`${endpoint}/000000000000/q`, { a: 1 })).rejects.toMatchObject({ name: 'TimeoutError' });
+  },
+  LIMIT_MS,
+);
+
+test(
+  'the Secrets Manager client (secrets.ts) times out a read that never answers',
+  async () => {
+    const { getSecret } = fresh<typeof import('../../functions/shared/secrets')>('../../functions/shared/secrets');
+    await expect(getSecret('bridge/test/never')).rejects.toMatchObject({ name: 'TimeoutError' });
+  },
+  LIMIT_MS,
+);
+
+test('the timeouts leave room for every attempt within the shortest function timeout (ingress, 5 s)', async () => {
+  const { AWS_CLIENT_CONFIG, AWS_CLIENT_MAX_ATTEMPTS } = await import('../../functions/shared/aws-clients');
+  const { INGRESS } = await import('../../lib/bridge-function');
+  const { connectionTimeout, requestTimeout, throwOnRequestTimeout } = AWS_CLIENT_CONFIG.requestHandler;
+  expect(throwOnRequestTimeout).toBe(true);
+  expect(connectionTimeout).toBeLessThanOrEqual(requestTimeout);
+  expect(AWS_CLIENT_MAX_ATTEMPTS * requestTimeout).toBeLessThan(INGRESS.timeout.toMilliseconds());
+});
+
+test('every SDK client built in functions/ takes the shared timeouts (the sqs-batch client included)', () => {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) files.push(path);
+    }
+  };
+  walk(join(ROOT, 'functions'));
+  // A client class is one the file imports from an @aws-sdk package; its construction must pass the shared config.
+  const constructions = files.flatMap((file) => {
+    const source = readFileSync(file, 'utf8');
+    const imported = [...source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/[^']+'/g)].flatMap(([, names]) =>
+      (names as string).split(',').map((n) => n.trim()),
+    );
+    return [...source.matchAll(/new (\w+Client)\(([^)]*)\)/g)]
+      .filter(([, name]) => imported.includes(name as string))
+      .map(([, name, args]) => ({ file: relative(ROOT, file), name, args }));
+  });
+  expect(constructions.map((c) => c.file).sort()).toEqual(
+    expect.arrayContaining([
+      'functions/shared/ddb.ts',
+      'functions/shared/queue.ts',
+      'functions/shared/secrets.ts',
+      'functions/shared/sqs-batch.ts',
+    ]),
+  );
+  expect(constructions.filter((c) => !c.args?.includes('AWS_CLIENT_CONFIG'))).toEqual([]);
+});
