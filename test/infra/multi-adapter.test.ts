@@ -106,6 +106,7 @@ test('the receivers can route to every adapter', () => {
 });
 
 test('each adapter brings its own DLQ and age alarms', () => {
-  // 3 work queues + to-sinqro: 4 DLQ alarms + 4 age alarms, + the event bus DLQ alarm, + the scheduler's two.
-  expect(Object.keys(resources(built, 'AWS::CloudWatch::Alarm'))).toHaveLength(11);
+  // 3 work queues + to-sinqro: 4 DLQ alarms + 4 age alarms, + the event bus DLQ alarm, + the scheduler's two,
+  // + the ingress's two (EventBridge refusals, malformed signing secrets).
+  expect(Object.keys(resources(built, 'AWS::CloudWatch::Alarm'))).toHaveLength(13);
 });
