@@ -158,6 +158,9 @@ async function inject(
     source: ctx.adapter.code,
     posCode: ctx.adapter.code,
     posOrderId,
+    // Copies of one order under other event ids may be injecting it at the same moment (same POS order,
+    // by the idempotency key): the first to write INJECTED reports it, the others find it done.
+    advanceOnly: true,
   });
   const injected: store.AuditEntry = {
     what: 'inject',
@@ -169,6 +172,11 @@ async function inject(
   log.info('injected into POS', { posOrderId });
   // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
   if (result.applied) return publish(result.state, 'INJECTED', undefined, log, injected);
+  if (result.verdict === 'duplicate' && result.state?.posOrderId === posOrderId) {
+    await store.auditOrder(order.id, { ...injected, outcome: 'already injected by a concurrent delivery' });
+    log.info('order injected by a concurrent delivery; not reported again', { posOrderId });
+    return;
+  }
   await store.auditOrder(order.id, injected);
 
   // The POS moved faster than us (its webhook already advanced the status), or Sinqro cancelled meanwhile.

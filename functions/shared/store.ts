@@ -265,6 +265,11 @@ export type TransitionRequest = {
    * event needs no read first); another's order, or an order that does not exist, is `foreign`.
    */
   owner?: { restaurantId: number };
+  /**
+   * Apply only if the status moves forward, not as a repeat of the same status with a newer time: for the
+   * bridge's own injection, which concurrent copies of one event may each reach; only the first one reports it.
+   */
+  advanceOnly?: boolean;
 };
 
 export type TransitionResult =
@@ -316,13 +321,16 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     values[':rid'] = req.owner.restaurantId;
     values[':kind'] = req.kind;
   }
+  const forward = req.advanceOnly
+    ? 'statusRank < :rank'
+    : '(statusRank < :rank OR (#status = :status AND sourceTs < :ts))';
   try {
     const out = await ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(req.orderId),
         UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
-        ConditionExpression: `attribute_exists(PK) AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))${ownerCondition}`,
+        ConditionExpression: `attribute_exists(PK) AND isFinal = :false AND ${forward}${ownerCondition}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -344,11 +352,12 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     // Whoever created it, the transition is decided against what is there now.
     return transition({ ...req, createIfMissing: undefined }, retries - 1);
   }
-  const verdict = decideTransition(
+  const decided = decideTransition(
     req.kind,
     { status: current.status, sourceTs: current.sourceTs },
     { status: req.status, sourceTs: req.sourceTs },
   );
+  const verdict = decided === 'apply' && req.advanceOnly && current.status === req.status ? 'duplicate' : decided;
   if (verdict === 'apply' && retries > 0) {
     // The item changed between our write and our read; decide again against the fresh state.
     return transition(req, retries - 1);
