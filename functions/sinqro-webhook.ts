@@ -11,7 +11,7 @@ import { Logger } from './shared/logger';
 import { getSecret, type SinqroSecret, signingSecretsOf } from './shared/secrets';
 import { verifySignature } from './shared/signature';
 import { SinqroEventSchema } from './shared/sinqro-schemas';
-import { parseJson, parseOrThrow } from './shared/validation';
+import { parseJsonBytes, parseOrThrow } from './shared/validation';
 
 export const SIGNATURE_HEADER = 'x-sinqro-signature';
 const logger = new Logger('sinqro-webhook');
@@ -21,7 +21,7 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const secretName = requireEnv(envNames.sinqroSecret);
   const secrets = signingSecretsOf(await getSecret<SinqroSecret>(secretName), secretName);
   verifySignature(header(event, SIGNATURE_HEADER), body, secrets);
-  const envelope = parseOrThrow(SinqroEventSchema, parseJson(body.toString('utf8'), 'event body'), 'event');
+  const envelope = parseOrThrow(SinqroEventSchema, parseJsonBytes(body, 'event body'), 'event');
   const outcome = await ingestSinqroEvent(envelope, logger);
   return json(outcome === 'duplicate' ? 200 : 202, { id: envelope.id, outcome });
 }

@@ -2,10 +2,11 @@
  * The local API Gateway (HTTP API, payload format 2.0): turns each request into the same
  * APIGatewayProxyEventV2 that AWS builds and calls the very same handler.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, EventBridgeEvent } from 'aws-lambda';
-import { jsonServer, listen, MAX_LOCAL_BODY, readBody, sendJson } from './http-util';
+import { decodePathSegment, jsonServer, listen, MAX_LOCAL_BODY, readBody, requestUrl, sendJson } from './http-util';
 import { invokeWithTimeout } from './lambda-context';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -36,6 +37,7 @@ export type GatewayOptions = {
 const SCHEDULE_PATH = /^\/_local\/schedule\/([^/]+)$/;
 
 const TEXT_TYPES = /json|text|xml|x-www-form-urlencoded|javascript/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function compile(path: string): { regex: RegExp; names: string[] } {
   const names: string[] = [];
@@ -53,7 +55,8 @@ export class LocalGateway {
 
   async start(port: number): Promise<number> {
     const compiled = this.opts.routes.map((r) => ({ ...r, ...compile(r.path) }));
-    this.server = jsonServer((req, res) => void this.handle(req, res, compiled));
+    // A URL it cannot decode is a BadRequest: jsonServer answers it 400, as API Gateway does.
+    this.server = jsonServer((req, res) => this.handle(req, res, compiled));
     return listen(this.server, port);
   }
 
@@ -69,7 +72,7 @@ export class LocalGateway {
     routes: (GatewayRoute & { regex: RegExp; names: string[] })[],
   ) {
     this.requests += 1;
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = requestUrl(req);
     const body = await readBody(req);
     if (!body) return sendJson(res, 413, { message: 'Request Entity Too Large' });
     if (req.method === 'POST' && url.pathname === '/_local/eventbridge' && this.opts.eventBridge) {
@@ -77,13 +80,13 @@ export class LocalGateway {
     }
     const scheduled = SCHEDULE_PATH.exec(url.pathname);
     if (req.method === 'POST' && scheduled && this.opts.schedule) {
-      return this.runScheduled(res, decodeURIComponent(scheduled[1] as string));
+      return this.runScheduled(res, decodePathSegment(scheduled[1] as string));
     }
     for (const route of routes) {
       if (route.method !== req.method) continue;
       const m = route.regex.exec(url.pathname);
       if (!m) continue;
-      const pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1] as string)]));
+      const pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodePathSegment(m[i + 1] as string)]));
       const event = toEvent(req, url, body, route.routeKey, pathParameters);
       let result: APIGatewayProxyStructuredResultV2;
       try {
@@ -119,9 +122,10 @@ export class LocalGateway {
     const bridge = this.opts.eventBridge as NonNullable<GatewayOptions['eventBridge']>;
     let detail: unknown;
     try {
-      detail = JSON.parse(body.toString('utf8'));
+      // EventBridge takes the detail as a JSON string: bytes that are not UTF-8 cannot be one.
+      detail = JSON.parse(strictUtf8.decode(body));
     } catch {
-      return sendJson(res, 400, { message: 'detail is not JSON' });
+      return sendJson(res, 400, { message: 'detail is not UTF-8 JSON' });
     }
     const event: EventBridgeEvent<string, unknown> = {
       version: '0',
@@ -154,7 +158,9 @@ function toEvent(
   for (const [k, v] of Object.entries(req.headers))
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+  // Bytes that are not UTF-8 go base64-encoded whatever the content type says, so the function reads
+  // (and checks the signature on) exactly the bytes that were sent.
+  const isText = body.length === 0 || (TEXT_TYPES.test(contentType) && isUtf8(body));
   const now = Date.now();
   return {
     version: '2.0',

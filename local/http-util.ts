@@ -26,6 +26,27 @@ export function sendJson(
   res.end(text);
 }
 
+/** A request the server cannot read (a malformed URL or percent-encoding): answered 400, not a crash. */
+export class BadRequest extends Error {}
+
+/** The request's URL; a request target that is no URL is a BadRequest. */
+export function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://local');
+  } catch {
+    throw new BadRequest('the request target is not a valid URL');
+  }
+}
+
+/** decodeURIComponent, with malformed percent-encoding (`%E0%A4%A`, `%ZZ`, `%FF`) a BadRequest. */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequest('the path has malformed percent-encoding');
+  }
+}
+
 export type Route = {
   method: string;
   pattern: RegExp;
@@ -38,22 +59,23 @@ export type Route = {
   }) => Promise<void> | void;
 };
 
-/** A tiny regex router; unknown routes get 404, thrown errors a 500 with the message. */
+/** A tiny regex router; unknown routes get 404, an unreadable URL 400, thrown errors a 500 with the message. */
 export function router(routes: Route[], onUnmatched?: Route['handle']) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://local');
+      const url = requestUrl(req);
       const body = (await readBody(req)) ?? Buffer.alloc(0);
       for (const route of routes) {
         if (route.method !== req.method) continue;
         const m = route.pattern.exec(url.pathname);
-        if (m) return await route.handle({ req, res, params: m.slice(1).map(decodeURIComponent), body, url });
+        if (m) return await route.handle({ req, res, params: m.slice(1).map(decodePathSegment), body, url });
       }
       if (onUnmatched) return await onUnmatched({ req, res, params: [], body, url });
       sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} is not a route` } });
     } catch (error) {
-      if (!res.headersSent)
-        sendJson(res, 500, { error: { code: 'SIMULATOR_ERROR', message: (error as Error).message } });
+      if (res.headersSent) return;
+      if (error instanceof BadRequest) sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: error.message } });
+      else sendJson(res, 500, { error: { code: 'SIMULATOR_ERROR', message: (error as Error).message } });
     }
   };
 }
@@ -71,8 +93,20 @@ export async function close(server: Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-export function jsonServer(handler: Parameters<typeof createServer>[1]): Server {
-  const server = createServer(handler);
+/**
+ * A server whose handler may throw or reject: the request is answered (400 for a BadRequest, else 500),
+ * or its socket closed if the answer had begun, and the process goes on (an unhandled rejection ends it).
+ */
+export function jsonServer(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Server {
+  const server = createServer((req, res) => {
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch((error: unknown) => {
+        if (res.headersSent) return void res.destroy();
+        if (error instanceof BadRequest) sendJson(res, 400, { message: 'Bad Request' });
+        else sendJson(res, 500, { message: 'Internal Server Error' });
+      });
+  });
   // fetch (undici) keeps a connection for the server's Keep-Alive hint minus 1 s: with a 1 s hint it
   // reconnected for every request. Five seconds (Node's default) lets clients reuse connections.
   server.keepAliveTimeout = 5000;

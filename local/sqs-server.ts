@@ -37,6 +37,17 @@ class SqsError extends Error {
   }
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A request body SQS can read: UTF-8 JSON. Anything else is the client's fault (400), as SQS answers it. */
+function parseInput(raw: Buffer): WireInput {
+  try {
+    return JSON.parse(strictUtf8.decode(raw)) as WireInput;
+  } catch {
+    throw new SqsError('SerializationException', 'the request body is not valid UTF-8 JSON');
+  }
+}
+
 export class LocalSqs {
   private readonly queues = new Map<string, Queue>();
   private server?: Server;
@@ -49,7 +60,7 @@ export class LocalSqs {
       const action = String(req.headers['x-amz-target'] ?? '').replace('AmazonSQS.', '');
       const raw = (await readBody(req)) ?? Buffer.alloc(0);
       try {
-        const input = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+        const input = raw.length ? parseInput(raw) : {};
         this.calls[action] = (this.calls[action] ?? 0) + 1;
         const output = await this.dispatch(action, input);
         sendJson(res, 200, output, { 'content-type': 'application/x-amz-json-1.0' });

@@ -12,6 +12,7 @@ import {
   type CatalogRef,
 } from '../../functions/shared/catalog-model';
 import type { PosCatalogChangedEvent } from '../../functions/shared/messages';
+import { truncate } from '../../functions/shared/text';
 import { parseOrThrow } from '../../functions/shared/validation';
 import {
   REF_CATALOG_COLLECTIONS,
@@ -113,7 +114,7 @@ export function mapCatalogItems(
       page.rejected.push({
         ref: {
           type: REF_CATALOG_COLLECTIONS[collection],
-          posId: typeof id === 'string' && id.length > 0 ? id.slice(0, 255) : undefined,
+          posId: typeof id === 'string' && id.length > 0 ? truncate(id, 255) : undefined,
         },
         error: (error as Error).message.slice(0, 300),
       });

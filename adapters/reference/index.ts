@@ -3,7 +3,7 @@ import { AuthenticationError, ValidationError } from '../../functions/shared/err
 import type { PosEvent } from '../../functions/shared/messages';
 import { verifySignature } from '../../functions/shared/signature';
 import type { CanonicalStatus, Kind } from '../../functions/shared/statuses';
-import { parseJson, parseOrThrow } from '../../functions/shared/validation';
+import { parseJsonBytes, parseOrThrow } from '../../functions/shared/validation';
 import type { PosAdapter } from '../port';
 import { isCatalogWebhook, toCatalogChangedEvent } from './catalog-mapping';
 import { ReferencePosClient } from './client';
@@ -71,7 +71,7 @@ export const referenceAdapter: PosAdapter = {
   },
 
   parseWebhook(request): PosEvent[] {
-    const json = parseJson(request.rawBody.toString('utf8'), 'webhook body');
+    const json = parseJsonBytes(request.rawBody, 'webhook body');
     const hours = parseHoursWebhook(json);
     if (hours) return hours;
     if (isCatalogWebhook(json))

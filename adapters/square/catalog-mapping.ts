@@ -16,6 +16,7 @@ import {
   type CatalogEntityType,
   type CatalogRef,
 } from '../../functions/shared/catalog-model';
+import { truncate } from '../../functions/shared/text';
 import { parseOrThrow } from '../../functions/shared/validation';
 import {
   CatalogObjectSchema,
@@ -50,7 +51,7 @@ export function toMenuEntity(locationId: string, locationName: string | undefine
   return {
     type: 'menu',
     posId: menuPosIdOf(locationId),
-    name: (locationName || 'Menu').slice(0, 255),
+    name: truncate(locationName || 'Menu', 255),
     isAvailable: true,
   };
 }
@@ -105,7 +106,7 @@ function toEntity(object: SquareCatalogObject, locationId: string): CatalogEntit
         posId: object.id,
         sectionPosIds: [...new Set(sections)],
         name: item.name,
-        description: (item.description_plaintext ?? item.description)?.slice(0, 4000) || undefined,
+        description: truncate(item.description_plaintext ?? item.description ?? '', 4000) || undefined,
         price: first ? variationPrice(first, locationId) : 0,
         isAvailable:
           !item.is_archived &&
@@ -184,7 +185,7 @@ export function mapSquareObjects(raw: unknown[], locationId: string, expandNeste
     const id = (item as { id?: unknown } | null)?.id;
     const squareType = (item as { type?: unknown } | null)?.type;
     const type = typeof squareType === 'string' ? entityTypeOf(squareType) : undefined;
-    const posId = typeof id === 'string' && id.length > 0 ? id.slice(0, 255) : undefined;
+    const posId = typeof id === 'string' && id.length > 0 ? truncate(id, 255) : undefined;
     if (!type || !posId) {
       // e.g. a TAX or IMAGE object: not part of the menu, nothing to report.
       if (!type && typeof squareType === 'string') return;

@@ -12,6 +12,7 @@ import type { PosOpeningHours } from '../../functions/shared/hours-model';
 import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/shared/outbound';
 import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
 import type { Kind } from '../../functions/shared/statuses';
+import { truncate } from '../../functions/shared/text';
 import { parseOrThrow } from '../../functions/shared/validation';
 import type { CatalogChangesPage, InjectResult, PosCallContext, PosClient, PosStatusRead } from '../port';
 import {
@@ -133,7 +134,7 @@ export class SquareClient implements PosClient {
               uid: f.uid,
               state: 'CANCELED',
               [f.type === 'DELIVERY' ? 'delivery_details' : 'pickup_details']: {
-                cancel_reason: (reason ?? 'Cancelled in Sinqro').slice(0, 100),
+                cancel_reason: truncate(reason ?? 'Cancelled in Sinqro', 100),
               },
             })),
         },

@@ -6,6 +6,7 @@
 import { PermanentError } from '../../functions/shared/errors';
 import { toMinorUnits } from '../../functions/shared/money';
 import { type SinqroOrder, type SinqroOrderLine, toIsoUtc } from '../../functions/shared/sinqro-schemas';
+import { truncate } from '../../functions/shared/text';
 import type { SquareMoney } from './api';
 
 /** ISO 4217 currencies without minor units (or with three) among those Square sellers use. */
@@ -100,7 +101,7 @@ export function toSquareOrder(
         catalog_object_id: variationOf(externalId),
         quantity,
         base_price_money: money(base, currency),
-        ...(line.comment ? { note: line.comment.slice(0, 2000) } : {}),
+        ...(line.comment ? { note: truncate(line.comment, 2000) } : {}),
         ...(modifiers.length > 0 ? { modifiers: modifiers.map((m) => m.body) } : {}),
       };
     });
@@ -119,7 +120,7 @@ export function toSquareOrder(
   const phone = phoneOf(consumer?.phone);
   // Square requires a recipient name: without the consumer's, the order's code.
   const recipient = {
-    display_name: (recipientName || `Sinqro ${order.marketOrderCode ?? order.id}`).slice(0, 255),
+    display_name: truncate(recipientName || `Sinqro ${order.marketOrderCode ?? order.id}`, 255),
     ...(phone ? { phone_number: phone } : {}),
     ...(consumer?.email && consumer.email.length <= 255 ? { email_address: consumer.email } : {}),
   };
@@ -128,7 +129,7 @@ export function toSquareOrder(
     location_id: locationId,
     reference_id: String(order.id),
     source: { name: 'Sinqro' },
-    ...(order.marketOrderCode ? { ticket_name: String(order.marketOrderCode).slice(0, 30) } : {}),
+    ...(order.marketOrderCode ? { ticket_name: truncate(String(order.marketOrderCode), 30) } : {}),
     line_items: lineItems,
     // A marketplace's delivery fee is a service charge, not a tip (Square's external-payments guide).
     ...(deliveryFee > 0
@@ -177,7 +178,7 @@ function pickupFulfillment(order: SinqroOrder, recipient: Recipient) {
       schedule_type: 'SCHEDULED',
       pickup_at: toIsoUtc(order.executionTime),
       recipient,
-      note: pickupNote(order).slice(0, 500),
+      note: truncate(pickupNote(order), 500),
     },
   };
 }
@@ -194,7 +195,7 @@ function deliveryFulfillment(order: SinqroOrder, recipient: Recipient) {
       recipient: address ? { ...recipient, address } : recipient,
       managed_delivery: true,
       courier_provider_name: 'Sinqro',
-      ...(order.comment ? { note: order.comment.slice(0, 550) } : {}),
+      ...(order.comment ? { note: truncate(order.comment, 550) } : {}),
     },
   };
 }

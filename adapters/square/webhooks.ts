@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import { AuthenticationError } from '../../functions/shared/errors';
 import type { PosEvent } from '../../functions/shared/messages';
-import { parseJson, parseOrThrow } from '../../functions/shared/validation';
+import { parseJsonBytes, parseOrThrow } from '../../functions/shared/validation';
 import {
   CatalogVersionWebhookSchema,
   FulfillmentUpdatedWebhookSchema,
@@ -73,7 +73,7 @@ const orderStatus = (
 
 /** An authentic Square webhook → the bridge's events; event types the bridge does not use give none. */
 export function parseSquareWebhook(rawBody: Buffer): PosEvent[] {
-  const json = parseJson(rawBody.toString('utf8'), 'webhook body');
+  const json = parseJsonBytes(rawBody, 'webhook body');
   const { type } = parseOrThrow(EnvelopeType, json, 'webhook body');
   switch (type) {
     case 'order.fulfillment.updated': {

@@ -163,6 +163,9 @@ async function inject(
     posCode: ctx.adapter.code,
     posOrderId,
     owner: { restaurantId },
+    // Copies of one order under other event ids may be injecting it at the same moment (same POS order,
+    // by the idempotency key): the first to write INJECTED reports it, the others find it done.
+    advanceOnly: true,
   });
   // Checked before the injection; only a writer racing this one could have made it another's.
   if (!result.applied && result.verdict === 'foreign')
@@ -177,6 +180,11 @@ async function inject(
   log.info('injected into POS', { posOrderId });
   // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
   if (result.applied) return publish(result.state, 'INJECTED', undefined, log, injected);
+  if (result.verdict === 'duplicate' && result.state?.posOrderId === posOrderId) {
+    await store.auditOrder(kind, order.id, { ...injected, outcome: 'already injected by a concurrent delivery' });
+    log.info('order injected by a concurrent delivery; not reported again', { posOrderId });
+    return;
+  }
   await store.auditOrder(kind, order.id, injected);
 
   // The POS moved faster than us (its webhook already advanced the status), or Sinqro cancelled meanwhile.

@@ -355,6 +355,11 @@ export type TransitionRequest = {
    * comes first); another restaurant's order is `foreign`, and so is a missing one unless it may be created.
    */
   owner: Owner;
+  /**
+   * Apply only if the status moves forward, not as a repeat of the same status with a newer time: for the
+   * bridge's own injection, which concurrent copies of one event may each reach; only the first one reports it.
+   */
+  advanceOnly?: boolean;
 };
 
 export type TransitionResult =
@@ -402,6 +407,9 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
   names['#kind'] = 'kind';
   values[':rid'] = req.owner.restaurantId;
   values[':kind'] = req.kind;
+  const forward = req.advanceOnly
+    ? 'statusRank < :rank'
+    : '(statusRank < :rank OR (#status = :status AND sourceTs < :ts))';
   try {
     const out = await ddb.send(
       new UpdateCommand({
@@ -410,7 +418,7 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
         UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
         ConditionExpression:
           'attribute_exists(PK) AND attribute_not_exists(movedTo) AND restaurantId = :rid AND #kind = :kind' +
-          ' AND isFinal = :false AND (statusRank < :rank OR (#status = :status AND sourceTs < :ts))',
+          ` AND isFinal = :false AND ${forward}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
@@ -435,11 +443,12 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     // Whoever created it, the transition is decided against what is there now.
     return transition({ ...req, createIfMissing: undefined }, retries - 1);
   }
-  const verdict = decideTransition(
+  const decided = decideTransition(
     req.kind,
     { status: current.status, sourceTs: current.sourceTs },
     { status: req.status, sourceTs: req.sourceTs },
   );
+  const verdict = decided === 'apply' && req.advanceOnly && current.status === req.status ? 'duplicate' : decided;
   if (verdict === 'apply' && retries > 0) {
     // The item changed between our write and our read; decide again against the fresh state.
     return transition(req, retries - 1);

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { type ErrorDetail, ValidationError } from './errors';
+import { truncate } from './text';
 
 /** Parse with a schema or throw a ValidationError naming each failing field by its dot path. */
 export function parseOrThrow<const S extends v.GenericSchema>(
@@ -55,11 +56,71 @@ export function parseJson(raw: string, what: string, maxDepth = 32): unknown {
       if (++depth > maxDepth) throw new ValidationError(`${what} is nested deeper than ${maxDepth} levels`);
     } else if (c === 125 || c === 93) depth--;
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(raw);
+    parsed = JSON.parse(raw);
   } catch {
     throw new ValidationError(`${what} is not valid JSON`, [
       { code: 'INVALID_JSON', message: `${what} is not valid JSON` },
     ]);
   }
+  // JSON.parse keeps the last of two equal keys, other parsers the first: the body would mean two things.
+  const duplicate = duplicateKeyPath(raw);
+  if (duplicate !== undefined) {
+    const message = `${what} has the key "${truncate(duplicate, 200)}" twice`;
+    throw new ValidationError(message, [{ code: 'DUPLICATE_KEY', message, field: truncate(duplicate, 200) }]);
+  }
+  return parsed;
+}
+
+// One decoder for every body; `ignoreBOM` keeps a leading BOM in the text, where JSON.parse refuses it as before.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A request body's bytes (after its signature was checked on them) → JSON: bytes that are not valid UTF-8
+ * are refused like text that is not JSON, rather than read with U+FFFD in place of what the sender wrote.
+ */
+export function parseJsonBytes(raw: Uint8Array, what: string, maxDepth = 32): unknown {
+  let text: string;
+  try {
+    text = strictUtf8.decode(raw);
+  } catch {
+    throw new ValidationError(`${what} is not valid UTF-8`, [
+      { code: 'INVALID_JSON', message: `${what} is not valid UTF-8` },
+    ]);
+  }
+  return parseJson(text, what, maxDepth);
+}
+
+/**
+ * The dot path (`data.id`, `orderLines.0.label`) of the first key that appears twice in one object of a
+ * text JSON.parse accepted, or undefined. Keys are compared as JSON.parse reads them (escapes decoded).
+ */
+export function duplicateKeyPath(json: string): string | undefined {
+  type Frame = { keys?: Set<string>; key?: string; index: number; expectKey: boolean };
+  const stack: Frame[] = [];
+  const pathOf = (last: string) =>
+    [...stack.slice(0, -1).map((f) => (f.keys ? (f.key as string) : String(f.index))), last].join('.');
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    const top = stack[stack.length - 1];
+    if (c === 123 /* { */) stack.push({ keys: new Set(), index: 0, expectKey: true });
+    else if (c === 91 /* [ */) stack.push({ index: 0, expectKey: false });
+    else if (c === 125 /* } */ || c === 93 /* ] */) stack.pop();
+    else if (c === 44 /* , */ && top) {
+      if (top.keys) top.expectKey = true;
+      else top.index++;
+    } else if (c === 34 /* " */) {
+      const start = i;
+      for (i++; json.charCodeAt(i) !== 34; i++) if (json.charCodeAt(i) === 92) i++;
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(json.slice(start, i + 1)) as string;
+        if (top.keys.has(key)) return pathOf(key);
+        top.keys.add(key);
+        top.key = key;
+        top.expectKey = false;
+      }
+    }
+  }
+  return undefined;
 }

@@ -364,14 +364,18 @@ describe('docs/sinqro-events.md', () => {
 
   it('lists the error codes the HTTP route answers with and the detail codes of a 400', () => {
     const detailCodes = new Set<string>();
-    for (const attempt of [() => parseJson('{', 'event body'), () => parseOrThrow(SinqroEventSchema, {}, 'event')]) {
+    for (const attempt of [
+      () => parseJson('{', 'event body'),
+      () => parseJson('{"id":"a","id":"b"}', 'event body'),
+      () => parseOrThrow(SinqroEventSchema, {}, 'event'),
+    ]) {
       try {
         attempt();
       } catch (error) {
         for (const d of (error as BridgeError).details) detailCodes.add(d.code);
       }
     }
-    expect([...detailCodes].sort()).toEqual(['INVALID_FIELD', 'INVALID_JSON']);
+    expect([...detailCodes].sort()).toEqual(['DUPLICATE_KEY', 'INVALID_FIELD', 'INVALID_JSON']);
     const codes = [
       new ValidationError('x').code,
       new AuthenticationError('x').code,

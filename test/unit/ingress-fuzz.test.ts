@@ -528,3 +528,158 @@ describe('EventBridge (sinqro-events)', () => {
     );
   });
 });
+
+/**
+ * Input hygiene on every HTTP route, signed correctly over the exact bytes: a body that is not valid
+ * UTF-8 (sent base64-encoded, as API Gateway passes bytes it cannot read as text) is a 400 INVALID_JSON,
+ * and a body with one key twice in any object is a 400 DUPLICATE_KEY naming the key's dot path.
+ */
+type HygieneRoute = {
+  route: string;
+  /** A body the route would accept, with `\uFFFF` in one string where the fuzz puts its bytes. */
+  valid: () => Record<string, unknown>;
+  request: (bytes: Buffer, base64: boolean) => APIGatewayProxyEventV2;
+  handler: typeof sinqroWebhook;
+};
+const bytesEvent = (bytes: Buffer, base64: boolean, headers: Record<string, string>, path?: string) =>
+  httpEvent({
+    body: base64 ? bytes.toString('base64') : bytes.toString('utf8'),
+    isBase64Encoded: base64,
+    headers,
+    ...(path
+      ? { rawPath: path, pathParameters: { posCode: path.split('/')[1] as string, any: path.split('/')[3] as string } }
+      : {}),
+  });
+const HYGIENE_ROUTES: HygieneRoute[] = [
+  {
+    route: 'POST /sinqro/events',
+    valid: () => {
+      const e = envelope('order.created') as Envelope;
+      e.data.comment = 'ring \uFFFF twice';
+      return e;
+    },
+    request: (bytes, base64) =>
+      bytesEvent(bytes, base64, { [SIGNATURE_HEADER]: signPayload(SINQRO_SIGNING_SECRET, bytes, now()) }),
+    handler: sinqroWebhook,
+  },
+  {
+    route: 'POST /reference/webhooks/orders',
+    valid: () => ({
+      eventId: 'evt-hyg-1',
+      type: 'order.status_changed',
+      occurredAt: '2026-11-27T12:00:00.000Z',
+      locationId: 'loc-9',
+      data: { id: 'ord-1', externalReference: '900001', status: 'accepted', reason: 'busy \uFFFF kitchen' },
+    }),
+    request: (bytes, base64) =>
+      bytesEvent(
+        bytes,
+        base64,
+        { [POS_SIGNATURE_HEADER]: signPayload(POS_SIGNING_SECRET, bytes, now()) },
+        '/reference/webhooks/orders',
+      ),
+    handler: posWebhook,
+  },
+  ...ORDER_TYPES.map(
+    (type): HygieneRoute => ({
+      route: `POST /square/webhooks/events (${type})`,
+      valid: () => ({ ...squareEnvelope(type), note: 'a \uFFFF b' }),
+      request: (bytes, base64) =>
+        bytesEvent(
+          bytes,
+          base64,
+          {
+            [SQUARE_SIGNATURE_HEADER]: createHmac('sha256', SQUARE_KEY)
+              .update(SQUARE_URL)
+              .update(bytes)
+              .digest('base64'),
+          },
+          '/square/webhooks/events',
+        ),
+      handler: posWebhook,
+    }),
+  ),
+];
+
+/** Byte sequences that are not UTF-8: a lone continuation, a truncated sequence, an overlong form, an encoded surrogate, 0xFF. */
+const notUtf8 = fc.constantFrom(
+  [0x80],
+  [0xc3, 0x28],
+  [0xe2, 0x82],
+  [0xc0, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xff],
+  [0xf8, 0x88],
+);
+
+/** `value` serialized with the first key of its `pick`-th non-empty object written twice (last); and that key's dot path. */
+function withDuplicateKey(value: unknown, pick: number): { text: string; path: string } {
+  const objects: string[][] = [];
+  const walk = (v: unknown, path: string[]) => {
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, [...path, String(i)]);
+    } else if (v !== null && typeof v === 'object') {
+      if (Object.keys(v).length > 0) objects.push(path);
+      for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    }
+  };
+  walk(value, []);
+  const target = (objects[pick % objects.length] as string[]).join('\u0000');
+  let path = '';
+  const write = (v: unknown, at: string[]): string => {
+    if (Array.isArray(v)) return `[${v.map((x, i) => write(x, [...at, String(i)])).join(',')}]`;
+    if (v === null || typeof v !== 'object') return JSON.stringify(v);
+    const entries = Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${write(x, [...at, k])}`);
+    if (at.join('\u0000') === target) {
+      // The same key with the same value again: harmless to JSON.parse, refused all the same.
+      const first = Object.keys(v)[0] as string;
+      path = [...at, first].join('.');
+      entries.push(`${JSON.stringify(first)}:${write((v as Record<string, unknown>)[first], [...at, first])}`);
+    }
+    return `{${entries.join(',')}}`;
+  };
+  return { text: write(value, []), path };
+}
+
+describe.each(HYGIENE_ROUTES)('$route: input hygiene', ({ valid, request, handler }) => {
+  test(`a signed body with bytes that are not UTF-8 is a 400 INVALID_JSON, and nothing is written (${RUNS.numRuns} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        notUtf8,
+        fc.string({ unit: 'grapheme', maxLength: 10 }),
+        fc.constantFrom('application/json', 'application/octet-stream'),
+        async (bad, around, type) => {
+          ddb.resetHistory();
+          sqs.resetHistory();
+          const [before, after] = JSON.stringify(valid()).split('\uFFFF') as [string, string];
+          const bytes = Buffer.concat([Buffer.from(before + around), Buffer.from(bad), Buffer.from(around + after)]);
+          const event = request(bytes, true);
+          (event.headers as Record<string, string>)['content-type'] = type;
+          const result = await call(handler, event);
+          expect(result.statusCode).toBe(400);
+          expect(JSON.parse(result.body as string).errors[0].code).toBe('INVALID_JSON');
+          expectRefused(result);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  test(`a signed body with a key twice in any one object is a 400 naming the key's path, and nothing is written (${RUNS.numRuns} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.boolean(), async (pick, base64) => {
+        ddb.resetHistory();
+        sqs.resetHistory();
+        const body = JSON.parse(JSON.stringify(valid()).replace('\uFFFF', '-'));
+        const { text, path } = withDuplicateKey(body, pick);
+        const result = await call(handler, request(Buffer.from(text), base64));
+        expect({ status: result.statusCode, errors: JSON.parse(result.body as string).errors }).toEqual({
+          status: 400,
+          errors: [expect.objectContaining({ code: 'DUPLICATE_KEY', field: path })],
+        });
+        expectRefused(result);
+      }),
+      RUNS,
+    );
+  });
+});

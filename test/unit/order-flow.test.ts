@@ -205,6 +205,21 @@ describe('order.created', () => {
     });
   });
 
+  it('reports nothing when a concurrent copy of the order (another event id) wrote INJECTED first', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    // Recorded by the other copy, still RECEIVED when this one read it; INJECTED by the time it writes.
+    ddb
+      .on(GetCommand, { Key: ORDER_KEY })
+      .resolvesOnce({ Item: stateItem('RECEIVED', { source: 'sinqro' }) })
+      .resolves({ Item: stateItem('INJECTED', { posOrderId: 'pos-123' }) });
+    ddb.on(UpdateCommand, { Key: ORDER_KEY, ReturnValues: 'ALL_NEW' }).rejects(conditionFailed());
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests[0]?.headers['idempotency-key']).toBe('sinqro-order-900001');
+    expect(updatesWith('INJECTED')).toHaveLength(1);
+    expect(published()).toEqual([]);
+    expect(audits().map((a) => a.outcome)).toEqual(['already injected by a concurrent delivery']);
+  });
+
   it('audits an order that did not reach the POS as a retry, with the error', async () => {
     pos.reply({ status: 502, body: {} });
     await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).rejects.toBeInstanceOf(RetryableError);

@@ -291,6 +291,15 @@ test('cancel: a DELIVERY fulfillment gets its reason in delivery_details', async
   });
 });
 
+test('cancel: a reason over Square’s 100 characters is cut before an emoji, never through it', async () => {
+  routes['GET /v2/orders/ORD6'] = () => orderReply(4500, { id: 'ORD6', version: 1 });
+  routes['PUT /v2/orders/ORD6'] = () => orderReply(4500, { id: 'ORD6', version: 2, state: 'CANCELED' });
+  await new SquareClient(context()).cancel('order', 'ORD6', `${'r'.repeat(99)}😀 and more`);
+  const sent = seen[1]?.body as { order: { fulfillments: { pickup_details: { cancel_reason: string } }[] } };
+  const reason = sent.order.fulfillments[0]?.pickup_details.cancel_reason;
+  expect(reason).toBe('r'.repeat(99));
+});
+
 test('cancel: a paid order keeps its state (only the fulfillment is canceled); a lost version race is retried', async () => {
   routes['GET /v2/orders/ORD2'] = () => [
     orderReply(4500, { id: 'ORD2', version: 4, tenders: [{ id: 't1', type: 'OTHER' }] }),

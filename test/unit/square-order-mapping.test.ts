@@ -255,3 +255,31 @@ test('the EXTERNAL payment records the total for the Square order with its own i
     external_details: { type: 'OTHER', source: 'Sinqro', source_id: '910001' },
   });
 });
+
+/** Half of a surrogate pair in a request body: JSON.stringify writes it as a `\udXXX` escape. */
+const loneSurrogates = (body: unknown) => JSON.stringify(body).match(/\\ud[89a-f][0-9a-f]{2}/gi) ?? [];
+
+test('texts cut to Square’s limits keep whole characters: an emoji across the limit is left out, not halved', () => {
+  const emoji = '😀'; // two UTF-16 units: its first falls on the limit's last unit
+  const collection = sinqroOrder({
+    marketOrderCode: `${'A'.repeat(29)}${emoji}B`,
+    consumer: { id: 1, name: `${'N'.repeat(254)}${emoji}`, lastname: 'Test', phone: '+34600000000' },
+    // The pickup note is "Sinqro collection order. " (25 units) and the comment.
+    comment: `${'c'.repeat(474)}${emoji} more`,
+  });
+  const delivery = sinqroOrder({ type: 'delivery', comment: `${'d'.repeat(549)}${emoji} more` });
+  const pickupBody = toSquareOrder(collection, 'L1', 'k').body;
+  const deliveryBody = toSquareOrder(delivery, 'L1', 'k', undefined, { deliveryFulfillments: true }).body;
+  const order = pickupBody.order as {
+    ticket_name: string;
+    fulfillments: { pickup_details: { recipient: { display_name: string }; note: string } }[];
+  };
+  const pickup = order.fulfillments[0]?.pickup_details;
+  const deliveryNote = (deliveryBody.order as { fulfillments: { delivery_details: { note: string } }[] })
+    .fulfillments[0]?.delivery_details.note;
+  expect([...loneSurrogates(pickupBody), ...loneSurrogates(deliveryBody)]).toEqual([]);
+  expect(order.ticket_name).toBe('A'.repeat(29));
+  expect(pickup?.recipient.display_name).toBe('N'.repeat(254));
+  expect(pickup?.note).toBe(`Sinqro collection order. ${'c'.repeat(474)}`);
+  expect(deliveryNote).toBe('d'.repeat(549));
+});

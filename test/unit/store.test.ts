@@ -157,6 +157,19 @@ describe('store.transition: the conditional write', () => {
     },
   );
 
+  it('with advanceOnly, does not repeat the same status with a newer time (a concurrent copy of the injection)', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'INJECTED' }) });
+    await store.transition(request({ status: 'INJECTED', sourceTs: T2, advanceOnly: true }));
+    const input = sentUpdate();
+    const holdsOn = (status: CanonicalStatus) =>
+      evaluateCondition(input.ConditionExpression as string, {
+        item: stateItem({ status, sourceTs: T1 }),
+        names: input.ExpressionAttributeNames ?? {},
+        values: input.ExpressionAttributeValues ?? {},
+      });
+    expect([holdsOn('RECEIVED'), holdsOn('INJECTED'), holdsOn('ACCEPTED')]).toEqual([true, false, false]);
+  });
+
   it('refuses the write when the order does not exist (no blind upsert)', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem() });
     await store.transition(request());
@@ -181,6 +194,14 @@ describe('store.transition: when the condition fails', () => {
     ddb.on(GetCommand).resolves({ Item: item });
     const result = await store.transition(req);
     expect(result).toMatchObject({ applied: false, verdict, state: { status: item.status } });
+  });
+
+  it('with advanceOnly, reports the same status written with an older time as a duplicate, not conflicting', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'INJECTED', sourceTs: T1, posOrderId: 'pos-1' }) });
+    const result = await store.transition(request({ status: 'INJECTED', sourceTs: T2, advanceOnly: true }));
+    expect(result).toMatchObject({ applied: false, verdict: 'duplicate', state: { posOrderId: 'pos-1' } });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
   it('reads the item with a consistent read, so the verdict is not based on a stale copy', async () => {

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import * as v from 'valibot';
 import { ValidationError } from '../../functions/shared/errors';
 import { SinqroEventSchema } from '../../functions/shared/sinqro-schemas';
-import { parseJson, parseOrThrow } from '../../functions/shared/validation';
+import { duplicateKeyPath, parseJson, parseJsonBytes, parseOrThrow } from '../../functions/shared/validation';
 import { envelope, setPath } from './support/fixtures';
 
 function caught(fn: () => unknown): unknown {
@@ -95,5 +96,55 @@ describe('parseJson', () => {
   it('rejects deep nesting even when the brackets are objects', () => {
     const deep = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`;
     expect(() => parseJson(deep, 'body')).toThrow(ValidationError);
+  });
+});
+
+describe('parseJson: duplicate keys', () => {
+  it('refuses a key twice in one object, naming it by its dot path', () => {
+    const error = caught(() => parseJson('{"id":"e","data":{"id":1,"lines":[{"a":1},{"a":2,"a":3}],"id":2}}', 'body'));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details).toEqual([
+      { code: 'DUPLICATE_KEY', message: 'body has the key "data.lines.1.a" twice', field: 'data.lines.1.a' },
+    ]);
+  });
+
+  it('compares keys as decoded, so an escaped spelling of the same key is a duplicate', () => {
+    expect(duplicateKeyPath('{"type":"order.created","t\\u0079pe":"order.cancelled"}')).toBe('type');
+  });
+
+  it('accepts the same key in sibling objects and in an object and its child', () => {
+    expect(duplicateKeyPath('{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":"\\"a\\":1,\\"a\\":2"}')).toBeUndefined();
+  });
+
+  it('finds a duplicate key wherever fast-check puts one, and none in what JSON.stringify writes', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: 'grapheme', maxLength: 8 }), (value, key) => {
+        const text = JSON.stringify(value);
+        expect(duplicateKeyPath(text)).toBeUndefined();
+        const k = JSON.stringify(key);
+        const twice = `{"x":${text},${k}:1,"y":[${text}],${k}:2}`;
+        expect(duplicateKeyPath(twice)).toBe(key);
+      }),
+    );
+  });
+});
+
+describe('parseJsonBytes', () => {
+  it('reads UTF-8 bytes, multi-byte characters included', () => {
+    expect(parseJsonBytes(Buffer.from('{"note":"caf\u00e9 😀"}'), 'body')).toEqual({ note: 'café 😀' });
+  });
+
+  it('refuses bytes that are not UTF-8 as INVALID_JSON, instead of reading U+FFFD into the body', () => {
+    for (const bad of [[0xc3, 0x28], [0xff], [0xed, 0xa0, 0x80] /* an encoded surrogate */, [0xe2, 0x82]]) {
+      const raw = Buffer.concat([Buffer.from('{"note":"'), Buffer.from(bad), Buffer.from('"}')]);
+      const error = caught(() => parseJsonBytes(raw, 'body'));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).details[0]?.code).toBe('INVALID_JSON');
+    }
+  });
+
+  it('still refuses a body that starts with a byte order mark, as JSON.parse did', () => {
+    const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')]);
+    expect((caught(() => parseJsonBytes(raw, 'body')) as ValidationError).details[0]?.code).toBe('INVALID_JSON');
   });
 });
