@@ -13,7 +13,7 @@ beforeAll(() => {
 
 const everyFunction = () => Object.values(resources(built, 'AWS::Lambda::Function'));
 const perAdapter = (name: (code: string) => string) => codes.map(name);
-const ORDER_EXPIRY_GRACE = 'ORDER_EXPIRY_GRACE_MINUTES';
+const ORDER_EXPIRY_GRACE = envNames.orderExpiryGrace;
 const envKeys = (fn: BridgeFunction) => Object.keys(environmentOf(built, fn)).sort();
 
 test('there are five kinds of function: three receivers, one worker per adapter, the publisher and the scheduler', () => {
@@ -88,7 +88,7 @@ test("pos-webhook is told the table and every adapter's secret name, work queue 
   );
 });
 
-test("a worker is told only its own adapter's code, secret name, base URL, settings and work queue, the stage, the table and the to-sinqro queue", () => {
+test("a worker is told only its own adapter's code, secret name, base URL, settings and work queue, the stage and its order expiry grace, the table and the to-sinqro queue", () => {
   for (const [code, worker] of Object.entries(built.stack.workers)) {
     expect(envKeys(worker.fn)).toEqual(
       [
@@ -100,6 +100,7 @@ test("a worker is told only its own adapter's code, secret name, base URL, setti
         envNames.posSettings(code),
         envNames.toSinqroQueue,
         envNames.workQueue(code),
+        envNames.orderExpiryGrace,
       ].sort(),
     );
     expect(environmentOf(built, worker.fn)[envNames.posCode]).toBe(code);
