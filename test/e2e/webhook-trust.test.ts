@@ -57,7 +57,9 @@ test('a validly signed availability webhook claiming a closure the POS does not 
   expect((await post('availability', forged, REF_SECRET)).status).toBe(200);
   await waitFor('the worker to handle the webhook', () => closures() > before);
   await h.settle(500);
-  const closure = await fetch(`${h.rt.urls.sinqro}/_sim/closure/${DEMO_RESTAURANT}`).then((r) => r.json());
+  const closure = (await fetch(`${h.rt.urls.sinqro}/_sim/closure/${DEMO_RESTAURANT}`).then((r) => r.json())) as {
+    closure?: unknown;
+  };
   expect(closure.closure ?? null).toBeNull();
   expect(h.rt.sinqro.calls.filter((c) => c.kind === 'closure' && c.body)).toEqual([]);
 });
