@@ -103,6 +103,14 @@ export interface PosAdapter {
    * Default `refuse`: 404.
    */
   readonly unlinkedLocations?: 'refuse' | 'ignore';
+  /**
+   * For a POS that signs each merchant's or location's webhooks with a secret of its own: the location
+   * the request claims to come from, read from the unverified path or body without throwing, only to
+   * pick the secret that verifies it (its link's own `webhookSigningSecrets` when it has some, else
+   * the adapter's). Every event the request then carries must name this location. Absent: the
+   * adapter-wide secret verifies every request.
+   */
+  webhookLocationOf?(request: RawWebhook): string | undefined;
   /** Throws AuthenticationError unless the request is authentic. Runs before anything parses the body. */
   verifyWebhook(request: RawWebhook, secret: PosSecret, settings?: AdapterSettings): void;
   /** Turns an authentic webhook into bridge events; throws ValidationError for a body it cannot read. */

@@ -1,15 +1,18 @@
 /**
  * POST /{posCode}/webhooks/{any+} — a POS's webhooks. The adapter named by the path verifies the
  * request on its raw bytes and parses it; this handler resolves the restaurant, dedupes and enqueues.
+ * For an adapter whose POS signs per location, the link of the location the request claims is found
+ * first, and its own webhook secret (when it has one) verifies the request instead of the adapter's.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { PosSecret } from '../adapters/port';
+import type { PosAdapter, PosSecret, RawWebhook } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
 import { adapterSettings, envNames, requireEnv } from './shared/env';
-import { NotFoundError } from './shared/errors';
+import { AuthenticationError, NotFoundError } from './shared/errors';
 import { type HttpResult, httpErrors, json, rawBody } from './shared/http';
 import { ingestPosEvent } from './shared/ingest';
+import { linkOfPosLocation } from './shared/link-cache';
 import { Logger } from './shared/logger';
 import { getSecret, signingSecretsOf } from './shared/secrets';
 
@@ -20,15 +23,17 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const adapter = findAdapter(posCode);
   if (!adapter) throw new NotFoundError(`no POS adapter is registered for "${posCode.slice(0, 40)}"`, 'UNKNOWN_POS');
   const request = { path: event.rawPath, rawBody: rawBody(event), headers: event.headers ?? {} };
-  const secretName = requireEnv(envNames.posSecret(posCode));
-  const secret = await getSecret<PosSecret>(secretName);
+  const claimed = adapter.webhookLocationOf?.(request);
+  const own = claimed === undefined ? undefined : await ownWebhookSecret(posCode, claimed);
+  const secretName = own?.name ?? requireEnv(envNames.posSecret(posCode));
+  const secret = own?.secret ?? (await getSecret<PosSecret>(secretName));
   // Checked here for every adapter: an empty key in the list would verify anyone's signature.
   adapter.verifyWebhook(
     request,
     { ...secret, webhookSigningSecrets: signingSecretsOf(secret, secretName) },
     adapterSettings(posCode),
   );
-  const events = adapter.parseWebhook(request);
+  const events = parse(adapter, request, claimed);
   const outcomes: string[] = [];
   for (const posEvent of events) {
     try {
@@ -46,6 +51,32 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     duplicates: count('duplicate'),
     ...(count('ignored') > 0 ? { ignored: count('ignored') } : {}),
   });
+}
+
+/**
+ * The link's own webhook secret, when the link names a POS secret that holds signing secrets. An unknown
+ * location has none: it is verified with the adapter's secret and then refused as unlinked, as before.
+ */
+async function ownWebhookSecret(
+  posCode: string,
+  posLocationId: string,
+): Promise<{ name: string; secret: PosSecret } | undefined> {
+  const link = await linkOfPosLocation(posCode, posLocationId);
+  if (!link?.posSecret) return undefined;
+  const secret = await getSecret<PosSecret>(link.posSecret);
+  return secret.webhookSigningSecrets !== undefined ? { name: link.posSecret, secret } : undefined;
+}
+
+/**
+ * A POS that signs per location vouches for that location only: an event naming another one (or none,
+ * e.g. account-wide) in a request verified for this location is not authentic for it.
+ */
+function parse(adapter: PosAdapter, request: RawWebhook, claimed: string | undefined) {
+  const events = adapter.parseWebhook(request);
+  if (adapter.webhookLocationOf && events.some((e) => e.posLocationId !== claimed)) {
+    throw new AuthenticationError('webhook names a location it was not verified for');
+  }
+  return events;
 }
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(httpErrors(logger)).handler(receive);

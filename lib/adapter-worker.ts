@@ -7,7 +7,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AdapterSettings, PosAdapter } from '../adapters/port';
-import { envNames } from '../functions/shared/env';
+import { DEFAULT_ORDER_EXPIRY_GRACE_MINUTES, envNames } from '../functions/shared/env';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
 import { BridgeFunction, WORKER } from './bridge-function';
 import { restaurantPosSecretsPrefix, type Stage } from './stage-config';
@@ -48,6 +48,9 @@ export class AdapterWorker extends Construct {
         [envNames.posBaseUrl(code)]: props.posBaseUrl,
         [envNames.posSettings(code)]: JSON.stringify(props.settings),
         [envNames.stage]: props.stage.name,
+        [envNames.orderExpiryGrace]: String(
+          props.stage.orderExpiryGrace?.toMinutes() ?? DEFAULT_ORDER_EXPIRY_GRACE_MINUTES,
+        ),
       },
     });
     bindTable(this.fn, props.table, 'worker');

@@ -20,14 +20,14 @@ import { IngressAlarms } from './ingress-alarms';
 import { BridgeScheduler } from './scheduler';
 import { SinqroEventBus } from './sinqro-event-bus';
 import { OUTPUTS, stackName } from './stack-outputs';
-import { adapterConfig, restaurantSecretsPrefix, type Stage } from './stage-config';
+import { adapterConfig, restaurantPosSecretsPrefix, restaurantSecretsPrefix, type Stage } from './stage-config';
 import { WebhookApi } from './webhook-api';
 import { WorkQueue } from './work-queue';
 
 /** Sinqro publishes no rate limit; keep the publisher's parallel calls modest until it does. */
 export const SINQRO_MAX_CONCURRENCY = 5;
 
-export type StackAdapter = Pick<PosAdapter, 'code' | 'maxConcurrency'>;
+export type StackAdapter = Pick<PosAdapter, 'code' | 'maxConcurrency' | 'webhookLocationOf'>;
 
 export type BridgeStackProps = StackProps & { stage: Stage; adapters: readonly StackAdapter[] };
 
@@ -39,6 +39,8 @@ export class BridgeStack extends Stack {
   readonly api: WebhookApi;
   readonly events: SinqroEventBus;
   readonly workers: Record<string, AdapterWorker> = {};
+  /** Adapters whose webhooks pos-webhook may verify with a link's own secret (it reads their restaurants' POS secrets). */
+  readonly perLocationWebhookSecrets: string[] = [];
   readonly toSinqro: WorkQueue;
   readonly scheduler: BridgeScheduler;
   readonly notifications: AlarmNotifications;
@@ -137,6 +139,11 @@ export class BridgeStack extends Stack {
       for (const fn of [sinqroWebhook, sinqroEvents, posWebhook])
         bindQueue(fn, envNames.workQueue(adapter.code), worker.work.queue);
       bindSecret(posWebhook, envNames.posSecret(adapter.code), posSecret);
+      // A POS that signs per location is verified with its link's own secret, when the link has one.
+      if (adapter.webhookLocationOf) {
+        grantSecretsUnder(posWebhook, restaurantPosSecretsPrefix(stage.name, adapter.code));
+        this.perLocationWebhookSecrets.push(adapter.code);
+      }
       // The webhook receiver needs the stage's settings too: a signature may cover the notification URL.
       posWebhook.addEnvironment(envNames.posSettings(adapter.code), JSON.stringify(config.settings));
     }

@@ -29,6 +29,10 @@ export const REASONS = {
   restaurantPosSecrets:
     "Per-restaurant POS credentials of this adapter (a link's optional posSecret), created by operators at " +
     'onboarding. Read-only (GetSecretValue) and limited to this stage and this adapter prefix.',
+  perLocationWebhookSecrets:
+    "A link's own webhook signing secrets (in its posSecret) for an adapter whose POS signs per location: " +
+    'pos-webhook verifies such a location with them instead of the adapter-wide secret. Read-only ' +
+    '(GetSecretValue), limited to this stage and this adapter prefix, and only for adapters that declare it.',
   webhookRoutes:
     'Public webhook routes for Sinqro and the POS systems, which sign each delivery with an HMAC on the raw body. ' +
     'The handler verifies it (timing-safe, replay window, two secrets during rotation) before anything is read; ' +
@@ -82,6 +86,23 @@ export function applyNagSuppressions(stack: BridgeStack): void {
           id: 'AwsSolutions-IAM5',
           reason: REASONS.restaurantPosSecrets,
           appliesTo: [secretPrefixFinding(restaurantPosSecretsPrefix(stage, code))],
+        },
+      ],
+      true,
+    );
+  }
+
+  const posWebhookRole = stack.functions.posWebhook.role;
+  if (posWebhookRole && stack.perLocationWebhookSecrets.length > 0) {
+    NagSuppressions.addResourceSuppressions(
+      posWebhookRole,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: REASONS.perLocationWebhookSecrets,
+          appliesTo: stack.perLocationWebhookSecrets.map((code) =>
+            secretPrefixFinding(restaurantPosSecretsPrefix(stage, code)),
+          ),
         },
       ],
       true,

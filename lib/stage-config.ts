@@ -47,6 +47,12 @@ export type StageConfig = {
   /** Keyed by adapter code (adapters/registry.ts); every registered adapter needs an entry. */
   adapters: Record<string, AdapterStageConfig>;
   schedule: ScheduleConfig;
+  /**
+   * How long after an order's or reservation's time (`executionTime`) it may still be injected into the
+   * POS; later (e.g. a message redriven from the DLQ a day on) it is FAILED as EXPIRED and Sinqro is told.
+   * Default: 2 hours. Whole minutes.
+   */
+  orderExpiryGrace?: Duration;
   alarms: {
     /** A queue whose oldest message is older than this is not keeping up (or its consumer is failing). */
     oldestMessageAge: Duration;

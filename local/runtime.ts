@@ -150,6 +150,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     [envNames.sinqroSecret]: config.secretNames.sinqro,
     [envNames.toSinqroQueue]: toSinqro.url,
     [envNames.stage]: 'local',
+    [envNames.orderExpiryGrace]: String(config.orderExpiryGraceMinutes),
     LOCAL_SECRETS_FILE: process.env.LOCAL_SECRETS_FILE ?? DEMO_SECRETS,
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
   });

@@ -32,7 +32,7 @@ const RESERVATION_STATUS: Record<string, CanonicalStatus> = {
 
 // Closures and hours belong to the restaurant, so they serve its orders and reservations alike.
 const AVAILABILITY_NOTE =
-  'availability.changed (closed until a time, or open again) → Sinqro temporary closure; GET /locations/{locationId}/availability';
+  'availability.changed → GET /locations/{locationId}/availability → Sinqro temporary closure (or its removal)';
 const HOURS_NOTE = 'hours.changed → GET /locations/{locationId}/opening-hours → Sinqro schedule';
 
 export const referenceAdapter: PosAdapter = {
@@ -63,6 +63,18 @@ export const referenceAdapter: PosAdapter = {
       F7: { mechanism: 'webhook', note: AVAILABILITY_NOTE },
       F8: { mechanism: 'webhook', note: HOURS_NOTE },
     },
+  },
+
+  // Every reference webhook names its location at the top of the body (`locationId`).
+  webhookLocationOf(request) {
+    let body: unknown;
+    try {
+      body = parseJsonBytes(request.rawBody, 'webhook body');
+    } catch {
+      return undefined;
+    }
+    const locationId = (body as { locationId?: unknown } | null)?.locationId;
+    return typeof locationId === 'string' && locationId.length > 0 && locationId.length <= 128 ? locationId : undefined;
   },
 
   verifyWebhook(request, secret) {

@@ -21,7 +21,22 @@ export const envNames = {
   posBaseUrl: (posCode: string) => `POS_BASE_URL_${posCode.toUpperCase()}`,
   /** The adapter's AdapterSettings as JSON (lib/stage-config.ts; locally local/config.json). */
   posSettings: (posCode: string) => `POS_SETTINGS_${posCode.toUpperCase()}`,
+  /** Minutes after an order's or reservation's `executionTime` past which the worker no longer injects it. */
+  orderExpiryGrace: 'ORDER_EXPIRY_GRACE_MINUTES',
 };
+
+/** Two hours: a late order can still be made, one from yesterday (a redrive) cannot. */
+export const DEFAULT_ORDER_EXPIRY_GRACE_MINUTES = 120;
+
+/** The stage's grace period after an order's time, in milliseconds (default two hours). */
+export function orderExpiryGraceMs(): number {
+  const name = envNames.orderExpiryGrace;
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return DEFAULT_ORDER_EXPIRY_GRACE_MINUTES * 60_000;
+  const minutes = Number(raw);
+  if (!Number.isSafeInteger(minutes) || minutes < 0) throw new Error(`${name} must be a whole number of minutes`);
+  return minutes * 60_000;
+}
 
 /** The stage's settings for an adapter; none set means every webhook the adapter declares is on. */
 export function adapterSettings(posCode: string): AdapterSettings {

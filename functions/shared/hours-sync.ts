@@ -1,7 +1,7 @@
 /**
- * Temporary closures (F7) and opening hours (F8), worker side: read the POS's state (or take it from
- * the webhook), convert it to Sinqro's terms and queue it for the publisher — only when it differs
- * from what Sinqro was last given. Hours that cannot be true are rejected and recorded, never sent.
+ * Temporary closures (F7) and opening hours (F8), worker side: read the POS's state from its API,
+ * convert it to Sinqro's terms and queue it for the publisher — only when it differs from what Sinqro
+ * was last given. Hours that cannot be true are rejected and recorded, never sent.
  */
 import { createHash } from 'node:crypto';
 import type { PosClient } from '../../adapters/port';
@@ -27,7 +27,11 @@ export function hoursHash(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
-/** A POS webhook said the restaurant closed or opened (its new state may come with it), or its hours changed. */
+/**
+ * A POS webhook said the restaurant closed or opened, or its hours changed. Either is only a cue: the
+ * state is read back from the POS API, never taken from the body, which anyone holding the adapter's
+ * webhook secret could write for any location.
+ */
 export async function onHoursChanged(
   event: PosAvailabilityChangedEvent | PosHoursChangedEvent,
   restaurantId: number,
@@ -37,12 +41,7 @@ export async function onHoursChanged(
   const clients = lazyClient(restaurantId, ctx);
   if (event.type === 'hours.changed')
     return guarded('schedule', restaurantId, ctx, log, () => syncSchedule(clients, restaurantId, log));
-  const given = event.availability;
-  // A POS clock ahead of ours must not make this state look newer than a later read.
-  const observedAt = new Date(Math.min(Date.parse(event.occurredAt) || Date.now(), Date.now())).toISOString();
-  return guarded('closure', restaurantId, ctx, log, () =>
-    syncClosure(clients, restaurantId, log, given ? { availability: given, observedAt } : undefined),
-  );
+  return guarded('closure', restaurantId, ctx, log, () => syncClosure(clients, restaurantId, log));
 }
 
 /**
@@ -76,23 +75,14 @@ function lazyClient(restaurantId: number, ctx: FlowContext): Clients {
   };
 }
 
-async function syncClosure(
-  client: Clients,
-  restaurantId: number,
-  log: Logger,
-  given?: { availability: Parameters<typeof toSinqroClosure>[0]; observedAt: string },
-): Promise<void> {
-  let availability = given?.availability;
-  const observedAt = given?.observedAt ?? new Date().toISOString();
-  if (!availability) {
-    const pos = await client();
-    if (!pos.getAvailability) {
-      log.info('the POS cannot report availability; temporary closures are not synced');
-      return;
-    }
-    availability = await pos.getAvailability();
+async function syncClosure(client: Clients, restaurantId: number, log: Logger): Promise<void> {
+  const pos = await client();
+  if (!pos.getAvailability) {
+    log.info('the POS cannot report availability; temporary closures are not synced');
+    return;
   }
-  const closure = toSinqroClosure(availability);
+  const observedAt = new Date().toISOString();
+  const closure = toSinqroClosure(await pos.getAvailability());
   const news: ClosureNews = { type: 'closure', restaurantId, hash: hoursHash(closure), observedAt, closure };
   await queueIfChanged(news, log, { closed: closure !== null, until: closure?.expiresAt ?? undefined });
 }

@@ -43,6 +43,7 @@ export type PosAvailabilityChangedEvent = {
   eventId: string;
   posLocationId: string;
   occurredAt: string;
+  /** What the body said; never acted on: the worker reads the availability back from the POS API. */
   availability?: PosAvailability;
 };
 export type PosHoursChangedEvent = {

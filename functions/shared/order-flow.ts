@@ -6,6 +6,7 @@
 import type { PosAdapter, PosClient } from '../../adapters/port';
 import { assertOrderInCatalog } from './catalog-order-check';
 import { onCatalogChanged, runCatalogSyncPage } from './catalog-sync';
+import { orderExpiryGraceMs } from './env';
 import { PermanentError } from './errors';
 import { onHoursChanged, syncHours } from './hours-sync';
 import type { Logger } from './logger';
@@ -14,7 +15,7 @@ import { markClosed, markOpen } from './open-orders';
 import { pollOrders } from './order-polling';
 import type { Budget } from './outbound';
 import { posClient } from './pos-client';
-import { type SinqroEvent, toIsoUtc } from './sinqro-schemas';
+import { parseSinqroDate, type SinqroEvent, toIsoUtc } from './sinqro-schemas';
 import type { CanonicalStatus, Kind } from './statuses';
 import * as store from './store';
 import { keys } from './table';
@@ -127,6 +128,8 @@ async function inject(
     log.info('order already handled, not injected again', { status: state.status });
     return;
   }
+  const expired = expiry(order.executionTime);
+  if (expired) return fail(kind, order.id, restaurantId, order.type, expired, ctx, log);
   // No record of the recording itself: the injection's outcome (created, retry, permanent failure) says it.
   await markOpen(restaurantId, order.id, kind);
 
@@ -200,6 +203,19 @@ async function inject(
     });
     log.info('cancellation applied in POS after injection', { posOrderId });
   }
+}
+
+/**
+ * An order or reservation whose time passed more than the stage's grace period ago (a message redriven
+ * from the DLQ a day later, a long outage): made in the POS now, it would only send staff to cook for
+ * nobody. It fails for good (EXPIRED) and Sinqro is told. A missing or unreadable time never expires it.
+ */
+function expiry(executionTime: string | undefined): PermanentError | undefined {
+  const due = executionTime ? parseSinqroDate(executionTime) : Number.NaN;
+  const grace = orderExpiryGraceMs();
+  if (Number.isNaN(due) || Date.now() <= due + grace) return undefined;
+  const past = `${new Date(due).toISOString()} is more than ${grace / 60_000} minutes past`;
+  return new PermanentError(`EXPIRED: its time ${past}; not injected`, 'EXPIRED');
 }
 
 /** The order type a cancellation records for an order it saw first (its creation had not arrived). */

@@ -219,6 +219,26 @@ test('an order the POS cannot take is marked FAILED, Sinqro is told, and it is n
   expect(calls).toHaveLength(1);
 });
 
+test('an order due 2 days ago (a redriven message) is not injected: FAILED as EXPIRED, and Sinqro is told', async () => {
+  const id = h.nextId();
+  const twoDaysAgo = new Date(Date.now() - 48 * 3600_000).toISOString();
+  expect((await h.sendEvent(envelope('order.created', { ...demoOrder(id), executionTime: twoDaysAgo }))).status).toBe(
+    202,
+  );
+  await waitFor('a status for it in Sinqro', () => h.sinqroStatuses(id).length > 0);
+  expect(h.sinqroStatuses(id)).toEqual(['pos_integration_failed']);
+  expect(h.posOrderOf(id)).toBeUndefined();
+  expect(h.logs.some((l) => l.includes('order FAILED') && l.includes('EXPIRED') && l.includes(String(id)))).toBe(true);
+});
+
+test('an order due an hour ago, within the grace period, is injected as before', async () => {
+  const id = h.nextId();
+  const anHourAgo = new Date(Date.now() - 3600_000).toISOString();
+  await h.sendEvent(envelope('order.created', { ...demoOrder(id), executionTime: anHourAgo }));
+  await h.waitForPosOrder(id);
+  await h.waitForSinqroStatus(id, 'waiting_sp_validation');
+});
+
 test('a cancellation the POS refuses (already completed there) is recorded, not retried into the DLQ', async () => {
   const id = h.nextId();
   await h.sendEvent(envelope('order.created', demoOrder(id)));

@@ -1,5 +1,7 @@
+import { Duration } from 'aws-cdk-lib';
 import { envNames } from '../../functions/shared/env';
 import type { BridgeFunction } from '../../lib/bridge-function';
+import { resolveStage } from '../../lib/stage-config';
 import { type Built, buildStack, environmentOf, functionProps, resources } from './fixture';
 
 let built: Built;
@@ -11,6 +13,7 @@ beforeAll(() => {
 
 const everyFunction = () => Object.values(resources(built, 'AWS::Lambda::Function'));
 const perAdapter = (name: (code: string) => string) => codes.map(name);
+const ORDER_EXPIRY_GRACE = envNames.orderExpiryGrace;
 const envKeys = (fn: BridgeFunction) => Object.keys(environmentOf(built, fn)).sort();
 
 test('there are five kinds of function: three receivers, one worker per adapter, the publisher and the scheduler', () => {
@@ -85,7 +88,7 @@ test("pos-webhook is told the table and every adapter's secret name, work queue 
   );
 });
 
-test("a worker is told only its own adapter's code, secret name, base URL, settings and work queue, the stage, the table and the to-sinqro queue", () => {
+test("a worker is told only its own adapter's code, secret name, base URL, settings and work queue, the stage and its order expiry grace, the table and the to-sinqro queue", () => {
   for (const [code, worker] of Object.entries(built.stack.workers)) {
     expect(envKeys(worker.fn)).toEqual(
       [
@@ -97,10 +100,20 @@ test("a worker is told only its own adapter's code, secret name, base URL, setti
         envNames.posSettings(code),
         envNames.toSinqroQueue,
         envNames.workQueue(code),
+        envNames.orderExpiryGrace,
       ].sort(),
     );
     expect(environmentOf(built, worker.fn)[envNames.posCode]).toBe(code);
   }
+});
+
+test('a worker is told the grace period after an order’s time past which it is not injected: 120 minutes unless the stage says otherwise', () => {
+  for (const worker of Object.values(built.stack.workers))
+    expect(environmentOf(built, worker.fn)[ORDER_EXPIRY_GRACE]).toBe('120');
+  const stage = { ...resolveStage('sandbox'), orderExpiryGrace: Duration.minutes(45) };
+  const custom = buildStack({ stage });
+  for (const worker of Object.values(custom.stack.workers))
+    expect(environmentOf(custom, worker.fn)[ORDER_EXPIRY_GRACE]).toBe('45');
 });
 
 test("a worker's POS base URL and secret name come from the stage config", () => {

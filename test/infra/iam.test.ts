@@ -188,14 +188,18 @@ test('sinqro-events reads no secret at all: the bus policy authenticates Sinqro'
   expect(resourceTexts(built, built.stack.functions.sinqroEvents, 'secretsmanager:GetSecretValue')).toEqual([]);
 });
 
-test('pos-webhook may read exactly one secret per adapter (to verify webhooks), nothing per restaurant', () => {
+test('pos-webhook may read one secret per adapter, and the per-restaurant POS secrets of adapters that verify per location only', () => {
   const secrets = resourceTexts(built, built.stack.functions.posWebhook, 'secretsmanager:GetSecretValue');
   const codes = Object.keys(built.stack.workers);
-  expect(secrets).toHaveLength(codes.length);
+  // The reference POS may sign per location (a link's own webhook secret); Square signs per subscription.
+  expect(secrets).toHaveLength(codes.length + 1);
   expect(secrets).toEqual(
-    expect.arrayContaining(codes.map((code) => expect.stringContaining(`/sandbox/pos/${code}-??????`))),
+    expect.arrayContaining([
+      ...codes.map((code) => expect.stringContaining(`/sandbox/pos/${code}-??????`)),
+      expect.stringMatching(/\/sandbox\/pos\/reference\/\*$/),
+    ]),
   );
-  for (const s of secrets) expect(s).not.toContain('*');
+  expect(secrets.filter((s) => s.includes('/pos/square/'))).toEqual([]);
 });
 
 test("a worker may read its adapter's secret and its restaurants' POS secrets, nothing of Sinqro's", () => {

@@ -115,30 +115,25 @@ const audits = () =>
     .filter((i) => String(i.SK).startsWith('EVT#'));
 
 describe('onHoursChanged: availability (F7)', () => {
-  it('queues the closure carried by the webhook for Sinqro, without asking the POS', async () => {
-    await onHoursChanged(availabilityEvent(CLOSED), 5120, ctx());
-    expect(pos.getAvailability).not.toHaveBeenCalled();
+  it('re-reads the availability from the POS and queues that closure for Sinqro', async () => {
+    await onHoursChanged(availabilityEvent(), 5120, ctx());
+    expect(pos.getAvailability).toHaveBeenCalledTimes(1);
     const closure = { startsAt: CLOSED.from, expiresAt: '2025-03-14T21:00:00.000Z' };
-    expect(queued()).toEqual([
-      {
-        type: 'closure',
-        restaurantId: 5120,
-        hash: hoursHash(closure),
-        observedAt: '2025-03-14T18:00:01.000Z',
-        closure,
-      } satisfies ClosureNews,
-    ]);
+    const [news] = queued() as ClosureNews[];
+    expect(news).toMatchObject({ type: 'closure', restaurantId: 5120, hash: hoursHash(closure), closure });
     expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.QueueUrl).toBe(TO_SINQRO_QUEUE_URL);
   });
 
-  it('asks the POS for its availability when the webhook does not carry it', async () => {
-    await onHoursChanged(availabilityEvent(), 5120, ctx());
+  it('takes nothing from the webhook body: a closure the POS does not have is not queued (a forged body)', async () => {
+    pos.getAvailability.mockResolvedValue({ closed: false });
+    await onHoursChanged(availabilityEvent(CLOSED), 5120, ctx());
     expect(pos.getAvailability).toHaveBeenCalledTimes(1);
-    expect(queued()[0]).toMatchObject({ type: 'closure', closure: { startsAt: CLOSED.from } });
+    expect(queued()).toEqual([expect.objectContaining({ type: 'closure', closure: null })]);
   });
 
   it('queues “no closure” when the restaurant opened again', async () => {
     sent('CLOSURE', { startsAt: CLOSED.from, expiresAt: null });
+    pos.getAvailability.mockResolvedValue({ closed: false });
     await onHoursChanged(availabilityEvent({ closed: false }), 5120, ctx());
     expect(queued()[0]).toMatchObject({ type: 'closure', closure: null, hash: hoursHash(null) });
   });
@@ -157,7 +152,8 @@ describe('onHoursChanged: availability (F7)', () => {
 
   it('records a closure that ends before it starts in the restaurant’s audit trail and sends nothing', async () => {
     const impossible: PosAvailability = { closed: true, from: CLOSED.from, until: '2025-03-14T17:00:00.000Z' };
-    await expect(onHoursChanged(availabilityEvent(impossible), 5120, ctx())).resolves.toBeUndefined();
+    pos.getAvailability.mockResolvedValue(impossible);
+    await expect(onHoursChanged(availabilityEvent(), 5120, ctx())).resolves.toBeUndefined();
     expect(queued()).toEqual([]);
     expect(audits()).toEqual([
       expect.objectContaining({

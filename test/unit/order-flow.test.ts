@@ -314,6 +314,54 @@ describe('order.created', () => {
   });
 });
 
+describe('an order or reservation past its time (executionTime plus the grace period)', () => {
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+0000');
+  const dueAt = (type: 'order.created' | 'reservation.created', executionTime: string) =>
+    sinqroMessage(type, (e) => setPath(e, 'data.executionTime', executionTime));
+
+  beforeEach(() => {
+    ddb.on(UpdateCommand).callsFake(async (input) => {
+      const status = input.ExpressionAttributeValues[':status'];
+      return status ? { Attributes: stateItem(status, { posOrderId: 'pos-123' }) } : {};
+    });
+  });
+  afterEach(() => {
+    delete process.env.ORDER_EXPIRY_GRACE_MINUTES;
+  });
+
+  it('fails an order due 2 days ago as EXPIRED without creating it in the POS, and tells Sinqro', async () => {
+    await expect(handleWorkMessage(dueAt('order.created', hoursAgo(48)), ctx())).resolves.toBeUndefined();
+    expect(pos.requests).toHaveLength(0);
+    expect(updatesWith('INJECTED')).toHaveLength(0);
+    expect(updatesWith('FAILED')[0]?.args[0].input.ExpressionAttributeValues?.[':reason']).toMatch(/^EXPIRED: /);
+    expect(published()).toEqual([
+      expect.objectContaining({ status: 'FAILED', reason: expect.stringMatching(/^EXPIRED/) }),
+    ]);
+    expect(audits()).toContainEqual(expect.objectContaining({ what: 'inject', status: 'FAILED', code: 'EXPIRED' }));
+  });
+
+  it('fails a reservation due 2 days ago the same way: a table for a time that is over means nothing', async () => {
+    await handleWorkMessage(dueAt('reservation.created', hoursAgo(48)), ctx());
+    expect(pos.requests).toHaveLength(0);
+    expect(published()).toEqual([
+      expect.objectContaining({ status: 'FAILED', reason: expect.stringMatching(/^EXPIRED/) }),
+    ]);
+  });
+
+  it('still injects an order due an hour ago: within the default grace of 2 hours', async () => {
+    await handleWorkMessage(dueAt('order.created', hoursAgo(1)), ctx());
+    expect(pos.requests).toHaveLength(1);
+    expect(published()).toEqual([expect.objectContaining({ status: 'INJECTED' })]);
+  });
+
+  it('takes the grace period from the stage (ORDER_EXPIRY_GRACE_MINUTES)', async () => {
+    process.env.ORDER_EXPIRY_GRACE_MINUTES = '30';
+    await handleWorkMessage(dueAt('order.created', hoursAgo(1)), ctx());
+    expect(pos.requests).toHaveLength(0);
+    expect(published()).toEqual([expect.objectContaining({ status: 'FAILED' })]);
+  });
+});
+
 describe('order.cancelled from Sinqro', () => {
   it('applies CANCELLED and cancels the order in the POS with Sinqro’s comment', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem('CANCELLED', { posOrderId: 'pos-123', source: 'sinqro' }) });

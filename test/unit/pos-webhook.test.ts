@@ -1,13 +1,16 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { referenceAdapter } from '../../adapters/reference';
 import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
 import { handler } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
 import { signPayload } from '../../functions/shared/signature';
 import {
   alreadySeen,
+  linkItem,
+  linkRestaurant,
   POS_LOCATION_ID,
   POS_SIGNING_SECRET,
   WORK_QUEUE_URL,
@@ -129,5 +132,59 @@ describe('pos-webhook handler', () => {
     await invoke(posRequest(JSON.stringify(statusWebhook())));
     const keys = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.PK);
     expect(keys).toContain('DEDUPE#reference#refevt-1');
+  });
+});
+
+describe('pos-webhook: a link with its own webhook secret (a POS that signs per location)', () => {
+  const OWN_SECRET_NAME = 'bridge/test/pos/reference/5120';
+  const OWN_SIGNING_SECRET = 'the-own-webhook-secret-of-restaurant-5120';
+  const ownSecret = (secret: Record<string, unknown>) => {
+    writeBridgeSecrets(env.secrets, { [OWN_SECRET_NAME]: secret });
+    linkRestaurant(ddb, { posSecret: OWN_SECRET_NAME });
+  };
+
+  it('refuses a request for its location signed with the adapter-wide secret (401)', async () => {
+    ownSecret({ webhookSigningSecrets: [OWN_SIGNING_SECRET], apiKey: 'own-api-key' });
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
+    expect(result.statusCode).toBe(401);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('accepts a request for its location signed with its own secret', async () => {
+    ownSecret({ webhookSigningSecrets: [OWN_SIGNING_SECRET], apiKey: 'own-api-key' });
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook()), { signer: OWN_SIGNING_SECRET }));
+    expect(result.statusCode).toBe(200);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('keeps the adapter-wide secret for a link whose POS secret holds credentials only (Square’s merchants)', async () => {
+    ownSecret({ apiKey: 'own-api-key' });
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('refuses events about another location than the one whose secret verified the request', async () => {
+    // Location loc-a has its own secret; the adapter reads the claimed location apart from the events.
+    writeBridgeSecrets(env.secrets, { [OWN_SECRET_NAME]: { webhookSigningSecrets: [OWN_SIGNING_SECRET] } });
+    const linkA = linkItem({
+      PK: 'REST#5121',
+      restaurantId: 5121,
+      posLocationId: 'loc-a',
+      GSI1PK: 'POSLOC#reference#loc-a',
+      posSecret: OWN_SECRET_NAME,
+    });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'POSLOC#reference#loc-a' } })
+      .resolves({ Items: [linkA] });
+    ddb.on(GetCommand, { Key: { PK: 'REST#5121', SK: 'LINK' } }).resolves({ Item: linkA });
+    const claimed = jest.spyOn(referenceAdapter, 'webhookLocationOf').mockReturnValue('loc-a');
+    try {
+      const body = JSON.stringify(statusWebhook()); // names loc-9, restaurant 5120
+      const result = await invoke(posRequest(body, { signer: OWN_SIGNING_SECRET }));
+      expect(result.statusCode).toBe(401);
+      expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    } finally {
+      claimed.mockRestore();
+    }
   });
 });

@@ -111,14 +111,17 @@ type EnvelopeType =
   | 'reservation.cancelled'
   | 'reservation.status_changed';
 
-/** A bridge event envelope (DESIGN.md §5) with `data` fitting its type. */
+/** An hour from now, as Sinqro writes times: the samples' own times have passed, and the worker fails an order past its time. */
+export const dueInAnHour = () => new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, '+0000');
+
+/** A bridge event envelope with `data` fitting its type; a created order or reservation is due in an hour. */
 export function envelope(
   type: EnvelopeType = 'order.created',
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
   const data: Record<EnvelopeType, () => Record<string, unknown>> = {
-    'order.created': sampleOrder,
-    'reservation.created': sampleReservation,
+    'order.created': () => ({ ...sampleOrder(), executionTime: dueInAnHour() }),
+    'reservation.created': () => ({ ...sampleReservation(), executionTime: dueInAnHour() }),
     'order.cancelled': () => ({ id: 900001, comment: 'consumer changed their mind' }),
     'reservation.cancelled': () => ({ id: 900002, comment: null }),
     'order.status_changed': () => ({ id: 900001, status: { code: 'cancelled' } }),
