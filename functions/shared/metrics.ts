@@ -15,6 +15,11 @@ export const METRICS = {
    * applied), with dimensions PosCode, Kind and Status: a handful of values each, never an id.
    */
   ordersByStatus: 'OrdersByStatus',
+  /**
+   * 1 each time a POS refuses the bridge's credential (401/403), with dimension PosCode: one alarm per
+   * POS code. The log line beside it names the restaurant.
+   */
+  posAuthFailures: 'PosAuthFailures',
 } as const;
 
 /** Extra dimensions of a metric (low cardinality only: codes and statuses, never ids). */

@@ -67,7 +67,9 @@ const locationReply = { status: 200, body: { location: { id: 'LOC1', timezone: '
 describe('a POS refusing the credential', () => {
   it.each([401, 403])('reference POS %i: retryable PosAuthError naming the POS, not a permanent failure', async (s) => {
     server.reply({ status: s, body: { error: { code: 'UNAUTHORIZED', message: 'wrong API key' } } });
-    const error = await failure(new ReferencePosClient(refContext()).injectOrder(v.parse(SinqroOrderSchema, sampleOrder()), 'k'));
+    const error = await failure(
+      new ReferencePosClient(refContext()).injectOrder(v.parse(SinqroOrderSchema, sampleOrder()), 'k'),
+    );
     expect(error).toBeInstanceOf(errors.RetryableError);
     expect(error).not.toBeInstanceOf(errors.PermanentError);
     expect(error.name).toBe('PosAuthError');
@@ -80,6 +82,8 @@ describe('a POS refusing the credential', () => {
     [401, 'ACCESS_TOKEN_REVOKED'],
     [403, 'INSUFFICIENT_SCOPES'],
     [403, 'FORBIDDEN'],
+    // Square files credential problems under AUTHENTICATION_ERROR whatever the status.
+    [400, 'CLIENT_DISABLED'],
   ])('Square %i %s: retryable PosAuthError', async (status, code) => {
     server.reply(squareAuthError(status, code));
     const error = await failure(new SquareClient(squareContext()).getOpeningHours());
@@ -120,9 +124,7 @@ describe('Square ACCESS_TOKEN_EXPIRED', () => {
       return { webhookSigningSecrets: [], accessToken: 'EAAA-new' };
     };
     server.reply(squareAuthError(401, 'ACCESS_TOKEN_EXPIRED'));
-    const error = await failure(
-      new SquareClient(squareContext({ renewCredentials } as never)).getOpeningHours(),
-    );
+    const error = await failure(new SquareClient(squareContext({ renewCredentials } as never)).getOpeningHours());
     expect(error.name).toBe('PosAuthError');
     expect(renewals).toBe(1);
     expect(server.requests).toHaveLength(2);
