@@ -70,10 +70,14 @@ test('a POS answering 401 for a while: the order waits and is injected once the 
   const id = h.nextId();
   h.rt.referencePos.faults.set({ credentialsRejectedUntil: Date.now() + 3000 });
   await h.sendEvent(envelope('order.created', demoOrder(id)));
-  const state = await waitFor('the order to leave RECEIVED', async () => {
-    const s = await orderState(id);
-    return s && s.status !== 'RECEIVED' ? s : undefined;
-  }, 30_000);
+  const state = await waitFor(
+    'the order to leave RECEIVED',
+    async () => {
+      const s = await orderState(id);
+      return s && s.status !== 'RECEIVED' ? s : undefined;
+    },
+    30_000,
+  );
   expect(state.status).toBe('INJECTED');
   await h.waitForSinqroStatus(id, 'waiting_sp_validation');
   expect(posOrdersFor(id)).toHaveLength(1);
@@ -121,10 +125,14 @@ test('Square: every call refused for a while (a mis-rotated credential): nothing
   const id = h.nextId();
   h.rt.squarePos.faults.set({ credentialsRejectedUntil: Date.now() + 3000 });
   await h.sendEvent(envelope('order.created', demoSquareOrder(id), DEMO_SQUARE_RESTAURANT));
-  const state = await waitFor('the order to leave RECEIVED', async () => {
-    const s = await orderState(id);
-    return s && s.status !== 'RECEIVED' ? s : undefined;
-  }, 30_000);
+  const state = await waitFor(
+    'the order to leave RECEIVED',
+    async () => {
+      const s = await orderState(id);
+      return s && s.status !== 'RECEIVED' ? s : undefined;
+    },
+    30_000,
+  );
   expect(state.status).toBe('INJECTED');
   expect(squareOrdersFor(id)).toHaveLength(1);
   expect(h.rt.squarePos.faults.counts['credential-rejected-401']).toBeGreaterThan(0);
