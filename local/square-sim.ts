@@ -323,8 +323,8 @@ export class SquareSim {
       this.log('access token renewed (ObtainToken, refresh_token grant)');
       sendJson(c.res, 200, reply);
     } catch (error) {
-      if (error instanceof SquareSimError) return sendJson(c.res, error.status, error.body);
-      throw error;
+      if (!(error instanceof SquareSimError)) throw error;
+      sendJson(c.res, error.status, error.body);
     }
   }
 
