@@ -56,6 +56,8 @@ test('every alarm says what is wrong in its description', () => {
   for (const alarm of alarms()) expect(alarm.AlarmDescription).toEqual(expect.any(String));
 });
 
-test('there are no alarms besides one per DLQ, one per work queue, and the scheduler errors and stuck orders alarms', () => {
-  expect(alarms()).toHaveLength(deadLetterQueueIds(built).size + sourceQueueIds(built).length + 2);
+test('there are no alarms besides one per DLQ, one per work queue, the scheduler errors and stuck orders alarms, and one refused-credential alarm per POS', () => {
+  expect(alarms()).toHaveLength(
+    deadLetterQueueIds(built).size + sourceQueueIds(built).length + 2 + Object.keys(built.stack.workers).length,
+  );
 });
