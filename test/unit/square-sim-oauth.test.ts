@@ -70,7 +70,7 @@ test.each([
   ['a short client_secret', { client_secret: 'x' }, 400, 'VALUE_TOO_SHORT', 'client_secret'],
   ['a wrong client_secret', { client_secret: 'sq0csp-wrong' }, 401, 'UNAUTHORIZED', undefined],
   ['an unknown refresh_token', { refresh_token: 'EQAA-revoked' }, 401, 'UNAUTHORIZED', undefined],
-])('%s is refused with Square's error', async (_what, change, status, code, field) => {
+])("%s is refused with Square's error", async (_what, change, status, code, field) => {
   const [answered, reply] = await post('/oauth2/token', grant(change));
   expect(answered).toBe(status);
   expect(reply.errors[0]).toMatchObject({ code, ...(field ? { field } : {}) });
