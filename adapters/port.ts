@@ -42,7 +42,42 @@ export type RawWebhook = { path: string; rawBody: Buffer; headers: Record<string
 /** The per-adapter secret in Secrets Manager (or the local secrets file). */
 export type PosSecret = { webhookSigningSecrets: string[]; apiKey?: string; [key: string]: unknown };
 
-export type PosCallContext = { link: RestaurantLink; secret: PosSecret; baseUrl: string; budget: Budget };
+export type PosCallContext = {
+  link: RestaurantLink;
+  secret: PosSecret;
+  baseUrl: string;
+  budget: Budget;
+  /**
+   * Renews the merchant's credential now (the POS said it expired) and returns the secret to use from
+   * then on; given when the adapter renews credentials (`PosAdapter.credentials`) and the link has its
+   * own secret. A client calls it at most once per call and makes the call again.
+   */
+  renewCredentials?: () => Promise<PosSecret>;
+};
+
+/**
+ * OAuth-style credentials that expire and are renewed with a stored refresh token (Square). The
+ * bridge renews them ahead of expiry and when the POS says they expired, and writes the result back
+ * to the merchant's secret (functions/shared/pos-credentials.ts).
+ */
+export interface PosCredentials {
+  /** When the secret's access credential expires (ms since epoch), if the secret says. */
+  expiresAt(secret: PosSecret): number | undefined;
+  /** Whether the secret holds what a renewal needs (a refresh token). */
+  canRenew(secret: PosSecret): boolean;
+  /**
+   * Obtains a new credential from the POS with the adapter's application secret (`appSecret`) and
+   * returns the merchant secret to store. Fails with PosAuthError (or RetryableError), never with a
+   * PermanentError: an order must not fail for a credential.
+   */
+  renew(input: {
+    secret: PosSecret;
+    appSecret: PosSecret;
+    baseUrl: string;
+    budget: Budget;
+    posCode: string;
+  }): Promise<PosSecret>;
+}
 
 export type InjectResult = { posOrderId: string; posStatus?: string };
 
@@ -118,4 +153,6 @@ export interface PosAdapter {
   /** The POS's status code → canonical status; undefined when the code means nothing to Sinqro. */
   mapStatus(kind: Kind, posStatus: string): CanonicalStatus | undefined;
   createClient(context: PosCallContext): PosClient;
+  /** Set when the POS's per-merchant credentials expire and can be renewed; the worker may then write them. */
+  readonly credentials?: PosCredentials;
 }

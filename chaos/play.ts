@@ -6,6 +6,8 @@
  * - POS and Sinqro answer 500 / 502 / 503 at a rate, 429 with Retry-After at a rate, slowly at a rate
  *   (slower than the function's timeout, so the call times out), lose the reply after doing the work at
  *   a rate, and each goes through a full outage (503 with Retry-After) for a while, then recovers;
+ * - both POSes reject the bridge's credential (401) for a while, as during a key rotation: nothing may
+ *   end FAILED for it (orders wait and are retried);
  * - the worker "dies" between the POS create and the state write (local/dynamo-faults.ts);
  * - an ingress (Sinqro's webhook, the POS webhooks) "dies" right after its first write: the write stands,
  *   the sender gets a 500 and retries (local/ingress-faults.ts);
@@ -51,8 +53,11 @@ export type ChaosOptions = {
   sweepSeconds: number;
   /** Share of calls hit by each rate fault (errors, 429, slow, lost reply), of state writes "crashed", and of ingress invocations killed. */
   faultRate: number;
-  /** When each outage starts (ms after the first order) and how long it lasts. */
-  outages: { posAtMs: number; squareAtMs: number; sinqroAtMs: number; forMs: number };
+  /**
+   * When each outage starts (ms after the first order) and how long it lasts; `credentialsAtMs`: when
+   * both POSes start answering 401 to every call, for `forMs` too.
+   */
+  outages: { posAtMs: number; squareAtMs: number; sinqroAtMs: number; credentialsAtMs: number; forMs: number };
   /** How long a POS webhook copy may be held (reordering). */
   webhookHoldMaxMs: number;
   /** How long a lifecycle waits for its order to show up in the POS before leaving it to the redrive. */
@@ -72,7 +77,7 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   visibilityTimeoutSeconds: 18,
   sweepSeconds: 15,
   faultRate: 0.05,
-  outages: { posAtMs: 20_000, squareAtMs: 35_000, sinqroAtMs: 50_000, forMs: 12_000 },
+  outages: { posAtMs: 20_000, squareAtMs: 35_000, sinqroAtMs: 50_000, credentialsAtMs: 65_000, forMs: 12_000 },
   webhookHoldMaxMs: 1500,
   waitForPosMs: 60_000,
   quietDeadlineMs: 180_000,
@@ -462,6 +467,12 @@ async function play(
       say(`Sinqro outage for ${opts.outages.forMs / 1000} s`);
       rt.sinqro.faults.set({ ...common, downUntil: Date.now() + opts.outages.forMs });
     }, opts.outages.sinqroAtMs),
+    setTimeout(() => {
+      say(`POS credentials rejected (401) for ${opts.outages.forMs / 1000} s`);
+      const until = Date.now() + opts.outages.forMs;
+      for (const f of [rt.referencePos.faults, rt.squarePos.faults])
+        f.set({ ...f.config, credentialsRejectedUntil: until });
+    }, opts.outages.credentialsAtMs),
   ];
   let started = 0;
   const dlqDepths = () =>
@@ -486,7 +497,9 @@ async function play(
   const driveMs = Date.now() - driveStart;
   // An outage not begun yet still happens (every fault class is on in every run), then the run goes on.
   const outagesEnd =
-    driveStart + Math.max(opts.outages.posAtMs, opts.outages.squareAtMs, opts.outages.sinqroAtMs) + opts.outages.forMs;
+    driveStart +
+    Math.max(opts.outages.posAtMs, opts.outages.squareAtMs, opts.outages.sinqroAtMs, opts.outages.credentialsAtMs) +
+    opts.outages.forMs;
   if (Date.now() < outagesEnd) await sleep(outagesEnd - Date.now());
   for (const t of outageTimers) clearTimeout(t);
   say(`driven in ${(driveMs / 1000).toFixed(1)} s; waiting until quiet`);
@@ -565,7 +578,9 @@ async function play(
   return result;
 }
 
-const isClean = (c: CheckResult) => c.violations.length === 0 && c.otherViolations.length === 0;
+// Every fault class passes with time (a rejected credential too): none may fail an order for good.
+const isClean = (c: CheckResult) =>
+  c.violations.length === 0 && c.otherViolations.length === 0 && c.failedWithReason === 0;
 
 /** Order and reservation ids a queued message is about (work messages and status news). */
 function orderIdsOf(body: string): number[] {

@@ -2,19 +2,22 @@
  * One POS adapter's share of the stack: its work queue (+DLQ and alarms) and the worker Lambda that
  * drains it, throttled by the event source mapping to what the POS API tolerates.
  */
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AdapterSettings, PosAdapter } from '../adapters/port';
 import { DEFAULT_ORDER_EXPIRY_GRACE_MINUTES, envNames } from '../functions/shared/env';
-import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
+import { METRICS } from '../functions/shared/metrics';
+import { bindQueue, bindSecret, bindTable, grantSecretsUnder, grantSecretWritesUnder } from './bind';
 import { BridgeFunction, WORKER } from './bridge-function';
 import { restaurantPosSecretsPrefix, type Stage } from './stage-config';
 import { WorkQueue } from './work-queue';
 
 export type AdapterWorkerProps = {
-  adapter: Pick<PosAdapter, 'code' | 'maxConcurrency'>;
+  adapter: Pick<PosAdapter, 'code' | 'maxConcurrency' | 'credentials'>;
   stage: Stage;
   table: ITable;
   /** The adapter's own credentials (per-restaurant ones live under its secret prefix). */
@@ -28,6 +31,7 @@ export type AdapterWorkerProps = {
 export class AdapterWorker extends Construct {
   readonly work: WorkQueue;
   readonly fn: BridgeFunction;
+  readonly posAuthAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: AdapterWorkerProps) {
     super(scope, id);
@@ -56,9 +60,27 @@ export class AdapterWorker extends Construct {
     bindTable(this.fn, props.table, 'worker');
     bindSecret(this.fn, envNames.posSecret(code), props.posSecret);
     grantSecretsUnder(this.fn, restaurantPosSecretsPrefix(props.stage.name, code));
+    // Renewed OAuth tokens are written back to the merchant's secret: only by an adapter that renews them.
+    if (props.adapter.credentials) grantSecretWritesUnder(this.fn, restaurantPosSecretsPrefix(props.stage.name, code));
     bindQueue(this.fn, envNames.toSinqroQueue, props.toSinqroQueue);
     // A catalog sync reads one POS page per message and enqueues the next page on its own queue.
     bindQueue(this.fn, envNames.workQueue(code), this.work.queue);
     this.work.consumeWith(this.fn, props.adapter.maxConcurrency);
+
+    // Orders wait (retried) while the POS refuses the credential: someone must renew or fix it before the DLQ.
+    this.posAuthAlarm = new Alarm(this, 'PosAuthFailures', {
+      alarmDescription: `${code} POS refused the bridge's credential (401/403): its orders wait and are retried; the worker's log names the restaurant and its secret, renew or fix that secret (docs/operations.md)`,
+      metric: new Metric({
+        namespace: METRICS.namespace,
+        metricName: METRICS.posAuthFailures,
+        dimensionsMap: { [METRICS.stageDimension]: props.stage.name, PosCode: code },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }

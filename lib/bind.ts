@@ -91,7 +91,23 @@ export function bindSecret(fn: LambdaFunction, envName: string, secret: ISecret)
  * secret under the prefix, and nothing else.
  */
 export function grantSecretsUnder(fn: LambdaFunction, prefix: string): void {
-  const arn = Arn.format(
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretsUnder(fn, prefix)] }),
+  );
+}
+
+/**
+ * A new value for the secrets under the prefix (renewed POS tokens), nothing else: no create, delete,
+ * rotation or policy change, and not the adapter's own secret (named by the prefix itself, not under it).
+ */
+export function grantSecretWritesUnder(fn: LambdaFunction, prefix: string): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: [secretsUnder(fn, prefix)] }),
+  );
+}
+
+const secretsUnder = (fn: LambdaFunction, prefix: string) =>
+  Arn.format(
     {
       service: 'secretsmanager',
       resource: 'secret',
@@ -100,5 +116,3 @@ export function grantSecretsUnder(fn: LambdaFunction, prefix: string): void {
     },
     Stack.of(fn),
   );
-  fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }));
-}

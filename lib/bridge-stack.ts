@@ -27,7 +27,7 @@ import { WorkQueue } from './work-queue';
 /** Sinqro publishes no rate limit; keep the publisher's parallel calls modest until it does. */
 export const SINQRO_MAX_CONCURRENCY = 5;
 
-export type StackAdapter = Pick<PosAdapter, 'code' | 'maxConcurrency' | 'webhookLocationOf'>;
+export type StackAdapter = Pick<PosAdapter, 'code' | 'maxConcurrency' | 'webhookLocationOf' | 'credentials'>;
 
 export type BridgeStackProps = StackProps & { stage: Stage; adapters: readonly StackAdapter[] };
 

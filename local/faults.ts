@@ -1,7 +1,8 @@
 /**
  * Fault injection shared by the simulators (`POST /_sim/faults`): errors at a rate (one status, or one
- * picked at random from several), 429 with Retry-After, added latency, slow replies at a rate, a full
- * outage until a time, and replies lost after the work was done. The reference POS simulator also reads
+ * picked at random from several), 429 with Retry-After, added latency, slow replies at a rate, the
+ * credential rejected (401) until a time, a full outage until a time, and replies lost after the work
+ * was done. The reference POS simulator also reads
  * the webhook faults (copies, hold). Every fault injected is counted by kind (`counts`), for chaos runs.
  */
 import type { ServerResponse } from 'node:http';
@@ -21,6 +22,11 @@ export type FaultConfig = {
   /** Share of API calls (0–1) held `slowMs` before being served: past the caller's timeout, a timeout. */
   slowRate?: number;
   slowMs?: number;
+  /**
+   * Every API call is answered 401 until this time (ms since epoch): the POS rejects the bridge's
+   * credential for a while (a mis-rotated key being put right, a token being renewed).
+   */
+  credentialsRejectedUntil?: number;
   /** Every API call fails with 503 until this time (ms since epoch). */
   downUntil?: number;
   /** The outage's 503s carry this Retry-After (none unless given), as a service in maintenance says when to come back. */
@@ -40,6 +46,7 @@ export type FaultKind =
   | 'rate-limited-429'
   | 'slow'
   | 'outage-503'
+  | 'credential-rejected-401'
   | 'reply-lost'
   | 'webhook-copy'
   | 'webhook-held'
@@ -71,6 +78,8 @@ export class Faults {
       this.count('slow');
       await sleep(c.slowMs);
     }
+    if (c.credentialsRejectedUntil && Date.now() < c.credentialsRejectedUntil)
+      return this.answer(res, 'credential-rejected-401', 401, errorBody(401));
     if (c.downUntil && Date.now() < c.downUntil) {
       const retryAfter = c.outageRetryAfterSeconds ? { 'retry-after': String(c.outageRetryAfterSeconds) } : undefined;
       return this.answer(res, 'outage-503', 503, errorBody(503), retryAfter);

@@ -150,7 +150,9 @@ export class ReferencePosSim {
         if (req.headers.authorization !== `Bearer ${this.opts.apiKey}` && keyLocation === undefined)
           return sendJson(res, 401, error(401, 'UNAUTHORIZED', 'missing or wrong API key'));
         if (
-          await this.faults.before(res, (s) => error(s, s === 429 ? 'RATE_LIMITED' : 'UNAVAILABLE', 'injected fault'))
+          await this.faults.before(res, (s) =>
+            error(s, s === 429 ? 'RATE_LIMITED' : s === 401 ? 'UNAUTHORIZED' : 'UNAVAILABLE', 'injected fault'),
+          )
         )
           return;
         return handle({ res, params, body, headers: req.headers, url, keyLocation });

@@ -227,18 +227,26 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const referencePosUrl = await referencePos.start(ports.referencePos);
   // Square signs its webhooks over the notification URL registered in the subscription: the stage's
   // configured URL (a public one, as on AWS), not the address the request reaches the gateway on.
-  const squareSecret = await secretOf<{ webhookSigningSecrets: string[] }>(config.secretNames.pos.square);
+  const squareSecret = await secretOf<{
+    webhookSigningSecrets: string[];
+    applicationId?: string;
+    applicationSecret?: string;
+  }>(config.secretNames.pos.square);
   const squareRestaurant = config.restaurants.find((r) => r.posCode === 'square');
-  const squareToken = squareRestaurant?.posSecret
-    ? (await secretOf<{ accessToken: string }>(squareRestaurant.posSecret)).accessToken
-    : '';
+  // The merchant's OAuth pair: the simulator accepts the access token and renews it with the refresh token.
+  const squareMerchant = squareRestaurant?.posSecret
+    ? await secretOf<{ accessToken: string; refreshToken?: string }>(squareRestaurant.posSecret)
+    : { accessToken: '' };
   adapterSettings.square = {
     webhookNotificationUrl: `${gatewayUrl}/square/webhooks/events`,
     ...adapterSettings.square,
   };
   process.env[envNames.posSettings('square')] = JSON.stringify(adapterSettings.square);
   const squarePos = new SquareSim({
-    accessToken: squareToken,
+    accessToken: squareMerchant.accessToken,
+    refreshToken: squareMerchant.refreshToken,
+    applicationId: squareSecret.applicationId,
+    applicationSecret: squareSecret.applicationSecret,
     signatureKey: squareSecret.webhookSigningSecrets[0] as string,
     webhookUrl: `${gatewayUrl}/square/webhooks/events`,
     notificationUrl: adapterSettings.square.webhookNotificationUrl,

@@ -38,6 +38,16 @@ export const notFound = (detail: string, field?: string) => invalid('NOT_FOUND',
 export function faultError(status: number): { errors: SquareErrorEntry[] } {
   if (status === 429)
     return { errors: [{ category: 'RATE_LIMIT_ERROR', code: 'RATE_LIMITED', detail: 'Rate limit exceeded.' }] };
+  if (status === 401 || status === 403)
+    return {
+      errors: [
+        {
+          category: 'AUTHENTICATION_ERROR',
+          code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
+          detail: 'This request could not be authorized.',
+        },
+      ],
+    };
   const code =
     { 500: 'INTERNAL_SERVER_ERROR', 502: 'BAD_GATEWAY', 503: 'SERVICE_UNAVAILABLE', 504: 'GATEWAY_TIMEOUT' }[status] ??
     (status === 409 ? 'CONFLICT' : status === 408 ? 'REQUEST_TIMEOUT' : 'INTERNAL_SERVER_ERROR');

@@ -16,12 +16,14 @@
  * locations?, hold?, copies?}, POST /_sim/webhooks/release {reverse?}, POST /_sim/webhooks/{event_id}/resend,
  * GET|POST /_sim/catalog {object}, DELETE /_sim/catalog/{id}, POST /_sim/catalog/{id}/sold-out
  * {sold_out, location_id?}, PATCH /_sim/locations/{id} {business_hours?, status?, timezone?, name?},
- * POST /_sim/faults (local/faults.ts), POST /_sim/reset.
+ * POST /_sim/faults (local/faults.ts), POST /_sim/oauth/expire (every access token so far answers
+ * ACCESS_TOKEN_EXPIRED), POST /_sim/reset. OAuth: POST /oauth2/token (ObtainToken, refresh_token grant).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Faults } from './faults';
 import { close, jsonServer, listen, parseJsonBody, type Route, router, sendJson } from './http-util';
 import { type CatalogObjectInput, SquareSimCatalog } from './square-sim-catalog';
+import { SquareSimOAuth } from './square-sim-oauth';
 import { type OrderEvent, type SquareOrder, SquareSimOrders } from './square-sim-orders';
 import {
   Clock,
@@ -51,8 +53,12 @@ export type SquareSimLocationInput = {
 };
 
 export type SquareSimOptions = {
-  /** The access token the API calls must carry (`Authorization: Bearer …`). */
+  /** The access token the API calls must carry (`Authorization: Bearer …`) until it expires. */
   accessToken: string;
+  /** The merchant's OAuth refresh token and the application's id and secret, for ObtainToken (`/oauth2/token`). */
+  refreshToken?: string;
+  applicationId?: string;
+  applicationSecret?: string;
   /** The webhook subscription's signature key. */
   signatureKey: string;
   /** Where webhooks are posted: the bridge's `/{posCode}/webhooks/...` route. */
@@ -119,6 +125,7 @@ export class SquareSim {
   readonly webhooks: SquareWebhookSender;
   readonly locations = new Map<string, Record<string, unknown>>();
   readonly requests: RecordedSquareRequest[] = [];
+  readonly oauth: SquareSimOAuth;
   url = '';
   private server?: Server;
   private seq = 0;
@@ -129,6 +136,13 @@ export class SquareSim {
   constructor(private readonly opts: SquareSimOptions) {
     this.merchantId = opts.merchantId ?? 'MLSIMSINQRO01';
     this.currency = opts.currency ?? 'EUR';
+    this.oauth = new SquareSimOAuth({
+      accessToken: opts.accessToken,
+      merchantId: this.merchantId,
+      refreshToken: opts.refreshToken,
+      applicationId: opts.applicationId,
+      applicationSecret: opts.applicationSecret,
+    });
     this.webhooks = new SquareWebhookSender({
       targetUrl: opts.webhookUrl,
       notificationUrl: opts.notificationUrl,
@@ -231,6 +245,7 @@ export class SquareSim {
       handle: (c) => this.api(c, handle),
     });
     return [
+      { method: 'POST', pattern: /^\/oauth2\/token$/, handle: (c) => this.obtainToken(c) },
       r('POST', /^\/v2\/orders$/, (c) => this.createOrder(c)),
       r('GET', /^\/v2\/orders\/([^/]+)$/, (c) => ({ order: this.orders.get(c.params[0] as string) })),
       r('POST', /^\/v2\/orders\/batch-retrieve$/, (c) => this.batchRetrieveOrders(c)),
@@ -267,15 +282,16 @@ export class SquareSim {
       record.status = c.res.statusCode;
     });
     const auth = c.req.headers.authorization;
-    if (!auth?.startsWith('Bearer ') || auth.slice('Bearer '.length) !== this.opts.accessToken) {
-      const detail = auth?.startsWith('Bearer ')
-        ? 'This request could not be authorized.'
-        : 'The `Authorization` http header of your request was malformed. The header value is expected to be of the format "Bearer TOKEN".';
+    if (!auth?.startsWith('Bearer ')) {
+      const detail =
+        'The `Authorization` http header of your request was malformed. The header value is expected to be of the format "Bearer TOKEN".';
       return this.fail(
         c.res,
         new SquareSimError(401, [{ category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED', detail }]),
       );
     }
+    const refused = this.oauth.check(auth.slice('Bearer '.length));
+    if (refused) return this.fail(c.res, refused);
     const version = c.req.headers['square-version'];
     if (typeof version === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(version))
       return this.fail(c.res, invalid('INVALID_SQUARE_VERSION_FORMAT', `Invalid Square-Version \`${version}\`.`));
@@ -296,6 +312,22 @@ export class SquareSim {
     void events();
   }
 
+  /** ObtainToken: no bearer token (the application authenticates with its id and secret in the body). */
+  private obtainToken(c: Ctx): void {
+    const record = this.record(c);
+    c.res.once('finish', () => {
+      record.status = c.res.statusCode;
+    });
+    try {
+      const reply = this.oauth.obtainToken(this.json(c));
+      this.log('access token renewed (ObtainToken, refresh_token grant)');
+      sendJson(c.res, 200, reply);
+    } catch (error) {
+      if (!(error instanceof SquareSimError)) throw error;
+      sendJson(c.res, error.status, error.body);
+    }
+  }
+
   private fail(res: ServerResponse, error: SquareSimError) {
     this.pending = [];
     sendJson(res, error.status, error.body);
@@ -308,7 +340,9 @@ export class SquareSim {
       if (typeof v === 'string') headers[h] = v;
     }
     const text = c.body.toString('utf8');
-    const body = text ? (parseJsonBody(c.body) ?? text) : undefined;
+    const parsed: unknown = text ? (parseJsonBody(c.body) ?? text) : undefined;
+    // ObtainToken's credentials are never recorded.
+    const body = isObject(parsed) ? redacted(parsed) : parsed;
     const record: RecordedSquareRequest = {
       seq: ++this.seq,
       at: new Date().toISOString(),
@@ -465,6 +499,7 @@ export class SquareSim {
       }),
       sim('PATCH', /^\/_sim\/locations\/([^/]+)$/, (c) => this.editLocation(c.params[0] as string, body(c))),
       sim('POST', /^\/_sim\/faults$/, (c) => this.faults.set(body(c))),
+      sim('POST', /^\/_sim\/oauth\/expire$/, () => this.oauth.expireAll()),
       sim('POST', /^\/_sim\/reset$/, () => {
         this.reset();
         return { reset: true };
@@ -543,6 +578,7 @@ export class SquareSim {
     this.requests.length = 0;
     this.pending = [];
     this.faults.set({});
+    this.oauth.reset();
   }
 
   /** Webhook copies still held or being sent under the webhook faults. */
@@ -555,6 +591,12 @@ export class SquareSim {
     return [...this.orders.orders.values()].filter((o) => o.location_id === locationId);
   }
 }
+
+const redacted = (body: Record<string, unknown>) => {
+  const copy = { ...body };
+  for (const key of ['client_secret', 'refresh_token']) if (key in copy) copy[key] = '[redacted]';
+  return copy;
+};
 
 /** Starts a simulator on `port` (0: a free one); `close()` stops it. */
 export async function startSquareSim(options: SquareSimOptions & { port?: number }): Promise<SquareSim> {

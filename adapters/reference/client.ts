@@ -66,6 +66,7 @@ export class ReferencePosClient implements PosClient {
       budget: this.ctx.budget,
       timeoutMs: TIMEOUT_MS,
       service: 'reference-pos',
+      posCode: this.ctx.link.posCode,
       parseError: parseRefError,
     });
   }
@@ -149,6 +150,7 @@ export class ReferencePosClient implements PosClient {
       budget: this.ctx.budget,
       timeoutMs: TIMEOUT_MS,
       service: 'reference-pos',
+      posCode: this.ctx.link.posCode,
       parseError: parseRefError,
     });
   }
@@ -175,6 +177,7 @@ export class ReferencePosClient implements PosClient {
       budget: this.ctx.budget,
       timeoutMs: TIMEOUT_MS,
       service: 'reference-pos',
+      posCode: this.ctx.link.posCode,
       parseError: parseRefError,
     });
     // A reply we cannot read is a permanent failure: the order is marked FAILED, not retried forever.

@@ -1,13 +1,15 @@
 /**
  * Calls to Square's REST API for one linked location, with the merchant's OAuth access token and the
- * pinned `Square-Version`. Square's `errors[]` bodies are mapped to retryable (429, 5xx) or permanent
- * (4xx: INVALID_REQUEST_ERROR, AUTHENTICATION_ERROR, …); a 429 is retried here with exponential
- * back-off and jitter, then left to SQS with a jittered Retry-After.
+ * pinned `Square-Version`. Square's `errors[]` bodies are mapped to retryable (429, 5xx), a refused
+ * credential (401/403, AUTHENTICATION_ERROR: PosAuthError, retried) or permanent (other 4xx:
+ * INVALID_REQUEST_ERROR, …); a 429 is retried here with exponential back-off and jitter, then left to
+ * SQS with a jittered Retry-After. An access token Square calls expired is renewed once and the call
+ * made again.
  */
 import * as v from 'valibot';
 import type { CatalogEntityType, CatalogPage } from '../../functions/shared/catalog-model';
 import { getCatalogEntry } from '../../functions/shared/catalog-store';
-import { type BridgeError, PermanentError, RetryableError } from '../../functions/shared/errors';
+import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/shared/errors';
 import type { PosOpeningHours } from '../../functions/shared/hours-model';
 import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/shared/outbound';
 import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
@@ -57,16 +59,22 @@ export const backoffMs = (attempt: number, baseMs = 250, random = Math.random) =
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class SquareClient implements PosClient {
-  private readonly http: HttpClient;
+  private http: HttpClient;
   private readonly locationId: string;
+  /** The token was renewed once already (by this client): Square refusing the new one is not renewed again. */
+  private renewed = false;
 
   constructor(private readonly ctx: PosCallContext) {
-    const token = ctx.secret.accessToken;
+    this.locationId = ctx.link.posLocationId;
+    this.http = this.clientFor(ctx.secret);
+  }
+
+  private clientFor(secret: PosCallContext['secret']): HttpClient {
+    const token = secret.accessToken;
     if (typeof token !== 'string' || token.length === 0)
       throw new PermanentError('Square secret has no accessToken (the merchant OAuth token)', 'MISSING_CREDENTIALS');
-    this.locationId = ctx.link.posLocationId;
-    this.http = createHttpClient({
-      prefixUrl: ctx.baseUrl,
+    return createHttpClient({
+      prefixUrl: this.ctx.baseUrl,
       timeoutMs: TIMEOUT_MS,
       headers: { authorization: `Bearer ${token}`, 'square-version': SQUARE_VERSION, accept: 'application/json' },
     });
@@ -274,7 +282,10 @@ export class SquareClient implements PosClient {
     }
   }
 
-  /** One call; a 429 is tried again here after a jittered back-off, then handed to SQS with a jittered delay. */
+  /**
+   * One call; a 429 is tried again here after a jittered back-off, then handed to SQS with a jittered
+   * delay; an expired access token is renewed once and the call made again with the new one.
+   */
   private async send(path: string, options: { method: 'get' | 'post' | 'put'; json?: unknown }): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -283,9 +294,17 @@ export class SquareClient implements PosClient {
           budget: this.ctx.budget,
           timeoutMs: TIMEOUT_MS,
           service: SERVICE,
+          posCode: this.ctx.link.posCode,
           parseError: parseSquareError,
         });
-      } catch (error) {
+      } catch (caught) {
+        const error = asAuthError(caught, this.ctx.link.posCode);
+        if (error instanceof PosAuthError) {
+          if (error.remote?.code !== 'ACCESS_TOKEN_EXPIRED' || !this.ctx.renewCredentials || this.renewed) throw error;
+          this.renewed = true;
+          this.http = this.clientFor(await this.ctx.renewCredentials());
+          continue;
+        }
         if (!(error instanceof RetryableError) || error.remote?.status !== 429) throw error;
         const wait = error.retryAfterMs ?? backoffMs(attempt);
         const last = attempt + 1 >= RATE_LIMIT_TRIES || Date.now() + wait + TIMEOUT_MS > this.ctx.budget.deadline;
@@ -300,4 +319,12 @@ export class SquareClient implements PosClient {
       }
     }
   }
+}
+
+/** Square files every credential problem under AUTHENTICATION_ERROR, whatever the HTTP status it came with. */
+function asAuthError(error: unknown, posCode: string): unknown {
+  if (error instanceof PosAuthError || !(error instanceof PermanentError) || !error.remote) return error;
+  // parseSquareError's message starts with the category.
+  if (!error.remote.message?.startsWith('AUTHENTICATION_ERROR ')) return error;
+  return Object.assign(new PosAuthError(error.message, posCode), { remote: error.remote });
 }

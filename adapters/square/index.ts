@@ -4,6 +4,7 @@ import type { CanonicalStatus } from '../../functions/shared/statuses';
 import type { PosAdapter } from '../port';
 import { SQUARE_SIGNATURE_HEADER } from './api';
 import { SquareClient } from './client';
+import { squareCredentials } from './oauth';
 import { parseSquareWebhook, verifySquareSignature } from './webhooks';
 
 /**
@@ -86,4 +87,7 @@ export const squareAdapter: PosAdapter = {
   createClient(context) {
     return new SquareClient(context);
   },
+
+  // OAuth access tokens expire after 30 days: renewed with the merchant's refresh token (oauth.ts).
+  credentials: squareCredentials,
 };

@@ -65,6 +65,20 @@ export class RetryableError extends BridgeError {
   }
 }
 
+/**
+ * A POS refused the bridge's credential (401/403; Square's AUTHENTICATION_ERROR codes). Retried, never
+ * a failed order: an expired, revoked or mis-rotated credential fails every order of the merchant until
+ * someone fixes it, and each would pass then. SQS retries it and finally parks it in the DLQ; the
+ * `PosAuthFailures` metric (per POS code) raises an alarm meanwhile.
+ */
+export class PosAuthError extends RetryableError {
+  readonly posCode: string;
+  constructor(message: string, posCode: string, opts: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, opts);
+    this.posCode = posCode;
+  }
+}
+
 /** A failure that will fail the same way every time: park it with its reason, never retry forever. */
 export class PermanentError extends BridgeError {
   readonly httpStatus = 422;

@@ -23,6 +23,11 @@ export const METRICS = {
   sinqroEventsRefused: 'SinqroEventsRefused',
   /** 1 per request that met a webhook signing secret that is malformed (empty, too short): refused with 500. */
   secretMalformed: 'SecretMalformed',
+  /**
+   * 1 each time a POS refuses the bridge's credential (401/403), with dimension PosCode: one alarm per
+   * POS code. The log line beside it names the restaurant.
+   */
+  posAuthFailures: 'PosAuthFailures',
 } as const;
 
 /** Extra dimensions of a metric (low cardinality only: codes and statuses, never ids). */

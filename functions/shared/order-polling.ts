@@ -5,7 +5,7 @@
  * RECEIVED or INJECTED too long — audit record, `StuckOrders` metric (alarmed), warning — so none is
  * forgotten.
  */
-import { PermanentError } from './errors';
+import { PermanentError, PosAuthError } from './errors';
 import { emitMetric, errorFields } from './logger';
 import { METRICS } from './metrics';
 import { listOpen, markClosed, markStuck, type OpenOrder } from './open-orders';
@@ -27,6 +27,9 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
   const client = await posClient(restaurantId, ctx);
   let stuck = 0;
   let failed = 0;
+  // Once the POS refuses the credential it refuses every read: the rest are not asked (it was reported
+  // once, and is alarmed), but the sweep still flags the stuck ones.
+  let credentialRefused = false;
   for (const marker of open) {
     const state = await store.getOrder(marker.kind, marker.orderId);
     if (!state || state.isFinal) {
@@ -34,7 +37,7 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
       continue;
     }
     try {
-      if (state.posOrderId && client.getStatus) {
+      if (state.posOrderId && client.getStatus && !credentialRefused) {
         const { posStatus, occurredAt } = await client.getStatus(state.kind, state.posOrderId);
         // Only news is fed on: re-reading an unchanged status every minute would rewrite the state for nothing.
         // Or a retried poll whose earlier attempt applied the status but whose news never reached the queue.
@@ -59,6 +62,7 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
       // One unreadable order (or a POS outage) must not keep the others from being polled or swept:
       // the next run asks again.
       failed += 1;
+      credentialRefused ||= error instanceof PosAuthError;
       ctx.logger.warn('could not poll order', { orderId: marker.orderId, ...errorFields(error) });
     }
     if (trigger === 'sweep' && (await flagIfStuck(restaurantId, marker, ctx))) stuck += 1;

@@ -4,7 +4,7 @@
  * (retryable vs permanent). ky's own retries are off: SQS redelivery is the retry, guarded by state.
  */
 import type { KyInstance, Options } from 'ky';
-import { PermanentError, RetryableError } from './errors';
+import { PermanentError, PosAuthError, RetryableError } from './errors';
 
 /**
  * ky is loaded on the first call, not at start: building its module runs a fetch `Request` (a feature
@@ -52,9 +52,16 @@ export type ErrorParser = (status: number, body: unknown) => { code: string; mes
 export async function call<T>(
   client: HttpClient,
   path: string,
-  options: Options & { budget: Budget; timeoutMs: number; service: string; parseError?: ErrorParser },
+  options: Options & {
+    budget: Budget;
+    timeoutMs: number;
+    service: string;
+    parseError?: ErrorParser;
+    /** Set on a POS's calls: its 401/403 is a PosAuthError (retried), where Sinqro's stays permanent. */
+    posCode?: string;
+  },
 ): Promise<T> {
-  const { budget, timeoutMs, service, parseError, ...kyOptions } = options;
+  const { budget, timeoutMs, service, parseError, posCode, ...kyOptions } = options;
   const left = budget.deadline - Date.now();
   if (left <= 0) throw new RetryableError(`${service}: time budget exhausted before ${path}`);
   const http = await kyOf(client);
@@ -63,11 +70,17 @@ export async function call<T>(
     const text = await response.text();
     return (text ? JSON.parse(text) : undefined) as T;
   } catch (error) {
-    throw await classify(error, service, path, parseError);
+    throw await classify(error, service, path, parseError, posCode);
   }
 }
 
-async function classify(error: unknown, service: string, path: string, parseError?: ErrorParser): Promise<Error> {
+async function classify(
+  error: unknown,
+  service: string,
+  path: string,
+  parseError?: ErrorParser,
+  posCode?: string,
+): Promise<Error> {
   const { HTTPError, TimeoutError } = await loadKy();
   if (error instanceof HTTPError) {
     const status = error.response.status;
@@ -85,6 +98,8 @@ async function classify(error: unknown, service: string, path: string, parseErro
       const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
       return Object.assign(new RetryableError(what, { retryAfterMs }), { remote });
     }
+    if (posCode && (status === 401 || status === 403))
+      return Object.assign(new PosAuthError(what, posCode), { remote });
     // 409 too: a conflict (e.g. "already final") answers the same way next time. Adapters whose API
     // uses 409 for optimistic-locking races (Square's version) retry those themselves.
     return Object.assign(new PermanentError(what, parsed?.code ?? `HTTP_${status}`), { remote });

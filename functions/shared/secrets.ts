@@ -2,8 +2,9 @@
  * Secrets by name: from AWS Secrets Manager when deployed, from a local JSON file (LOCAL_SECRETS_FILE)
  * when running on this machine. Values are cached per container and never logged.
  */
-import { readFileSync } from 'node:fs';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AWS_CLIENT_CONFIG } from './aws-clients';
 import { SecretMalformedError } from './errors';
 import { emitMetric } from './logger';
@@ -21,9 +22,34 @@ export async function getSecret<T>(name: string): Promise<T> {
   return value as T;
 }
 
-/** Tests and the local runtime call this after rotating a secret. */
-export function clearSecretCache(): void {
-  cache.clear();
+/** Tests and the local runtime call this after rotating a secret; with a name, only that secret is forgotten. */
+export function clearSecretCache(name?: string): void {
+  if (name === undefined) cache.clear();
+  else cache.delete(name);
+}
+
+/**
+ * Stores a new value of a secret (a renewed POS credential): Secrets Manager PutSecretValue when
+ * deployed; locally the LOCAL_SECRETS_FILE entry, written to a temporary file and renamed over the old
+ * one, so a reader never sees half a file. The container's cached value of that name is dropped.
+ */
+export async function putSecret(name: string, value: unknown): Promise<void> {
+  if (process.env.LOCAL_SECRETS_FILE) writeLocal(name, value);
+  else {
+    client ??= new SecretsManagerClient(AWS_CLIENT_CONFIG);
+    await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(value) }));
+  }
+  cache.delete(name);
+}
+
+function writeLocal(name: string, value: unknown): void {
+  const file = process.env.LOCAL_SECRETS_FILE as string;
+  const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (!(name in all)) throw new Error(`secret ${name} is not in ${file}`);
+  all[name] = value;
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temp, file);
 }
 
 function readLocal(name: string): unknown {

@@ -48,6 +48,11 @@ export const keys = {
   }),
   /** Up to when the POS catalog was last read completely: the next incremental "changed since" read starts there. */
   catalogWatermark: (restaurantId: number | string) => ({ PK: `REST#${restaurantId}`, SK: 'CATWATERMARK' }),
+  /**
+   * Who is renewing a POS credential now (pos-credentials.ts): one item per secret name, since the
+   * locations of one merchant share its secret.
+   */
+  credentialLease: (secretName: string) => ({ PK: `POSCRED#${secretName}`, SK: 'LEASE' }),
   /** A catalog sync's report (progress, counts, errors), beside the restaurant's link. */
   catalogSyncPrefix: 'CATSYNC#',
   catalogSync: (restaurantId: number | string, syncId: string) => ({

@@ -20,7 +20,7 @@ beforeAll(async () => {
     // Shorter than the full run's: retries come back sooner and quiet is reached sooner (4 restaurants only).
     visibilityTimeoutSeconds: 12,
     sweepSeconds: 4,
-    outages: { posAtMs: 1000, squareAtMs: 3500, sinqroAtMs: 6000, forMs: 4000 },
+    outages: { posAtMs: 1000, squareAtMs: 3500, sinqroAtMs: 6000, credentialsAtMs: 8500, forMs: 4000 },
     quietDeadlineMs: 75_000,
   });
 });
@@ -34,6 +34,10 @@ test('no order or reservation is lost, doubled or left in a wrong final status u
   const c = result.checks.underFaults;
   expect(describeViolations(c)).toEqual([]);
   expect([c.lost, c.doubled, c.wrongFinal, c.stuckWithoutReason]).toEqual([0, 0, 0, 0]);
+});
+
+test('a POS credential rejected for a while fails nothing: no order or reservation ends FAILED', () => {
+  expect([result.checks.underFaults.failedWithReason, result.checks.afterRedrive.failedWithReason]).toEqual([0, 0]);
 });
 
 test('after the DLQs are redriven with the CLI, every lifecycle ends where the POS and Sinqro agree', () => {
@@ -58,6 +62,7 @@ test('every fault class was injected, and reached the bridge', () => {
     'reply lost after the work': either('reply-lost'),
     'POS outage': f['POS outage-503'] ?? 0,
     'Sinqro outage': f['Sinqro outage-503'] ?? 0,
+    'POS credential rejected (401)': f['POS credential-rejected-401'] ?? 0,
     'worker crash before the state write': f['worker crash before state write'] ?? 0,
     'ingress died after its first write': f['ingress died after its first write'] ?? 0,
     'POS webhook copies': result.duplicatesDelivered.posWebhooks,
@@ -88,6 +93,7 @@ test('Square orders were played through their life under faults and checked agai
     '429 with Retry-After': square('rate-limited-429'),
     'slow reply or reply lost': square('slow') + square('reply-lost'),
     outage: square('outage-503'),
+    'credential rejected (401)': square('credential-rejected-401'),
     'webhook copies': result.duplicatesDelivered.squareWebhooks,
     'webhooks held': square('webhook copies held (reordering)'),
   };

@@ -83,6 +83,8 @@ test('a malformed webhook signing secret alarms at the first request that meets 
   ]);
 });
 
-test('there are no alarms besides one per DLQ, one per work queue, the scheduler errors and stuck orders alarms, and the ingress refusals and malformed secret alarms', () => {
-  expect(alarms()).toHaveLength(deadLetterQueueIds(built).size + sourceQueueIds(built).length + 4);
+test('there are no alarms besides one per DLQ, one per work queue, the scheduler errors and stuck orders alarms, the ingress refusals and malformed secret alarms, and one refused-credential alarm per POS', () => {
+  expect(alarms()).toHaveLength(
+    deadLetterQueueIds(built).size + sourceQueueIds(built).length + 4 + Object.keys(built.stack.workers).length,
+  );
 });

@@ -145,11 +145,15 @@ test('the publisher may not send to any queue (it is the end of the line)', () =
   expect(allowedActions(built, built.stack.functions.publisher).has('sqs:SendMessage')).toBe(false);
 });
 
-test('no function may write, rotate or delete secrets', () => {
+test('no function may rotate or delete secrets; only a worker renewing POS tokens may write (pos-auth.test.ts)', () => {
   for (const fn of everyFn) {
     for (const action of allowedActions(built, fn)) {
       if (action.startsWith('secretsmanager:'))
-        expect(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']).toContain(action);
+        expect([
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:PutSecretValue',
+        ]).toContain(action);
     }
   }
 });

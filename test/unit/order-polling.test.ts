@@ -101,3 +101,29 @@ test('a retried poll leaves alone a status that was published', async () => {
   expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   expect(published()).toEqual([]);
 });
+
+test('a POS refusing the credential: reported once, the other orders not asked, nothing failed or published', async () => {
+  const logs = captureLogs();
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'OPEN#5120' } }).resolves({
+    Items: [900001, 900002].map((orderId) => ({
+      PK: 'OPEN#5120',
+      SK: `ORDER#${orderId}`,
+      orderId,
+      kind: 'order',
+      openedAt: new Date().toISOString(),
+    })),
+  });
+  ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('ACCEPTED') });
+  ddb
+    .on(GetCommand, { Key: { PK: 'ORDER#900002', SK: 'STATE' } })
+    .resolves({ Item: stateItem('ACCEPTED', { PK: 'ORDER#900002', orderId: 900002, posOrderId: 'pos-456' }) });
+  pos.reply({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'wrong API key' } } });
+  await pollOrders(5120, 'sweep', ctx());
+  expect(pos.requests).toHaveLength(1);
+  expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  expect(published()).toEqual([]);
+  const metrics = logs.filter((l) => l.includes('"PosAuthFailures"'));
+  expect(metrics).toHaveLength(1);
+  expect(JSON.parse(metrics[0] as string)).toMatchObject({ PosAuthFailures: 1, PosCode: 'reference' });
+  expect(logs.some((l) => l.includes('POS refused the credential') && l.includes('"restaurantId":5120'))).toBe(true);
+});

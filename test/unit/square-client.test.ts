@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import type { PosCallContext } from '../../adapters/port';
 import { SQUARE_VERSION } from '../../adapters/square/api';
 import { backoffMs, CATALOG_OVERLAP_MS, parseSquareError, SquareClient } from '../../adapters/square/client';
-import { type BridgeError, PermanentError, RetryableError } from '../../functions/shared/errors';
+import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/shared/errors';
 import { type SinqroOrder, SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
 
 // The catalog map is DynamoDB's; here no variation is known to it, so the client asks Square.
@@ -226,7 +226,7 @@ test("a total Square computes differently from Sinqro's fails the order, and not
   expect(seen.some((r) => r.path === '/v2/payments')).toBe(false);
 });
 
-test('Square error bodies: 4xx categories are permanent with their code, 5xx retryable', async () => {
+test('Square error bodies: 4xx categories are permanent with their code, 5xx retryable, 401 a refused credential', async () => {
   routes['GET /v2/catalog/object/BEMYCSMIJL46OCDV4KYIKXIB'] = () => variationReply('BEMYCSMIJL46OCDV4KYIKXIB');
   routes['POST /v2/orders'] = () => squareError(400, 'INVALID_REQUEST_ERROR', 'INVALID_VALUE');
   const invalid = await failure(new SquareClient(context()).injectOrder(sinqroOrder(), 'k'));
@@ -234,8 +234,11 @@ test('Square error bodies: 4xx categories are permanent with their code, 5xx ret
   expect(invalid.code).toBe('INVALID_VALUE');
   expect(invalid.message).toContain('INVALID_REQUEST_ERROR INVALID_VALUE: INVALID_VALUE happened (field order)');
 
+  // A refused credential is retried (with an alarm), never a failed order (pos-auth.test.ts).
   routes['POST /v2/orders'] = () => squareError(401, 'AUTHENTICATION_ERROR', 'UNAUTHORIZED');
-  expect((await failure(new SquareClient(context()).injectOrder(sinqroOrder(), 'k'))).code).toBe('UNAUTHORIZED');
+  const refused = await failure(new SquareClient(context()).injectOrder(sinqroOrder(), 'k'));
+  expect(refused).toBeInstanceOf(PosAuthError);
+  expect(refused.remote?.code).toBe('UNAUTHORIZED');
 
   routes['POST /v2/orders'] = () => squareError(503, 'API_ERROR', 'SERVICE_UNAVAILABLE');
   expect(await failure(new SquareClient(context()).injectOrder(sinqroOrder(), 'k'))).toBeInstanceOf(RetryableError);
