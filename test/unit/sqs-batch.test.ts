@@ -74,6 +74,7 @@ describe('processBatch', () => {
 const sqs = mockClient(SQSClient);
 
 describe('backing off by receive count', () => {
+  beforeEach(() => sqs.reset());
   afterEach(() => sqs.reset());
   const received = (n: number, record = sqsRecord({}, 'm-1')) => {
     record.attributes.ApproximateReceiveCount = String(n);
