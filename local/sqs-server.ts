@@ -62,6 +62,8 @@ export class LocalSqs {
   private baseUrl = '';
   /** Calls per action, for the request counts the benchmarks report. */
   readonly calls: Record<string, number> = {};
+  /** Calls on FIFO queues, less receives that found nothing: what the benchmark prices at FIFO's rate. */
+  fifoBilled = 0;
 
   async start(port = 0): Promise<string> {
     this.server = jsonServer(async (req, res) => {
@@ -71,6 +73,9 @@ export class LocalSqs {
         const input = raw.length ? JSON.parse(raw.toString('utf8')) : {};
         this.calls[action] = (this.calls[action] ?? 0) + 1;
         const output = await this.dispatch(action, input);
+        const target = input.QueueUrl ? this.queues.get(String(input.QueueUrl).split('/').pop() ?? '') : undefined;
+        const empty = action === 'ReceiveMessage' && !(output as { Messages?: unknown[] }).Messages?.length;
+        if (target && isFifo(target) && !empty) this.fifoBilled += 1;
         sendJson(res, 200, output, { 'content-type': 'application/x-amz-json-1.0' });
       } catch (error) {
         const e = error instanceof SqsError ? error : new SqsError('InternalError', (error as Error).message, 500);

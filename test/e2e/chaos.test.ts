@@ -20,7 +20,8 @@ beforeAll(async () => {
     // Shorter than the full run's: retries come back sooner and quiet is reached sooner (4 restaurants only).
     visibilityTimeoutSeconds: 12,
     sweepSeconds: 4,
-    outages: { posAtMs: 1000, squareAtMs: 3500, sinqroAtMs: 6000, forMs: 4000 },
+    // Sinqro's outage outlasts the old retry budget (5 receives with Retry-After: 1, about 10 s).
+    outages: { posAtMs: 1000, squareAtMs: 3500, sinqroAtMs: 6000, forMs: 4000, sinqroForMs: 12_000 },
     quietDeadlineMs: 75_000,
   });
 });
@@ -45,6 +46,16 @@ test('after the DLQs are redriven with the CLI, every lifecycle ends where the P
   expect(result.ok).toBe(true);
 });
 
+test('Sinqro ends at the bridge status for every life, and never receives a status of lower rank after a higher one', () => {
+  for (const c of [result.checks.underFaults, result.checks.afterRedrive]) {
+    expect({ phase: c.phase, notAtBridge: c.sinqroNotAtBridge, regressions: c.sinqroRegressions }).toEqual({
+      phase: c.phase,
+      notAtBridge: 0,
+      regressions: 0,
+    });
+  }
+});
+
 test('every fault class was injected, and reached the bridge', () => {
   const f = result.faults;
   const either = (kind: string) => (f[`POS ${kind}`] ?? 0) + (f[`Sinqro ${kind}`] ?? 0);
@@ -58,6 +69,8 @@ test('every fault class was injected, and reached the bridge', () => {
     'reply lost after the work': either('reply-lost'),
     'POS outage': f['POS outage-503'] ?? 0,
     'Sinqro outage': f['Sinqro outage-503'] ?? 0,
+    'Sinqro slow at random per call': f['Sinqro lagged'] ?? 0,
+    'an outage longer than the old retry budget': result.options.outages.sinqroForMs > 10_000 ? 1 : 0,
     'worker crash before the state write': f['worker crash before state write'] ?? 0,
     'POS webhook copies': result.duplicatesDelivered.posWebhooks,
     'POS webhooks out of order': f['webhooks delivered out of order'] ?? 0,
