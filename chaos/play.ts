@@ -65,6 +65,11 @@ export type ChaosOptions = {
    * timeout: a post given up on must have landed before the next post for that order goes out.
    */
   retryFloorSeconds: number;
+  /**
+   * The backoff's cap: its rate faults fail about a third of all calls (a Square order takes several), so
+   * an uncapped doubling would leave messages waiting minutes; 14 receives still span over a minute.
+   */
+  retryCapSeconds: number;
   /** How long a POS webhook copy may be held (reordering). */
   webhookHoldMaxMs: number;
   /** How long a lifecycle waits for its order to show up in the POS before leaving it to the redrive. */
@@ -86,6 +91,7 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   faultRate: 0.05,
   outages: { posAtMs: 20_000, squareAtMs: 35_000, sinqroAtMs: 50_000, forMs: 12_000, sinqroForMs: 25_000 },
   retryFloorSeconds: 1,
+  retryCapSeconds: 8,
   webhookHoldMaxMs: 1500,
   waitForPosMs: 60_000,
   quietDeadlineMs: 180_000,
@@ -261,6 +267,7 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
     dynamoFaultProxy: true,
     runtimeFile,
     retryFloorSeconds: opts.retryFloorSeconds,
+    retryCapSeconds: opts.retryCapSeconds,
   });
   try {
     return await play(rt, opts, load, runtimeFile, counters, say, t0);
@@ -829,7 +836,7 @@ export function formatTable(r: ChaosResult): string[] {
     `${r.orders} orders + ${r.reservations} reservations across ${r.restaurants} restaurants, ` +
       `fault rate ${r.options.faultRate}, visibility ${r.options.visibilityTimeoutSeconds} s, ` +
       `outages ${r.options.outages.forMs / 1000} s (Sinqro ${r.options.outages.sinqroForMs / 1000} s), ` +
-      `retry floor ${r.options.retryFloorSeconds} s`,
+      `retry backoff ${r.options.retryFloorSeconds}–${r.options.retryCapSeconds} s`,
   );
   lines.push('');
   row('orders', r.orders);

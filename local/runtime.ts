@@ -11,7 +11,7 @@ import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
-import { RETRY_FLOOR_ENV } from '../functions/shared/retry-backoff';
+import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../functions/shared/retry-backoff';
 import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs';
 import type { RestaurantLink } from '../functions/shared/store';
 import config from './config.json';
@@ -67,6 +67,8 @@ export type RuntimeOptions = {
    * runs scale the whole schedule down with it. Unset: whatever the environment says, else 30.
    */
   retryFloorSeconds?: number;
+  /** A lower cap for the backoff (RETRY_CAP_SECONDS), for chaos runs' fault rates; none by default. */
+  retryCapSeconds?: number;
 };
 
 /** Defaults of the local scheduler: polling and the sweep often enough to see them work, no nightly sync. */
@@ -166,6 +168,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
   });
   if (options.retryFloorSeconds !== undefined) process.env[RETRY_FLOOR_ENV] = String(options.retryFloorSeconds);
+  if (options.retryCapSeconds !== undefined) process.env[RETRY_CAP_ENV] = String(options.retryCapSeconds);
   const configured = config.adapters as Record<string, { settings?: AdapterSettings }>;
   const adapterSettings: Record<string, AdapterSettings> = {};
   for (const q of workQueues) {

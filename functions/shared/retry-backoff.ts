@@ -8,6 +8,8 @@
 
 /** The environment variable that scales the schedule down for the local runtime, tests and chaos runs. */
 export const RETRY_FLOOR_ENV = 'RETRY_FLOOR_SECONDS';
+/** Local runs only: a lower cap, for runs whose fault rates are far above any real API's (chaos). */
+export const RETRY_CAP_ENV = 'RETRY_CAP_SECONDS';
 export const DEFAULT_RETRY_FLOOR_SECONDS = 30;
 /** SQS's maximum for a visibility timeout (ChangeMessageVisibility). */
 export const MAX_VISIBILITY_SECONDS = 12 * 3600;
@@ -20,8 +22,16 @@ export function retryFloorSeconds(env: Record<string, string | undefined> = proc
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_RETRY_FLOOR_SECONDS;
 }
 
+/** The cap in seconds: RETRY_CAP_SECONDS when it is a positive number, else none below the floor's own. */
+export function retryCapSeconds(env: Record<string, string | undefined> = process.env): number | undefined {
+  const value = Number(env[RETRY_CAP_ENV]);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 export type BackoffOptions = {
   floorSeconds: number;
+  /** Below the floor's cap (1,440 floors, at most 12 h) only. */
+  capSeconds?: number;
   /** What the failing API asked for (Retry-After), if anything. */
   retryAfterSeconds?: number;
   random?: () => number;
@@ -32,9 +42,9 @@ export type BackoffOptions = {
  * seconds (SQS takes nothing else) unless the floor itself is below a second (local runs only).
  */
 export function backoffSeconds(receiveCount: number, options: BackoffOptions): number {
-  const { floorSeconds, retryAfterSeconds = 0, random = Math.random } = options;
+  const { floorSeconds, capSeconds, retryAfterSeconds = 0, random = Math.random } = options;
   const n = Number.isFinite(receiveCount) && receiveCount >= 1 ? Math.min(Math.floor(receiveCount), 32) : 1;
-  const cap = Math.min(MAX_VISIBILITY_SECONDS, floorSeconds * CAP_IN_FLOORS);
+  const cap = Math.min(MAX_VISIBILITY_SECONDS, floorSeconds * CAP_IN_FLOORS, capSeconds ?? Number.POSITIVE_INFINITY);
   const step = floorSeconds * 2 ** (n - 1);
   const wait = Math.min(cap, Math.max(step * (1 + random() / 2), retryAfterSeconds));
   return floorSeconds >= 1 ? Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(wait)) : wait;

@@ -15,7 +15,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { BridgeError, RetryableError } from './errors';
 import { errorFields, type Logger } from './logger';
 import type { QueuedMessage } from './queue';
-import { backoffSeconds, retryFloorSeconds } from './retry-backoff';
+import { backoffSeconds, retryCapSeconds, retryFloorSeconds } from './retry-backoff';
 import { holdingAudits, writeHeldAudits } from './store';
 import { holdingNews, sendHeldNews } from './to-sinqro';
 
@@ -138,6 +138,7 @@ function retryDelay(record: SQSRecord, reason: unknown): number {
   const retryAfterMs = reason instanceof RetryableError ? reason.retryAfterMs : undefined;
   return backoffSeconds(receiveCountOf(record), {
     floorSeconds,
+    capSeconds: retryCapSeconds(),
     retryAfterSeconds: retryAfterMs === undefined ? undefined : retryAfterMs / 1000,
   });
 }

@@ -46,6 +46,13 @@ describe('backoffSeconds', () => {
     expect(backoffSeconds(30, { floorSeconds: 0.05, random: lowest })).toBeCloseTo(0.05 * 1440);
   });
 
+  it('takes a lower cap when one is given (chaos runs), never a higher one', () => {
+    expect(backoffSeconds(9, { floorSeconds: 1, capSeconds: 8, random: lowest })).toBe(8);
+    expect(backoffSeconds(30, { floorSeconds: 30, capSeconds: 10 * 86400, random: lowest })).toBe(
+      MAX_VISIBILITY_SECONDS,
+    );
+  });
+
   it('treats a missing or nonsensical receive count as the first receive', () => {
     expect(backoffSeconds(0, { floorSeconds: 30, random: lowest })).toBe(30);
     expect(backoffSeconds(Number.NaN, { floorSeconds: 30, random: lowest })).toBe(30);
