@@ -1,12 +1,13 @@
 /**
  * On-demand unit prices the benchmark turns request counts into dollars with: arm64 Lambda, HTTP API,
- * standard SQS, DynamoDB on-demand. us-east-1, free tiers ignored. The one place these numbers live.
+ * SQS (standard and FIFO), DynamoDB on-demand. us-east-1, free tiers ignored. The one place these numbers live.
  *
  * Taken from /work/shared/reference/serverless-practices.md §19 (checked 2026-11-27), which cites:
  * - Lambda requests and duration: https://aws.amazon.com/lambda/pricing/
  *   (arm64 GB-s figure as in https://app.unpkg.com/artillery@2.0.28/files/lib/platform/aws-lambda/prices.js)
  * - HTTP API: https://aws.amazon.com/api-gateway/pricing/ (practices §8)
- * - SQS standard: https://aws.amazon.com/sqs/pricing/ ; https://cloudburn.io/blog/amazon-sqs-pricing
+ * - SQS standard and FIFO: https://aws.amazon.com/sqs/pricing/ ; https://cloudburn.io/blog/amazon-sqs-pricing
+ *   (FIFO $0.50 per million requests, a flat rate, against standard's $0.40; checked 2026-12-02)
  * - DynamoDB on-demand (after the November 2024 cut): https://aws.amazon.com/dynamodb/pricing/on-demand/ ;
  *   https://airbyte.com/data-engineering-resources/dynamodb-pricing
  */
@@ -21,6 +22,8 @@ export const PRICES = {
   httpApiRequest: 1.0 / 1e6,
   /** $ per SQS standard request (each 64 KB chunk of a payload is one request). */
   sqsRequest: 0.4 / 1e6,
+  /** $ per SQS FIFO request (the to-sinqro queue), same 64 KB chunking. */
+  sqsFifoRequest: 0.5 / 1e6,
   /** $ per DynamoDB on-demand write request unit (1 KB). */
   dynamoWru: 0.625 / 1e6,
   /** $ per DynamoDB on-demand read request unit (4 KB strongly consistent, half for eventual). */

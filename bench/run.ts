@@ -266,6 +266,7 @@ async function endToEnd() {
   const snapshot = () => ({
     gateway: rt.gateway.requests,
     sqs: { ...rt.sqs.calls },
+    sqsFifoBilled: rt.sqs.fifoBilled,
     emptyReceives: aws.emptyReceives,
     dynamo: { calls: { ...aws.dynamo.calls }, rru: aws.dynamo.rru, wru: aws.dynamo.wru, indexWru: aws.dynamo.indexWru },
   });
@@ -538,6 +539,8 @@ async function main() {
   for (const [k, v] of Object.entries(after.sqs)) sqsCalls[k] = v - (before.sqs[k] ?? 0);
   const emptyReceives = after.emptyReceives - before.emptyReceives;
   const sqsBilled = Object.values(sqsCalls).reduce((a, b) => a + b, 0) - emptyReceives;
+  // The to-sinqro queue is FIFO, billed at FIFO's rate.
+  const fifoBilled = after.sqsFifoBilled - before.sqsFifoBilled;
   const dynamoCalls: Record<string, number> = {};
   for (const [k, v] of Object.entries(after.dynamo.calls))
     if (v > (before.dynamo.calls[k] ?? 0)) dynamoCalls[k] = v - (before.dynamo.calls[k] ?? 0);
@@ -564,7 +567,7 @@ async function main() {
     httpApi: apiRequests * PRICES.httpApiRequest,
     lambdaRequests: lambdaInvocations * PRICES.lambdaRequest,
     lambdaDuration: gbSeconds * PRICES.lambdaArm64GbSecond,
-    sqs: sqsBilled * PRICES.sqsRequest,
+    sqs: (sqsBilled - fifoBilled) * PRICES.sqsRequest + fifoBilled * PRICES.sqsFifoRequest,
     dynamoWrites: wru * PRICES.dynamoWru,
     dynamoReads: rru * PRICES.dynamoRru,
   };
@@ -638,6 +641,7 @@ async function main() {
       ),
       sqsCalls: Object.fromEntries(Object.entries(sqsCalls).map(([k, v]) => [k, per(v)])),
       sqsEmptyReceivesExcluded: per(emptyReceives),
+      sqsFifoBilled: per(fifoBilled),
       dynamoCalls: Object.fromEntries(Object.entries(dynamoCalls).map(([k, v]) => [k, per(v)])),
       dynamoRru: per(rru),
       dynamoWru: per(wru),
@@ -696,6 +700,7 @@ async function main() {
     row(`Lambda ${fn}`, `${f(per(r.count))} inv`, `${f(per(r.billedMs), 1)} ms`, `${memoryOf(fn)} MB`);
   for (const [k, v] of Object.entries(pl.sqsCalls)) row(`SQS ${k}`, f(v));
   row('  (empty ReceiveMessage, excluded)', f(pl.sqsEmptyReceivesExcluded));
+  row('  of which on the FIFO to-sinqro queue', f(pl.sqsFifoBilled));
   for (const [k, v] of Object.entries(pl.dynamoCalls)) row(`DynamoDB ${k}`, f(v));
   row('DynamoDB read / write units', `${f(pl.dynamoRru)} RRU`, `${f(pl.dynamoWru)} WRU`, '≤ 25 WRU');
   row('  of which GSI upkeep (metered apart)', '', `${f(pl.dynamoIndexWru)} WRU`);

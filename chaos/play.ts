@@ -8,6 +8,8 @@
  *   a rate, and each goes through a full outage (503 with Retry-After) for a while, then recovers;
  * - both POSes reject the bridge's credential (401) for a while, as during a key rotation: nothing may
  *   end FAILED for it (orders wait and are retried);
+ *   Sinqro's outage lasts longer than the old retry budget (5 receives, seconds apart), and Sinqro
+ *   also answers slowly at random per call (within the timeout, so its answers come out of order);
  * - the worker "dies" between the POS create and the state write (local/dynamo-faults.ts);
  * - an ingress (Sinqro's webhook, the POS webhooks) "dies" right after its first write: the write stands,
  *   the sender gets a 500 and retries (local/ingress-faults.ts);
@@ -19,7 +21,9 @@
  * with the operator CLI (`pos-bridge redrive --local`, a child process), finish the lifecycles the faults
  * held up, wait until quiet again and check again, strictly. The invariants, per order and reservation:
  * in the POS exactly once (by external reference; none only if the consumer cancelled before it got
- * there); the final status in Sinqro equals the POS's, and the bridge's state agrees; nothing stuck
+ * there); the final status in Sinqro equals the POS's, and the bridge's state agrees; Sinqro's final
+ * status equals the bridge's for every life it was told of, and Sinqro never received a status of lower
+ * rank after a higher one (intermediate regressions, counted); nothing stuck
  * without a record of why; a message not processed is in a DLQ. After the redrive: nothing in any queue
  * or DLQ, and every lifecycle at the status the restaurant (or consumer) gave it last.
  */
@@ -30,7 +34,13 @@ import { join, resolve } from 'node:path';
 import { referenceAdapter } from '../adapters/reference';
 import { squareAdapter } from '../adapters/square';
 import { sinqroStatusCode } from '../functions/shared/sinqro-client';
-import type { CanonicalStatus, Kind } from '../functions/shared/statuses';
+import {
+  type CanonicalStatus,
+  type Kind,
+  ORDER_STATUSES,
+  RESERVATION_STATUSES,
+  rankOf,
+} from '../functions/shared/statuses';
 import { keys } from '../functions/shared/table';
 import { demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo-data';
 import type { FaultConfig } from '../local/faults';
@@ -54,10 +64,28 @@ export type ChaosOptions = {
   /** Share of calls hit by each rate fault (errors, 429, slow, lost reply), of state writes "crashed", and of ingress invocations killed. */
   faultRate: number;
   /**
-   * When each outage starts (ms after the first order) and how long it lasts; `credentialsAtMs`: when
-   * both POSes start answering 401 to every call, for `forMs` too.
+   * When each outage starts (ms after the first order) and how long it lasts (Sinqro's: `sinqroForMs`);
+   * `credentialsAtMs`: when both POSes start answering 401 to every call, for `forMs` too.
    */
-  outages: { posAtMs: number; squareAtMs: number; sinqroAtMs: number; credentialsAtMs: number; forMs: number };
+  outages: {
+    posAtMs: number;
+    squareAtMs: number;
+    sinqroAtMs: number;
+    credentialsAtMs: number;
+    forMs: number;
+    sinqroForMs: number;
+  };
+  /**
+   * The retry backoff's floor (RETRY_FLOOR_SECONDS), scaled down from the stack's 30 s. It stays longer
+   * than a slow reply outlives the caller's timeout (500 ms here), as 30 s does against Sinqro's 5 s
+   * timeout: a post given up on must have landed before the next post for that order goes out.
+   */
+  retryFloorSeconds: number;
+  /**
+   * The backoff's cap: its rate faults fail about a third of all calls (a Square order takes several), so
+   * an uncapped doubling would leave messages waiting minutes; 14 receives still span over a minute.
+   */
+  retryCapSeconds: number;
   /** How long a POS webhook copy may be held (reordering). */
   webhookHoldMaxMs: number;
   /** How long a lifecycle waits for its order to show up in the POS before leaving it to the redrive. */
@@ -77,7 +105,16 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   visibilityTimeoutSeconds: 18,
   sweepSeconds: 15,
   faultRate: 0.05,
-  outages: { posAtMs: 20_000, squareAtMs: 35_000, sinqroAtMs: 50_000, credentialsAtMs: 65_000, forMs: 12_000 },
+  outages: {
+    posAtMs: 20_000,
+    squareAtMs: 35_000,
+    sinqroAtMs: 50_000,
+    credentialsAtMs: 65_000,
+    forMs: 12_000,
+    sinqroForMs: 25_000,
+  },
+  retryFloorSeconds: 1,
+  retryCapSeconds: 8,
   webhookHoldMaxMs: 1500,
   waitForPosMs: 60_000,
   quietDeadlineMs: 180_000,
@@ -179,6 +216,10 @@ export type CheckResult = {
   unfinished: number;
   /** Not where they should be yet, each explained by a message in a DLQ. */
   explainedByDlq: number;
+  /** Lives whose last status in Sinqro is not the bridge's (a status the bridge set from the POS). */
+  sinqroNotAtBridge: number;
+  /** Lives in which Sinqro received a status of lower rank after a higher one. */
+  sinqroRegressions: number;
   /** Marked FAILED by the bridge, with the reason recorded (not retried, Sinqro told). */
   failedWithReason: number;
   cancelledBeforePos: number;
@@ -258,6 +299,8 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
     dynamoFaultProxy: true,
     ingressFaults: true,
     runtimeFile,
+    retryFloorSeconds: opts.retryFloorSeconds,
+    retryCapSeconds: opts.retryCapSeconds,
   });
   rt.referencePos.shareIdsAcrossLocations(locationKeys);
   try {
@@ -298,7 +341,9 @@ async function play(
   const posFaults: FaultConfig = { ...common, webhookCopiesMax: 3, webhookHoldMaxMs: opts.webhookHoldMaxMs };
   rt.referencePos.faults.set(posFaults);
   rt.squarePos.faults.set(posFaults);
-  rt.sinqro.faults.set(common);
+  // Sinqro also answers slowly at random per call, within the publisher's timeout.
+  const sinqroFaults: FaultConfig = { ...common, lagRate: 0.3, lagMs: Math.floor(functionTimeoutMs / 4) };
+  rt.sinqro.faults.set(sinqroFaults);
   rt.dynamoFaults?.set({ crashBeforeStateWriteRate: rate });
   rt.ingressFaults?.set({ dieAfterFirstWriteRate: rate });
 
@@ -464,8 +509,8 @@ async function play(
       rt.squarePos.faults.set({ ...posFaults, downUntil: Date.now() + opts.outages.forMs });
     }, opts.outages.squareAtMs),
     setTimeout(() => {
-      say(`Sinqro outage for ${opts.outages.forMs / 1000} s`);
-      rt.sinqro.faults.set({ ...common, downUntil: Date.now() + opts.outages.forMs });
+      say(`Sinqro outage for ${opts.outages.sinqroForMs / 1000} s`);
+      rt.sinqro.faults.set({ ...sinqroFaults, downUntil: Date.now() + opts.outages.sinqroForMs });
     }, opts.outages.sinqroAtMs),
     setTimeout(() => {
       say(`POS credentials rejected (401) for ${opts.outages.forMs / 1000} s`);
@@ -498,8 +543,12 @@ async function play(
   // An outage not begun yet still happens (every fault class is on in every run), then the run goes on.
   const outagesEnd =
     driveStart +
-    Math.max(opts.outages.posAtMs, opts.outages.squareAtMs, opts.outages.sinqroAtMs, opts.outages.credentialsAtMs) +
-    opts.outages.forMs;
+    Math.max(
+      opts.outages.posAtMs + opts.outages.forMs,
+      opts.outages.squareAtMs + opts.outages.forMs,
+      opts.outages.sinqroAtMs + opts.outages.sinqroForMs,
+      opts.outages.credentialsAtMs + opts.outages.forMs,
+    );
   if (Date.now() < outagesEnd) await sleep(outagesEnd - Date.now());
   for (const t of outageTimers) clearTimeout(t);
   say(`driven in ${(driveMs / 1000).toFixed(1)} s; waiting until quiet`);
@@ -711,6 +760,8 @@ async function check(
     stuckWithoutReason: 0,
     unfinished: 0,
     explainedByDlq: 0,
+    sinqroNotAtBridge: 0,
+    sinqroRegressions: 0,
     failedWithReason: 0,
     cancelledBeforePos: 0,
     queues: Object.fromEntries(
@@ -789,6 +840,19 @@ async function check(
         else problem = 'wrong-final';
       } else if (strict && target && pos.status !== target) problem = 'unfinished';
     }
+    if (state && state.source !== 'sinqro' && state.status !== 'RECEIVED' && !explained) {
+      const told = sinqro.get(`${item.kind}#${item.id}`);
+      if (told !== sinqroStatusCode(item.kind, item.orderType, state.status)) {
+        result.sinqroNotAtBridge += 1;
+        result.otherViolations.push(`${item.kind} ${item.id}: Sinqro says ${told}, the bridge ${state.status}`);
+      }
+    }
+    const arrivals = rt.sinqro.statusesOf(item.id);
+    const ranks = arrivals.map((code) => sinqroCodeRank(item, code));
+    if (ranks.some((r, i) => ranks.slice(0, i).some((earlier) => earlier > r))) {
+      result.sinqroRegressions += 1;
+      result.otherViolations.push(`${item.kind} ${item.id}: Sinqro went backwards: ${arrivals.join(' → ')}`);
+    }
     if (problem) {
       verdict.problem = problem;
       result.violations.push(verdict);
@@ -800,6 +864,15 @@ async function check(
     }
   }
   return result;
+}
+
+/** The highest rank among the canonical statuses Sinqro knows by this code, for this item's kind and type. */
+function sinqroCodeRank(item: Item, code: string): number {
+  const statuses = (item.kind === 'order' ? ORDER_STATUSES : RESERVATION_STATUSES) as readonly CanonicalStatus[];
+  const ranks = statuses
+    .filter((s) => sinqroStatusCode(item.kind, item.orderType, s) === code)
+    .map((s) => rankOf(item.kind, s));
+  return ranks.length ? Math.max(...ranks) : -1;
 }
 
 /** The POS status an item's life ends in once every step was played (undefined: none to expect). */
@@ -840,7 +913,8 @@ export function formatTable(r: ChaosResult): string[] {
   lines.push(
     `${r.orders} orders + ${r.reservations} reservations across ${r.restaurants} restaurants, ` +
       `fault rate ${r.options.faultRate}, visibility ${r.options.visibilityTimeoutSeconds} s, ` +
-      `outages ${r.options.outages.forMs / 1000} s`,
+      `outages ${r.options.outages.forMs / 1000} s (Sinqro ${r.options.outages.sinqroForMs / 1000} s), ` +
+      `retry backoff ${r.options.retryFloorSeconds}–${r.options.retryCapSeconds} s`,
   );
   lines.push('');
   row('orders', r.orders);
@@ -875,6 +949,7 @@ export function formatTable(r: ChaosResult): string[] {
     row('  lost / doubled / wrong final status', `${c.lost} / ${c.doubled} / ${c.wrongFinal}`);
     row('  stuck without a reason / unfinished', `${c.stuckWithoutReason} / ${c.unfinished}`);
     row('  not there yet, message in a DLQ', c.explainedByDlq);
+    row('  Sinqro not at the bridge status / went backwards', `${c.sinqroNotAtBridge} / ${c.sinqroRegressions}`);
     row('  FAILED with the reason recorded', c.failedWithReason);
     row('  cancelled by the consumer before the POS', c.cancelledBeforePos);
     row('  other violations', c.otherViolations.length);

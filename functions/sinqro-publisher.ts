@@ -2,7 +2,7 @@
  * Consumer of the to-sinqro queue, and the only function that calls Sinqro: status changes,
  * catalog changes, temporary closures and schedules.
  */
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { publishCatalog } from './shared/catalog-publish';
 import { envNames, requireEnv } from './shared/env';
 import { PermanentError } from './shared/errors';
@@ -11,20 +11,23 @@ import { linkOf } from './shared/link-cache';
 import { Logger } from './shared/logger';
 import type { PublishMessage } from './shared/messages';
 import { budgetFrom } from './shared/outbound';
-import { publishStatus } from './shared/publish-status';
+import { publishStatus, skipSuperseded } from './shared/publish-status';
 import { getSecret, type RestaurantTokenSecret, type SinqroSecret } from './shared/secrets';
 import { DEFAULT_SINQRO_BASE_URL, SinqroClient } from './shared/sinqro-client';
 import { processBatch } from './shared/sqs-batch';
+import { rankOf } from './shared/statuses';
 
 const logger = new Logger('sinqro-publisher');
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const budget = budgetFrom(context);
+  const superseded = supersededIn(event.Records);
   return processBatch(
     event,
     logger,
     async (record) => {
       const news = JSON.parse(record.body) as PublishMessage;
+      if (news.type === 'status' && superseded.has(record.messageId)) return skipSuperseded(news, logger);
       const client = await sinqroClientFor(news.restaurantId);
       switch (news.type) {
         case 'status':
@@ -39,6 +42,33 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
     },
     { batchAudits: true },
   );
+}
+
+/**
+ * The status records of a batch that a newer status of the same order in the same batch makes moot: only
+ * the highest rank (the last of equal ones) is sent.
+ */
+function supersededIn(records: SQSRecord[]): Set<string> {
+  const newest = new Map<string, { messageId: string; rank: number }>();
+  const moot = new Set<string>();
+  for (const record of records) {
+    let news: PublishMessage;
+    try {
+      news = JSON.parse(record.body) as PublishMessage;
+    } catch {
+      continue; // its own work reports it
+    }
+    if (news.type !== 'status') continue;
+    const key = `${news.kind}#${news.orderId}`;
+    const rank = rankOf(news.kind, news.status);
+    const best = newest.get(key);
+    if (best && best.rank > rank) moot.add(record.messageId);
+    else {
+      if (best) moot.add(best.messageId);
+      newest.set(key, { messageId: record.messageId, rank });
+    }
+  }
+  return moot;
 }
 
 async function sinqroClientFor(restaurantId: number): Promise<SinqroClient> {

@@ -78,9 +78,10 @@ export class BridgeStack extends Stack {
     // Secrets are created and filled by operators (never by the stack): it only references them by name.
     const sinqroSecret = Secret.fromSecretNameV2(this, 'SinqroSecret', stage.sinqroSecretName);
 
-    // Bridge → Sinqro.
+    // Bridge → Sinqro. FIFO, grouped by order: never two posts for one order in flight at once.
     this.toSinqro = new WorkQueue(this, 'ToSinqro', {
       purpose: 'to-sinqro queue',
+      fifo: true,
       consumerTimeout: PUBLISHER.timeout,
       oldestMessageAge: stage.alarms.oldestMessageAge,
     });

@@ -1,5 +1,5 @@
 /**
- * A standard SQS queue with its dead-letter queue and the two alarms that say work is stuck: any
+ * An SQS queue (standard, or FIFO) with its dead-letter queue and the two alarms that say work is stuck: any
  * message in the DLQ, and a source queue whose oldest message is getting old. Both queues are
  * encrypted (SQS-managed keys) and refuse non-TLS access.
  */
@@ -7,14 +7,16 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MAX_MESSAGE_BYTES, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
+import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
 
-/** Receives before a message is parked in the DLQ. */
-export const MAX_RECEIVE_COUNT = 5;
+/** Receives before a message is parked in the DLQ (more than a day of backed-off retries). */
+export { MAX_RECEIVE_COUNT };
 /** The longest SQS allows; standard DLQs keep the original enqueue time, so they must outlive the source. */
 export const DLQ_RETENTION = Duration.days(14);
+/** Source queues keep messages as long as SQS allows too: the retries before the DLQ take up to about 2 days. */
+export const QUEUE_RETENTION = Duration.days(14);
 /** Messages per invocation: SQS's default, and what a partial batch response is sized for. */
 export const BATCH_SIZE = 10;
 /** Lambda's guidance: visibility ≥ 6 × the consumer's timeout, so throttled retries fit in one window. */
@@ -26,6 +28,11 @@ export type WorkQueueProps = {
   /** Timeout of the Lambda that consumes the queue. */
   consumerTimeout: Duration;
   oldestMessageAge: Duration;
+  /**
+   * A FIFO queue (and FIFO DLQ): messages of one group are delivered in order, one batch at a time. Senders
+   * give each message a group id and a deduplication id; throughput is per message group.
+   */
+  fifo?: boolean;
 };
 
 export class WorkQueue extends Construct {
@@ -35,7 +42,16 @@ export class WorkQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
+    const fifo = props.fifo
+      ? {
+          fifo: true,
+          contentBasedDeduplication: false,
+          deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+          fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+        }
+      : {};
     this.deadLetterQueue = new Queue(this, 'Dlq', {
+      ...(props.fifo ? { fifo: true } : {}),
       retentionPeriod: DLQ_RETENTION,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -43,6 +59,8 @@ export class WorkQueue extends Construct {
     });
     this.visibilityTimeout = Duration.seconds(props.consumerTimeout.toSeconds() * VISIBILITY_FACTOR);
     this.queue = new Queue(this, 'Queue', {
+      ...fifo,
+      retentionPeriod: QUEUE_RETENTION,
       visibilityTimeout: this.visibilityTimeout,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -75,7 +93,8 @@ export class WorkQueue extends Construct {
     fn.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: BATCH_SIZE,
-        maxBatchingWindow: Duration.seconds(QUEUE_BATCHING_WINDOW_SECONDS),
+        // Lambda supports no batching window on a FIFO queue (and CDK refuses one).
+        ...(this.queue.fifo ? {} : { maxBatchingWindow: Duration.seconds(QUEUE_BATCHING_WINDOW_SECONDS) }),
         reportBatchItemFailures: true,
         maxConcurrency: clampConcurrency(maxConcurrency),
       }),

@@ -1,6 +1,7 @@
 /**
  * Fault injection shared by the simulators (`POST /_sim/faults`): errors at a rate (one status, or one
- * picked at random from several), 429 with Retry-After, added latency, slow replies at a rate, the
+ * picked at random from several), 429 with Retry-After, added latency, slow replies at a rate, replies
+ * delayed at random per call (still within the caller's timeout: they arrive out of order), the
  * credential rejected (401) until a time, a full outage until a time, and replies lost after the work
  * was done. The reference POS simulator also reads
  * the webhook faults (copies, hold). Every fault injected is counted by kind (`counts`), for chaos runs.
@@ -27,6 +28,12 @@ export type FaultConfig = {
    * credential for a while (a mis-rotated key being put right, a token being renewed).
    */
   credentialsRejectedUntil?: number;
+  /**
+   * Share of API calls (0–1) held `lagMs` and then served as usual: a service answering slowly at random
+   * per call, within the caller's timeout, so calls made one after the other may be applied in another order.
+   */
+  lagRate?: number;
+  lagMs?: number;
   /** Every API call fails with 503 until this time (ms since epoch). */
   downUntil?: number;
   /** The outage's 503s carry this Retry-After (none unless given), as a service in maintenance says when to come back. */
@@ -45,6 +52,7 @@ export type FaultKind =
   | 'error-503'
   | 'rate-limited-429'
   | 'slow'
+  | 'lagged'
   | 'outage-503'
   | 'credential-rejected-401'
   | 'reply-lost'
@@ -80,6 +88,10 @@ export class Faults {
     }
     if (c.credentialsRejectedUntil && Date.now() < c.credentialsRejectedUntil)
       return this.answer(res, 'credential-rejected-401', 401, errorBody(401));
+    if (c.lagRate && c.lagMs && Math.random() < c.lagRate) {
+      this.count('lagged');
+      await sleep(c.lagMs);
+    }
     if (c.downUntil && Date.now() < c.downUntil) {
       const retryAfter = c.outageRetryAfterSeconds ? { 'retry-after': String(c.outageRetryAfterSeconds) } : undefined;
       return this.answer(res, 'outage-503', 503, errorBody(503), retryAfter);

@@ -15,7 +15,7 @@ export type PollerOptions = {
   /** Parallel batches, like the event source mapping's maxConcurrency. */
   concurrency: number;
   batchSize: number;
-  /** Like the mapping's maxBatchingWindow: after a first message, wait this long for more (0: none). */
+  /** Like the mapping's maxBatchingWindow: after a first message, wait this long for more (0: none, as on FIFO queues). */
   batchingWindowMs?: number;
   timeoutMs: number;
   onError?: (error: Error) => void;
@@ -88,6 +88,13 @@ export class QueuePoller {
             SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
             SenderId: m.Attributes?.SenderId ?? '000000000000',
             ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+            ...(m.Attributes?.MessageGroupId
+              ? {
+                  MessageGroupId: m.Attributes.MessageGroupId,
+                  MessageDeduplicationId: m.Attributes.MessageDeduplicationId,
+                  SequenceNumber: m.Attributes.SequenceNumber,
+                }
+              : {}),
           },
           messageAttributes: Object.fromEntries(
             Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [

@@ -9,8 +9,9 @@ import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS } from '../adapters/registry';
 import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
-import { MAX_MESSAGE_BYTES, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
+import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
+import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../functions/shared/retry-backoff';
 import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs';
 import type { RestaurantLink } from '../functions/shared/store';
 import config from './config.json';
@@ -64,6 +65,13 @@ export type RuntimeOptions = {
   dynamoFaultProxy?: boolean;
   /** Lets ingress invocations be made to die after their first write (local/ingress-faults.ts), for chaos runs. */
   ingressFaults?: boolean;
+  /**
+   * The retry backoff's floor in seconds (RETRY_FLOOR_SECONDS; the stack's default is 30): tests and chaos
+   * runs scale the whole schedule down with it. Unset: whatever the environment says, else 30.
+   */
+  retryFloorSeconds?: number;
+  /** A lower cap for the backoff (RETRY_CAP_SECONDS), for chaos runs' fault rates; none by default. */
+  retryCapSeconds?: number;
 };
 
 /** Defaults of the local scheduler: polling and the sweep often enough to see them work, no nightly sync. */
@@ -121,24 +129,35 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const sqs = new LocalSqs();
   const sqsEndpoint = await sqs.start(ports.sqs);
 
-  // Queues: one work queue (+DLQ) per adapter, and the to-sinqro queue (+DLQ): same shape as lib/.
-  const makeQueue = (name: string, consumer: string) => {
-    const dlq = sqs.createQueue(`${name}-dlq`, {
+  // Queues: one work queue (+DLQ) per adapter, and the FIFO to-sinqro queue (+FIFO DLQ): same shape as lib/.
+  const makeQueue = (name: string, consumer: string, fifo = false) => {
+    const suffix = fifo ? '.fifo' : '';
+    const dlq = sqs.createQueue(`${name}-dlq${suffix}`, {
       MessageRetentionPeriod: String(14 * 86400),
       MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+      ...(fifo ? { FifoQueue: 'true' } : {}),
     });
-    const q = sqs.createQueue(name, {
+    const q = sqs.createQueue(`${name}${suffix}`, {
       VisibilityTimeout: String(visibility),
+      MessageRetentionPeriod: String(14 * 86400),
       MaximumMessageSize: String(MAX_MESSAGE_BYTES),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+      ...(fifo
+        ? {
+            FifoQueue: 'true',
+            ContentBasedDeduplication: 'false',
+            DeduplicationScope: 'messageGroup',
+            FifoThroughputLimit: 'perMessageGroupId',
+          }
+        : {}),
     });
-    return { name, url: q.url, arn: q.arn, dlqName: dlq.name, dlqUrl: dlq.url, dlqArn: dlq.arn, consumer };
+    return { name: q.name, url: q.url, arn: q.arn, dlqName: dlq.name, dlqUrl: dlq.url, dlqArn: dlq.arn, consumer };
   };
   const workQueues = ADAPTERS.map((a) => ({
     adapter: a,
     ...makeQueue(`${TABLE_NAME}-${a.code}-work`, `${a.code}-worker`),
   }));
-  const toSinqro = makeQueue(`${TABLE_NAME}-to-sinqro`, 'sinqro-publisher');
+  const toSinqro = makeQueue(`${TABLE_NAME}-to-sinqro`, 'sinqro-publisher', true);
 
   Object.assign(process.env, {
     AWS_REGION: 'eu-west-1',
@@ -154,6 +173,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     LOCAL_SECRETS_FILE: process.env.LOCAL_SECRETS_FILE ?? DEMO_SECRETS,
     LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
   });
+  if (options.retryFloorSeconds !== undefined) process.env[RETRY_FLOOR_ENV] = String(options.retryFloorSeconds);
+  if (options.retryCapSeconds !== undefined) process.env[RETRY_CAP_ENV] = String(options.retryCapSeconds);
   const configured = config.adapters as Record<string, { settings?: AdapterSettings }>;
   const adapterSettings: Record<string, AdapterSettings> = {};
   for (const q of workQueues) {
@@ -315,7 +336,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       handler: publisher.handler as never,
       concurrency: options.workerConcurrency ?? 2,
       batchSize: 10,
-      batchingWindowMs: QUEUE_BATCHING_WINDOW_SECONDS * 1000,
+      batchingWindowMs: 0, // FIFO: Lambda has no batching window for it
       timeoutMs: functionTimeoutMs,
       onError,
     }),

@@ -2,7 +2,9 @@
  * A local SQS that speaks the SQS JSON protocol (AmazonSQS.* targets), so the handlers and pollers use
  * the real @aws-sdk/client-sqs over HTTP. It keeps SQS's semantics that matter here: visibility
  * timeout, receive counts, long polling, redrive to a DLQ after maxReceiveCount, batch calls, message
- * move (redrive) tasks. Everything is in memory.
+ * move (redrive) tasks. FIFO queues (`FifoQueue`, a name ending `.fifo`) keep FIFO's rules: a message
+ * group id on every message, deduplication ids (5 minutes), the order within a group, and nothing more
+ * of a group while one of its messages is in flight. Everything is in memory.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -21,8 +23,25 @@ type Message = {
   receiveCount: number;
   visibleAt: number;
   receipt?: string;
+  /** FIFO queues only. */
+  groupId?: string;
+  dedupeId?: string;
+  sequence?: string;
 };
-type Queue = { name: string; url: string; arn: string; attributes: Record<string, string>; messages: Message[] };
+type Queue = {
+  name: string;
+  url: string;
+  arn: string;
+  attributes: Record<string, string>;
+  messages: Message[];
+  /** FIFO queues: deduplication ids seen in the last 5 minutes, with the message id and the time. */
+  deduped: Map<string, { id: string; at: number }>;
+};
+
+/** SQS's deduplication interval for FIFO queues. */
+const DEDUPE_MS = 5 * 60_000;
+let sequence = 0;
+const isFifo = (q: Queue) => q.attributes.FifoQueue === 'true';
 
 const ACCOUNT = '000000000000';
 const REGION = 'eu-west-1';
@@ -54,6 +73,8 @@ export class LocalSqs {
   private baseUrl = '';
   /** Calls per action, for the request counts the benchmarks report. */
   readonly calls: Record<string, number> = {};
+  /** Calls on FIFO queues, less receives that found nothing: what the benchmark prices at FIFO's rate. */
+  fifoBilled = 0;
 
   async start(port = 0): Promise<string> {
     this.server = jsonServer(async (req, res) => {
@@ -63,6 +84,9 @@ export class LocalSqs {
         const input = raw.length ? parseInput(raw) : {};
         this.calls[action] = (this.calls[action] ?? 0) + 1;
         const output = await this.dispatch(action, input);
+        const target = input.QueueUrl ? this.queues.get(String(input.QueueUrl).split('/').pop() ?? '') : undefined;
+        const empty = action === 'ReceiveMessage' && !(output as { Messages?: unknown[] }).Messages?.length;
+        if (target && isFifo(target) && !empty) this.fifoBilled += 1;
         sendJson(res, 200, output, { 'content-type': 'application/x-amz-json-1.0' });
       } catch (error) {
         const e = error instanceof SqsError ? error : new SqsError('InternalError', (error as Error).message, 500);
@@ -99,7 +123,10 @@ export class LocalSqs {
       arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`,
       attributes: { VisibilityTimeout: '30', MessageRetentionPeriod: '345600', DelaySeconds: '0', ...attributes },
       messages: [],
+      deduped: new Map(),
     };
+    if (isFifo(queue) !== name.endsWith('.fifo'))
+      throw new SqsError('InvalidParameterValue', 'a FIFO queue name must end with .fifo, and only a FIFO one');
     this.queues.set(name, queue);
     return queue;
   }
@@ -172,10 +199,17 @@ export class LocalSqs {
         return this.send(this.byUrl(input.QueueUrl), input);
       case 'SendMessageBatch': {
         const q = this.byUrl(input.QueueUrl);
-        return {
-          Successful: (input.Entries ?? []).map((e: WireInput) => ({ Id: e.Id, ...this.send(q, e) })),
-          Failed: [],
-        };
+        const Successful: unknown[] = [];
+        const Failed: unknown[] = [];
+        for (const e of input.Entries ?? []) {
+          try {
+            Successful.push({ Id: e.Id, ...this.send(q, e) });
+          } catch (error) {
+            const err = error as SqsError;
+            Failed.push({ Id: e.Id, Code: err.type, Message: err.message, SenderFault: true });
+          }
+        }
+        return { Successful, Failed };
       }
       case 'ReceiveMessage':
         return this.receive(this.byUrl(input.QueueUrl), input);
@@ -190,6 +224,8 @@ export class LocalSqs {
       case 'ChangeMessageVisibility': {
         const m = this.byUrl(input.QueueUrl).messages.find((x) => x.receipt === input.ReceiptHandle);
         if (!m) throw new SqsError('ReceiptHandleIsInvalid', 'receipt handle is invalid');
+        if (!(Number(input.VisibilityTimeout) >= 0 && Number(input.VisibilityTimeout) <= 43_200))
+          throw new SqsError('InvalidParameterValue', 'VisibilityTimeout must be between 0 and 43200 seconds');
         m.visibleAt = Date.now() + Number(input.VisibilityTimeout) * 1000;
         return {};
       }
@@ -210,6 +246,8 @@ export class LocalSqs {
       throw new SqsError('InvalidParameterValue', `message must be shorter than ${max} bytes`);
     const id = randomUUID();
     const md5 = createHash('md5').update(body).digest('hex');
+    const fifo = isFifo(q) ? this.fifoFields(q, input, body) : undefined;
+    if (fifo?.duplicateOf) return { MessageId: fifo.duplicateOf, MD5OfMessageBody: md5 };
     const delay = Number(input.DelaySeconds ?? q.attributes.DelaySeconds ?? 0);
     q.messages.push({
       id,
@@ -219,8 +257,37 @@ export class LocalSqs {
       sentAt: Date.now(),
       receiveCount: 0,
       visibleAt: Date.now() + delay * 1000,
+      ...(fifo ? { groupId: fifo.groupId, dedupeId: fifo.dedupeId, sequence: fifo.sequence } : {}),
     });
-    return { MessageId: id, MD5OfMessageBody: md5 };
+    if (fifo) q.deduped.set(fifo.dedupeKey, { id, at: Date.now() });
+    return { MessageId: id, MD5OfMessageBody: md5, ...(fifo ? { SequenceNumber: fifo.sequence } : {}) };
+  }
+
+  /** A FIFO send's group and deduplication ids, checked as SQS checks them; a duplicate names the first copy. */
+  private fifoFields(q: Queue, input: WireInput, body: string) {
+    if (!input.MessageGroupId) throw new SqsError('MissingParameter', 'MessageGroupId is required for a FIFO queue');
+    if (input.DelaySeconds !== undefined)
+      throw new SqsError('InvalidParameterValue', 'a FIFO queue takes no per-message DelaySeconds');
+    const dedupeId: string | undefined =
+      input.MessageDeduplicationId ??
+      (q.attributes.ContentBasedDeduplication === 'true' ? createHash('sha256').update(body).digest('hex') : undefined);
+    if (!dedupeId)
+      throw new SqsError(
+        'InvalidParameterValue',
+        'MessageDeduplicationId is required (no content-based deduplication)',
+      );
+    const now = Date.now();
+    for (const [key, seen] of q.deduped) if (now - seen.at > DEDUPE_MS) q.deduped.delete(key);
+    const scope = q.attributes.DeduplicationScope === 'messageGroup' ? `${input.MessageGroupId}#` : '';
+    const seen = q.deduped.get(scope + dedupeId);
+    sequence += 1;
+    return {
+      groupId: String(input.MessageGroupId),
+      dedupeId,
+      dedupeKey: scope + dedupeId,
+      sequence: String(sequence).padStart(20, '0'),
+      duplicateOf: seen?.id,
+    };
   }
 
   private async receive(q: Queue, input: WireInput) {
@@ -240,6 +307,13 @@ export class LocalSqs {
               SentTimestamp: String(m.sentAt),
               ApproximateFirstReceiveTimestamp: String(m.firstReceiveAt),
               SenderId: ACCOUNT,
+              ...(m.groupId
+                ? {
+                    MessageGroupId: m.groupId,
+                    MessageDeduplicationId: m.dedupeId,
+                    SequenceNumber: m.sequence,
+                  }
+                : {}),
             },
             MessageAttributes: m.attributes,
           })),
@@ -255,9 +329,17 @@ export class LocalSqs {
       ? (JSON.parse(q.attributes.RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number })
       : undefined;
     const picked: Message[] = [];
+    // FIFO: a group with a message in flight gives nothing, and a group's messages come in order, so a
+    // message not yet visible holds back the rest of its group.
+    const held = new Set<string>();
+    if (isFifo(q)) for (const m of q.messages) if (m.groupId && m.receipt && m.visibleAt > now) held.add(m.groupId);
     for (const m of [...q.messages]) {
       if (picked.length >= max) break;
-      if (m.visibleAt > now) continue;
+      if (m.groupId && held.has(m.groupId)) continue;
+      if (m.visibleAt > now) {
+        if (m.groupId) held.add(m.groupId);
+        continue;
+      }
       if (redrive && m.receiveCount >= Number(redrive.maxReceiveCount)) {
         // Received maxReceiveCount times without being deleted: SQS moves it to the DLQ, keeping its sent time.
         q.messages.splice(q.messages.indexOf(m), 1);
@@ -288,7 +370,13 @@ export class LocalSqs {
       );
     if (!target) throw new SqsError('InvalidParameterValue', `no source queue uses ${source.name} as its DLQ`);
     const moved = source.messages.splice(0);
-    for (const m of moved) this.send(target, { MessageBody: m.body, MessageAttributes: m.attributes });
+    // Moved back as new messages: a FIFO one keeps its group, under a new deduplication id.
+    for (const m of moved)
+      this.send(target, {
+        MessageBody: m.body,
+        MessageAttributes: m.attributes,
+        ...(m.groupId ? { MessageGroupId: m.groupId, MessageDeduplicationId: randomUUID() } : {}),
+      });
     return { TaskHandle: randomUUID(), ApproximateNumberOfMessagesMoved: moved.length };
   }
 }

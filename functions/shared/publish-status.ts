@@ -1,6 +1,8 @@
 /**
  * Tells Sinqro one status change. A status is sent only if nothing of a higher rank was sent before,
- * so a late or redelivered message never moves Sinqro backwards.
+ * so a late or redelivered message never moves Sinqro backwards. The claim orders the claims; that the
+ * posts reach Sinqro in the same order comes from the FIFO to-sinqro queue (to-sinqro.ts): one post per
+ * order in flight.
  */
 import type { Logger } from './logger';
 import type { StatusNews } from './messages';
@@ -44,6 +46,12 @@ export async function publishStatus(
   }
   await auditOutcome(news, 'sent to Sinqro');
   log.info('status sent to Sinqro');
+}
+
+/** A status a newer one of the same order (in the same batch) makes moot: recorded, not sent. */
+export async function skipSuperseded(news: StatusNews, logger: Logger): Promise<void> {
+  await auditOutcome(news, 'skipped: a later status of the order was in the same batch');
+  logger.child({ orderId: news.orderId, status: news.status }).info('not sent: a later status follows in this batch');
 }
 
 /**

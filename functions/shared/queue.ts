@@ -18,10 +18,14 @@ export function toMessageBody(message: object): string {
   return body;
 }
 
+/** A FIFO queue's message group (delivered in order, one batch at a time) and deduplication id. */
+export type FifoIds = { groupId: string; dedupeId: string };
+
 export async function enqueue(
   queueUrl: string,
   message: object | string,
   attributes: Record<string, string> = {},
+  fifo?: FifoIds,
 ): Promise<void> {
   const body = typeof message === 'string' ? message : toMessageBody(message);
   await sqs.send(
@@ -29,11 +33,12 @@ export async function enqueue(
       QueueUrl: queueUrl,
       MessageBody: body,
       MessageAttributes: attributesOf(attributes),
+      ...fifoFields(fifo),
     }),
   );
 }
 
-export type QueuedMessage = { body: string; attributes: Record<string, string> };
+export type QueuedMessage = { body: string; attributes: Record<string, string>; fifo?: FifoIds };
 
 const BATCH_ENTRIES = 10;
 
@@ -67,6 +72,7 @@ export async function enqueueBatch(queueUrl: string, messages: QueuedMessage[]):
               Id: String(i),
               MessageBody: (messages[i] as QueuedMessage).body,
               MessageAttributes: attributesOf((messages[i] as QueuedMessage).attributes),
+              ...fifoFields((messages[i] as QueuedMessage).fifo),
             })),
           }),
         );
@@ -78,6 +84,9 @@ export async function enqueueBatch(queueUrl: string, messages: QueuedMessage[]):
   );
   return sent;
 }
+
+const fifoFields = (fifo: FifoIds | undefined) =>
+  fifo ? { MessageGroupId: fifo.groupId, MessageDeduplicationId: fifo.dedupeId } : {};
 
 const attributesOf = (attributes: Record<string, string>) =>
   Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]));

@@ -6,7 +6,7 @@
  */
 import { type ChaosResult, runChaos } from '../../chaos/play';
 
-jest.setTimeout(150_000);
+jest.setTimeout(200_000); // the Sinqro outage outlasts the old retry budget: 8 s more than the others
 let result: ChaosResult;
 
 beforeAll(async () => {
@@ -20,7 +20,15 @@ beforeAll(async () => {
     // Shorter than the full run's: retries come back sooner and quiet is reached sooner (4 restaurants only).
     visibilityTimeoutSeconds: 12,
     sweepSeconds: 4,
-    outages: { posAtMs: 1000, squareAtMs: 3500, sinqroAtMs: 6000, credentialsAtMs: 8500, forMs: 4000 },
+    // Sinqro's outage outlasts the old retry budget (5 receives with Retry-After: 1, about 10 s).
+    outages: {
+      posAtMs: 1000,
+      squareAtMs: 3500,
+      sinqroAtMs: 6000,
+      credentialsAtMs: 8500,
+      forMs: 4000,
+      sinqroForMs: 12_000,
+    },
     quietDeadlineMs: 75_000,
   });
 });
@@ -49,6 +57,16 @@ test('after the DLQs are redriven with the CLI, every lifecycle ends where the P
   expect(result.ok).toBe(true);
 });
 
+test('Sinqro ends at the bridge status for every life, and never receives a status of lower rank after a higher one', () => {
+  for (const c of [result.checks.underFaults, result.checks.afterRedrive]) {
+    expect({ phase: c.phase, notAtBridge: c.sinqroNotAtBridge, regressions: c.sinqroRegressions }).toEqual({
+      phase: c.phase,
+      notAtBridge: 0,
+      regressions: 0,
+    });
+  }
+});
+
 test('every fault class was injected, and reached the bridge', () => {
   const f = result.faults;
   const either = (kind: string) => (f[`POS ${kind}`] ?? 0) + (f[`Sinqro ${kind}`] ?? 0);
@@ -63,6 +81,8 @@ test('every fault class was injected, and reached the bridge', () => {
     'POS outage': f['POS outage-503'] ?? 0,
     'Sinqro outage': f['Sinqro outage-503'] ?? 0,
     'POS credential rejected (401)': f['POS credential-rejected-401'] ?? 0,
+    'Sinqro slow at random per call': f['Sinqro lagged'] ?? 0,
+    'an outage longer than the old retry budget': result.options.outages.sinqroForMs > 10_000 ? 1 : 0,
     'worker crash before the state write': f['worker crash before state write'] ?? 0,
     'ingress died after its first write': f['ingress died after its first write'] ?? 0,
     'POS webhook copies': result.duplicatesDelivered.posWebhooks,

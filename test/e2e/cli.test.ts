@@ -79,7 +79,16 @@ test('restaurants lists the demo restaurant', async () => {
 });
 
 test('a restaurant linked with the CLI gets its orders into the POS at its location', async () => {
-  const linked = await cli(['link', '6101', 'reference', 'loc-cli', '--local']);
+  // A Sinqro token secret the local secrets hold, so its statuses reach Sinqro rather than the DLQ.
+  const linked = await cli([
+    'link',
+    '6101',
+    'reference',
+    'loc-cli',
+    '--token-secret',
+    'sinqro-pos-bridge/local/restaurants/5120',
+    '--local',
+  ]);
   expect(linked.code).toBe(0);
   expect(linked.stdout).toContain('linked: restaurant 6101 → reference location loc-cli');
   expect((await cli(['restaurants', '--local'])).stdout).toMatch(/6101\s+reference\s+loc-cli/);

@@ -7,7 +7,7 @@ import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { demoOrder } from '../../local/demo-data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 let h: Harness;
 
 beforeAll(async () => {
@@ -62,7 +62,8 @@ test('a POS that never answers parks the order in the DLQ, and a redrive after r
   h.rt.referencePos.faults.set({ errorRate: 1, errorStatus: 503 });
   await h.sendEvent(envelope('order.created', demoOrder(id)));
   const work = h.rt.queues[0] as { dlqName: string; dlqUrl: string; url: string };
-  await waitFor('the message to reach the DLQ', () => h.rt.sqs.depth(work.dlqName).visible === 1, 30_000, 100);
+  // 14 receives, backed off (harness: 2 ms floor) and each after the poller's 1 s batching window.
+  await waitFor('the message to reach the DLQ', () => h.rt.sqs.depth(work.dlqName).visible === 1, 50_000, 100);
   expect(posOrdersFor(id)).toHaveLength(0);
 
   h.rt.referencePos.faults.set({});

@@ -45,6 +45,8 @@ export async function startHarness(
   const rt = await startLocalRuntime({
     ports: { gateway: 0, referencePos: 0, squarePos: 0, sinqro: 0 },
     scheduleEverySeconds: { poll: 0, sweep: 0, nightly: 0 },
+    // The retry backoff scaled down 15,000×: 2 ms floor, 2.88 s cap, about 10 s of retries before a DLQ.
+    retryFloorSeconds: 0.002,
     ...options,
     visibilityTimeoutSeconds,
     log: (l) => logs.push(l),

@@ -129,11 +129,20 @@ test('hours changed and changed back while Sinqro is down end as the latest hour
     );
     await pos('PUT', '/_sim/opening-hours', week('14:00'));
     await waitFor(
-      'the in-between hours to be dropped as older',
-      async () =>
-        (await listAudit(keys.restaurantAudit(DEMO_RESTAURANT))).some(
-          (a) => a.what === 'schedule' && a.outcome === 'skipped: Sinqro already has a later state',
-        ),
+      'the latest hours to be queued',
+      () => logged('schedule changed; queued for Sinqro') > queuedBefore + 1,
+    );
+    // The restaurant's schedules share one FIFO group: sent one at a time, in order, the latest last.
+    const toSinqro = h.rt.queues.find((q) => q.consumer === 'sinqro-publisher') as { name: string };
+    await waitFor(
+      'every schedule to be sent once Sinqro is back',
+      async () => {
+        const d = h.rt.sqs.depth(toSinqro.name);
+        const sent = (await listAudit(keys.restaurantAudit(DEMO_RESTAURANT))).filter(
+          (a) => a.what === 'schedule' && String(a.outcome).startsWith('sent'),
+        );
+        return d.visible + d.inFlight === 0 && sent.length > 0;
+      },
       20_000,
     );
   } finally {

@@ -47,8 +47,13 @@ test('every consumer takes batches of 10', () => {
   for (const mapping of mappings()) expect(mapping.BatchSize).toBe(10);
 });
 
-test('every consumer gathers messages for a second, so batches amortise their invocation, receive and delete', () => {
-  for (const mapping of mappings()) expect(mapping.MaximumBatchingWindowInSeconds).toBe(QUEUE_BATCHING_WINDOW_SECONDS);
+test('every worker gathers messages for a second, so batches amortise their invocation, receive and delete', () => {
+  for (const worker of Object.values(built.stack.workers))
+    expect(mappingOf(logicalId(built, worker.fn))?.MaximumBatchingWindowInSeconds).toBe(QUEUE_BATCHING_WINDOW_SECONDS);
+});
+
+test('the publisher has no batching window: Lambda supports none on a FIFO queue', () => {
+  expect(mappingOf(logicalId(built, built.stack.functions.publisher))?.MaximumBatchingWindowInSeconds).toBeUndefined();
 });
 
 test("a worker's maximum concurrency is its adapter's declared limit (protects the POS API)", () => {

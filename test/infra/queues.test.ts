@@ -1,4 +1,6 @@
 import { MAX_MESSAGE_BYTES } from '../../functions/shared/limits';
+import { DEFAULT_RETRY_FLOOR_SECONDS, retryBudgetSeconds } from '../../functions/shared/retry-backoff';
+import { MAX_RECEIVE_COUNT } from '../../lib/work-queue';
 import { type Built, buildStack, deadLetterQueueIds, queueId, resources, sourceQueueIds } from './fixture';
 
 let built: Built;
@@ -22,10 +24,15 @@ test('every queue is either a DLQ or sends to one, so no message can be lost sil
   }
 });
 
-test('a message moves to the DLQ after 5 receives', () => {
+test('a message moves to the DLQ after 14 receives: backed off from 30 s, more than a day of retries', () => {
   for (const id of sourceQueueIds(built)) {
-    expect(queues()[id]?.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+    expect(queues()[id]?.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 14 });
   }
+  expect(retryBudgetSeconds(MAX_RECEIVE_COUNT, DEFAULT_RETRY_FLOOR_SECONDS)).toBeGreaterThan(86_400);
+});
+
+test('source queues keep messages 14 days, far longer than the retries before the DLQ', () => {
+  for (const id of sourceQueueIds(built)) expect(queues()[id]?.Properties.MessageRetentionPeriod).toBe(1209600);
 });
 
 test('DLQs keep messages 14 days (the maximum), longer than their source queues', () => {
@@ -34,8 +41,19 @@ test('DLQs keep messages 14 days (the maximum), longer than their source queues'
   }
 });
 
-test('the queues are standard, not FIFO: order comes from the status machine, not the queue', () => {
-  for (const queue of Object.values(queues())) expect(queue.Properties.FifoQueue).toBeUndefined();
+test('the to-sinqro queue and its DLQ are FIFO (one post per order in flight); the work queues are standard', () => {
+  const toSinqro = queueId(built, built.stack.toSinqro.queue);
+  const toSinqroDlq = queueId(built, built.stack.toSinqro.deadLetterQueue);
+  for (const [id, queue] of Object.entries(queues())) {
+    if (id === toSinqro || id === toSinqroDlq) expect(queue.Properties.FifoQueue).toBe(true);
+    else expect(queue.Properties.FifoQueue).toBeUndefined();
+  }
+  // Explicit deduplication ids, and throughput per message group (one per order) rather than per queue.
+  expect(queues()[toSinqro]?.Properties).toMatchObject({
+    ContentBasedDeduplication: false,
+    DeduplicationScope: 'messageGroup',
+    FifoThroughputLimit: 'perMessageGroupId',
+  });
 });
 
 test('every queue is encrypted at rest with SQS-managed keys', () => {

@@ -90,8 +90,22 @@ describe('sinqro-publisher handler', () => {
     expect(env.sinqro.requests).toHaveLength(0);
   });
 
+  it('sends only the newest status of an order in a batch, and records the older ones as skipped', async () => {
+    await expect(
+      run(news({ status: 'ACCEPTED' }), news({ status: 'READY' }), news({ status: 'PREPARING' }), news({ orderId: 7 })),
+    ).resolves.toEqual({ batchItemFailures: [] });
+    expect(env.sinqro.requests.map((r) => [r.url, JSON.parse(r.body ?? '').statusCode]).sort()).toEqual([
+      [`/pos-app/v1/${ROUTES.orderStatus(7)}`, 'accepted'],
+      [`/pos-app/v1/${ROUTES.orderStatus(900001)}`, 'ready'],
+    ]);
+    const skipped = auditsWritten(ddb).filter((a) => String(a.outcome).includes('later status'));
+    expect(skipped.map((a) => a.status).sort()).toEqual(['ACCEPTED', 'PREPARING']);
+  });
+
   it('writes a batch’s audit records together, in one BatchWriteItem', async () => {
-    await expect(run(news(), news({ status: 'PREPARING' }))).resolves.toEqual({ batchItemFailures: [] });
+    await expect(run(news(), news({ orderId: 900002, status: 'PREPARING' }))).resolves.toEqual({
+      batchItemFailures: [],
+    });
     const batches = ddb.commandCalls(BatchWriteCommand);
     expect(batches).toHaveLength(1);
     expect(auditsWritten(ddb).map((a) => [a.status, a.outcome])).toEqual([

@@ -5,7 +5,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { RetryableError } from '../../functions/shared/errors';
+import { PermanentError, RetryableError } from '../../functions/shared/errors';
 import { Logger } from '../../functions/shared/logger';
 import type { StatusNews } from '../../functions/shared/messages';
 import { processBatch, queueUrlOf } from '../../functions/shared/sqs-batch';
@@ -73,26 +73,52 @@ describe('processBatch', () => {
 
 const sqs = mockClient(SQSClient);
 
-describe('retrying after Retry-After', () => {
+describe('backing off by receive count', () => {
+  beforeEach(() => sqs.reset());
   afterEach(() => sqs.reset());
+  const received = (n: number, record = sqsRecord({}, 'm-1')) => {
+    record.attributes.ApproximateReceiveCount = String(n);
+    return record;
+  };
+  const visibilities = () => sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input);
 
-  it('shortens a record’s visibility to the Retry-After the API gave, so it comes back then', async () => {
+  it('a 429 with Retry-After: 1 comes back after the 30 s floor, not after 1 s', async () => {
     sqs.on(ChangeMessageVisibilityCommand).resolves({});
-    const record = sqsRecord({}, 'm-1');
+    const record = received(1);
     await processBatch(sqsEvent([record]), new Logger('test'), async () => {
-      throw new RetryableError('sinqro answered 429', { retryAfterMs: 2500 });
+      throw new RetryableError('sinqro answered 429', { retryAfterMs: 1000 });
     });
-    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
-      { QueueUrl: queueUrlOf(record), ReceiptHandle: record.receiptHandle, VisibilityTimeout: 3 },
-    ]);
+    expect(visibilities()).toHaveLength(1);
+    expect(visibilities()[0]).toMatchObject({ QueueUrl: queueUrlOf(record), ReceiptHandle: record.receiptHandle });
+    expect(visibilities()[0]?.VisibilityTimeout).toBeGreaterThanOrEqual(30);
+    expect(visibilities()[0]?.VisibilityTimeout).toBeLessThanOrEqual(45);
     expect(queueUrlOf(record)).toMatch(/^https:\/\/sqs\.[a-z0-9-]+\.amazonaws\.com\/\d+\/[\w-]+$/);
   });
 
-  it('leaves the visibility alone when the failure gave no time to come back', async () => {
-    await processBatch(sqsEvent([sqsRecord({}, 'm-1')]), new Logger('test'), async () => {
+  it('backs off every retryable failure by its receive count, with or without Retry-After', async () => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    await processBatch(sqsEvent([received(4)]), new Logger('test'), async () => {
       throw new RetryableError('POS timed out');
     });
-    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+    const v = visibilities()[0]?.VisibilityTimeout as number;
+    expect(v).toBeGreaterThanOrEqual(240);
+    expect(v).toBeLessThanOrEqual(360);
+  });
+
+  it('honours a Retry-After longer than the step it is on', async () => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    await processBatch(sqsEvent([received(1)]), new Logger('test'), async () => {
+      throw new RetryableError('Sinqro in maintenance', { retryAfterMs: 900_000 });
+    });
+    expect(visibilities()[0]?.VisibilityTimeout).toBe(900);
+  });
+
+  it('gives a failure that will not pass (not retryable) only the floor each time: it reaches the DLQ soon', async () => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    await processBatch(sqsEvent([received(9)]), new Logger('test'), async () => {
+      throw new PermanentError('restaurant 1 is not linked', 'RESTAURANT_NOT_LINKED');
+    });
+    expect(visibilities()[0]?.VisibilityTimeout).toBe(30);
   });
 
   it('still reports the failure when the visibility cannot be changed', async () => {
@@ -101,6 +127,40 @@ describe('retrying after Retry-After', () => {
       throw new RetryableError('429', { retryAfterMs: 1000 });
     });
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+  });
+});
+
+describe('FIFO message groups', () => {
+  const inGroup = (group: string, messageId: string) => {
+    const record = sqsRecord({}, messageId);
+    record.attributes.MessageGroupId = group;
+    return record;
+  };
+
+  it('works the records of one group one after the other, in order, and other groups beside them', async () => {
+    const log: string[] = [];
+    const event = sqsEvent([inGroup('a', 'a-1'), inGroup('b', 'b-1'), inGroup('a', 'a-2'), inGroup('a', 'a-3')]);
+    await processBatch(event, new Logger('test'), async (record) => {
+      log.push(`start ${record.messageId}`);
+      await new Promise((r) => setTimeout(r, record.messageId === 'a-1' ? 30 : 5));
+      log.push(`end ${record.messageId}`);
+    });
+    const a = log.filter((l) => l.includes(' a-'));
+    expect(a).toEqual(['start a-1', 'end a-1', 'start a-2', 'end a-2', 'start a-3', 'end a-3']);
+    expect(log.indexOf('end b-1')).toBeLessThan(log.indexOf('end a-1'));
+  });
+
+  it('after a record fails, reports the later records of its group failed without working them', async () => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    const seen: string[] = [];
+    const event = sqsEvent([inGroup('a', 'a-1'), inGroup('a', 'a-2'), inGroup('b', 'b-1'), inGroup('a', 'a-3')]);
+    const result = await processBatch(event, new Logger('test'), async (record) => {
+      seen.push(record.messageId);
+      if (record.messageId === 'a-2') throw new RetryableError('Sinqro answered 503');
+    });
+    expect(seen.sort()).toEqual(['a-1', 'a-2', 'b-1']);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'a-2' }, { itemIdentifier: 'a-3' }]);
+    sqs.reset();
   });
 });
 
