@@ -107,6 +107,6 @@ test('the receivers can route to every adapter', () => {
 
 test('each adapter brings its own DLQ and age alarms', () => {
   // 3 work queues + to-sinqro: 4 DLQ alarms + 4 age alarms, + the event bus DLQ alarm, + the scheduler's two,
-  // + the ingress's two (EventBridge refusals, malformed signing secrets).
-  expect(Object.keys(resources(built, 'AWS::CloudWatch::Alarm'))).toHaveLength(13);
+  // + the ingress's two (EventBridge refusals, malformed signing secrets), + one refused-credential alarm per adapter.
+  expect(Object.keys(resources(built, 'AWS::CloudWatch::Alarm'))).toHaveLength(16);
 });
