@@ -2,8 +2,7 @@
  * One POS adapter's share of the stack: its work queue (+DLQ and alarms) and the worker Lambda that
  * drains it, throttled by the event source mapping to what the POS API tolerates.
  */
-import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -13,6 +12,7 @@ import { DEFAULT_ORDER_EXPIRY_GRACE_MINUTES, envNames } from '../functions/share
 import { METRICS } from '../functions/shared/metrics';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder, grantSecretWritesUnder } from './bind';
 import { BridgeFunction, WORKER } from './bridge-function';
+import { alarmAtFirst } from './metric-alarm';
 import { restaurantPosSecretsPrefix, type Stage } from './stage-config';
 import { WorkQueue } from './work-queue';
 
@@ -68,19 +68,10 @@ export class AdapterWorker extends Construct {
     this.work.consumeWith(this.fn, props.adapter.maxConcurrency);
 
     // Orders wait (retried) while the POS refuses the credential: someone must renew or fix it before the DLQ.
-    this.posAuthAlarm = new Alarm(this, 'PosAuthFailures', {
-      alarmDescription: `${code} POS refused the bridge's credential (401/403): its orders wait and are retried; the worker's log names the restaurant and its secret, renew or fix that secret (docs/operations.md)`,
-      metric: new Metric({
-        namespace: METRICS.namespace,
-        metricName: METRICS.posAuthFailures,
-        dimensionsMap: { [METRICS.stageDimension]: props.stage.name, PosCode: code },
-        period: Duration.minutes(5),
-        statistic: 'Sum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+    this.posAuthAlarm = alarmAtFirst(this, 'PosAuthFailures', {
+      metricName: METRICS.posAuthFailures,
+      dimensions: { [METRICS.stageDimension]: props.stage.name, PosCode: code },
+      description: `${code} POS refused the bridge's credential (401/403): its orders wait and are retried; the worker's log names the restaurant and its secret, renew or fix that secret (docs/operations.md)`,
     });
   }
 }

@@ -3,10 +3,10 @@
  * EventBridge receiver refused, which Sinqro believes delivered, and a webhook signing secret that is
  * malformed, which refuses every webhook it signs until an operator fixes it. Both fire at the first one.
  */
-import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { METRICS } from '../functions/shared/metrics';
+import { alarmAtFirst } from './metric-alarm';
 import type { Stage } from './stage-config';
 
 export class IngressAlarms extends Construct {
@@ -15,20 +15,11 @@ export class IngressAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: { stage: Stage }) {
     super(scope, id);
-    const alarmOn = (alarmId: string, metricName: string, alarmDescription: string) =>
-      new Alarm(this, alarmId, {
-        alarmDescription,
-        metric: new Metric({
-          namespace: METRICS.namespace,
-          metricName,
-          dimensionsMap: { [METRICS.stageDimension]: props.stage.name },
-          period: Duration.minutes(5),
-          statistic: 'Sum',
-        }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+    const alarmOn = (alarmId: string, metricName: string, description: string) =>
+      alarmAtFirst(this, alarmId, {
+        metricName,
+        dimensions: { [METRICS.stageDimension]: props.stage.name },
+        description,
       });
     this.eventsRefused = alarmOn(
       'SinqroEventsRefused',
