@@ -130,8 +130,9 @@ describe('Square ObtainToken (refresh_token grant)', () => {
   });
 
   it('without the application id and secret nothing is asked, and the error is retried with an alarm', async () => {
-    secrets.write({ [APP]: { webhookSigningSecrets: ['k'] }, [MERCHANT]: merchantSecret(-1000) });
-    const error = await renewCredential(scope(), merchantSecret(-1000), 'expired').catch((e) => e);
+    const expired = merchantSecret(-1000);
+    secrets.write({ [APP]: { webhookSigningSecrets: ['k'] }, [MERCHANT]: expired });
+    const error = await renewCredential(scope(), expired, 'expired').catch((e) => e);
     expect(error).toBeInstanceOf(PosAuthError);
     expect(square.requests).toHaveLength(0);
   });
