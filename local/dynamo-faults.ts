@@ -9,7 +9,10 @@ import { Agent, request, type Server } from 'node:http';
 import { close, jsonServer, listen, readBody, sendJson } from './http-util';
 
 export type DynamoFaultConfig = {
-  /** Share (0–1) of INJECTED state writes that fail as if the worker crashed just before them. */
+  /**
+   * Share (0–1) of INJECTED state writes that fail as if the worker crashed just before them; when above
+   * 0, the first one always fails.
+   */
   crashBeforeStateWriteRate?: number;
 };
 
@@ -77,6 +80,8 @@ export class DynamoFaultProxy {
     if (rate <= 0 || target !== 'DynamoDB_20120810.UpdateItem') return false;
     const text = body.toString('utf8');
     // The monotonic transition to INJECTED with the POS's id: the write right after the POS created the order.
-    return text.includes('"INJECTED"') && text.includes(':posOrderId') && Math.random() < rate;
+    if (!text.includes('"INJECTED"') || !text.includes(':posOrderId')) return false;
+    // The first such write always fails, so a short run with few orders still exercises the fault.
+    return this.counts['crash-before-state-write'] === 0 || Math.random() < rate;
   }
 }
