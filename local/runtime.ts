@@ -21,7 +21,7 @@ import { DynamoFaultProxy } from './dynamo-faults';
 import { LocalGateway } from './gateway';
 import { IngressFaults } from './ingress-faults';
 import { invokeWithTimeout, settleRunning } from './lambda-context';
-import { type LightspeedKSim, startLightspeedKSim } from './lightspeed-k-sim/server';
+import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from './lightspeed-k-sim/server';
 import { QueuePoller } from './queue-poller';
 import { ReferencePosSim } from './reference-pos-sim';
 import { type RuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file';
@@ -510,11 +510,7 @@ async function startLightspeedK(
         provideAccount: true,
         expandTransactions: true,
         expandPayments: true,
-        subscribeTo: [
-          { resource: 'order', name: 'DELIVERED' },
-          { resource: 'item', name: 'SALES_RESTRICTION_UPDATED' },
-          { resource: 'order_api', name: 'ONLINE_ORDER_READINESS' },
-        ],
+        subscribeTo: ALL_SUBSCRIPTIONS,
         businessLocationIds: locations.map((l) => l.id),
       },
     ],

@@ -11,7 +11,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Faults } from './faults';
-import { sleep } from './http-util';
+import { postWebhook } from './http-util';
 import { WebhookFaultDelivery } from './webhook-faults';
 
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
@@ -166,31 +166,16 @@ export class SquareWebhookSender {
   /** Posts one raw body, signed afresh; retries a 5xx or no answer twice (quickly), never a 4xx. */
   async post(body: string, attempts = 3): Promise<number> {
     const notificationUrl = this.opts.notificationUrl ?? this.opts.targetUrl;
-    let status = 0;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const response = await fetch(this.opts.targetUrl, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Square Connect v2',
-            'square-version': this.opts.apiVersion,
-            'square-environment': 'Sandbox',
-            [SQUARE_SIGNATURE_HEADER]: signSquareWebhook(this.opts.signatureKey, notificationUrl, body),
-            [SQUARE_LEGACY_SIGNATURE_HEADER]: createHmac('sha1', this.opts.signatureKey)
-              .update(notificationUrl + body, 'utf8')
-              .digest('base64'),
-          },
-          body,
-        });
-        status = response.status;
-        await response.arrayBuffer();
-      } catch {
-        status = 0;
-      }
-      if (status >= 200 && status < 500) break;
-      if (attempt < attempts) await sleep(200 * attempt);
-    }
-    return status;
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Square Connect v2',
+      'square-version': this.opts.apiVersion,
+      'square-environment': 'Sandbox',
+      [SQUARE_SIGNATURE_HEADER]: signSquareWebhook(this.opts.signatureKey, notificationUrl, body),
+      [SQUARE_LEGACY_SIGNATURE_HEADER]: createHmac('sha1', this.opts.signatureKey)
+        .update(notificationUrl + body, 'utf8')
+        .digest('base64'),
+    };
+    return postWebhook(this.opts.targetUrl, headers, body, attempts);
   }
 }

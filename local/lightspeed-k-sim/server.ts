@@ -61,6 +61,13 @@ export type LskSimEndpoint = {
   businessLocationIds?: number[];
 };
 
+/** The events (`apeEventResource`) an endpoint subscribes to for every webhook the simulator can send it. */
+export const ALL_SUBSCRIPTIONS = [
+  { resource: 'order', name: 'DELIVERED' },
+  { resource: 'item', name: 'SALES_RESTRICTION_UPDATED' },
+  { resource: 'order_api', name: 'ONLINE_ORDER_READINESS' },
+];
+
 export type LskSimOptions = {
   clientId: string;
   clientSecret: string;

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Faults } from '../faults';
-import { sleep } from '../http-util';
+import { postWebhook } from '../http-util';
 import { WebhookFaultDelivery } from '../webhook-faults';
 import type { LskSpec, WebhookId } from './validator';
 
@@ -127,18 +127,6 @@ export class LskWebhookSender {
       Object.assign(headers, auth.headers);
       for (const [k, v] of Object.entries(auth.parameters ?? {})) url.searchParams.set(k, v);
     }
-    let status = 0;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const response = await fetch(url, { method: 'POST', headers, body: record.body });
-        status = response.status;
-        await response.arrayBuffer();
-      } catch {
-        status = 0;
-      }
-      if (status >= 200 && status < 500) break;
-      if (attempt < attempts) await sleep(200 * attempt);
-    }
-    return status;
+    return postWebhook(url, headers, record.body, attempts);
   }
 }

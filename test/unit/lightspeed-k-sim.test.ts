@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type LightspeedKSim, startLightspeedKSim } from '../../local/lightspeed-k-sim/server';
+import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from '../../local/lightspeed-k-sim/server';
 import { lskSpec, type WebhookId } from '../../local/lightspeed-k-sim/validator';
 
 const BUSINESS = 454335871;
@@ -78,11 +78,7 @@ beforeAll(async () => {
         provideAccount: true,
         expandTransactions: true,
         expandPayments: true,
-        subscribeTo: [
-          { resource: 'order', name: 'DELIVERED' },
-          { resource: 'item', name: 'SALES_RESTRICTION_UPDATED' },
-          { resource: 'order_api', name: 'ONLINE_ORDER_READINESS' },
-        ],
+        subscribeTo: ALL_SUBSCRIPTIONS,
         businessLocationIds: [BL],
       },
       { businessId: OTHER_BUSINESS, endpointId: 'SINQRO-2', url: hook('acct-secret-2/orders') },
