@@ -525,6 +525,30 @@ describe('reservations', () => {
 });
 
 describe('responses in the spec shapes, faults', () => {
+  test('a path with malformed percent-encoding is answered 400, and the simulator goes on serving', async () => {
+    expect((await call('GET', '/o/wh/1/webhook/%E0%A4%A')).status).toBe(400);
+    expect((await call('GET', `/o/op/1/onlineOrderReadiness?businessLocationId=${BL}`)).status).toBe(200);
+  });
+
+  test('under the webhook faults a notification arrives 1–3 times, every copy with the same idempotency key', async () => {
+    await control('/_sim/faults', { webhookCopiesMax: 3, webhookHoldMaxMs: 20 });
+    for (const salesPeriod of ['CLOSED', 'OPENED', 'CLOSED', 'OPENED'])
+      await control('/_sim/readiness', { salesPeriod });
+    await until('the held copies', () => (sim.pendingWebhooks === 0 ? true : undefined));
+    const copies = new Map<string, string[]>();
+    for (const r of receiver.received) {
+      const key = r.headers['x-lightspeed-idempotency-key'] as string;
+      copies.set(key, [...(copies.get(key) ?? []), JSON.stringify(r.body)]);
+    }
+    expect(copies.size).toBe(4);
+    for (const bodies of copies.values()) {
+      expect(bodies.length).toBeGreaterThanOrEqual(1);
+      expect(bodies.length).toBeLessThanOrEqual(3);
+      expect(new Set(bodies).size).toBe(1);
+    }
+    expectAllConform();
+  });
+
   test('menus, modifiers and businesses conform to their response schemas', async () => {
     const list = await call('GET', `/o/op/1/menu/list?businessLocationId=${BL}`);
     expect(spec.checkResponse('apeLoadMenus', 200, list.body)).toBeUndefined();
