@@ -122,3 +122,28 @@ export function parseJsonBody<T>(body: Buffer): T | undefined {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A simulator's webhook POST: the HTTP status (0: no answer). A 5xx or no answer is tried again, quickly
+ * (200 ms, then 400 ms), up to `attempts` in all; a 2xx-4xx answer is final.
+ */
+export async function postWebhook(
+  url: string | URL,
+  headers: Record<string, string>,
+  body: string,
+  attempts = 3,
+): Promise<number> {
+  let status = 0;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const response = await fetch(url, { method: 'POST', headers, body });
+      status = response.status;
+      await response.arrayBuffer();
+    } catch {
+      status = 0;
+    }
+    if (status >= 200 && status < 500) break;
+    if (attempt < attempts) await sleep(200 * attempt);
+  }
+  return status;
+}

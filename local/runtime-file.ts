@@ -11,7 +11,15 @@ export type RuntimeFile = {
   startedAt: string;
   stage: 'local';
   region: string;
-  urls: { gateway: string; referencePos: string; squarePos?: string; sinqro: string; dynamodb: string; sqs: string };
+  urls: {
+    gateway: string;
+    referencePos: string;
+    squarePos?: string;
+    lightspeedKPos?: string;
+    sinqro: string;
+    dynamodb: string;
+    sqs: string;
+  };
   tableName: string;
   secretsFile: string;
   /** One work queue per adapter (`posCode` set) and the to-sinqro queue, each with its DLQ. */

@@ -1,12 +1,13 @@
 /**
  * The whole stack on this machine: dynalite, a local SQS with the real SQS semantics, an HTTP gateway
  * that builds API Gateway v2 events for the very same handlers, one poller per queue standing in for
- * the event source mappings, and the simulators (reference POS, Sinqro). Generated from the adapter
- * registry, like the CDK stack.
+ * the event source mappings, and the simulators (reference POS, Square, Lightspeed K-Series, Sinqro).
+ * Generated from the adapter registry, like the CDK stack: a configured restaurant whose POS has no adapter in
+ * the registry is not linked (its simulator still runs).
  */
 import { resolve } from 'node:path';
 import type { AdapterSettings } from '../adapters/port';
-import { ADAPTERS } from '../adapters/registry';
+import { ADAPTERS, findAdapter } from '../adapters/registry';
 import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
@@ -20,6 +21,7 @@ import { DynamoFaultProxy } from './dynamo-faults';
 import { LocalGateway } from './gateway';
 import { IngressFaults } from './ingress-faults';
 import { invokeWithTimeout, settleRunning } from './lambda-context';
+import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from './lightspeed-k-sim/server';
 import { QueuePoller } from './queue-poller';
 import { ReferencePosSim } from './reference-pos-sim';
 import { type RuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file';
@@ -79,10 +81,19 @@ export const LOCAL_SCHEDULE: Record<ScheduleJob, number> = { poll: 10, sweep: 30
 const SCHEDULER_TIMEOUT_MS = 60_000;
 
 export type LocalRuntime = {
-  urls: { gateway: string; referencePos: string; squarePos: string; sinqro: string; dynamodb: string; sqs: string };
+  urls: {
+    gateway: string;
+    referencePos: string;
+    squarePos: string;
+    lightspeedKPos: string;
+    sinqro: string;
+    dynamodb: string;
+    sqs: string;
+  };
   sqs: LocalSqs;
   referencePos: ReferencePosSim;
   squarePos: SquareSim;
+  lightspeedKPos: LightspeedKSim;
   sinqro: SinqroSim;
   queues: { name: string; url: string; dlqName: string; dlqUrl: string; consumer: string }[];
   tableName: string;
@@ -117,7 +128,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const given = Object.fromEntries(
     Object.entries(options.ports ?? {}).filter(([, v]) => v !== undefined && !Number.isNaN(v)),
   );
-  const ports = { ...config.ports, dynamodb: 0, sqs: 0, squarePos: 0, ...given };
+  const ports = { ...config.ports, dynamodb: 0, sqs: 0, squarePos: 0, lightspeedKPos: 0, ...given };
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const visibility = options.visibilityTimeoutSeconds ?? 60;
   const functionTimeoutMs = Math.floor((visibility * 1000) / 6);
@@ -287,6 +298,13 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     log,
   });
   const squarePosUrl = await squarePos.start(ports.squarePos);
+  const lightspeedKPos = await startLightspeedK(
+    gatewayUrl,
+    secretOf,
+    options.extraRestaurants ?? [],
+    ports.lightspeedKPos,
+    log,
+  );
   const sinqro = new SinqroSim({
     serverAccessToken: sinqroSecret.serverAccessToken,
     userAccessTokens,
@@ -299,8 +317,13 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   process.env[envNames.sinqroApiBaseUrl] = `${sinqroUrl}/pos-app/v1`;
   process.env[envNames.posBaseUrl('reference')] = referencePosUrl;
   process.env[envNames.posBaseUrl('square')] = squarePosUrl;
+  process.env[envNames.posBaseUrl('lightspeed-k')] = lightspeedKPos.url;
 
   for (const r of restaurants) {
+    if (!findAdapter(r.posCode)) {
+      log(`restaurant ${r.restaurantId} not linked: no adapter "${r.posCode}" in adapters/registry.ts`);
+      continue;
+    }
     const link: RestaurantLink = {
       restaurantId: r.restaurantId,
       posCode: r.posCode,
@@ -362,6 +385,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     gateway: gatewayUrl,
     referencePos: referencePosUrl,
     squarePos: squarePosUrl,
+    lightspeedKPos: lightspeedKPos.url,
     sinqro: sinqroUrl,
     dynamodb: dynamoEndpoint,
     sqs: sqsEndpoint,
@@ -387,6 +411,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     sqs,
     referencePos,
     squarePos,
+    lightspeedKPos,
     sinqro,
     queues: [
       ...workQueues.map(({ adapter: _a, arn: _arn, dlqArn: _d, ...q }) => q),
@@ -408,11 +433,100 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       await Promise.all(pollers.map((p) => p.stop()));
       // A handler that outlived its timeout may still be writing: let it finish before the stores close.
       await settleRunning();
-      await Promise.all([gateway.stop(), referencePos.stop(), squarePos.close(), sinqro.stop()]);
+      await Promise.all([
+        gateway.stop(),
+        referencePos.stop(),
+        squarePos.close(),
+        lightspeedKPos.close(),
+        sinqro.stop(),
+      ]);
       await settleRunning();
       await sqs.stop();
       await dynamoFaults?.stop();
       await dynamo.stop();
     },
   };
+}
+
+type SecretReader = <T>(name: string) => Promise<T>;
+
+/**
+ * The K-Series simulator with the demo business of local/config.json (`lightspeedK`, the `lightspeed-k`
+ * restaurant): its OAuth pair from the account's secret, its webhook endpoint registered as the operator
+ * would (`apeCreateWebhookOo`, Basic auth, the account's unguessable path segment, every location added for
+ * item availability and readiness), the reservation platform profile (bearer token) and one integration per
+ * location, its `platformRestaurantId` being the link's `posLocationId`. Extra `lightspeed-k` restaurants
+ * are more locations of the demo business.
+ */
+async function startLightspeedK(
+  gatewayUrl: string,
+  secretOf: SecretReader,
+  extra: LocalRestaurant[],
+  port: number,
+  log: (line: string) => void,
+): Promise<LightspeedKSim> {
+  const demo = config.lightspeedK;
+  const restaurant = config.restaurants.find((r) => r.posCode === 'lightspeed-k');
+  if (!restaurant?.posSecret || !restaurant.posAccountId)
+    throw new Error('local/config.json has no lightspeed-k restaurant');
+  const app = await secretOf<{ clientId: string; clientSecret: string; reservationWebhookToken: string }>(
+    config.secretNames.pos['lightspeed-k'],
+  );
+  const account = await secretOf<{
+    accessToken: string;
+    refreshToken: string;
+    webhookUsername: string;
+    webhookPassword: string;
+    webhookPathSegment: string;
+  }>(restaurant.posSecret);
+  const locations = [restaurant, ...extra.filter((r) => r.posCode === 'lightspeed-k')].map((r) => ({
+    id: Number(r.posLocationId),
+    name: r === restaurant ? restaurant.name : `Lightspeed ${r.restaurantId}`,
+    tables: demo.tables,
+  }));
+  const businessId = Number(restaurant.posAccountId);
+  const reservationUrl = `${gatewayUrl}${demo.reservationWebhookPath}`;
+  return startLightspeedKSim({
+    port,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    businesses: [
+      {
+        businessId,
+        name: demo.businessName,
+        accessToken: account.accessToken,
+        refreshToken: account.refreshToken,
+        locations,
+      },
+    ],
+    webhookEndpoints: [
+      {
+        businessId,
+        endpointId: demo.endpointId,
+        url: `${gatewayUrl}${demo.orderWebhookPath.replace('{segment}', account.webhookPathSegment)}`,
+        withBasicAuth: true,
+        username: account.webhookUsername,
+        password: account.webhookPassword,
+        provideAccount: true,
+        expandTransactions: true,
+        expandPayments: true,
+        subscribeTo: ALL_SUBSCRIPTIONS,
+        businessLocationIds: locations.map((l) => l.id),
+      },
+    ],
+    platform: {
+      code: demo.platformCode,
+      profile: {
+        displayName: 'Sinqro',
+        webhookAuthType: 'BEARER_TOKEN',
+        webhookAuthDetails: { bearer: { token: app.reservationWebhookToken } },
+        notificationTypes: ['ORDER_OPENED', 'ORDER_CLOSED', 'POS_RESERVATION_UPDATED', 'ERROR'],
+        orderWebhookUrl: reservationUrl,
+        errorsWebhookUrl: reservationUrl,
+        posReservationUpdateWebhookUrl: reservationUrl,
+      },
+      integrations: locations.map((l) => ({ businessLocationId: l.id, platformRestaurantId: String(l.id) })),
+    },
+    log,
+  });
 }

@@ -11,7 +11,8 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Faults } from './faults';
-import { sleep } from './http-util';
+import { postWebhook } from './http-util';
+import { WebhookFaultDelivery } from './webhook-faults';
 
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
 export const SQUARE_LEGACY_SIGNATURE_HEADER = 'x-square-signature';
@@ -80,12 +81,11 @@ export type WebhookSenderOptions = {
 export class SquareWebhookSender {
   switches: WebhookSwitches = { ...DEFAULT_SWITCHES };
   readonly sent: SentWebhook[] = [];
-  private readonly inFlight = new Set<Promise<unknown>>();
-  /** Per order (or location) id: the sequence of the latest event sent, and of the latest one delivered. */
-  private readonly lastSent = new Map<string, number>();
-  private readonly lastDelivered = new Map<string, number>();
+  private readonly underFaults?: WebhookFaultDelivery;
 
-  constructor(private readonly opts: WebhookSenderOptions) {}
+  constructor(private readonly opts: WebhookSenderOptions) {
+    if (opts.faults) this.underFaults = new WebhookFaultDelivery(opts.faults);
+  }
 
   reset(initial: Partial<WebhookSwitches> = {}): void {
     this.switches = { ...DEFAULT_SWITCHES, ...initial };
@@ -125,44 +125,22 @@ export class SquareWebhookSender {
 
   /** Webhook copies still held or being sent under the webhook faults (a chaos run waits for none). */
   get pendingWebhooks(): number {
-    return this.inFlight.size;
-  }
-
-  /** Posts a recorded event `copies` times (same `event_id`), noting each answer. */
-  async deliver(record: SentWebhook): Promise<SentWebhook> {
-    const { webhookCopiesMax = 0, webhookHoldMaxMs = 0 } = this.opts.faults?.config ?? {};
-    if (this.opts.faults && (webhookCopiesMax > 1 || webhookHoldMaxMs > 0))
-      return this.deliverUnderFaults(record, this.opts.faults, webhookCopiesMax, webhookHoldMaxMs);
-    const copies = Math.min(3, Math.max(1, Math.trunc(this.switches.copies) || 1));
-    for (let i = 0; i < copies; i++) record.httpStatuses.push(await this.post(record.body));
-    this.opts.log?.(`[square] ${record.type} ${record.id} → ${record.httpStatuses.join(',')}`);
-    return record;
+    return this.underFaults?.pending ?? 0;
   }
 
   /**
-   * 1–`copiesMax` copies, each held up to `holdMaxMs` in the background (the record is returned at once and
-   * its `httpStatuses` filled in as the copies go); a copy delivered after a later event about the same
-   * order is counted as out of order.
+   * Posts a recorded event `copies` times (same `event_id`), noting each answer. Under the webhook faults it
+   * is posted 1–N times in the background (local/webhook-faults.ts) and the record is returned at once, its
+   * `httpStatuses` filled in as the copies go.
    */
-  private deliverUnderFaults(record: SentWebhook, faults: Faults, copiesMax: number, holdMaxMs: number): SentWebhook {
-    const copies = 1 + Math.floor(Math.random() * Math.max(1, Math.min(3, Math.floor(copiesMax))));
-    for (let i = 1; i < copies; i++) faults.count('webhook-copy');
-    const seq = (this.lastSent.get(record.id) ?? 0) + 1;
-    this.lastSent.set(record.id, seq);
-    const one = async (holdMs: number) => {
-      if (holdMs > 0) await sleep(holdMs);
-      const last = this.lastDelivered.get(record.id) ?? 0;
-      if (seq < last) faults.count('webhook-out-of-order');
-      else this.lastDelivered.set(record.id, seq);
-      record.httpStatuses.push(await this.post(record.body));
-    };
-    for (let i = 0; i < copies; i++) {
-      if (holdMaxMs > 0) faults.count('webhook-held');
-      const sending: Promise<unknown> = one(holdMaxMs > 0 ? Math.random() * holdMaxMs : 0).finally(() =>
-        this.inFlight.delete(sending),
-      );
-      this.inFlight.add(sending);
+  async deliver(record: SentWebhook): Promise<SentWebhook> {
+    if (this.underFaults?.active) {
+      this.underFaults.send(record.id, async () => record.httpStatuses.push(await this.post(record.body)));
+      return record;
     }
+    const copies = Math.min(3, Math.max(1, Math.trunc(this.switches.copies) || 1));
+    for (let i = 0; i < copies; i++) record.httpStatuses.push(await this.post(record.body));
+    this.opts.log?.(`[square] ${record.type} ${record.id} → ${record.httpStatuses.join(',')}`);
     return record;
   }
 
@@ -188,31 +166,16 @@ export class SquareWebhookSender {
   /** Posts one raw body, signed afresh; retries a 5xx or no answer twice (quickly), never a 4xx. */
   async post(body: string, attempts = 3): Promise<number> {
     const notificationUrl = this.opts.notificationUrl ?? this.opts.targetUrl;
-    let status = 0;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const response = await fetch(this.opts.targetUrl, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Square Connect v2',
-            'square-version': this.opts.apiVersion,
-            'square-environment': 'Sandbox',
-            [SQUARE_SIGNATURE_HEADER]: signSquareWebhook(this.opts.signatureKey, notificationUrl, body),
-            [SQUARE_LEGACY_SIGNATURE_HEADER]: createHmac('sha1', this.opts.signatureKey)
-              .update(notificationUrl + body, 'utf8')
-              .digest('base64'),
-          },
-          body,
-        });
-        status = response.status;
-        await response.arrayBuffer();
-      } catch {
-        status = 0;
-      }
-      if (status >= 200 && status < 500) break;
-      if (attempt < attempts) await sleep(200 * attempt);
-    }
-    return status;
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Square Connect v2',
+      'square-version': this.opts.apiVersion,
+      'square-environment': 'Sandbox',
+      [SQUARE_SIGNATURE_HEADER]: signSquareWebhook(this.opts.signatureKey, notificationUrl, body),
+      [SQUARE_LEGACY_SIGNATURE_HEADER]: createHmac('sha1', this.opts.signatureKey)
+        .update(notificationUrl + body, 'utf8')
+        .digest('base64'),
+    };
+    return postWebhook(this.opts.targetUrl, headers, body, attempts);
   }
 }

@@ -49,6 +49,7 @@ const startEnv = (runtimeFile: string) => ({
   SINQRO_SIM_PORT: '0',
   DYNAMODB_PORT: '0',
   SQS_PORT: '0',
+  LIGHTSPEED_K_POS_PORT: '0',
   POS_BRIDGE_RUNTIME_FILE: runtimeFile,
 });
 const tmpRuntimeFile = () => join(mkdtempSync(join(tmpdir(), 'npm-start-')), 'runtime.json');
