@@ -5,7 +5,7 @@
  * theirs. The limits come from the stage config (lib/stage-config.ts) and are checked at synth.
  */
 import { ADAPTERS } from '../../adapters/registry';
-import { resolveStage, type Stage, STAGES, type StageName } from '../../lib/stage-config';
+import { resolveStage, STAGES, type Stage, type StageName } from '../../lib/stage-config';
 import { type Built, buildStack, flatten, logicalId, resources } from './fixture';
 
 const sandbox = resolveStage('sandbox');
@@ -46,7 +46,8 @@ describe('routes', () => {
 
   test('every POS route invokes pos-webhook', () => {
     const posWebhook = logicalId(built, built.stack.functions.posWebhook);
-    for (const { code } of ADAPTERS) expect(integrationOf(built, `POST /${code}/webhooks/{any+}`)).toContain(posWebhook);
+    for (const { code } of ADAPTERS)
+      expect(integrationOf(built, `POST /${code}/webhooks/{any+}`)).toContain(posWebhook);
   });
 
   test('a new adapter gets its own route from the registry', () => {
@@ -109,7 +110,9 @@ describe('reserved concurrency', () => {
     const reserving = Object.entries(resources(built, 'AWS::Lambda::Function'))
       .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
       .map(([id]) => id);
-    expect(reserving.sort()).toEqual([sinqroWebhook, posWebhook, sinqroEvents].map((fn) => logicalId(built, fn)).sort());
+    expect(reserving.sort()).toEqual(
+      [sinqroWebhook, posWebhook, sinqroEvents].map((fn) => logicalId(built, fn)).sort(),
+    );
   });
 
   test.each(Object.keys(STAGES) as StageName[])(
@@ -154,11 +157,7 @@ describe('the stage config is checked at synth, with an error naming the setting
       { reservedConcurrency: { sinqroWebhook: 400, posWebhook: 400, sinqroEvents: 101 } },
       /901.*1000.*100/,
     ],
-    [
-      'an account too small for any reservation',
-      { accountConcurrency: 10 },
-      /accountConcurrency/,
-    ],
+    ['an account too small for any reservation', { accountConcurrency: 10 }, /accountConcurrency/],
   ])('%s is refused', (_what, changes, message) => {
     expect(build(changes)).toThrow(message);
     expect(build(changes)).toThrow(/stage "sandbox"/);

@@ -20,7 +20,10 @@ const squareOn = (url: string) => ({
 const only = (b: Built, type: string) => {
   const found = Object.entries(resources(b, type));
   expect(found).toHaveLength(1);
-  return { id: (found[0] as [string, unknown])[0], ...(found[0] as [string, { Properties: Record<string, unknown> }])[1] };
+  return {
+    id: (found[0] as [string, unknown])[0],
+    ...(found[0] as [string, { Properties: Record<string, unknown> }])[1],
+  };
 };
 const output = (b: Built, key: string) =>
   flatten((b.template.findOutputs('*') as Record<string, { Value: unknown }>)[key]?.Value);
@@ -46,16 +49,13 @@ describe('with a custom domain', () => {
     });
   });
 
-  test("the domain's root maps to the API's stage", () => {
+  test("the domain's root maps to the API's stage, once the stage exists", () => {
     const domain = only(built, 'AWS::ApiGatewayV2::DomainName');
     const api = only(built, 'AWS::ApiGatewayV2::Api');
     const stage = only(built, 'AWS::ApiGatewayV2::Stage');
-    const mapping = only(built, 'AWS::ApiGatewayV2::ApiMapping');
-    expect(mapping.Properties).toEqual({
-      ApiId: { Ref: api.id },
-      DomainName: { Ref: domain.id },
-      Stage: { Ref: stage.id },
-    });
+    const mapping = only(built, 'AWS::ApiGatewayV2::ApiMapping') as ReturnType<typeof only> & { DependsOn?: string[] };
+    expect(mapping.Properties).toEqual({ ApiId: { Ref: api.id }, DomainName: { Ref: domain.id }, Stage: '$default' });
+    expect(mapping.DependsOn).toContain(stage.id);
   });
 
   test('the webhook URLs in the outputs are on the custom domain', () => {
@@ -92,14 +92,24 @@ describe('without a custom domain', () => {
 });
 
 describe('the option is checked at synth, with an error naming the stage', () => {
-  const build = (customDomain: unknown, changes: Record<string, unknown> = {}) => () =>
-    buildStack({ stage: withDomain(customDomain, changes) });
+  const build =
+    (customDomain: unknown, changes: Record<string, unknown> = {}) =>
+    () =>
+      buildStack({ stage: withDomain(customDomain, changes) });
   const square = squareOn(`https://${DOMAIN}/square/webhooks/events`);
 
   test.each([
     ['no certificate', { domainName: DOMAIN }, /customDomain\.certificateArn/],
-    ['a certificate that is not an ACM ARN', { domainName: DOMAIN, certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' }, /customDomain\.certificateArn/],
-    ['a URL for a domain name', { domainName: `https://${DOMAIN}`, certificateArn: CERTIFICATE }, /customDomain\.domainName/],
+    [
+      'a certificate that is not an ACM ARN',
+      { domainName: DOMAIN, certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' },
+      /customDomain\.certificateArn/,
+    ],
+    [
+      'a URL for a domain name',
+      { domainName: `https://${DOMAIN}`, certificateArn: CERTIFICATE },
+      /customDomain\.domainName/,
+    ],
     ['a wildcard', { domainName: '*.bridge.example.com', certificateArn: CERTIFICATE }, /customDomain\.domainName/],
     ['a single label', { domainName: 'localhost', certificateArn: CERTIFICATE }, /customDomain\.domainName/],
   ])('%s is refused', (_what, customDomain, message) => {
