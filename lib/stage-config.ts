@@ -151,6 +151,8 @@ export const STAGES = {
       },
       square: {
         baseUrl: SQUARE_HOSTS.production,
+        // Placeholder: the name production's custom domain will have (`customDomain`, docs/operations.md),
+        // once its certificate is issued in the stack's region; until then, as in sandbox.
         settings: { webhookNotificationUrl: 'https://pos-webhooks.sinqro-bridge.example/square/webhooks/events' },
       },
     },
@@ -165,11 +167,6 @@ export const STAGES = {
       throttle: { rateLimit: 300, burstLimit: 600 },
       routeThrottle: { sinqro: { rateLimit: 100, burstLimit: 200 } },
       reservedConcurrency: { sinqroWebhook: 25, posWebhook: 50, sinqroEvents: 25 },
-    },
-    // Placeholder until the certificate for the name Square's subscription uses is issued in ACM.
-    customDomain: {
-      domainName: 'pos-webhooks.sinqro-bridge.example',
-      certificateArn: 'arn:aws:acm:eu-west-1:222222222222:certificate/00000000-0000-4000-8000-000000000000',
     },
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
