@@ -233,9 +233,9 @@ export function alarmTopicConfig(stage: Stage): AlarmTopicConfig {
 }
 
 /** API Gateway's default throttle quota per account and region (docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
-export const ACCOUNT_THROTTLE: Throttle = { rateLimit: 10_000, burstLimit: 5_000 };
+const ACCOUNT_THROTTLE: Throttle = { rateLimit: 10_000, burstLimit: 5_000 };
 /** Lambda refuses a reservation that leaves fewer unreserved (docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). */
-export const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+const UNRESERVED_CONCURRENCY_MINIMUM = 100;
 const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
 
 /**
@@ -252,39 +252,40 @@ export function ingressLimits(stage: Stage, routeNames: readonly string[]): Requ
   for (const [name, routeLimits] of Object.entries(limits.routeThrottle ?? {})) {
     if (!routeNames.includes(name))
       throw new Error(`${where}.routeThrottle.${name} names no route: one of ${routeNames.join(', ')}`);
-    routeThrottle[name] = checkThrottle(
-      routeLimits,
-      `${where}.routeThrottle.${name}`,
-      throttle,
-      'tighter than the stage',
-    );
+    const at = `${where}.routeThrottle.${name}`;
+    routeThrottle[name] = checkThrottle(routeLimits, at, throttle, 'tighter than the stage');
   }
   const accountConcurrency = limits.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
+  const reservedConcurrency = checkReservations(limits.reservedConcurrency, accountConcurrency, where);
+  return { throttle, routeThrottle, reservedConcurrency, accountConcurrency };
+}
+
+const INGRESS_FUNCTIONS = ['sinqroWebhook', 'posWebhook', 'sinqroEvents'] as const;
+
+function checkReservations(value: unknown, accountConcurrency: number, where: string) {
   const reservable = accountConcurrency - UNRESERVED_CONCURRENCY_MINIMUM;
-  const reserved = limits.reservedConcurrency as Partial<IngressLimits['reservedConcurrency']> | undefined;
-  const names = ['sinqroWebhook', 'posWebhook', 'sinqroEvents'] as const;
-  if (!Number.isInteger(accountConcurrency) || reservable < names.length)
+  if (!Number.isInteger(accountConcurrency) || reservable < INGRESS_FUNCTIONS.length)
     throw new Error(
-      `${where}.accountConcurrency ${accountConcurrency}: Lambda keeps ${UNRESERVED_CONCURRENCY_MINIMUM} unreserved, ` +
-        `so an account needs more than ${UNRESERVED_CONCURRENCY_MINIMUM + names.length - 1} to reserve for the ingress functions (request a quota increase)`,
+      `${where}.accountConcurrency ${accountConcurrency}: Lambda keeps ${UNRESERVED_CONCURRENCY_MINIMUM} unreserved, so ` +
+        `an account needs at least ${UNRESERVED_CONCURRENCY_MINIMUM + INGRESS_FUNCTIONS.length} to reserve for ` +
+        'the ingress functions (request a quota increase)',
     );
-  for (const name of names) {
-    const value = reserved?.[name];
-    if (!Number.isInteger(value) || (value as number) < 1)
-      throw new Error(`${where}.reservedConcurrency.${name} must be a whole number of at least 1, got ${value}`);
+  const reserved = (value ?? {}) as Partial<Record<(typeof INGRESS_FUNCTIONS)[number], unknown>>;
+  let total = 0;
+  for (const name of INGRESS_FUNCTIONS) {
+    const count = reserved[name];
+    if (!Number.isInteger(count) || (count as number) < 1)
+      throw new Error(
+        `${where}.reservedConcurrency.${name} must be a whole number of at least 1, got ${String(count)}`,
+      );
+    total += count as number;
   }
-  const total = names.reduce((sum, name) => sum + (reserved?.[name] as number), 0);
   if (total > reservable)
     throw new Error(
       `${where}.reservedConcurrency reserves ${total} of the account's ${accountConcurrency}, leaving fewer than ` +
         `the ${UNRESERVED_CONCURRENCY_MINIMUM} Lambda keeps unreserved (at most ${reservable})`,
     );
-  return {
-    throttle,
-    routeThrottle,
-    reservedConcurrency: reserved as IngressLimits['reservedConcurrency'],
-    accountConcurrency,
-  };
+  return reserved as IngressLimits['reservedConcurrency'];
 }
 
 function checkThrottle(value: unknown, where: string, ceiling: Throttle, ceilingName: string): Throttle {
