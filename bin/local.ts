@@ -2,7 +2,7 @@
  * `npm start`: the whole bridge on this machine, no AWS account needed. Prints what runs where, then
  * one readable line per step of each order. Ctrl-C stops it.
  */
-import { findAdapter } from '../adapters/registry';
+import { ADAPTERS, findAdapter } from '../adapters/registry';
 import config from '../local/config.json';
 import { startLocalRuntime } from '../local/runtime';
 import { runtimeFilePath } from '../local/runtime-file';
@@ -27,7 +27,7 @@ async function main() {
   const every = (job: keyof typeof schedule) => (schedule[job] > 0 ? `every ${schedule[job]} s` : 'off');
   const lines = [
     'Sinqro POS Bridge — local runtime',
-    `  bridge (API Gateway)   ${urls.gateway}   POST /sinqro/events, POST /{posCode}/webhooks/{any+}, POST /_local/eventbridge`,
+    `  bridge (API Gateway)   ${urls.gateway}   POST /sinqro/events, POST /<code>/webhooks/{any+} (${ADAPTERS.map((a) => a.code).join(', ')}), POST /_local/eventbridge`,
     `  reference POS sim      ${urls.referencePos}   GET /_sim/orders, POST /_sim/orders/{id}/status, POST /_sim/faults`,
     `  Square sim             ${urls.squarePos}   GET /_sim/requests, POST /_sim/orders/{id}/fulfillment, PATCH /_sim/locations/{id}`,
     `  Lightspeed K-Series    ${urls.lightspeedKPos}   GET /_sim/invalid-requests, POST /_sim/orders/{ref}/status, POST /_sim/readiness`,

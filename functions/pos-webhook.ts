@@ -1,6 +1,6 @@
 /**
- * POST /{posCode}/webhooks/{any+} — a POS's webhooks. The adapter named by the path verifies the
- * request on its raw bytes and parses it; this handler resolves the restaurant, dedupes and enqueues.
+ * POST /<code>/webhooks/{any+} — a POS's webhooks, one route per registered adapter (functions/routes.ts).
+ * The adapter whose route it came through verifies the request on its raw bytes and parses it; this handler resolves the restaurant, dedupes and enqueues.
  * For an adapter whose POS signs per location, the link of the location the request claims is found
  * first, and its own webhook secret (when it has one) verifies the request instead of the adapter's.
  */
@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { PosAdapter, PosSecret, RawWebhook } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
+import { posCodeOfRouteKey } from './routes';
 import { adapterSettings, envNames, requireEnv } from './shared/env';
 import { AuthenticationError, NotFoundError } from './shared/errors';
 import { type HttpResult, httpErrors, json, rawBody } from './shared/http';
@@ -19,7 +20,8 @@ import { getSecret, signingSecretsOf } from './shared/secrets';
 const logger = new Logger('pos-webhook');
 
 async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
-  const posCode = event.pathParameters?.posCode ?? '';
+  // API Gateway has no route for an unregistered code; the check stays for any other caller.
+  const posCode = posCodeOfRouteKey(event.routeKey) ?? '';
   const adapter = findAdapter(posCode);
   if (!adapter) throw new NotFoundError(`no POS adapter is registered for "${posCode.slice(0, 40)}"`, 'UNKNOWN_POS');
   const request = { path: event.rawPath, rawBody: rawBody(event), headers: event.headers ?? {} };

@@ -25,6 +25,8 @@ export type BridgeFunctionProps = {
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
   environment?: Record<string, string>;
+  /** All the concurrency it may use, and what no other function may take (the ingress bulkheads). */
+  reservedConcurrency?: number;
 };
 
 export class BridgeFunction extends NodejsFunction {
@@ -45,6 +47,7 @@ export class BridgeFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
       role,
       environment: { ...props.environment },

@@ -8,7 +8,7 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { PosAdapter } from '../adapters/port';
-import { HTTP_ROUTES } from '../functions/routes';
+import { httpRoutes, posWebhooksPrefix, SINQRO_EVENTS_ROUTE } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { TABLE } from '../functions/shared/table';
 import { AdapterWorker } from './adapter-worker';
@@ -20,7 +20,13 @@ import { IngressAlarms } from './ingress-alarms';
 import { BridgeScheduler } from './scheduler';
 import { SinqroEventBus } from './sinqro-event-bus';
 import { OUTPUTS, stackName } from './stack-outputs';
-import { adapterConfig, restaurantPosSecretsPrefix, restaurantSecretsPrefix, type Stage } from './stage-config';
+import {
+  adapterConfig,
+  ingressLimits,
+  restaurantPosSecretsPrefix,
+  restaurantSecretsPrefix,
+  type Stage,
+} from './stage-config';
 import { WebhookApi } from './webhook-api';
 import { WorkQueue } from './work-queue';
 
@@ -57,6 +63,11 @@ export class BridgeStack extends Stack {
     const { stage, adapters } = props;
     this.stage = stage;
     checkAdapterCodes(adapters);
+    const routes = httpRoutes(adapters.map((a) => a.code));
+    const limits = ingressLimits(
+      stage,
+      routes.map((r) => r.name),
+    );
     const fnDefaults = { logRetention: stage.logRetention, removalPolicy: stage.removalPolicy };
 
     this.table = new Table(this, 'Table', {
@@ -97,12 +108,14 @@ export class BridgeStack extends Stack {
     grantSecretsUnder(publisher, restaurantSecretsPrefix(stage.name));
     this.toSinqro.consumeWith(publisher, SINQRO_MAX_CONCURRENCY);
 
-    // Ingress: verify, validate, dedupe, enqueue. None of them calls a POS or Sinqro.
+    // Ingress: verify, validate, dedupe, enqueue. None of them calls a POS or Sinqro. Each reserves its
+    // concurrency: a flood is held to it, and the consumers keep the rest of the account's.
     const sinqroWebhook = new BridgeFunction(this, 'SinqroWebhook', {
       entry: 'sinqro-webhook',
-      description: "POST /sinqro/events: Sinqro's signed HTTP deliveries",
+      description: `POST ${SINQRO_EVENTS_ROUTE.path}: Sinqro's signed HTTP deliveries`,
       ...INGRESS,
       ...fnDefaults,
+      reservedConcurrency: limits.reservedConcurrency.sinqroWebhook,
     });
     bindTable(sinqroWebhook, this.table, 'ingress');
     bindSecret(sinqroWebhook, envNames.sinqroSecret, sinqroSecret);
@@ -112,14 +125,16 @@ export class BridgeStack extends Stack {
       description: "Sinqro's events from the EventBridge bus",
       ...INGRESS,
       ...fnDefaults,
+      reservedConcurrency: limits.reservedConcurrency.sinqroEvents,
     });
     bindTable(sinqroEvents, this.table, 'ingress');
 
     const posWebhook = new BridgeFunction(this, 'PosWebhook', {
       entry: 'pos-webhook',
-      description: "POST /{posCode}/webhooks/{any+}: every POS's webhooks",
+      description: "POST /<code>/webhooks/{any+}: every POS's webhooks, one route per adapter",
       ...INGRESS,
       ...fnDefaults,
+      reservedConcurrency: limits.reservedConcurrency.posWebhook,
     });
     bindTable(posWebhook, this.table, 'ingress');
 
@@ -149,9 +164,12 @@ export class BridgeStack extends Stack {
       posWebhook.addEnvironment(envNames.posSettings(adapter.code), JSON.stringify(config.settings));
     }
 
-    this.api = new WebhookApi(this, 'Webhooks', { stage });
-    this.api.addWebhook('SinqroWebhookRoute', HTTP_ROUTES.sinqroEvents.path, sinqroWebhook);
-    this.api.addWebhook('PosWebhookRoute', HTTP_ROUTES.posWebhooks.path, posWebhook);
+    this.api = new WebhookApi(this, 'Webhooks', {
+      stage,
+      limits,
+      routes,
+      functions: { 'sinqro-webhook': sinqroWebhook, 'pos-webhook': posWebhook },
+    });
 
     this.events = new SinqroEventBus(this, 'SinqroBus', { stage, target: sinqroEvents });
     new IngressAlarms(this, 'IngressAlarms', { stage });
@@ -210,6 +228,27 @@ export class BridgeStack extends Stack {
     for (const [code, worker] of Object.entries(this.workers)) {
       output(OUTPUTS.workQueueUrl(code), worker.work.queue.queueUrl, `${code} work queue`);
       output(OUTPUTS.workDlqUrl(code), worker.work.deadLetterQueue.queueUrl, `${code} work dead-letter queue`);
+    }
+
+    // The URLs to give the senders: stable with a custom domain, else they change if the API is replaced.
+    const { baseUrl, domain } = this.api;
+    const webhookUrl = (path: string) => `${baseUrl}${path.slice(1)}`;
+    output(OUTPUTS.webhookBaseUrl, baseUrl, 'Base URL of the webhook API (the custom domain, when the stage has one)');
+    output(OUTPUTS.sinqroWebhookUrl, webhookUrl(SINQRO_EVENTS_ROUTE.path), "Sinqro's webhook URL (signed events)");
+    for (const code of Object.keys(this.workers)) {
+      output(
+        OUTPUTS.posWebhookUrl(code),
+        webhookUrl(posWebhooksPrefix(code)),
+        `${code} webhook URLs start here; the rest of the path is the POS's own`,
+      );
+    }
+    if (domain) {
+      output(
+        OUTPUTS.customDomainTarget,
+        domain.regionalDomainName,
+        'DNS: point the custom domain here (CNAME or alias)',
+      );
+      output(OUTPUTS.customDomainHostedZoneId, domain.regionalHostedZoneId, 'DNS: hosted zone of that target (alias)');
     }
   }
 }

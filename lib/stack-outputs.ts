@@ -16,6 +16,13 @@ export const OUTPUTS = {
   alarmTopicArn: 'AlarmTopicArn',
   dashboardName: 'DashboardName',
   dashboardUrl: 'DashboardUrl',
+  /** Where the senders post (`<base>sinqro/events`, `<base><code>/webhooks/…`): stable only with a custom domain. */
+  webhookBaseUrl: 'WebhookBaseUrl',
+  sinqroWebhookUrl: 'SinqroWebhookUrl',
+  posWebhookUrl: (posCode: string) => `PosWebhookUrl${pascal(posCode)}`,
+  /** With a custom domain: the name its DNS record points to, and that name's hosted zone (for an alias). */
+  customDomainTarget: 'CustomDomainTarget',
+  customDomainHostedZoneId: 'CustomDomainHostedZoneId',
   workQueueUrl: (posCode: string) => `WorkQueueUrl${pascal(posCode)}`,
   workDlqUrl: (posCode: string) => `WorkDlqUrl${pascal(posCode)}`,
 } as const;

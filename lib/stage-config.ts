@@ -6,6 +6,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { AdapterSettings } from '../adapters/port';
 import { SQUARE_HOSTS } from '../adapters/square/api';
+import { posWebhooksPrefix } from '../functions/routes';
 
 /** Where a POS adapter's API lives in this stage, and which secret holds the bridge's credentials for it. */
 export type AdapterStageConfig = {
@@ -36,6 +37,33 @@ export type ScheduleConfig = {
  */
 export type AlarmTopicConfig = { arn: string } | { emails: string[] };
 
+/** API Gateway's token bucket for a route: requests per second in the long run, and how many it takes at once. */
+export type Throttle = { rateLimit: number; burstLimit: number };
+
+/**
+ * What a flood on the public webhook API can take (docs/operations.md, "Abuse bulkheads"): API Gateway
+ * answers 429 above the throttles without invoking anything, and each ingress function runs at most
+ * its reserved concurrency, which no other function can take either, so the workers, the publisher
+ * and the scheduler keep the rest of the account's concurrency.
+ */
+export type IngressLimits = {
+  /** Every route's limits (the stage's default route throttling). */
+  throttle: Throttle;
+  /** Tighter limits for single routes, by route name: `sinqro` (POST /sinqro/events) or an adapter code. */
+  routeThrottle?: Record<string, Throttle>;
+  /** Reserved concurrency of each ingress function: all it may use at once, and what it always has. */
+  reservedConcurrency: { sinqroWebhook: number; posWebhook: number; sinqroEvents: number };
+  /** The account's Lambda concurrency quota in the stack's region. Default: 1,000, AWS's default. */
+  accountConcurrency?: number;
+};
+
+/**
+ * A domain of our own for the webhook API, so the URL a POS signs (Square) survives the API being
+ * replaced. The certificate (ACM, in the stack's region) must cover the name; the DNS record (a CNAME
+ * or alias to the `CustomDomainTarget` output) is made where the domain's zone lives.
+ */
+export type CustomDomainConfig = { domainName: string; certificateArn: string };
+
 export type StageConfig = {
   /** The AWS account Sinqro puts events from; the only one the event bus accepts. */
   sinqroAccountId: string;
@@ -58,6 +86,9 @@ export type StageConfig = {
     oldestMessageAge: Duration;
     topic: AlarmTopicConfig;
   };
+  ingress: IngressLimits;
+  /** Optional. Without it the webhook URLs are the API's generated ones (README, Deploy). */
+  customDomain?: CustomDomainConfig;
   logRetention: RetentionDays;
   /** RETAIN keeps the table (and logs) when the stack is deleted. */
   removalPolicy: RemovalPolicy;
@@ -85,6 +116,8 @@ export const STAGES = {
       square: {
         baseUrl: SQUARE_HOSTS.sandbox,
         // Exactly the URL registered in the Square webhook subscription (it is part of the signature).
+        // Placeholder: this stage has no custom domain, so after the first deploy it becomes the
+        // generated `PosWebhookUrlSquare` output + `events` (README, Deploy: the two-step first deploy).
         settings: {
           webhookNotificationUrl: 'https://pos-webhooks.sandbox.sinqro-bridge.example/square/webhooks/events',
         },
@@ -95,6 +128,12 @@ export const STAGES = {
       oldestMessageAge: Duration.minutes(5),
       // Placeholder: the team's sandbox alerts address.
       topic: { emails: ['pos-bridge-sandbox-alerts@example.com'] },
+    },
+    // A test stage: a tenth of production's limits, 20 of the account's concurrency (docs/operations.md).
+    ingress: {
+      throttle: { rateLimit: 30, burstLimit: 60 },
+      routeThrottle: { sinqro: { rateLimit: 10, burstLimit: 20 } },
+      reservedConcurrency: { sinqroWebhook: 5, posWebhook: 10, sinqroEvents: 5 },
     },
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -112,6 +151,8 @@ export const STAGES = {
       },
       square: {
         baseUrl: SQUARE_HOSTS.production,
+        // Placeholder: the name production's custom domain will have (`customDomain`, docs/operations.md),
+        // once its certificate is issued in the stack's region; until then, as in sandbox.
         settings: { webhookNotificationUrl: 'https://pos-webhooks.sinqro-bridge.example/square/webhooks/events' },
       },
     },
@@ -120,6 +161,12 @@ export const STAGES = {
       oldestMessageAge: Duration.minutes(5),
       // Placeholder until operations names its on-call address (or an existing topic: `{ arn: '…' }`).
       topic: { emails: ['pos-bridge-alerts@example.com'] },
+    },
+    // Sized in docs/operations.md ("Abuse bulkheads"): 100 of the account's 1,000, 900 left to the consumers.
+    ingress: {
+      throttle: { rateLimit: 300, burstLimit: 600 },
+      routeThrottle: { sinqro: { rateLimit: 100, burstLimit: 200 } },
+      reservedConcurrency: { sinqroWebhook: 25, posWebhook: 50, sinqroEvents: 25 },
     },
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.RETAIN,
@@ -183,4 +230,105 @@ export function alarmTopicConfig(stage: Stage): AlarmTopicConfig {
   }
   if (new Set(emails).size !== emails.length) throw new Error(`${where}.emails lists an address twice`);
   return { emails: [...emails] };
+}
+
+/** API Gateway's default throttle quota per account and region (docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
+const ACCOUNT_THROTTLE: Throttle = { rateLimit: 10_000, burstLimit: 5_000 };
+/** Lambda refuses a reservation that leaves fewer unreserved (docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). */
+const UNRESERVED_CONCURRENCY_MINIMUM = 100;
+const DEFAULT_ACCOUNT_CONCURRENCY = 1000;
+
+/**
+ * The stage's ingress limits, checked: throttles within the account's, route limits no looser than
+ * the stage's and only for routes that exist (`routeNames`), a reservation for every ingress function
+ * that leaves the account its unreserved minimum.
+ */
+export function ingressLimits(stage: Stage, routeNames: readonly string[]): Required<IngressLimits> {
+  const where = `stage "${stage.name}": ingress`;
+  const limits = stage.ingress as Partial<IngressLimits> | undefined;
+  if (!limits) throw new Error(`${where} is missing: throttles and reserved concurrency (lib/stage-config.ts)`);
+  const throttle = checkThrottle(limits.throttle, `${where}.throttle`, ACCOUNT_THROTTLE, "the account's quota");
+  const routeThrottle: Record<string, Throttle> = {};
+  for (const [name, routeLimits] of Object.entries(limits.routeThrottle ?? {})) {
+    if (!routeNames.includes(name))
+      throw new Error(`${where}.routeThrottle.${name} names no route: one of ${routeNames.join(', ')}`);
+    const at = `${where}.routeThrottle.${name}`;
+    routeThrottle[name] = checkThrottle(routeLimits, at, throttle, 'tighter than the stage');
+  }
+  const accountConcurrency = limits.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
+  const reservedConcurrency = checkReservations(limits.reservedConcurrency, accountConcurrency, where);
+  return { throttle, routeThrottle, reservedConcurrency, accountConcurrency };
+}
+
+const INGRESS_FUNCTIONS = ['sinqroWebhook', 'posWebhook', 'sinqroEvents'] as const;
+
+function checkReservations(value: unknown, accountConcurrency: number, where: string) {
+  const reservable = accountConcurrency - UNRESERVED_CONCURRENCY_MINIMUM;
+  if (!Number.isInteger(accountConcurrency) || reservable < INGRESS_FUNCTIONS.length)
+    throw new Error(
+      `${where}.accountConcurrency ${accountConcurrency}: Lambda keeps ${UNRESERVED_CONCURRENCY_MINIMUM} unreserved, so ` +
+        `an account needs at least ${UNRESERVED_CONCURRENCY_MINIMUM + INGRESS_FUNCTIONS.length} to reserve for ` +
+        'the ingress functions (request a quota increase)',
+    );
+  const reserved = (value ?? {}) as Partial<Record<(typeof INGRESS_FUNCTIONS)[number], unknown>>;
+  let total = 0;
+  for (const name of INGRESS_FUNCTIONS) {
+    const count = reserved[name];
+    if (!Number.isInteger(count) || (count as number) < 1)
+      throw new Error(
+        `${where}.reservedConcurrency.${name} must be a whole number of at least 1, got ${String(count)}`,
+      );
+    total += count as number;
+  }
+  if (total > reservable)
+    throw new Error(
+      `${where}.reservedConcurrency reserves ${total} of the account's ${accountConcurrency}, leaving fewer than ` +
+        `the ${UNRESERVED_CONCURRENCY_MINIMUM} Lambda keeps unreserved (at most ${reservable})`,
+    );
+  return reserved as IngressLimits['reservedConcurrency'];
+}
+
+function checkThrottle(value: unknown, where: string, ceiling: Throttle, ceilingName: string): Throttle {
+  const { rateLimit, burstLimit } = (value ?? {}) as Partial<Record<keyof Throttle, unknown>>;
+  if (typeof rateLimit !== 'number' || !Number.isFinite(rateLimit) || rateLimit <= 0)
+    throw new Error(`${where}.rateLimit must be a number of requests per second above 0, got ${String(rateLimit)}`);
+  if (!Number.isInteger(burstLimit) || (burstLimit as number) < 1)
+    throw new Error(`${where}.burstLimit must be a whole number of requests of at least 1, got ${String(burstLimit)}`);
+  if (rateLimit > ceiling.rateLimit)
+    throw new Error(`${where}.rateLimit ${rateLimit} must be ${ceilingName} (at most ${ceiling.rateLimit})`);
+  if ((burstLimit as number) > ceiling.burstLimit)
+    throw new Error(`${where}.burstLimit ${burstLimit} must be ${ceilingName} (at most ${ceiling.burstLimit})`);
+  return { rateLimit, burstLimit: burstLimit as number };
+}
+
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** The region of an ACM certificate ARN (checked by customDomainConfig). */
+export const certificateRegion = (arn: string) => CERTIFICATE_ARN.exec(arn)?.[1];
+
+/**
+ * The stage's custom domain, checked, or undefined: a lowercase host name (no scheme, no wildcard),
+ * an ACM certificate ARN, and every POS notification URL on that domain and that POS's route (a POS
+ * that signs the URL would otherwise sign one the bridge does not compare against).
+ */
+export function customDomainConfig(stage: Stage): CustomDomainConfig | undefined {
+  if (stage.customDomain === undefined) return undefined;
+  const where = `stage "${stage.name}": customDomain`;
+  const { domainName, certificateArn } = stage.customDomain as Partial<Record<keyof CustomDomainConfig, unknown>>;
+  if (typeof domainName !== 'string' || !DOMAIN_NAME.test(domainName))
+    throw new Error(
+      `${where}.domainName must be a lowercase host name such as hooks.example.com, got ${String(domainName)}`,
+    );
+  if (typeof certificateArn !== 'string' || !CERTIFICATE_ARN.test(certificateArn))
+    throw new Error(`${where}.certificateArn must be an ACM certificate ARN, got ${String(certificateArn)}`);
+  for (const [code, config] of Object.entries(stage.adapters)) {
+    const url = config.settings?.webhookNotificationUrl;
+    const expected = `https://${domainName}${posWebhooksPrefix(code)}`;
+    if (url !== undefined && !url.startsWith(expected))
+      throw new Error(
+        `stage "${stage.name}": adapters.${code}.settings.webhookNotificationUrl ${url} is not on the custom domain: it must start with ${expected}`,
+      );
+  }
+  return { domainName, certificateArn };
 }

@@ -14,7 +14,7 @@ type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<
 export type GatewayRoute = {
   routeKey: string;
   method: string;
-  /** Path template as in API Gateway: `/sinqro/events`, `/{posCode}/webhooks/{any+}`. */
+  /** Path template as in API Gateway: `/sinqro/events`, `/square/webhooks/{any+}`. */
   path: string;
   functionName: string;
   handler: HttpHandler;

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS, findAdapter } from '../adapters/registry';
-import { HTTP_ROUTES } from '../functions/routes';
+import { httpRoutes, routeKey } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
@@ -213,14 +213,20 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     invokeWithTimeout('scheduler', SCHEDULER_TIMEOUT_MS, () => scheduler.handler({ job }));
 
   const ingressFaults = options.ingressFaults
-    ? new IngressFaults([HTTP_ROUTES.sinqroEvents.functionName, HTTP_ROUTES.posWebhooks.functionName, 'sinqro-events'])
+    ? new IngressFaults(['sinqro-webhook', 'pos-webhook', 'sinqro-events'])
     : undefined;
   ingressFaults?.install();
+  // The stack's routes, from the same list: an unregistered POS code is the gateway's 404, as on AWS.
+  const handlers = { 'sinqro-webhook': sinqroWebhook.handler, 'pos-webhook': posWebhook.handler };
   const gateway = new LocalGateway({
-    routes: [
-      { ...HTTP_ROUTES.sinqroEvents, handler: sinqroWebhook.handler as never },
-      { ...HTTP_ROUTES.posWebhooks, handler: posWebhook.handler as never },
-    ].map((r) => ({ ...r, method: 'POST', routeKey: `POST ${r.path}`, timeoutMs: 5000 })),
+    routes: httpRoutes(ADAPTERS.map((a) => a.code)).map((r) => ({
+      path: r.path,
+      functionName: r.functionName,
+      handler: handlers[r.functionName] as never,
+      method: 'POST',
+      routeKey: routeKey(r),
+      timeoutMs: 5000,
+    })),
     eventBridge: { functionName: 'sinqro-events', handler: sinqroEvents.handler as never, source: 'sinqro.pos-bridge' },
     schedule: { jobs: ['poll', 'sweep', 'nightly'], run: (job) => runSchedule(job as ScheduleJob) },
     onRequest: log,

@@ -62,7 +62,7 @@ export type SentWebhook = {
 };
 
 export type WebhookSenderOptions = {
-  /** Where the simulator posts (the bridge's `/{posCode}/webhooks/...` route). */
+  /** Where the simulator posts (the bridge's `/square/webhooks/...` route). */
   targetUrl: string;
   /** The URL the subscription was registered with, which is what gets signed; defaults to `targetUrl`. */
   notificationUrl?: string;

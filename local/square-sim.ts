@@ -61,7 +61,7 @@ export type SquareSimOptions = {
   applicationSecret?: string;
   /** The webhook subscription's signature key. */
   signatureKey: string;
-  /** Where webhooks are posted: the bridge's `/{posCode}/webhooks/...` route. */
+  /** Where webhooks are posted: the bridge's `/square/webhooks/...` route. */
   webhookUrl: string;
   /** The notification URL the subscription was registered with (what is signed); defaults to `webhookUrl`. */
   notificationUrl?: string;

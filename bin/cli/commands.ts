@@ -13,6 +13,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { effectiveCapabilities, supports } from '../../adapters/capabilities';
+import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-clients';
 import { SYNC_METRICS } from '../../functions/shared/catalog-store';
 import { getSyncReport, requestCatalogSync } from '../../functions/shared/catalog-sync';
 import { adapterSettings } from '../../functions/shared/env';
@@ -27,7 +28,8 @@ export type Io = { out: (line: string) => void; err: (line: string) => void };
 /** How often a long command checks progress (tests shorten it). */
 export type Pace = { pollMs: number };
 
-const sqs = new SQSClient({});
+// The functions' timeouts: a DLQ look or a redrive that never answers fails instead of hanging the command.
+const sqs = new SQSClient(AWS_CLIENT_CONFIG);
 
 export async function runCommand(
   inv: Invocation,

@@ -5,6 +5,7 @@
  * against both.
  */
 import { ADAPTERS } from '../../adapters/registry';
+import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-clients';
 import { envNames } from '../../functions/shared/env';
 import { OUTPUTS, stackName } from '../../lib/stack-outputs';
 import { adapterConfig, resolveStage } from '../../lib/stage-config';
@@ -125,7 +126,7 @@ async function stageTarget(name: string): Promise<Target> {
 
 async function stackOutputs(name: string): Promise<Record<string, string>> {
   const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
-  const client = new CloudFormationClient({});
+  const client = new CloudFormationClient(AWS_CLIENT_CONFIG);
   try {
     const out = await client.send(new DescribeStacksCommand({ StackName: name }));
     const stack = out.Stacks?.[0];

@@ -190,10 +190,11 @@ describe('bad input is refused and nothing is enqueued', () => {
     expect(res.body.code).toBe('RESTAURANT_NOT_LINKED');
   });
 
-  test('an unknown POS code is answered 404', async () => {
+  test('a POS code no adapter is registered for has no route: the gateway answers 404 and no function runs', async () => {
+    const logged = h.logs.length;
     const res = await h.postRaw('/nosuchpos/webhooks/orders', '{}');
-    expect(res.status).toBe(404);
-    expect(res.body.code).toBe('UNKNOWN_POS');
+    expect({ status: res.status, body: res.body }).toEqual({ status: 404, body: { message: 'Not Found' } });
+    expect(h.logs.slice(logged).filter((line) => line.includes('pos-webhook'))).toEqual([]);
   });
 
   test('a body over the queue limit is answered 413', async () => {

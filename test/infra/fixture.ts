@@ -13,10 +13,16 @@ import { resolveStage, type Stage } from '../../lib/stage-config';
 
 export type Built = { stack: BridgeStack; template: Template; stage: Stage };
 
-export function buildStack(options: { stage?: Stage; adapters?: readonly StackAdapter[] } = {}): Built {
+export function buildStack(
+  options: { stage?: Stage; adapters?: readonly StackAdapter[]; env?: { account: string; region: string } } = {},
+): Built {
   const stage = options.stage ?? resolveStage('sandbox');
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new BridgeStack(app, stackName(stage.name), { stage, adapters: options.adapters ?? ADAPTERS });
+  const stack = new BridgeStack(app, stackName(stage.name), {
+    stage,
+    adapters: options.adapters ?? ADAPTERS,
+    env: options.env,
+  });
   return { stack, template: Template.fromStack(stack), stage };
 }
 

@@ -61,6 +61,29 @@ test('with an existing alarm topic (by ARN) too', () => {
   expect(findings(stack)).toEqual([]);
 });
 
+test('with a custom domain too (its domain name and API mapping)', () => {
+  const sandbox = resolveStage('sandbox');
+  const { stack } = buildStack({
+    stage: {
+      ...sandbox,
+      adapters: {
+        ...sandbox.adapters,
+        square: {
+          ...sandbox.adapters.square,
+          baseUrl: 'https://connect.squareupsandbox.com',
+          settings: { webhookNotificationUrl: 'https://hooks.bridge.example.com/square/webhooks/events' },
+        },
+      },
+      customDomain: {
+        domainName: 'hooks.bridge.example.com',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0b6e2c1a-3f4d-4e5b-9a8c-7d6e5f4a3b2c',
+      },
+    },
+  });
+  applyNag(stack);
+  expect(findings(stack)).toEqual([]);
+});
+
 test('the alarm topic the stack creates passes SNS3 (KMS and TLS only) without a suppression', () => {
   const built = buildStack();
   expect(Object.keys(resources(built, 'AWS::SNS::Topic'))).toHaveLength(1);

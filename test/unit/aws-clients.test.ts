@@ -1,5 +1,5 @@
 /**
- * Every AWS SDK client the functions build gives up on a call that never answers, well within the
+$ * Every AWS SDK client the functions build gives up on a call that never answers, well within the
  * function's timeout: an ingress stuck on a silent SQS or DynamoDB would otherwise time out as a whole,
  * and nothing of what it meant to do afterwards (answer, clean up) would run.
  *
@@ -97,7 +97,7 @@ test('the timeouts leave room for every attempt within the shortest function tim
   expect(AWS_CLIENT_MAX_ATTEMPTS * requestTimeout).toBeLessThan(INGRESS.timeout.toMilliseconds());
 });
 
-test('every SDK client built in functions/ takes the shared timeouts (the sqs-batch client included)', () => {
+const sourcesUnder = (...dirs: string[]) => {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -106,24 +106,50 @@ test('every SDK client built in functions/ takes the shared timeouts (the sqs-ba
       else if (entry.name.endsWith('.ts')) files.push(path);
     }
   };
-  walk(join(ROOT, 'functions'));
+  for (const dir of dirs) walk(join(ROOT, dir));
+  return files.map((file) => ({ file: relative(ROOT, file), source: readFileSync(file, 'utf8') }));
+};
+
+/** Names a file imports from an @aws-sdk package, statically or with `await import(...)`. */
+const sdkImports = (source: string) =>
+  [
+    ...source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/[^']+'/g),
+    ...source.matchAll(/const \{([^}]*)\} = await import\('@aws-sdk\/[^']+'\)/g),
+  ].flatMap(([, names]) => (names as string).split(',').map((n) => n.trim().replace(/^type /, '')));
+
+test('every SDK client built in the functions, the adapters and the operator CLI takes the shared timeouts', () => {
   // A client class is one the file imports from an @aws-sdk package; its construction must pass the shared config.
-  const constructions = files.flatMap((file) => {
-    const source = readFileSync(file, 'utf8');
-    const imported = [...source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/[^']+'/g)].flatMap(([, names]) =>
-      (names as string).split(',').map((n) => n.trim()),
-    );
+  const constructions = sourcesUnder('functions', 'adapters', 'bin').flatMap(({ file, source }) => {
+    const imported = sdkImports(source);
     return [...source.matchAll(/new (\w+Client)\(([^)]*)\)/g)]
       .filter(([, name]) => imported.includes(name as string))
-      .map(([, name, args]) => ({ file: relative(ROOT, file), name, args }));
+      .map(([, name, args]) => ({ file, name, args }));
   });
-  expect(constructions.map((c) => c.file).sort()).toEqual(
+  expect(constructions.map((c) => `${c.file} ${c.name}`).sort()).toEqual(
     expect.arrayContaining([
-      'functions/shared/ddb.ts',
-      'functions/shared/queue.ts',
-      'functions/shared/secrets.ts',
-      'functions/shared/sqs-batch.ts',
+      'bin/cli/commands.ts SQSClient',
+      'bin/cli/target.ts CloudFormationClient',
+      'functions/shared/ddb.ts DynamoDBClient',
+      'functions/shared/queue.ts SQSClient',
+      'functions/shared/secrets.ts SecretsManagerClient',
+      'functions/shared/sqs-batch.ts SQSClient',
     ]),
   );
   expect(constructions.filter((c) => !c.args?.includes('AWS_CLIENT_CONFIG'))).toEqual([]);
+});
+
+test('every outbound HTTP call of the functions and adapters goes through outbound.ts (ky with a per-call timeout within the budget)', () => {
+  const direct = sourcesUnder('functions', 'adapters')
+    .filter(({ file }) => file !== join('functions', 'shared', 'outbound.ts'))
+    .filter(({ source }) => /\bfetch\(|from 'ky'|import\('ky'\)|from 'node:https?'|from 'undici'/.test(source))
+    .map(({ file }) => file);
+  expect(direct).toEqual([]);
+});
+
+test("the operator CLI's own HTTP calls give up after a timeout", () => {
+  const calls = sourcesUnder('bin').flatMap(({ file, source }) =>
+    [...source.matchAll(/\bfetch\(([^;]*)/g)].map(([, args]) => ({ file, args: args as string })),
+  );
+  expect(calls.length).toBeGreaterThan(0);
+  expect(calls.filter((c) => !c.args.includes('AbortSignal.timeout('))).toEqual([]);
 });

@@ -15,7 +15,7 @@ import {
   RefCatalogWebhookSchema,
   SIGNATURE_HEADER,
 } from '../../adapters/reference/contract';
-import { HTTP_ROUTES } from '../../functions/routes';
+import { posWebhooksPrefix } from '../../functions/routes';
 import { CATALOG_ENTITY_TYPES } from '../../functions/shared/catalog-model';
 import { verifySignature } from '../../functions/shared/signature';
 import secrets from '../../local/secrets.json';
@@ -66,7 +66,7 @@ describe('the catalog webhook', () => {
   const example = () => post().requestBody.content['application/json'].example;
 
   it('is sent to the route the bridge serves for the reference adapter', () => {
-    const path = HTTP_ROUTES.posWebhooks.path.replace('{posCode}', 'reference').replace('{any+}', 'catalog');
+    const path = `${posWebhooksPrefix('reference')}catalog`;
     expect(post().description).toContain(`POST {bridge}${path}`);
   });
 

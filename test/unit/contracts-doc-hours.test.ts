@@ -16,7 +16,7 @@ import {
   RefOpeningHoursSchema,
   SIGNATURE_HEADER,
 } from '../../adapters/reference/contract';
-import { HTTP_ROUTES } from '../../functions/routes';
+import { posWebhooksPrefix } from '../../functions/routes';
 import { minutesOf } from '../../functions/shared/schedule-conversion';
 import { verifySignature } from '../../functions/shared/signature';
 import secrets from '../../local/secrets.json';
@@ -25,8 +25,7 @@ import { startServer } from './support/http-server';
 const openapi = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'reference-pos.openapi.json'), 'utf8'));
 const schemas = openapi.components.schemas;
 const deref = (s: { $ref?: string }) => (s.$ref ? schemas[s.$ref.replace('#/components/schemas/', '')] : s);
-const webhookRoute = (name: string) =>
-  HTTP_ROUTES.posWebhooks.path.replace('{posCode}', referenceAdapter.code).replace('{any+}', name);
+const webhookRoute = (name: string) => `${posWebhooksPrefix(referenceAdapter.code)}${name}`;
 
 describe.each([
   ['availabilityChanged', 'availability', RefAvailabilityWebhookSchema, 'availability.changed'],

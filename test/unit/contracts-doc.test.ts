@@ -16,7 +16,7 @@ import {
   SIGNATURE_HEADER,
 } from '../../adapters/reference/contract';
 import { toReferenceOrder, toReferenceReservation } from '../../adapters/reference/mapping';
-import { HTTP_ROUTES } from '../../functions/routes';
+import { posWebhooksPrefix, SINQRO_EVENTS_ROUTE } from '../../functions/routes';
 import {
   AuthenticationError,
   type BridgeError,
@@ -185,7 +185,7 @@ describe('docs/reference-pos.openapi.json', () => {
     const example = () => structuredClone(post().requestBody.content['application/json'].example);
 
     it('is sent to the route the bridge serves for the reference adapter', () => {
-      const path = HTTP_ROUTES.posWebhooks.path.replace('{posCode}', referenceAdapter.code).replace('{any+}', 'orders');
+      const path = `${posWebhooksPrefix(referenceAdapter.code)}orders`;
       expect(post().description).toContain(`POST {bridge}${path}`);
     });
 
@@ -355,7 +355,7 @@ describe('docs/sinqro-events.md', () => {
   });
 
   it('gives the HTTP route the bridge serves for Sinqro events', () => {
-    expect(sinqroEventsDoc).toContain(`POST {bridge}${HTTP_ROUTES.sinqroEvents.path}`);
+    expect(sinqroEventsDoc).toContain(`POST {bridge}${SINQRO_EVENTS_ROUTE.path}`);
   });
 
   it('names the signature header the webhook handler reads', () => {

@@ -5,10 +5,12 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
+import { httpRoutes, routeKey } from '../../functions/routes';
 import { rawBody } from '../../functions/shared/http';
 import { LocalGateway } from '../../local/gateway';
 
 jest.setTimeout(30_000);
+const CODES = ['reference', 'square'];
 let gateway: LocalGateway;
 let base = '';
 const seen: APIGatewayProxyEventV2[] = [];
@@ -20,25 +22,16 @@ beforeAll(async () => {
     seen.push(event);
     return { statusCode: 200, body: '{}' };
   };
+  // The runtime's routes, as local/runtime.ts builds them: Sinqro's and one per (here two) POS codes.
   gateway = new LocalGateway({
-    routes: [
-      {
-        routeKey: 'POST /sinqro/events',
-        method: 'POST',
-        path: '/sinqro/events',
-        functionName: 'sinqro',
-        handler: record,
-        timeoutMs: 2000,
-      },
-      {
-        routeKey: 'POST /{posCode}/webhooks/{any+}',
-        method: 'POST',
-        path: '/{posCode}/webhooks/{any+}',
-        functionName: 'pos',
-        handler: record,
-        timeoutMs: 2000,
-      },
-    ],
+    routes: httpRoutes(CODES).map((r) => ({
+      routeKey: routeKey(r),
+      method: 'POST',
+      path: r.path,
+      functionName: r.functionName,
+      handler: record,
+      timeoutMs: 2000,
+    })),
     eventBridge: {
       functionName: 'events',
       source: 'sinqro',
@@ -94,16 +87,20 @@ const malformed = (s: string) => {
 };
 const TYPES = ['application/json', 'text/plain', 'application/octet-stream', ''];
 
-test('any path on the POS route is answered, 400 when it cannot be decoded, and the route gets the decoded parameters', async () => {
+test('any path on a POS route is answered: 404 for an unregistered code and 400 for a path it cannot decode, neither invoking anything; else the route gets the decoded rest of the path', async () => {
   await fc.assert(
-    fc.asyncProperty(segment, segment, async (posCode, any) => {
+    fc.asyncProperty(fc.oneof(segment, fc.constantFrom(...CODES)), segment, async (posCode, any) => {
       seen.length = 0;
       const status = await post(`/${posCode}/webhooks/${any}`, new Uint8Array(), 'application/json');
-      if (malformed(posCode) || malformed(any)) {
+      if (!CODES.includes(posCode)) {
+        // No route matches: nothing is decoded or invoked.
+        expect({ status, invoked: seen.length }).toEqual({ status: 404, invoked: 0 });
+      } else if (malformed(any)) {
         expect({ status, invoked: seen.length }).toEqual({ status: 400, invoked: 0 });
       } else {
         expect(status).toBe(200);
-        expect(seen[0]?.pathParameters).toEqual({ posCode: decodeURIComponent(posCode), any: decodeURIComponent(any) });
+        expect(seen[0]?.routeKey).toBe(`POST /${posCode}/webhooks/{any+}`);
+        expect(seen[0]?.pathParameters).toEqual({ any: decodeURIComponent(any) });
       }
     }),
     { numRuns: 100 },

@@ -16,7 +16,7 @@ import {
   WORK_QUEUE_URL,
   writeBridgeSecrets,
 } from './support/bridge-env';
-import { httpEvent, lambdaContext } from './support/fixtures';
+import { httpEvent, lambdaContext, posRoute } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -38,8 +38,7 @@ function posRequest(body: string, opts: { posCode?: string; signer?: string } = 
   const posCode = opts.posCode ?? 'reference';
   return httpEvent({
     body,
-    rawPath: `/${posCode}/webhooks/status`,
-    pathParameters: { posCode, proxy: 'status' },
+    ...posRoute(posCode, 'status'),
     headers: { [SIGNATURE_HEADER]: signPayload(opts.signer ?? POS_SIGNING_SECRET, body) },
   });
 }
@@ -49,7 +48,7 @@ const invoke = async (event: APIGatewayProxyEventV2) =>
 const bodyOf = (result: HttpResult) => JSON.parse(result.body as string);
 
 describe('pos-webhook handler', () => {
-  it('answers 404 for a POS code no adapter is registered for', async () => {
+  it('answers 404 for a POS code no adapter is registered for (API Gateway has no such route; any other caller)', async () => {
     const result = await invoke(posRequest(JSON.stringify(statusWebhook()), { posCode: 'nosuchpos' }));
     expect(result.statusCode).toBe(404);
     expect(bodyOf(result)).toMatchObject({ code: 'UNKNOWN_POS', httpResponseCode: '404' });
@@ -74,6 +73,15 @@ describe('pos-webhook handler', () => {
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toEqual({ received: 1, duplicates: 0 });
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+  });
+
+  it('takes the POS from the route the request came through, not the raw path (a custom domain mapped under a prefix adds one)', async () => {
+    const event = posRequest(JSON.stringify(statusWebhook()));
+    const result = await invoke({ ...event, rawPath: `/v1${event.rawPath}` });
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '')).toMatchObject({
+      posCode: 'reference',
+    });
   });
 
   it('sends the event to the reference worker’s queue tagged with the linked restaurant', async () => {

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
 import { alreadySeen, linkItem } from './support/bridge-env';
-import { httpEvent, lambdaContext } from './support/fixtures';
+import { httpEvent, lambdaContext, posRoute } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -69,8 +69,7 @@ const sign = (body: string, url = URL, key = KEY) =>
 const request = (body: string, signature?: string): APIGatewayProxyEventV2 =>
   httpEvent({
     body,
-    rawPath: '/square/webhooks/events',
-    pathParameters: { posCode: 'square', proxy: 'events' },
+    ...posRoute('square', 'events'),
     headers: signature ? { 'x-square-hmacsha256-signature': signature } : {},
   });
 const invoke = async (event: APIGatewayProxyEventV2) =>

@@ -1,5 +1,6 @@
 /** Fresh fixtures for every test: each factory builds a new object, so no test can leak into another. */
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { posWebhooksPath, posWebhooksPrefix, routeKey } from '../../../functions/routes';
 
 /** The illustrative order of reference/sinqro.md §13, copied verbatim (a takeaway order, paid at pickup). */
 export function sampleOrder() {
@@ -142,12 +143,15 @@ export function httpEvent(opts: {
   headers?: Record<string, string>;
   isBase64Encoded?: boolean;
   rawPath?: string;
+  /** The route the request came through, e.g. `POST /square/webhooks/{any+}`. Default: the raw path. */
+  routeKey?: string;
   pathParameters?: Record<string, string>;
 }): APIGatewayProxyEventV2 {
   const rawPath = opts.rawPath ?? '/sinqro/events';
+  const routeKey = opts.routeKey ?? `POST ${rawPath}`;
   return {
     version: '2.0',
-    routeKey: `POST ${rawPath}`,
+    routeKey,
     rawPath,
     rawQueryString: '',
     headers: { 'content-type': 'application/json', ...opts.headers },
@@ -159,7 +163,7 @@ export function httpEvent(opts: {
       domainPrefix: 'example',
       http: { method: 'POST', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
       requestId: 'req-1',
-      routeKey: `POST ${rawPath}`,
+      routeKey,
       stage: '$default',
       time: '14/Mar/2025:19:01:02 +0000',
       timeEpoch: 1741978862000,
@@ -168,6 +172,13 @@ export function httpEvent(opts: {
     isBase64Encoded: opts.isBase64Encoded ?? false,
   };
 }
+
+/** What API Gateway sends for a request on `code`'s webhook route: the route key, and the rest of the path. */
+export const posRoute = (code: string, any: string) => ({
+  rawPath: `${posWebhooksPrefix(code)}${any}`,
+  routeKey: routeKey({ path: posWebhooksPath(code) }),
+  pathParameters: { any },
+});
 
 export function lambdaContext(remainingMs = 30_000): Context {
   const deadline = Date.now() + remainingMs;
