@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setInvocationObserver } from '../local/lambda-context';
 import { type DynaliteDb, indexWriteUnits } from './index-units';
 
 export type Invocation = { fn: string; ms: number; io: number; inflight: number; ioStart: number };
@@ -84,4 +85,31 @@ export function installAwsMeter(): void {
   meterIndexWrites();
   wrapSend(DynamoDBDocumentClient, 'dynamo');
   wrapSend(SQSClient, 'sqs');
+}
+
+/** Times every local invocation (gateway, pollers, scheduler) and records it in `invocations` while `record()` says so. */
+export function observeInvocations(record: () => boolean): void {
+  setInvocationObserver(async (fn, run) => {
+    const inv: Invocation = { fn, ms: 0, io: 0, inflight: 0, ioStart: 0 };
+    const t0 = performance.now();
+    try {
+      return await current.run(inv, run);
+    } finally {
+      inv.ms = performance.now() - t0;
+      if (record()) invocations.push(inv);
+    }
+  });
+}
+
+/** Memory (MB) per local function name, as lib/bridge-function.ts deploys it (aws-cdk-lib is heavy: load it late). */
+export async function deployedMemory(): Promise<(fn: string) => number> {
+  const { INGRESS, WORKER, PUBLISHER, SCHEDULER } = await import('../lib/bridge-function');
+  return (fn) =>
+    fn.endsWith('-worker')
+      ? WORKER.memorySize
+      : fn === 'sinqro-publisher'
+        ? PUBLISHER.memorySize
+        : fn === 'scheduler'
+          ? SCHEDULER.memorySize
+          : INGRESS.memorySize;
 }

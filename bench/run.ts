@@ -44,7 +44,7 @@ import { type LoadRestaurant, loadRestaurants, pool } from '../local/load';
 import type { SimOrder } from '../local/reference-pos-sim';
 import { startLocalRuntime } from '../local/runtime';
 import type { SinqroCall } from '../local/sinqro-sim';
-import { aws, current, type Invocation, installAwsMeter, invocations } from './aws-meter';
+import { aws, deployedMemory, type Invocation, installAwsMeter, invocations, observeInvocations } from './aws-meter';
 import { DEPLOYED_BUILD, INGRESS_ENTRIES, LAMBDA_ENTRIES } from './deployed-build';
 import { PRICES } from './prices';
 
@@ -139,16 +139,7 @@ async function endToEnd() {
 
   installAwsMeter();
   let recording = false;
-  setInvocationObserver(async (fn, run) => {
-    const inv: Invocation = { fn, ms: 0, io: 0, inflight: 0, ioStart: 0 };
-    const t0 = performance.now();
-    try {
-      return await current.run(inv, run);
-    } finally {
-      inv.ms = performance.now() - t0;
-      if (recording) invocations.push(inv);
-    }
-  });
+  observeInvocations(() => recording);
 
   setLogSink(() => undefined);
   const rt = await startLocalRuntime({
@@ -453,16 +444,8 @@ async function main() {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   clearInterval(sampler);
 
-  // Memory per function, as configured for deployment (imported only now: aws-cdk-lib is heavy).
-  const { INGRESS, WORKER, PUBLISHER, SCHEDULER } = await import('../lib/bridge-function');
-  const memoryOf = (fn: string) =>
-    fn.endsWith('-worker')
-      ? WORKER.memorySize
-      : fn === 'sinqro-publisher'
-        ? PUBLISHER.memorySize
-        : fn === 'scheduler'
-          ? SCHEDULER.memorySize
-          : INGRESS.memorySize;
+  // Memory per function, as configured for deployment (loaded only now: aws-cdk-lib is heavy).
+  const memoryOf = await deployedMemory();
 
   const lifecycles = ORDERS;
   const per = (n: number) => n / lifecycles;
