@@ -19,6 +19,8 @@ export const invocations: Invocation[] = [];
 export const aws = {
   dynamo: { calls: {} as Record<string, number>, rru: 0, wru: 0, indexWru: 0 },
   emptyReceives: 0,
+  /** SQS requests billed (an empty receive is not), counted when they answer; those to a FIFO queue apart. */
+  sqs: { standard: 0, fifo: 0 },
 };
 const READS = new Set(['Get', 'Query', 'Scan', 'BatchGet']);
 type Capacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
@@ -45,7 +47,8 @@ export function wrapSend(cls: { prototype: unknown }, service: 'dynamo' | 'sqs')
         else aws.dynamo.wru += units;
       } else if (name === 'ReceiveMessage' && !(result?.Messages as unknown[] | undefined)?.length) {
         aws.emptyReceives += 1;
-      }
+      } else if (String(command.input.QueueUrl).endsWith('.fifo')) aws.sqs.fifo += 1;
+      else aws.sqs.standard += 1;
       return result;
     } catch (error) {
       if (service === 'dynamo') {

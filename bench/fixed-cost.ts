@@ -138,7 +138,8 @@ async function measure(
   const rt = await startLocalRuntime({
     ports: { gateway: 0, referencePos: 0, sinqro: 0 },
     log: () => undefined,
-    workerConcurrency: 4,
+    // One batch at a time per worker: concurrent invocations on one event loop would bill each other's waits.
+    workerConcurrency: 1,
     scheduleEverySeconds: { poll: 0, sweep: 0, nightly: 0 },
     extraRestaurants: load.extra,
     ...(webhooks === 'off' ? { adapterSettings: { reference: off, square: off } } : {}),
@@ -153,11 +154,10 @@ async function measure(
   const origins = { pos: [rt.urls.referencePos, rt.urls.squarePos], sinqro: [rt.urls.sinqro] };
   const snapshot = () => {
     const calls = (list: string[]) => list.reduce((n, o) => n + (counters.byOrigin.get(o) ?? 0), 0);
-    const sqsAll = Object.values(rt.sqs.calls).reduce((a, b) => a + b, 0) - aws.emptyReceives;
     return {
       invocations: invocations.length,
-      sqsFifo: rt.sqs.fifoBilled,
-      sqs: sqsAll - rt.sqs.fifoBilled,
+      sqsFifo: aws.sqs.fifo,
+      sqs: aws.sqs.standard,
       dynamoRequests: Object.values(aws.dynamo.calls).reduce((a, b) => a + b, 0),
       rru: aws.dynamo.rru,
       wru: aws.dynamo.wru + aws.dynamo.indexWru,
@@ -208,7 +208,8 @@ async function measure(
       for (let i = 0; i < REPEATS[job]; i++) {
         const r = await run(job);
         sum = combine(sum, r.counts);
-        restaurants = r.restaurants;
+        // A poll with nothing to poll reads no links, and says 0.
+        restaurants = Math.max(restaurants, r.restaurants);
       }
       perRun[job] = combine(zero(), sum, 1 / REPEATS[job]);
       progress(`webhooks ${webhooks}, ${restaurants} restaurants: ${job} counted`);
