@@ -370,7 +370,7 @@ function measureInChild(count: number, webhooks: 'on' | 'off'): Promise<Measured
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--measure', webhooks, String(count)], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
     let stdout = '';
     child.stdout.on('data', (chunk) => {
@@ -391,7 +391,10 @@ async function measureHere(webhooks: 'on' | 'off', count: number): Promise<void>
   // Deployed functions log JSON; the local runtime's default is a shorter "pretty" line.
   process.env.LOG_FORMAT = 'json';
   const memoryOf = await deployedMemory();
-  const measured = await measure(count, webhooks, memoryOf, (line) => process.stderr.write(`[fixed-cost] ${line}\n`));
+  const t0 = performance.now();
+  const progress = (line: string) =>
+    process.stderr.write(`[fixed-cost] ${line} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+  const measured = await measure(count, webhooks, memoryOf, progress);
   process.stdout.write(JSON.stringify(measured));
 }
 
