@@ -1,5 +1,5 @@
 /**
- * `npm run bench:fixed-cost [-- --restaurants 20,200]`: what the bridge costs per linked restaurant per
+ * `npm run bench:fixed-cost [-- --restaurants 20,200 --products 200]`: what the bridge costs per linked restaurant per
  * month when nobody orders, i.e. the scheduler's work (functions/shared/scheduled-jobs.ts): the polling
  * fallback, the stuck-order sweep and the nightly catalog and hours sync, with the work each enqueues.
  * Numbers only, no assertions; `npm run bench` prints the same section.
@@ -18,6 +18,10 @@
  * (730 hours) is the month; the per-restaurant cost is the slope between the two sizes, and what does not
  * grow with restaurants (the scheduler's own invocations) the intercept, per stack.
  *
+ * The nightly sync reads every catalog entity and marks it seen (one write each): with webhooks on, the
+ * smaller runtime also replaces one restaurant's demo menu with a generated catalog (`--products`) and
+ * counts a nightly run again, which gives the cost of one more catalog entity.
+ *
  * The restaurants have no open orders: the work a sweep does for an order still open is the order's.
  * Local wall times are the emulation's, on one event loop: Lambda durations are upper bounds.
  */
@@ -28,6 +32,7 @@ import { join } from 'node:path';
 import type { AdapterSettings } from '../adapters/port';
 import { setLogSink } from '../functions/shared/logger';
 import type { ScheduleJob } from '../functions/shared/scheduled-jobs';
+import config from '../local/config.json';
 import { settleRunning } from '../local/lambda-context';
 import { loadRestaurants } from '../local/load';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
@@ -123,11 +128,14 @@ const platformLogBytes = (() => {
 
 // ---------- one runtime, one setting, one size ----------
 
-type Measured = { restaurants: number; perRun: Record<ScheduleJob, Counts> };
+/** A nightly run again, one restaurant's demo menu replaced by a generated catalog: what more entities cost. */
+type CatalogRun = { products: number; entities: number; demoEntities: number; nightly: Counts };
+type Measured = { restaurants: number; perRun: Record<ScheduleJob, Counts>; catalog?: CatalogRun };
 
 async function measure(
   count: number,
   webhooks: 'on' | 'off',
+  catalogProducts: number | undefined,
   memoryOf: (fn: string) => number,
   progress: (line: string) => void,
 ): Promise<Measured> {
@@ -212,16 +220,42 @@ async function measure(
         restaurants = Math.max(restaurants, r.restaurants);
       }
       perRun[job] = combine(zero(), sum, 1 / REPEATS[job]);
-      progress(`webhooks ${webhooks}, ${restaurants} restaurants: ${job} counted`);
+      progress(`webhooks ${webhooks}, ${count} restaurants: ${job} counted`);
     }
+    const catalog = catalogProducts ? await largerCatalog(rt, catalogProducts, () => run('nightly')) : undefined;
+    if (catalog)
+      progress(`webhooks ${webhooks}, ${count} restaurants: nightly with ${catalog.entities} entities counted`);
     for (const q of rt.queues)
       if (rt.sqs.depth(q.dlqName).visible > 0) throw new Error(`${q.dlqName} received messages: the run is not clean`);
-    return { restaurants, perRun };
+    return { restaurants, perRun, ...(catalog ? { catalog } : {}) };
   } finally {
     setLogSink(() => undefined);
     await rt.stop();
     load.cleanup();
   }
+}
+
+/**
+ * The demo restaurant's menu replaced by a generated catalog of `products` products in the POS: a first
+ * nightly run brings it into Sinqro, the next is counted (nothing changed).
+ */
+async function largerCatalog(
+  rt: LocalRuntime,
+  products: number,
+  nightly: () => Promise<{ counts: Counts }>,
+): Promise<CatalogRun> {
+  const location = rt.referencePos.catalog;
+  const demoLocation = config.restaurants.find((r) => r.posCode === 'reference')?.posLocationId as string;
+  const entitiesAt = () => Object.values(location.view(demoLocation)).reduce((n, items) => n + items.length, 0);
+  const demoEntities = entitiesAt();
+  const res = await fetch(`${rt.urls.referencePos}/_sim/catalog/generate`, {
+    method: 'POST',
+    body: JSON.stringify({ products, notify: false }),
+  });
+  if (res.status !== 200) throw new Error(`the POS simulator answered ${res.status} to generating a catalog`);
+  await res.arrayBuffer();
+  await nightly();
+  return { products, entities: entitiesAt(), demoEntities, nightly: (await nightly()).counts };
 }
 
 /** Until no queue holds a message, three checks in a row, and no handler is still running. */
@@ -256,6 +290,8 @@ async function runsPerMonth(): Promise<Record<ScheduleJob, number>> {
 type Setting = {
   webhooks: 'on' | 'off';
   sizes: Measured[];
+  /** What one more catalog entity of a restaurant costs a month (the nightly sync), when measured. */
+  perEntity?: { counts: Counts; dollars: Dollars; run: CatalogRun };
   /** Per job: what a month costs per restaurant (slope) and per stack (intercept), counted and priced. */
   perRestaurant: Record<ScheduleJob, { counts: Counts; dollars: Dollars }>;
   perStack: Record<ScheduleJob, { counts: Counts; dollars: Dollars }>;
@@ -280,19 +316,35 @@ function slopeAndIntercept(
   return { perRestaurant, perStack };
 }
 
+function perCatalogEntity(small: Measured, runs: Record<ScheduleJob, number>): Setting['perEntity'] {
+  const run = small.catalog;
+  if (!run) return undefined;
+  const more = combine(run.nightly, small.perRun.nightly, -1);
+  const counts = combine(zero(), more, runs.nightly / (run.entities - run.demoEntities));
+  return { counts, dollars: price(counts), run };
+}
+
+const perRestaurantTotal = (s: Setting) => JOBS.reduce((n, j) => n + total(s.perRestaurant[j].dollars), 0);
+
 const monthTotal = (s: Setting, restaurants: number) =>
   JOBS.reduce((n, job) => n + total(s.perStack[job].dollars) + restaurants * total(s.perRestaurant[job].dollars), 0);
 
 // ---------- output ----------
 
 const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
-const money = (n: number) => (Math.abs(n) < 0.00005 ? '0' : n.toFixed(Math.abs(n) < 0.01 ? 5 : 2));
+const money = (n: number) =>
+  Math.abs(n) < 0.000005 ? '0' : n.toFixed(Math.abs(n) >= 100 ? 2 : Math.abs(n) >= 1 ? 3 : 5);
 
-export function printFixedCost(settings: Setting[], runs: Record<ScheduleJob, number>, out: (line: string) => void) {
+export function printFixedCost(
+  settings: Setting[],
+  runs: Record<ScheduleJob, number>,
+  out: (line: string) => void,
+  number = '',
+) {
   const row = (label: string, ...cells: string[]) =>
     out(`  ${label.padEnd(30)}${cells.map((c) => c.padStart(11)).join('')}`);
   out(
-    `\nFixed cost per restaurant per month (no orders): the scheduler's jobs, a month of ${HOURS_PER_MONTH} h = ` +
+    `\n${number}Fixed cost per restaurant per month (no orders): the scheduler's jobs, a month of ${HOURS_PER_MONTH} h = ` +
       `${JOBS.map((j) => `${j} ×${f(runs[j], j === 'nightly' ? 1 : 0)}`).join(', ')}`,
   );
   for (const s of settings) {
@@ -320,7 +372,7 @@ export function printFixedCost(settings: Setting[], runs: Record<ScheduleJob, nu
         ...JOBS.map((j) => money(s.perRestaurant[j].dollars[k])),
         money(JOBS.reduce((n, j) => n + s.perRestaurant[j].dollars[k], 0)),
       );
-    const perRestaurant = JOBS.reduce((n, j) => n + total(s.perRestaurant[j].dollars), 0);
+    const perRestaurant = perRestaurantTotal(s);
     row(
       '  total',
       ...JOBS.map((j) => money(total(s.perRestaurant[j].dollars))),
@@ -332,6 +384,23 @@ export function printFixedCost(settings: Setting[], runs: Record<ScheduleJob, nu
       ...JOBS.map((j) => money(total(s.perStack[j].dollars))),
       money(JOBS.reduce((n, j) => n + total(s.perStack[j].dollars), 0)),
     );
+    if (s.perEntity) {
+      const { run, counts, dollars } = s.perEntity;
+      const each = total(dollars);
+      const upTo = run.demoEntities + (TARGET_PER_RESTAURANT - perRestaurant) / each;
+      out(
+        `  each catalog entity a restaurant has adds $${money(each * 1000)} a month per 1,000 entities to its nightly sync ` +
+          `(${f(counts.wru / runs.nightly, 2)} WRU,`,
+      );
+      out(
+        `  ${f(counts.rru / runs.nightly, 2)} RRU, ${f(counts.sqsRequests / runs.nightly, 3)} SQS requests a night each; measured: the demo menu's ` +
+          `${run.demoEntities} entities at one restaurant`,
+      );
+      out(
+        `  replaced by ${run.products} generated products, ${run.entities} entities). With the rest as above, ` +
+          `≤ ${TARGET_PER_RESTAURANT} holds up to about ${f(upTo, 0)} entities.`,
+      );
+    }
   }
   out('\n  a month in all ($)                  100 rest.  10,000 rest.  per rest.');
   for (const s of settings)
@@ -339,7 +408,7 @@ export function printFixedCost(settings: Setting[], runs: Record<ScheduleJob, nu
       `webhooks ${s.webhooks}`,
       money(monthTotal(s, 100)),
       money(monthTotal(s, 10_000)),
-      money(JOBS.reduce((n, j) => n + total(s.perRestaurant[j].dollars), 0)),
+      money(perRestaurantTotal(s)),
       s.webhooks === 'on' ? `≤ ${TARGET_PER_RESTAURANT}` : '',
     );
   out(
@@ -366,9 +435,10 @@ const sizesArg = () => {
  * One setting at one size, in a process of its own (`--measure on 20`): the handlers' clients are made
  * once per process, against the endpoints of the first runtime it starts.
  */
-function measureInChild(count: number, webhooks: 'on' | 'off'): Promise<Measured> {
+function measureInChild(count: number, webhooks: 'on' | 'off', products?: number): Promise<Measured> {
+  const args = ['--measure', webhooks, String(count), ...(products ? ['--products', String(products)] : [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--measure', webhooks, String(count)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
@@ -384,7 +454,7 @@ function measureInChild(count: number, webhooks: 'on' | 'off'): Promise<Measured
   });
 }
 
-async function measureHere(webhooks: 'on' | 'off', count: number): Promise<void> {
+async function measureHere(webhooks: 'on' | 'off', count: number, products?: number): Promise<void> {
   installAwsMeter();
   countSecretReads();
   countCallsByOrigin();
@@ -394,21 +464,49 @@ async function measureHere(webhooks: 'on' | 'off', count: number): Promise<void>
   const t0 = performance.now();
   const progress = (line: string) =>
     process.stderr.write(`[fixed-cost] ${line} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
-  const measured = await measure(count, webhooks, memoryOf, progress);
+  const measured = await measure(count, webhooks, products, memoryOf, progress);
   process.stdout.write(JSON.stringify(measured));
 }
 
+const productsArg = () => {
+  const i = process.argv.indexOf('--products');
+  if (i < 0) return undefined;
+  const products = Number(process.argv[i + 1]);
+  if (!Number.isInteger(products) || products < 1) throw new Error('--products takes a number of products');
+  return products;
+};
+
 /** Measures both settings at both sizes and prints the section; the results also go to bench/fixed-cost.json. */
-export async function fixedCost(opts: { sizes?: [number, number]; out: (line: string) => void }): Promise<Setting[]> {
+export async function fixedCost(opts: {
+  sizes?: [number, number];
+  /** Products of the generated catalog the cost per catalog entity is measured with (webhooks on). */
+  products?: number;
+  out: (line: string) => void;
+  /** The section's number in a longer report (`npm run bench`: "6. "). */
+  number?: string;
+}): Promise<Setting[]> {
   const sizes = opts.sizes ?? [20, 200];
   const runs = await runsPerMonth();
   const settings: Setting[] = [];
   for (const webhooks of ['on', 'off'] as const) {
     const measured: Measured[] = [];
-    for (const count of sizes) measured.push(await measureInChild(count, webhooks));
-    settings.push({ webhooks, sizes: measured, ...slopeAndIntercept(measured, runs) });
+    for (const count of sizes)
+      measured.push(
+        await measureInChild(
+          count,
+          webhooks,
+          webhooks === 'on' && count === sizes[0] ? (opts.products ?? 200) : undefined,
+        ),
+      );
+    const perEntity = perCatalogEntity(measured[0] as Measured, runs);
+    settings.push({
+      webhooks,
+      sizes: measured,
+      ...slopeAndIntercept(measured, runs),
+      ...(perEntity ? { perEntity } : {}),
+    });
   }
-  printFixedCost(settings, runs, opts.out);
+  printFixedCost(settings, runs, opts.out, opts.number);
   writeFileSync(
     join(__dirname, 'fixed-cost.json'),
     `${JSON.stringify({ at: new Date().toISOString(), runsPerMonth: runs, settings }, null, 2)}\n`,
@@ -420,8 +518,8 @@ if (require.main === module) {
   const i = process.argv.indexOf('--measure');
   const done =
     i >= 0
-      ? measureHere(process.argv[i + 1] === 'off' ? 'off' : 'on', Number(process.argv[i + 2]))
-      : fixedCost({ sizes: sizesArg(), out: (line) => process.stdout.write(`${line}\n`) });
+      ? measureHere(process.argv[i + 1] === 'off' ? 'off' : 'on', Number(process.argv[i + 2]), productsArg())
+      : fixedCost({ sizes: sizesArg(), products: productsArg(), out: (line) => process.stdout.write(`${line}\n`) });
   done.catch((error) => {
     process.stderr.write(`${(error as Error).stack ?? error}\n`);
     process.exit(1);

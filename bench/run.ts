@@ -30,6 +30,7 @@
  *    ("about 460 KB, 1.8× hello-world"), which only the whole-process measurement gives (the import
  *    alone is 10–15× hello's, whose import is almost nothing).
  * 5. Peak RSS of this process (the whole local runtime and the load driver), sampled every 50 ms.
+ * 6. Fixed cost per restaurant per month, when it takes no orders: bench/fixed-cost.ts (its own method).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,7 @@ import { startLocalRuntime } from '../local/runtime';
 import type { SinqroCall } from '../local/sinqro-sim';
 import { aws, deployedMemory, type Invocation, installAwsMeter, invocations, observeInvocations } from './aws-meter';
 import { DEPLOYED_BUILD, INGRESS_ENTRIES, LAMBDA_ENTRIES } from './deployed-build';
+import { fixedCost } from './fixed-cost';
 import { PRICES } from './prices';
 
 const arg = (name: string, fallback: number) => {
@@ -629,6 +631,8 @@ async function main() {
     `\nphases: bridge ${f(run.bridgeMs / 1000, 1)} s, floor ${f(run.floorMs / 1000, 1)} s, bundles + cold init ${f(bundlesMs / 1000, 1)} s`,
   );
   out('written: bench/results.json');
+  progress('fixed cost per restaurant (bench/fixed-cost.ts)');
+  await fixedCost({ out, number: '6. ' });
 }
 
 main().catch((error) => {
