@@ -10,6 +10,13 @@
  *   (FIFO $0.50 per million requests, a flat rate, against standard's $0.40; checked 2026-12-02)
  * - DynamoDB on-demand (after the November 2024 cut): https://aws.amazon.com/dynamodb/pricing/on-demand/ ;
  *   https://airbyte.com/data-engineering-resources/dynamodb-pricing
+ * - Secrets Manager ($0.40 per secret-month, $0.05 per 10,000 API calls) and CloudWatch Logs ($0.50 per GB
+ *   ingested): the same §19 (its sources: practices §14, https://c3x.dev/blog/cloudwatch-logs-cost-optimization).
+ * - EventBridge scheduled rules (the stack's three schedules, lib/scheduler.ts): priced at $0, as their
+ *   events come from AWS itself (source `aws.events`) and the pricing page bills custom, partner and
+ *   cross-account events (https://aws.amazon.com/eventbridge/pricing/). Not verifiable here; either way it
+ *   is per stack, not per restaurant: 52,590 events a month, $0.05 at EventBridge Scheduler's $1.00 per
+ *   million (https://cloudburn.io/blog/amazon-eventbridge-pricing).
  */
 export const PRICES = {
   source: 'serverless-practices.md §19 (AWS pricing pages, us-east-1, on-demand)',
@@ -28,4 +35,12 @@ export const PRICES = {
   dynamoWru: 0.625 / 1e6,
   /** $ per DynamoDB on-demand read request unit (4 KB strongly consistent, half for eventual). */
   dynamoRru: 0.125 / 1e6,
+  /** $ per Secrets Manager API call (GetSecretValue, PutSecretValue). */
+  secretsManagerCall: 0.05 / 10_000,
+  /** $ per secret stored, per month. */
+  secretsManagerSecretMonth: 0.4,
+  /** $ per GB (2^30 bytes) of CloudWatch Logs ingested. */
+  logsIngestedGb: 0.5,
+  /** $ per event of an EventBridge scheduled rule (an AWS service event on the default bus). */
+  eventBridgeScheduledEvent: 0,
 } as const;

@@ -10,7 +10,7 @@
  *    simulators' in-memory stores (no polling). Floor: the same orders posted straight to the POS
  *    simulator, the same statuses straight to the Sinqro simulator, timed the same way.
  * 2. Ingress cost: each gateway invocation is timed (setInvocationObserver, local/lambda-context.ts);
- *    every AWS SDK call made inside it (DynamoDB, SQS clients' `send`, wrapped by this file only) is
+ *    every AWS SDK call made inside it (DynamoDB, SQS clients' `send`, wrapped in bench/aws-meter.ts) is
  *    timed too, as the union of the intervals when at least one call is in flight (AsyncLocalStorage
  *    ties a call to its invocation). Own work = invocation wall time − I/O time. Measured twice: one
  *    request at a time after the counted run (`--isolated 500` of each; Sinqro resends order.created
@@ -30,16 +30,13 @@
  *    ("about 460 KB, 1.8× hello-world"), which only the whole-process measurement gives (the import
  *    alone is 10–15× hello's, whose import is almost nothing).
  * 5. Peak RSS of this process (the whole local runtime and the load driver), sampled every 50 ms.
+ * 6. Fixed cost per restaurant per month, when it takes no orders: bench/fixed-cost.ts (its own method).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../functions/shared/logger';
 import { signPayload } from '../functions/shared/signature';
 import { demoOrder, envelope } from '../local/demo-data';
@@ -48,8 +45,9 @@ import { type LoadRestaurant, loadRestaurants, pool } from '../local/load';
 import type { SimOrder } from '../local/reference-pos-sim';
 import { startLocalRuntime } from '../local/runtime';
 import type { SinqroCall } from '../local/sinqro-sim';
+import { aws, deployedMemory, type Invocation, installAwsMeter, invocations, observeInvocations } from './aws-meter';
 import { DEPLOYED_BUILD, INGRESS_ENTRIES, LAMBDA_ENTRIES } from './deployed-build';
-import { type DynaliteDb, indexWriteUnits } from './index-units';
+import { fixedCost } from './fixed-cost';
 import { PRICES } from './prices';
 
 const arg = (name: string, fallback: number) => {
@@ -125,67 +123,6 @@ class Moments {
   }
 }
 
-// ---------- AWS SDK accounting (bench only) ----------
-
-type Invocation = { fn: string; ms: number; io: number; inflight: number; ioStart: number };
-const current = new AsyncLocalStorage<Invocation>();
-const invocations: Invocation[] = [];
-const aws = {
-  dynamo: { calls: {} as Record<string, number>, rru: 0, wru: 0, indexWru: 0 },
-  emptyReceives: 0,
-};
-const READS = new Set(['Get', 'Query', 'Scan', 'BatchGet']);
-type Capacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
-type SendFn = (this: unknown, command: { input: Record<string, unknown> }, ...rest: unknown[]) => Promise<unknown>;
-
-function wrapSend(cls: { prototype: unknown }, service: 'dynamo' | 'sqs') {
-  const proto = cls.prototype as { send: SendFn };
-  const original = proto.send;
-  proto.send = async function (this: unknown, command, ...rest) {
-    const name = (command as object).constructor.name.replace(/Command$/, '').replace(/Item$/, '');
-    if (service === 'dynamo') command.input.ReturnConsumedCapacity ??= 'TOTAL';
-    const inv = current.getStore();
-    if (inv && inv.inflight++ === 0) inv.ioStart = performance.now();
-    try {
-      const result = (await original.call(this, command, ...rest)) as Record<string, unknown>;
-      if (service === 'dynamo') {
-        aws.dynamo.calls[name] = (aws.dynamo.calls[name] ?? 0) + 1;
-        const consumed = result?.ConsumedCapacity as Capacity | Capacity[] | undefined;
-        const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
-          (n, c) => n + (c.CapacityUnits ?? 0),
-          0,
-        );
-        if (READS.has(name)) aws.dynamo.rru += units;
-        else aws.dynamo.wru += units;
-      } else if (name === 'ReceiveMessage' && !(result?.Messages as unknown[] | undefined)?.length) {
-        aws.emptyReceives += 1;
-      }
-      return result;
-    } catch (error) {
-      if (service === 'dynamo') {
-        aws.dynamo.calls[name] = (aws.dynamo.calls[name] ?? 0) + 1;
-        // A failed conditional write is billed on AWS (at least 1 WRU); dynalite reports no capacity for it.
-        if ((error as Error).name === 'ConditionalCheckFailedException') aws.dynamo.wru += 1;
-      }
-      throw error;
-    } finally {
-      if (inv && --inv.inflight === 0) inv.io += performance.now() - inv.ioStart;
-    }
-  };
-}
-
-// ---------- GSI write units (bench only) ----------
-
-/** dynalite keeps its indexes but reports only the table's capacity: meter what AWS would bill for them. */
-function meterIndexWrites() {
-  const db = require('dynalite/db') as DynaliteDb;
-  const original = db.updateIndexes;
-  db.updateIndexes = function (this: unknown, store, table, existing, item, cb) {
-    aws.dynamo.indexWru += indexWriteUnits(db, table, existing, item);
-    return original.call(this, store, table, existing, item, cb);
-  };
-}
-
 // ---------- 1–3: the run through the local runtime ----------
 
 type Restaurant = LoadRestaurant;
@@ -202,21 +139,9 @@ async function endToEnd() {
   const sinqroSecret = { webhookSigningSecrets: [load.sinqroSigningSecret], serverAccessToken: load.serverAccessToken };
   const posSecret = { apiKey: load.posApiKey };
 
-  wrapSend(DynamoDBClient, 'dynamo');
-  meterIndexWrites();
-  wrapSend(DynamoDBDocumentClient, 'dynamo');
-  wrapSend(SQSClient, 'sqs');
+  installAwsMeter();
   let recording = false;
-  setInvocationObserver(async (fn, run) => {
-    const inv: Invocation = { fn, ms: 0, io: 0, inflight: 0, ioStart: 0 };
-    const t0 = performance.now();
-    try {
-      return await current.run(inv, run);
-    } finally {
-      inv.ms = performance.now() - t0;
-      if (recording) invocations.push(inv);
-    }
-  });
+  observeInvocations(() => recording);
 
   setLogSink(() => undefined);
   const rt = await startLocalRuntime({
@@ -521,16 +446,8 @@ async function main() {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   clearInterval(sampler);
 
-  // Memory per function, as configured for deployment (imported only now: aws-cdk-lib is heavy).
-  const { INGRESS, WORKER, PUBLISHER, SCHEDULER } = await import('../lib/bridge-function');
-  const memoryOf = (fn: string) =>
-    fn.endsWith('-worker')
-      ? WORKER.memorySize
-      : fn === 'sinqro-publisher'
-        ? PUBLISHER.memorySize
-        : fn === 'scheduler'
-          ? SCHEDULER.memorySize
-          : INGRESS.memorySize;
+  // Memory per function, as configured for deployment (loaded only now: aws-cdk-lib is heavy).
+  const memoryOf = await deployedMemory();
 
   const lifecycles = ORDERS;
   const per = (n: number) => n / lifecycles;
@@ -714,6 +631,8 @@ async function main() {
     `\nphases: bridge ${f(run.bridgeMs / 1000, 1)} s, floor ${f(run.floorMs / 1000, 1)} s, bundles + cold init ${f(bundlesMs / 1000, 1)} s`,
   );
   out('written: bench/results.json');
+  progress('fixed cost per restaurant (bench/fixed-cost.ts)');
+  await fixedCost({ out, number: '6. ' });
 }
 
 main().catch((error) => {

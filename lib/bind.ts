@@ -16,7 +16,10 @@ import { TABLE } from '../functions/shared/table';
  * anywhere; the publisher writes a batch's audit records with BatchWriteItem).
  */
 export const TABLE_ACCESS = {
-  /** ingest.ts: getLink, findLinkByPosLocation (GSI1 keys, then Get), isEventSeen (Get), recordEvent + audit (Put). */
+  /**
+   * ingest.ts: getLink, findLinkByPosLocation and findLinksByPosAccount (GSI1 keys, then Get), isEventSeen
+   * (Get), recordEvent + audit (Put).
+   */
   ingress: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1 keys, then Get), createOrder + audit (Put), transition and friends (Update). */
   worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],

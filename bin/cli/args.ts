@@ -70,6 +70,13 @@ export const COMMANDS = {
     usage: 'restaurants [--json]',
     summary: 'list the linked restaurants',
   },
+  'reindex-links': {
+    args: [],
+    options: [],
+    target: 'required',
+    usage: 'reindex-links',
+    summary: "write every restaurant's link and list entry again (once, after an upgrade that indexes them)",
+  },
   'sync-catalog': {
     args: ['restaurantId'],
     options: ['full', 'timeout'],

@@ -44,6 +44,8 @@ export async function runCommand(
       return unlink(inv, io);
     case 'restaurants':
       return restaurants(inv, io);
+    case 'reindex-links':
+      return reindexLinks(io);
     case 'sync-catalog':
       return syncCatalog(inv, io, pace);
     case 'order':
@@ -149,6 +151,27 @@ async function restaurants(inv: Invocation, io: Io): Promise<number> {
     ]),
   ))
     io.out(line);
+  return 0;
+}
+
+/**
+ * Writes every listed restaurant's link and list entry again, from the link item: once after upgrading
+ * to a version that indexes the entries (a Square link's under its merchant, which the catalog webhook
+ * looks up). Repeating it changes nothing. A list entry without a link item (the store never leaves one:
+ * it writes the link first and deletes it last) is named and left alone.
+ */
+async function reindexLinks(io: Io): Promise<number> {
+  let rewritten = 0;
+  for (const { restaurantId } of await store.listLinks()) {
+    const link = await store.getLink(restaurantId);
+    if (!link) {
+      io.err(`restaurant ${restaurantId} is in the restaurants list but has no link item: left as it is`);
+      continue;
+    }
+    await store.putLink(link);
+    rewritten += 1;
+  }
+  io.out(`reindexed ${rewritten} link${rewritten === 1 ? '' : 's'}`);
   return 0;
 }
 

@@ -86,7 +86,9 @@ function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined 
 /**
  * Writes the link, then its entry in the restaurants list (a copy, so listing needs no read per
  * link). Two single-item writes, in this order and reversed on delete, so the list never names a
- * restaurant that is not linked; repeating a call after a failure completes it.
+ * restaurant that is not linked; repeating a call after a failure completes it. The entry of a link
+ * with a POS account is in GSI1 under that account: the entry is written whole, so a relink to another
+ * account (or to none) moves it in the index (or out of it) with the same write.
  */
 export async function putLink(link: RestaurantLink): Promise<void> {
   await ddb.send(
@@ -100,8 +102,14 @@ export async function putLink(link: RestaurantLink): Promise<void> {
       },
     }),
   );
+  const byAccount = link.posAccountId
+    ? { GSI1PK: keys.posAccount(link.posCode, link.posAccountId), GSI1SK: `REST#${link.restaurantId}` }
+    : {};
   await ddb.send(
-    new PutCommand({ TableName: tableName(), Item: { ...keys.restaurantEntry(link.restaurantId), ...link } }),
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.restaurantEntry(link.restaurantId), ...byAccount, ...link },
+    }),
   );
 }
 
@@ -182,9 +190,20 @@ export async function findLinkByPosLocation(
   return link && link.posCode === posCode && link.posLocationId === posLocationId ? link : undefined;
 }
 
-/** The enabled links of one POS account's locations (one Query over the restaurants list). */
+/**
+ * The enabled links of one POS account's locations: their restaurants-list entries found through GSI1
+ * (keys only), then each entry read by its key and checked again, as the index lags a relink.
+ */
 export async function findLinksByPosAccount(posCode: string, posAccountId: string): Promise<RestaurantLink[]> {
-  return (await listLinks()).filter((l) => l.posCode === posCode && l.posAccountId === posAccountId && l.enabled);
+  const entries = await Promise.all(
+    (await findKeysByGsi1(keys.posAccount(posCode, posAccountId))).map(
+      async (key) => (await ddb.send(new GetCommand({ TableName: tableName(), Key: key }))).Item,
+    ),
+  );
+  return entries
+    .map((item) => stripKeys<RestaurantLink>(item))
+    .filter((l): l is RestaurantLink => l?.posCode === posCode && l.posAccountId === posAccountId && l.enabled)
+    .sort((a, b) => a.restaurantId - b.restaurantId);
 }
 
 // ---- dedupe ----

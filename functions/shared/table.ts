@@ -28,6 +28,11 @@ export const keys = {
   restaurantsPK: 'RESTAURANTS',
   restaurantEntry: (restaurantId: number | string) => ({ PK: 'RESTAURANTS', SK: `REST#${restaurantId}` }),
   posLocation: (posCode: string, locationId: string) => `POSLOC#${posCode}#${locationId}`,
+  /**
+   * GSI1 key of a restaurants-list entry whose link names a POS account (Square: the merchant), so the
+   * account's locations are found without reading the whole list.
+   */
+  posAccount: (posCode: string, accountId: string) => `POSACCT#${posCode}#${accountId}`,
   orderPrefix,
   order: (kind: Kind, orderId: number | string) => ({ PK: `${orderPrefix(kind)}${orderId}`, SK: 'STATE' }),
   posOrder: (posCode: string, posOrderId: string) => `POSORDER#${posCode}#${posOrderId}`,

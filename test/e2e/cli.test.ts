@@ -122,6 +122,21 @@ test('linking a POS location that belongs to another restaurant is refused', asy
   expect(stderr).toContain('POS location reference/loc-trattoria is already linked to restaurant 5120');
 });
 
+test("reindex-links puts a Square link written before the account index back in it: the catalog webhook's lookup finds it", async () => {
+  const store = await import('../../functions/shared/store');
+  const { ddb, tableName } = await import('../../functions/shared/ddb');
+  const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+  const square = (await store.getLink(5121)) as import('../../functions/shared/store').RestaurantLink;
+  // The restaurants-list entry as an older version wrote it: a copy of the link, without GSI1 keys.
+  await ddb.send(new PutCommand({ TableName: tableName(), Item: { PK: 'RESTAURANTS', SK: 'REST#5121', ...square } }));
+  expect(await store.findLinksByPosAccount('square', 'MLSIMSINQRO01')).toEqual([]);
+
+  const { code, stdout } = await cli(['reindex-links', '--local']);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^reindexed \d+ links\n$/);
+  expect((await store.findLinksByPosAccount('square', 'MLSIMSINQRO01')).map((l) => l.restaurantId)).toEqual([5121]);
+});
+
 test("order shows an order's state and timeline, and none of the consumer's data", async () => {
   const id = h.nextId();
   await h.sendEvent(envelope('order.created', demoOrder(id)));

@@ -241,6 +241,38 @@ describe('restaurants', () => {
   });
 });
 
+describe('reindex-links', () => {
+  const square = { posCode: 'square', posLocationId: 'LOC1', posAccountId: 'MERCHANT1' };
+  // Entries written before the account index: copies of the link without GSI1 keys.
+  const entries = [
+    { ...linkItem(5120), PK: 'RESTAURANTS', SK: 'REST#5120' },
+    { ...linkItem(6001, square), PK: 'RESTAURANTS', SK: 'REST#6001' },
+  ];
+
+  test("writes each listed restaurant's link and list entry again from its link item: a Square one under its merchant", async () => {
+    ddb.on(QueryCommand).resolves({ Items: entries });
+    ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).resolves({ Item: linkItem(5120) });
+    ddb.on(GetCommand, { Key: { PK: 'REST#6001', SK: 'LINK' } }).resolves({ Item: linkItem(6001, square) });
+    await expect(run('reindex-links')).resolves.toBe(0);
+    const written = putItems().map((i) => [i.PK, i.SK, i.GSI1PK]);
+    expect(written).toEqual([
+      ['REST#5120', 'LINK', 'POSLOC#reference#loc-trattoria'],
+      ['RESTAURANTS', 'REST#5120', undefined],
+      ['REST#6001', 'LINK', 'POSLOC#square#LOC1'],
+      ['RESTAURANTS', 'REST#6001', 'POSACCT#square#MERCHANT1'],
+    ]);
+    expect(output()).toBe('reindexed 2 links');
+  });
+
+  test('a list entry without a link item is named, not linked again', async () => {
+    ddb.on(QueryCommand).resolves({ Items: entries });
+    ddb.on(GetCommand, { Key: { PK: 'REST#6001', SK: 'LINK' } }).resolves({ Item: linkItem(6001, square) });
+    await expect(run('reindex-links')).resolves.toBe(0);
+    expect(putItems().map((i) => i.PK)).toEqual(['REST#6001', 'RESTAURANTS']);
+    expect(io.errors).toEqual(['restaurant 5120 is in the restaurants list but has no link item: left as it is']);
+  });
+});
+
 describe('order', () => {
   const state = (overrides: Record<string, unknown> = {}) => ({
     PK: 'ORDER#900001',

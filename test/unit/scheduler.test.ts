@@ -1,5 +1,5 @@
 /** The scheduler (functions/scheduler.ts): what each job enqueues, for which restaurants, and where. */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Capabilities, PosAdapter } from '../../adapters/port';
@@ -12,6 +12,9 @@ import { fakeCapabilities } from './support/fake-adapter';
 // The adapters are stand-ins: these tests are about the scheduler's decisions.
 const mockRegistry: { adapters: PosAdapter[] } = { adapters: [] };
 jest.mock('../../adapters/registry', () => ({
+  get ADAPTERS() {
+    return mockRegistry.adapters;
+  },
   findAdapter: (code: string) => mockRegistry.adapters.find((a) => a.code === code),
 }));
 
@@ -40,10 +43,24 @@ const linkItem = (restaurantId: number, posCode = 'webpos', enabled = true) => (
   enabled,
   createdAt: '2026-03-01T00:00:00.000Z',
 });
+/** Every message sent, in order, whether alone or in a batch. */
 const sent = () =>
-  sqs.commandCalls(SendMessageCommand).map((c) => ({
-    queue: c.args[0].input.QueueUrl,
-    body: JSON.parse(c.args[0].input.MessageBody as string),
+  sqs.calls().flatMap((call) => {
+    const input = call.args[0].input as {
+      QueueUrl: string;
+      MessageBody?: string;
+      Entries?: { MessageBody?: string }[];
+    };
+    return (input.Entries ?? [input]).map((m) => ({
+      queue: input.QueueUrl,
+      body: JSON.parse(m.MessageBody as string),
+    }));
+  });
+/** SQS takes every entry of a batch. */
+const takeAll = () =>
+  sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string }[] }) => ({
+    Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+    Failed: [],
   }));
 
 beforeEach(() => {
@@ -53,6 +70,7 @@ beforeEach(() => {
   for (const code of ['webpos', 'otherpos']) process.env[`WORK_QUEUE_URL_${code.toUpperCase()}`] = QUEUE(code);
   ddb.on(QueryCommand).resolves({ Items: [linkItem(5120), linkItem(5121)] });
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+  takeAll();
 });
 afterEach(() => {
   ddb.reset();
@@ -79,10 +97,11 @@ describe('input', () => {
 });
 
 describe('poll', () => {
-  test('with every webhook on there is nothing to poll', async () => {
+  test('with every webhook on there is nothing to poll, and the restaurants are not even read', async () => {
     const result = await handler({ job: 'poll' });
     expect(sent()).toEqual([]);
-    expect(result).toMatchObject({ restaurants: 2, enqueued: { 'poll-orders': 0, 'hours-sync': 0 } });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(result).toMatchObject({ restaurants: 0, enqueued: { 'poll-orders': 0, 'hours-sync': 0 } });
   });
 
   test("with the stage's status webhooks off, each restaurant of that POS gets a poll-orders", async () => {
@@ -145,9 +164,26 @@ describe('sweep', () => {
 
   test('the message type travels as a message attribute too (readable without the body)', async () => {
     await handler({ job: 'sweep' });
-    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageAttributes).toEqual({
-      type: { DataType: 'String', StringValue: 'poll-orders' },
-    });
+    const [first] = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
+    expect(first?.MessageAttributes).toEqual({ type: { DataType: 'String', StringValue: 'poll-orders' } });
+  });
+
+  test('ten messages go in one request: 25 restaurants of one POS take 3 requests, not 25', async () => {
+    ddb.on(QueryCommand).resolves({ Items: Array.from({ length: 25 }, (_, i) => linkItem(i + 1)) });
+    await handler({ job: 'sweep' });
+    const requests = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries?.length);
+    expect(requests).toEqual([10, 10, 5]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  test('a batch holds one POS queue only', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [linkItem(5120, 'webpos'), linkItem(7000, 'otherpos'), linkItem(5121)] });
+    await handler({ job: 'sweep' });
+    const batches = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
+    expect(batches.map((b) => [b.QueueUrl, b.Entries?.length])).toEqual([
+      [QUEUE('webpos'), 2],
+      [QUEUE('otherpos'), 1],
+    ]);
   });
 
   test('a disabled link is skipped', async () => {
@@ -164,17 +200,36 @@ describe('sweep', () => {
     expect(result).toMatchObject({ restaurants: 1, skipped: 1 });
   });
 
-  test('one failed send does not stop the others, and the run fails so the failure is seen', async () => {
+  test('a message SQS refuses does not stop the others, and the run fails so the failure is seen', async () => {
     ddb.on(QueryCommand).resolves({ Items: [linkItem(1), linkItem(2), linkItem(3)] });
-    sqs
-      .on(SendMessageCommand)
-      .resolves({ MessageId: 'm' })
-      .on(SendMessageCommand, {
-        MessageBody: JSON.stringify({ type: 'poll-orders', restaurantId: 2, posCode: 'webpos', trigger: 'sweep' }),
-      })
-      .rejects(new Error('throttled'));
+    sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { Id: string; MessageBody: string }[] }) => ({
+      Successful: input.Entries.filter((e) => JSON.parse(e.MessageBody).restaurantId !== 2).map((e) => ({
+        Id: e.Id,
+        MessageId: 'm',
+      })),
+      Failed: input.Entries.filter((e) => JSON.parse(e.MessageBody).restaurantId === 2).map((e) => ({
+        Id: e.Id,
+        Code: 'InternalError',
+        SenderFault: false,
+      })),
+    }));
+    const logs = captureLogs();
     await expect(handler({ job: 'sweep' })).rejects.toThrow('1 of 3 scheduled messages could not be enqueued');
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(3);
+    expect(
+      logs.filter((l) => l.includes('could not enqueue scheduled work')).map((l) => JSON.parse(l).restaurantId),
+    ).toEqual([2]);
+  });
+
+  test('a batch request that fails as a whole fails its messages only', async () => {
+    ddb.on(QueryCommand).resolves({ Items: Array.from({ length: 12 }, (_, i) => linkItem(i + 1)) });
+    sqs
+      .on(SendMessageBatchCommand)
+      .rejectsOnce(new Error('throttled'))
+      .callsFake((input: { Entries: { Id: string }[] }) => ({
+        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: 'm' })),
+        Failed: [],
+      }));
+    await expect(handler({ job: 'sweep' })).rejects.toThrow(/^(10|2) of 12 scheduled messages could not be enqueued$/);
   });
 
   test('many restaurants are all served', async () => {

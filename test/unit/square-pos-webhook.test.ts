@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/pos-webhook';
@@ -27,23 +27,32 @@ beforeEach(() => {
   process.env.POS_SETTINGS_SQUARE = JSON.stringify({ webhookNotificationUrl: URL });
   process.env.WORK_QUEUE_URL_SQUARE = QUEUE;
   env.secrets.write({ 'bridge/test/pos/square': { webhookSigningSecrets: [KEY] } });
-  const squareLink = (restaurantId: number, location: string, merchant: string) =>
+  // The restaurants-list entries of Square links, found through GSI1 under their merchant (keys only), then read.
+  const entry = (restaurantId: number, location: string, merchant: string) =>
     linkItem({
       PK: 'RESTAURANTS',
       SK: `REST#${restaurantId}`,
+      GSI1PK: `POSACCT#square#${merchant}`,
+      GSI1SK: `REST#${restaurantId}`,
       restaurantId,
       posCode: 'square',
       posLocationId: location,
       posAccountId: merchant,
     });
-  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'RESTAURANTS' } }).resolves({
-    Items: [
-      squareLink(6001, 'LOC1', 'MERCHANT1'),
-      squareLink(6002, 'LOC2', 'MERCHANT1'),
-      squareLink(6003, 'LOC3', 'OTHERMERCHANT'),
-      linkItem({ PK: 'RESTAURANTS', SK: 'REST#5120' }),
-    ],
-  });
+  const entries = [
+    entry(6001, 'LOC1', 'MERCHANT1'),
+    entry(6002, 'LOC2', 'MERCHANT1'),
+    entry(6003, 'LOC3', 'OTHERMERCHANT'),
+  ];
+  for (const merchant of ['MERCHANT1', 'OTHERMERCHANT'])
+    ddb
+      .on(QueryCommand, { IndexName: 'GSI1', ExpressionAttributeValues: { ':pk': `POSACCT#square#${merchant}` } })
+      .resolves({
+        Items: entries
+          .filter((e) => e.posAccountId === merchant)
+          .map((e) => ({ PK: e.PK, SK: e.SK, GSI1PK: e.GSI1PK, GSI1SK: e.GSI1SK })),
+      });
+  for (const e of entries) ddb.on(GetCommand, { Key: { PK: e.PK, SK: e.SK } }).resolves({ Item: e });
 });
 afterEach(() => {
   delete process.env.POS_SECRET_NAME_SQUARE;

@@ -1,5 +1,5 @@
 /** Links and the restaurants list beside them (functions/shared/store.ts). */
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as store from '../../functions/shared/store';
 
@@ -43,10 +43,39 @@ test("the list entry holds the link's fields, so listing needs no read per resta
   });
 });
 
-test('the list entry carries no reverse-lookup keys (a POS location resolves to the link only)', async () => {
+test('the list entry of a link without a POS account carries no index keys (a POS location resolves to the link only)', async () => {
   ddb.on(PutCommand).resolves({});
   await store.putLink(link(6001));
   expect(ddb.commandCalls(PutCommand)[1]?.args[0].input.Item).not.toHaveProperty('GSI1PK');
+});
+
+test('a link with a POS account has its list entry indexed under the account (GSI1), never under the location', async () => {
+  ddb.on(PutCommand).resolves({});
+  await store.putLink(link(6001, { posCode: 'square', posLocationId: 'LOC1', posAccountId: 'MERCHANT1' }));
+  const [linkItem, entry] = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+  expect(entry).toMatchObject({ PK: 'RESTAURANTS', GSI1PK: 'POSACCT#square#MERCHANT1', GSI1SK: 'REST#6001' });
+  expect(linkItem).toMatchObject({ PK: 'REST#6001', GSI1PK: 'POSLOC#square#LOC1' });
+});
+
+test("an account's index entry that lags a relink is read and dropped: only the entry's own account counts", async () => {
+  ddb
+    .on(QueryCommand, { IndexName: 'GSI1', ExpressionAttributeValues: { ':pk': 'POSACCT#square#MERCHANT1' } })
+    .resolves({
+      Items: [
+        { PK: 'RESTAURANTS', SK: 'REST#6001' },
+        { PK: 'RESTAURANTS', SK: 'REST#6002' },
+      ],
+    });
+  const entry = (id: number, posAccountId: string) => ({
+    PK: 'RESTAURANTS',
+    SK: `REST#${id}`,
+    ...link(id, { posCode: 'square', posLocationId: `LOC${id}`, posAccountId }),
+  });
+  ddb.on(GetCommand, { Key: { PK: 'RESTAURANTS', SK: 'REST#6001' } }).resolves({ Item: entry(6001, 'MERCHANT1') });
+  ddb.on(GetCommand, { Key: { PK: 'RESTAURANTS', SK: 'REST#6002' } }).resolves({ Item: entry(6002, 'MERCHANT2') });
+  expect(await store.findLinksByPosAccount('square', 'MERCHANT1')).toEqual([
+    link(6001, { posCode: 'square', posLocationId: 'LOC6001', posAccountId: 'MERCHANT1' }),
+  ]);
 });
 
 test('a failed link write leaves the list untouched (the list never names an unlinked restaurant)', async () => {
