@@ -22,7 +22,12 @@ const LEASE_MS = 30_000;
 const WAIT_FOR_OTHER_MS = 5_000;
 const WAIT_STEP_MS = 500;
 
-export function renewMarginMs(): number {
+/**
+ * How long before expiry a credential is renewed: the adapter's own margin for a POS whose tokens live
+ * less than a day (K-Series: an hour), else the stage's (CREDENTIAL_RENEW_MARGIN_MINUTES, default a day).
+ */
+export function renewMarginMs(credentials?: Pick<PosCredentials, 'renewMarginMs'>): number {
+  if (credentials?.renewMarginMs !== undefined) return credentials.renewMarginMs;
   const minutes = Number(process.env.CREDENTIAL_RENEW_MARGIN_MINUTES ?? DEFAULT_MARGIN_MINUTES);
   return (Number.isFinite(minutes) && minutes >= 0 ? minutes : DEFAULT_MARGIN_MINUTES) * 60_000;
 }
@@ -41,7 +46,7 @@ export type CredentialScope = {
 /** The secret to call the POS with: renewed first when it expires within the margin. */
 export async function freshSecret(scope: CredentialScope, secret: PosSecret): Promise<PosSecret> {
   const expiresAt = scope.credentials.expiresAt(secret);
-  if (expiresAt === undefined || expiresAt - Date.now() > renewMarginMs()) return secret;
+  if (expiresAt === undefined || expiresAt - Date.now() > renewMarginMs(scope.credentials)) return secret;
   try {
     return await renewCredential(scope, secret, 'expiring');
   } catch (error) {
