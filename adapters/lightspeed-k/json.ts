@@ -24,18 +24,23 @@ export function quoteLongIntegers(raw: string): string {
     }
     const startsNumber = c === 45 /* - */ || (c >= 48 && c <= 57);
     if (!startsNumber) continue;
-    let end = i + (c === 45 ? 1 : 0);
-    while (end < raw.length && raw.charCodeAt(end) >= 48 && raw.charCodeAt(end) <= 57) end++;
-    const next = raw[end];
-    const digits = end - i - (c === 45 ? 1 : 0);
-    if (digits >= LONG_INTEGER_DIGITS && next !== '.' && next !== 'e' && next !== 'E') {
+    const sign = c === 45 ? 1 : 0;
+    let end = i + sign;
+    while (end < raw.length && isDigit(raw.charCodeAt(end))) end++;
+    const digits = end - i - sign;
+    // A fraction or an exponent makes it no integer: the whole number token is skipped.
+    let tokenEnd = end;
+    while (tokenEnd < raw.length && /[0-9.eE+-]/.test(raw[tokenEnd] as string)) tokenEnd++;
+    if (digits >= LONG_INTEGER_DIGITS && tokenEnd === end) {
       out += `${raw.slice(from, i)}"${raw.slice(i, end)}"`;
       from = end;
     }
-    i = end - 1;
+    i = tokenEnd - 1;
   }
   return from === 0 ? raw : out + raw.slice(from);
 }
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** A webhook body's bytes → value, long integers kept as digit strings; the limits of every other body. */
 export function parseBodyKeepingIds(raw: Uint8Array, what: string): unknown {

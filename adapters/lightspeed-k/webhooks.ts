@@ -228,10 +228,14 @@ function reservationEvent(
   received: string,
 ): PosOrderStatusEvent | undefined {
   const sinqroOrderId = sinqroIdOf(w.platformReservationId);
-  const location = w.businessLocationId ?? w.platformRestaurantId;
-  if (w.businessLocationId && w.platformRestaurantId && w.businessLocationId !== w.platformRestaurantId)
+  const restaurant = w.platformRestaurantId;
+  // Another platform's reservation, or a restaurant the bridge did not register (it registers location ids).
+  if (sinqroOrderId === undefined || !posStatus || (restaurant !== undefined && !/^\d{1,19}$/.test(restaurant)))
+    return undefined;
+  if (w.businessLocationId && restaurant && w.businessLocationId !== restaurant)
     throw new ValidationError('webhook body names two different locations');
-  if (sinqroOrderId === undefined || !posStatus || !location || !/^\d{1,19}$/.test(location)) return undefined;
+  const location = w.businessLocationId ?? restaurant;
+  if (!location) return undefined;
   return {
     type: 'order.status',
     eventId: eventIdOf(request, 'reservation', location, sinqroOrderId, posStatus, discriminator),

@@ -54,6 +54,13 @@ const FIXTURES = join(__dirname, '..', 'fixtures', 'lightspeed-k');
 
 /** A fixture file's text, exactly as written from the spec. */
 export const fixtureText = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+/**
+ * A fixture's text with values replaced as text (ids past 2^53 stay exact, as K-Series would send them),
+ * e.g. `{ 'Reservation-123': '900002' }`.
+ */
+export const fixtureReplacing = (name: string, replacements: Record<string, string>) =>
+  Object.entries(replacements).reduce((text, [from, to]) => text.split(from).join(to), fixtureText(name));
+
 /** A fixture file parsed, with `changes` merged on top (e.g. the bridge's own `thirdPartyReference`). */
 export const fixture = (name: string, changes: Record<string, unknown> = {}) => ({
   ...(JSON.parse(fixtureText(name)) as Record<string, unknown>),
