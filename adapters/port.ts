@@ -25,13 +25,15 @@ export type FeatureId = keyof typeof FEATURES;
 
 /**
  * How a feature works with this POS. `api`: the bridge calls the POS (Sinqro → POS features);
- * `webhook`: the POS tells the bridge; `polling`: the bridge asks the POS on a schedule.
+ * `webhook`: the POS tells the bridge; `polling`: the bridge asks the POS on a schedule. `limit`: what
+ * the POS cannot do of the feature (K-Series cannot cancel an online order: staff are told instead).
  */
 export type FeatureSupport =
-  | { mechanism: 'api' | 'polling'; note?: string }
+  | { mechanism: 'api' | 'polling'; note?: string; limit?: string }
   | {
       mechanism: 'webhook';
       note?: string;
+      limit?: string;
       /**
        * What the feature becomes in a stage that switches this webhook off (AdapterSettings): polled,
        * as `note` says, or unsupported for `reason` (a POS whose API cannot read it back). Default: polled.

@@ -49,9 +49,10 @@ const READINESS: FeatureSupport = {
   mechanism: 'webhook',
   note: 'ONLINE_ORDER_READINESS → GET /o/op/1/onlineOrderReadiness: NOT_READY → Sinqro temporary closure (until READY), READY → closure removed; the closure is the selling point’s, for orders and reservations alike',
 };
-const ORDER_WEBHOOK = (note: string): FeatureSupport => ({
+const ORDER_WEBHOOK = (note: string, limit?: string): FeatureSupport => ({
   mechanism: 'webhook',
   note,
+  ...(limit ? { limit } : {}),
   withoutWebhook: { mechanism: 'unsupported', reason: ORDER_READ_BACK },
 });
 const RESERVATION_WEBHOOK = (note: string): FeatureSupport => ({
@@ -72,7 +73,8 @@ export const lightspeedKAdapter: PosAdapter = {
         note: 'POST /o/op/1/order/toGo (collection, delivery) or /o/op/1/order/local (insitu, inside), thirdPartyReference = the Sinqro order id (409 "reference has already been used" = already injected); items by SKU with sub-items and modifiers; the prepaid amount as payment',
       },
       F2: ORDER_WEBHOOK(
-        'onlineOrderNotification SUCCESS → accepted (the POS took the order; K-Series has no separate staff acceptance)',
+        'onlineOrderNotification SUCCESS → accepted',
+        'K-Series has no staff acceptance of an online order: accepted means the POS took it',
       ),
       F3: ORDER_WEBHOOK(
         'onlineOrderNotification CANCELLED → cancelled; FAILURE (with its reason) / ABANDONED → failed',
@@ -82,7 +84,8 @@ export const lightspeedKAdapter: PosAdapter = {
       ),
       F5: {
         mechanism: 'api',
-        note: 'K-Series has no API to cancel an online order: POST /o/op/1/printMsg shows staff the cancellation on the till and its printer, and the audit records that the POS could not cancel it',
+        note: 'POST /o/op/1/printMsg shows staff the cancellation on the till and its printer; the audit records that the POS could not cancel it',
+        limit: 'K-Series has no API to cancel an online order: staff must void it themselves',
       },
       F6: {
         mechanism: 'webhook',

@@ -68,6 +68,7 @@ export async function freshSecret(scope: CredentialScope, secret: PosSecret): Pr
  * fail, and two PutSecretValue calls racing could store the older pair last. So a short lease (one
  * conditional write per secret name, a few times a month per merchant), and inside it the secret is read
  * again: a renewal another worker has just finished (or an operator's rotation) is used, not repeated.
+ * The new secret is written before the lease is given back, tried again if the write fails.
  */
 export async function renewCredential(
   scope: CredentialScope,
@@ -94,7 +95,7 @@ export async function renewCredential(
       budget: scope.budget,
       posCode,
     });
-    await putSecret(secretName, next);
+    await storeRenewed(scope, next);
     const expiresAt = credentials.expiresAt(next);
     scope.logger.info('POS credential renewed and stored', {
       restaurantId: link.restaurantId,
@@ -109,6 +110,35 @@ export async function renewCredential(
 }
 
 const changed = (a: PosSecret, b: PosSecret) => JSON.stringify(a) !== JSON.stringify(b);
+
+/** Tries of the write of a renewed credential, a short wait apart (under the lease, which outlasts them). */
+const STORE_TRIES = 3;
+const STORE_WAIT_MS = 250;
+
+/**
+ * Writes the renewed secret, trying again if the write fails: the POS has already taken the old refresh
+ * token, and with single-use refresh tokens (K-Series) a new pair that is not stored is lost, and the
+ * merchant must authorize the bridge again.
+ */
+async function storeRenewed(scope: CredentialScope, next: PosSecret): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await putSecret(scope.secretName, next);
+      return;
+    } catch (error) {
+      if (attempt >= STORE_TRIES) {
+        scope.logger.error('a renewed POS credential could not be stored: the merchant may have to authorize again', {
+          restaurantId: scope.link.restaurantId,
+          posCode: scope.posCode,
+          secretName: scope.secretName,
+          ...errorFields(error),
+        });
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, STORE_WAIT_MS * attempt));
+    }
+  }
+}
 
 /** Another worker holds the lease: its renewal shows as a changed secret within a few seconds. */
 async function awaitOtherRenewal(scope: CredentialScope, current: PosSecret): Promise<PosSecret> {
