@@ -36,13 +36,10 @@ export const THIRD_PARTY_REFERENCE_MAX = 48;
 export const ORDER_SKU_MAX = 25;
 /** `customerInfo.firstName` (apeCustomerInfo). */
 export const FIRST_NAME_MAX = 128;
-/** `maxTimeToAttemptOrderDeliverToPos`: at least a minute (ms). */
-export const MIN_DELIVER_TO_POS_MS = 60_000;
 /** `skus` of one item-availability read (apeSkusRequest). */
 export const AVAILABILITY_SKUS_MAX = 50;
-/** Reservations for Platforms ids: `[a-zA-Z0-9_-]+`; the platform code at most 11, a reservation id 36. */
+/** Reservations for Platforms ids: `[a-zA-Z0-9_-]+`; a reservation id at most 36 characters. */
 export const PLATFORM_ID = /^[A-Za-z0-9_-]+$/;
-export const PLATFORM_CODE_MAX = 11;
 export const PLATFORM_RESERVATION_ID_MAX = 36;
 
 /** An int64 id as the adapter keeps it: the digits. */
@@ -278,19 +275,6 @@ export const TokenReplySchema = v.looseObject({
 });
 
 // ---- webhooks ----
-
-/** The order notification's statuses (onlineOrderNotification), the account events always sent, and DELIVERED (opt-in). */
-export const ORDER_NOTIFICATION_STATUSES = [
-  'SUCCESS',
-  'FAILURE',
-  'IN_DELIVERY',
-  'READY_FOR_PICKUP',
-  'CLOSED',
-  'ABANDONED',
-  'CANCELLED',
-  'CHECK_WAS_UPDATED',
-  'DELIVERED',
-] as const;
 
 /**
  * onlineOrderNotification: apeBaseWebhookInformation + `status`, `type` (default ORDER) and the account

@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import { PermanentError, PosAuthError } from '../../functions/shared/errors';
 import { call, createHttpClient } from '../../functions/shared/outbound';
+import { storedOAuthPair } from '../../functions/shared/pos-credentials';
 import type { PosCredentials, PosSecret } from '../port';
 import { LSK_PATHS, TokenReplySchema } from './api';
 import { parseLskError } from './errors';
@@ -23,15 +24,7 @@ const text = (value: unknown) => (typeof value === 'string' && value.length > 0 
 export const lskCredentials: PosCredentials = {
   renewMarginMs: LSK_RENEW_MARGIN_MS,
 
-  expiresAt(secret) {
-    const at = text(secret.expiresAt);
-    const ms = at === undefined ? Number.NaN : Date.parse(at);
-    return Number.isFinite(ms) ? ms : undefined;
-  },
-
-  canRenew(secret) {
-    return text(secret.refreshToken) !== undefined;
-  },
+  ...storedOAuthPair,
 
   async renew({ secret, appSecret, baseUrl, budget, posCode }): Promise<PosSecret> {
     const clientId = text(appSecret.clientId);

@@ -26,6 +26,23 @@ const WAIT_STEP_MS = 500;
  * How long before expiry a credential is renewed: the adapter's own margin for a POS whose tokens live
  * less than a day (K-Series: an hour), else the stage's (CREDENTIAL_RENEW_MARGIN_MINUTES, default a day).
  */
+const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
+
+/**
+ * How a merchant secret holding an OAuth pair says when its access token expires (`expiresAt`, ISO)
+ * and whether it can be renewed (a `refreshToken`): the fields every renewing adapter stores.
+ */
+export const storedOAuthPair: Pick<PosCredentials, 'expiresAt' | 'canRenew'> = {
+  expiresAt(secret) {
+    const at = text(secret.expiresAt);
+    const ms = at === undefined ? Number.NaN : Date.parse(at);
+    return Number.isFinite(ms) ? ms : undefined;
+  },
+  canRenew(secret) {
+    return text(secret.refreshToken) !== undefined;
+  },
+};
+
 export function renewMarginMs(credentials?: Pick<PosCredentials, 'renewMarginMs'>): number {
   if (credentials?.renewMarginMs !== undefined) return credentials.renewMarginMs;
   const minutes = Number(process.env.CREDENTIAL_RENEW_MARGIN_MINUTES ?? DEFAULT_MARGIN_MINUTES);

@@ -149,13 +149,15 @@ const published = () =>
     .commandCalls(SendMessageCommand)
     .map((c) => JSON.parse(c.args[0].input.MessageBody as string) as { status?: string });
 
-describe('orders', () => {
-  beforeEach(() => {
-    ddb.on(UpdateCommand).callsFake(async (input) => {
-      const status = input.ExpressionAttributeValues?.[':status'];
-      return status ? { Attributes: stateItem(status) } : {};
-    });
+/** Status writes apply and answer the state `make` gives for the new status; other updates answer nothing. */
+const statusWritesGive = (make: (status: CanonicalStatus) => Record<string, unknown>) =>
+  ddb.on(UpdateCommand).callsFake(async (input) => {
+    const status = input.ExpressionAttributeValues?.[':status'] as CanonicalStatus | undefined;
+    return status ? { Attributes: make(status) } : {};
   });
+
+describe('orders', () => {
+  beforeEach(() => statusWritesGive((status) => stateItem(status)));
 
   it('places a takeaway order with the exact location id and the Sinqro id as its reference', async () => {
     await handleWorkMessage(sinqroMessage('order.created', kSeriesLines), ctx());
@@ -212,12 +214,7 @@ describe('orders', () => {
 });
 
 describe('reservations', () => {
-  beforeEach(() => {
-    ddb.on(UpdateCommand).callsFake(async (input) => {
-      const status = input.ExpressionAttributeValues?.[':status'];
-      return status ? { Attributes: reservationState(status) } : {};
-    });
-  });
+  beforeEach(() => statusWritesGive((status) => reservationState(status)));
 
   it('pushes a new reservation SCHEDULED with sequence 1, and keeps its time and party size (no name) with the state', async () => {
     const at = (e: Record<string, unknown>) => setPath(e, 'data.executionTime', '2030-03-14T21:00:00+0000');
@@ -346,10 +343,7 @@ describe('polling', () => {
     ddb
       .on(GetCommand, { Key: { PK: `ORDER#${ORDER_ID}`, SK: 'STATE' } })
       .resolves({ Item: stateItem('INJECTED', { posOrderId: 'A17700.3' }) });
-    ddb.on(UpdateCommand).callsFake(async (input) => {
-      const status = input.ExpressionAttributeValues?.[':status'];
-      return status ? { Attributes: stateItem(status, { posOrderId: 'A17700.3' }) } : {};
-    });
+    statusWritesGive((status) => stateItem(status, { posOrderId: 'A17700.3' }));
     await pollOrders(LSK_RESTAURANT, 'schedule', ctx());
     expect(statusWrites().map((c) => c.args[0].input.ExpressionAttributeValues?.[':status'])).toEqual(['ACCEPTED']);
   });

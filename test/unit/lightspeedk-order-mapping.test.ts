@@ -8,6 +8,7 @@ import { catalogIds } from '../../adapters/lightspeed-k/catalog-ids';
 import { DELIVER_TO_POS_MS, type LskOrderOptions, toLskOrder } from '../../adapters/lightspeed-k/order-mapping';
 import { PermanentError } from '../../functions/shared/errors';
 import { type SinqroOrder, SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
+import { permanentCodeOf } from './support/fixtures';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const options = (overrides: Partial<LskOrderOptions> = {}): LskOrderOptions => ({
@@ -69,15 +70,6 @@ function sinqroOrder(overrides: Record<string, unknown> = {}): SinqroOrder {
     ...overrides,
   });
 }
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof PermanentError ? error.code : `not permanent: ${(error as Error).message}`;
-  }
-  return 'no error';
-};
 
 describe('takeaway and delivery → toGo', () => {
   it('names the order by its Sinqro id and the account endpoint, and lets K-Series try for ten minutes', () => {
@@ -141,15 +133,15 @@ describe('takeaway and delivery → toGo', () => {
   });
 
   it('refuses lines that do not add up to the total, before anything is sent', () => {
-    expect(codeOf(() => toLskOrder(sinqroOrder({ totalAmount: 26.01, payments: [] }), options()))).toBe(
+    expect(permanentCodeOf(() => toLskOrder(sinqroOrder({ totalAmount: 26.01, payments: [] }), options()))).toBe(
       'TOTAL_MISMATCH',
     );
   });
 
   it('refuses a prepaid amount that is not the total', () => {
-    expect(codeOf(() => toLskOrder(sinqroOrder({ payments: [{ amount: 25, prepaid: true }] }), options()))).toBe(
-      'PAYMENT_MISMATCH',
-    );
+    expect(
+      permanentCodeOf(() => toLskOrder(sinqroOrder({ payments: [{ amount: 25, prepaid: true }] }), options())),
+    ).toBe('PAYMENT_MISMATCH');
   });
 
   it('carries the delivery fee on the restaurant’s fee item, at Sinqro’s price, with the address', () => {
@@ -175,7 +167,7 @@ describe('takeaway and delivery → toGo', () => {
       payment: { paymentAmount: 28.5 },
     });
     // Without a fee item the POS would charge less than Sinqro: the order is refused, not sent short.
-    expect(codeOf(() => toLskOrder(order, options()))).toBe('DELIVERY_FEE_UNMAPPED');
+    expect(permanentCodeOf(() => toLskOrder(order, options()))).toBe('DELIVERY_FEE_UNMAPPED');
   });
 
   it('sends the customer, the phone only in E.164, and the order’s code when there is no name', () => {
@@ -237,18 +229,18 @@ describe('lines K-Series cannot take', () => {
   it('a product without a SKU, or an option that is neither a modifier nor an instruction', () => {
     const noSku = sinqroOrder();
     (noSku.orderLines[1] as { product: unknown }).product = { id: 5 };
-    expect(codeOf(() => toLskOrder(noSku, options()))).toBe('UNMAPPED_PRODUCT');
+    expect(permanentCodeOf(() => toLskOrder(noSku, options()))).toBe('UNMAPPED_PRODUCT');
     const oddOption = sinqroOrder();
     const child = noSku.orderLines[0]?.childrenOrderLines?.[0] as { productOption: unknown };
     child.productOption = { externalId: '35' };
     (oddOption.orderLines[0] as { childrenOrderLines: unknown }).childrenOrderLines = [child];
-    expect(codeOf(() => toLskOrder(oddOption, options()))).toBe('UNMAPPED_PRODUCT');
+    expect(permanentCodeOf(() => toLskOrder(oddOption, options()))).toBe('UNMAPPED_PRODUCT');
   });
 
   it('a SKU longer than an order line takes, and a fraction of an item', () => {
     const long = sinqroOrder();
     (long.orderLines[1] as { product: unknown }).product = { externalId: 'x'.repeat(ORDER_SKU_MAX + 1) };
-    expect(codeOf(() => toLskOrder(long, options()))).toBe('SKU_TOO_LONG');
+    expect(permanentCodeOf(() => toLskOrder(long, options()))).toBe('SKU_TOO_LONG');
     const half = sinqroOrder({
       orderLines: [
         { type: 'PRODUCT', label: 'Cheese', quantity: 0.5, unitPrice: 4, totalAmount: 2, product: { externalId: '9' } },
@@ -256,7 +248,7 @@ describe('lines K-Series cannot take', () => {
       payments: [],
       totalAmount: 2,
     });
-    expect(codeOf(() => toLskOrder(half, options()))).toBe('UNSUPPORTED_QUANTITY');
+    expect(permanentCodeOf(() => toLskOrder(half, options()))).toBe('UNSUPPORTED_QUANTITY');
   });
 
   it('a line type it has no field for', () => {
@@ -266,6 +258,6 @@ describe('lines K-Series cannot take', () => {
         { type: 'DISCOUNT', label: '-10%', quantity: 1, unitPrice: 0, totalAmount: 0 },
       ],
     });
-    expect(codeOf(() => toLskOrder(discount, options()))).toBe('UNSUPPORTED_LINE');
+    expect(permanentCodeOf(() => toLskOrder(discount, options()))).toBe('UNSUPPORTED_LINE');
   });
 });
