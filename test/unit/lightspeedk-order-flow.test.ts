@@ -309,18 +309,13 @@ describe('a CLOSED order is read back before it is made final', () => {
 });
 
 describe('polling', () => {
+  // The order is open (its marker), so the poll asks about it.
+  beforeEach(() => {
+    const marker = { PK: `OPEN#${LSK_RESTAURANT}`, SK: `ORDER#${ORDER_ID}`, orderId: ORDER_ID, kind: 'order' };
+    ddb.on(QueryCommand).resolves({ Items: [{ ...marker, openedAt: new Date().toISOString() }] });
+  });
+
   it('asks nothing of an order K-Series has not named an account for, and warns of nothing', async () => {
-    ddb.on(QueryCommand).resolves({
-      Items: [
-        {
-          PK: `OPEN#${LSK_RESTAURANT}`,
-          SK: `ORDER#${ORDER_ID}`,
-          orderId: ORDER_ID,
-          kind: 'order',
-          openedAt: new Date().toISOString(),
-        },
-      ],
-    });
     ddb.on(GetCommand, { Key: { PK: `ORDER#${ORDER_ID}`, SK: 'STATE' } }).resolves({ Item: stateItem('INJECTED') });
     await pollOrders(LSK_RESTAURANT, 'schedule', ctx());
     expect(lsk.requests).toHaveLength(0);
@@ -329,17 +324,6 @@ describe('polling', () => {
   });
 
   it('reads the account of an order K-Series named, and applies what it shows', async () => {
-    ddb.on(QueryCommand).resolves({
-      Items: [
-        {
-          PK: `OPEN#${LSK_RESTAURANT}`,
-          SK: `ORDER#${ORDER_ID}`,
-          orderId: ORDER_ID,
-          kind: 'order',
-          openedAt: new Date().toISOString(),
-        },
-      ],
-    });
     ddb
       .on(GetCommand, { Key: { PK: `ORDER#${ORDER_ID}`, SK: 'STATE' } })
       .resolves({ Item: stateItem('INJECTED', { posOrderId: 'A17700.3' }) });
