@@ -110,7 +110,9 @@ describe('arguments', () => {
   });
 
   test('an unknown POS code is refused with the registered ones', () => {
-    expect(usageError('link 5120 nopos loc-1 --local')).toBe('unknown POS "nopos": one of reference, square, lightspeedk');
+    expect(usageError('link 5120 nopos loc-1 --local')).toBe(
+      'unknown POS "nopos": one of reference, square, lightspeedk',
+    );
   });
 
   test('the report refuses an unknown POS code too', () => {

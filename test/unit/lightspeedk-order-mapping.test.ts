@@ -6,7 +6,6 @@ import * as v from 'valibot';
 import { ORDER_SKU_MAX, THIRD_PARTY_REFERENCE_MAX } from '../../adapters/lightspeed-k/api';
 import { catalogIds } from '../../adapters/lightspeed-k/catalog-ids';
 import { DELIVER_TO_POS_MS, type LskOrderOptions, toLskOrder } from '../../adapters/lightspeed-k/order-mapping';
-import { PermanentError } from '../../functions/shared/errors';
 import { type SinqroOrder, SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
 import { permanentCodeOf } from './support/fixtures';
 

@@ -179,7 +179,7 @@ describe('order notifications (onlineOrderNotification)', () => {
     const text = fixtureText('webhook-order-ready-for-pickup.json')
       .replace('order-wFUBVgHNGPAJsryIrSaE', '900001')
       .replace('247158188015618', '9765040300495493');
-    const event = only(parseLskWebhook(raw('/lightspeedk/webhooks/o/9765040300495493/' + LSK_PATH_TOKEN, text), NOW));
+    const event = only(parseLskWebhook(raw(`/lightspeedk/webhooks/o/9765040300495493/${LSK_PATH_TOKEN}`, text), NOW));
     expect(event.posLocationId).toBe('9765040300495493');
     expect(Number('9765040300495493').toString()).not.toBe('9765040300495493'); // what JSON.parse alone would give
   });

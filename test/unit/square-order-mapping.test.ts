@@ -1,7 +1,6 @@
 /** Sinqro order → Square CreateOrder / EXTERNAL CreatePayment bodies: exact money, lines, modifiers, fulfillment. */
 import * as v from 'valibot';
 import { minor, toExternalPayment, toSquareOrder } from '../../adapters/square/order-mapping';
-import { PermanentError } from '../../functions/shared/errors';
 import { type SinqroOrder, SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
 import { permanentCodeOf } from './support/fixtures';
 
