@@ -1,6 +1,7 @@
 /** K-Series error bodies → the code and message the bridge records (never the request's data). */
 import * as v from 'valibot';
 import type { ErrorParser } from '../../functions/shared/outbound';
+import { truncate } from '../../functions/shared/text';
 import { LskErrorBodySchema } from './api';
 
 /**
@@ -16,5 +17,5 @@ export const parseLskError: ErrorParser = (status, body) => {
   const code = b.error ?? (typeof b.status === 'string' ? b.status : undefined) ?? `HTTP_${status}`;
   return message === undefined && b.error === undefined
     ? undefined
-    : { code: code.replace(/\s+/g, '_').toUpperCase().slice(0, 64), message: (message ?? code).slice(0, 300) };
+    : { code: truncate(code.replace(/\s+/g, '_').toUpperCase(), 64), message: truncate(message ?? code, 300) };
 };

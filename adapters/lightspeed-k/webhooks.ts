@@ -18,6 +18,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import { AuthenticationError, SecretMalformedError, ValidationError } from '../../functions/shared/errors';
 import type { PosEvent, PosOrderStatusEvent } from '../../functions/shared/messages';
+import { truncate } from '../../functions/shared/text';
 import { parseOrThrow } from '../../functions/shared/validation';
 import type { PosSecret, RawWebhook } from '../port';
 import {
@@ -35,6 +36,8 @@ import { parseBodyKeepingIds } from './json';
 export const IDEMPOTENCY_HEADER = 'x-lightspeed-idempotency-key';
 /** The Basic auth user name the bridge registers with each endpoint, unless the account's secret names another. */
 export const DEFAULT_WEBHOOK_USERNAME = 'sinqro';
+/** K-Series' reasons go to Sinqro; a long one is cut (at a whole character). */
+const REASON_MAX = 300;
 /** A path token is at least 128 bits of URL-safe base64. */
 const PATH_TOKEN = /^[A-Za-z0-9_-]{22,128}$/;
 const RESERVATION_TOPICS = ['order', 'pos-reservation', 'errors', 'integration', 'onboarding'] as const;
@@ -174,7 +177,7 @@ function orderAndPayEvents(request: RawWebhook, pathLocation: string, body: unkn
       posStatus: w.status,
       // The notification carries no time of its own.
       occurredAt: received,
-      ...(w.reason ? { reason: w.reason.slice(0, 300) } : {}),
+      ...(w.reason ? { reason: truncate(w.reason, REASON_MAX) } : {}),
       // A final a forged body could set and the API can confirm: the account's close date is read first.
       ...(w.status === 'CLOSED' && account ? { refresh: true } : {}),
     },
@@ -208,7 +211,7 @@ function reservationEvents(request: RawWebhook, topic: ReservationTopic, body: u
       if (w.entityType !== 'platform-reservation' || w.errorCode === STALE_PUSH || !REFUSED_PUSH.test(w.errorCode))
         return [];
       const event = reservationEvent(request, w, 'PUSH_REFUSED', w.traceId, received);
-      return event ? [{ ...event, reason: w.errorCode.slice(0, 100) }] : [];
+      return event ? [{ ...event, reason: truncate(w.errorCode, REASON_MAX) }] : [];
     }
     default:
       // Onboarding and integration (de)activation are the operators' (docs/lightspeed-k.md).

@@ -143,6 +143,12 @@ describe('order notifications (onlineOrderNotification)', () => {
     });
   });
 
+  it('cuts a long reason at a whole character, never in the middle of one', () => {
+    const reason = `${'x'.repeat(299)}😀 and more`;
+    const body = fixture('webhook-order-failure.json', { thirdPartyReference: '900001', reason });
+    expect(only(parse(ACCOUNT_PATH, body))).toMatchObject({ reason: 'x'.repeat(299) });
+  });
+
   it('READY_FOR_PICKUP with the account, for the location the body names', () => {
     const event = only(
       parse(ACCOUNT_PATH, fixture('webhook-order-ready-for-pickup.json', { thirdPartyReference: '900001' })),
