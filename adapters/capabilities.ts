@@ -1,7 +1,9 @@
 /**
  * What an adapter does in one stage: its declared capabilities with the stage's settings applied.
  * A webhook switched off in the settings does not make a feature disappear: the bridge polls the POS
- * instead. The scheduler, the report and the workers all read capabilities through here.
+ * instead, or, when the adapter says the POS cannot be read back (`withoutWebhook`), the feature is
+ * unsupported there, with that reason. The scheduler, the report and the workers all read capabilities
+ * through here.
  */
 import type { AdapterSettings, Capabilities, FeatureId, FeatureSupport, PosAdapter } from './port';
 
@@ -24,7 +26,10 @@ export function effectiveCapabilities(
   const apply = (declared: Record<FeatureId, FeatureSupport>): Record<FeatureId, FeatureSupport> => {
     const result = { ...declared };
     for (const { features, note } of switchedOff) {
-      for (const id of features) if (result[id].mechanism === 'webhook') result[id] = { mechanism: 'polling', note };
+      for (const id of features) {
+        const support = result[id];
+        if (support.mechanism === 'webhook') result[id] = support.withoutWebhook ?? { mechanism: 'polling', note };
+      }
     }
     return result;
   };

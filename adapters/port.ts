@@ -25,10 +25,21 @@ export type FeatureId = keyof typeof FEATURES;
 
 /**
  * How a feature works with this POS. `api`: the bridge calls the POS (Sinqro → POS features);
- * `webhook`: the POS tells the bridge; `polling`: the bridge asks the POS on a schedule.
+ * `webhook`: the POS tells the bridge; `polling`: the bridge asks the POS on a schedule. `limit`: what
+ * the POS cannot do of the feature (K-Series cannot cancel an online order: staff are told instead).
  */
 export type FeatureSupport =
-  | { mechanism: 'api' | 'webhook' | 'polling'; note?: string }
+  | { mechanism: 'api' | 'polling'; note?: string; limit?: string }
+  | {
+      mechanism: 'webhook';
+      note?: string;
+      limit?: string;
+      /**
+       * What the feature becomes in a stage that switches this webhook off (AdapterSettings): polled,
+       * as `note` says, or unsupported for `reason` (a POS whose API cannot read it back). Default: polled.
+       */
+      withoutWebhook?: { mechanism: 'polling'; note: string } | { mechanism: 'unsupported'; reason: string };
+    }
   | { mechanism: 'unsupported'; reason: string };
 
 export type Capabilities = {
@@ -47,6 +58,8 @@ export type PosCallContext = {
   secret: PosSecret;
   baseUrl: string;
   budget: Budget;
+  /** The stage's settings for the adapter (lib/stage-config.ts; locally local/config.json). */
+  settings?: AdapterSettings;
   /**
    * Renews the merchant's credential now (the POS said it expired) and returns the secret to use from
    * then on; given when the adapter renews credentials (`PosAdapter.credentials`) and the link has its
@@ -61,6 +74,11 @@ export type PosCallContext = {
  * to the merchant's secret (functions/shared/pos-credentials.ts).
  */
 export interface PosCredentials {
+  /**
+   * How long before expiry the credential is renewed, for a POS whose tokens live too briefly for the
+   * stage's margin (CREDENTIAL_RENEW_MARGIN_MINUTES, a day): Lightspeed K-Series' last an hour.
+   */
+  readonly renewMarginMs?: number;
   /** When the secret's access credential expires (ms since epoch), if the secret says. */
   expiresAt(secret: PosSecret): number | undefined;
   /** Whether the secret holds what a renewal needs (a refresh token). */
@@ -79,7 +97,24 @@ export interface PosCredentials {
   }): Promise<PosSecret>;
 }
 
-export type InjectResult = { posOrderId: string; posStatus?: string };
+/**
+ * What an adapter keeps with an order's state at injection to act on it later (a cancellation push that
+ * must repeat the reservation's time and party size): ids, codes, times and counts only, never a name,
+ * phone, address or free text (the table keeps no personal data).
+ */
+export type PosContext = Record<string, string | number>;
+
+export type InjectResult = { posOrderId: string; posStatus?: string; posContext?: PosContext };
+
+/** The order a later call is about, besides the POS's id for it: Sinqro's id, and what the adapter kept. */
+export type PosOrderRef = { sinqroOrderId: number; posContext?: PosContext };
+
+/**
+ * What a Sinqro-side cancellation did in the POS: cancelled it (what nothing returned means), or, for
+ * a POS that cannot cancel such an order through its API, showed staff a message instead (`detail`
+ * names how, for the audit: ids and codes only).
+ */
+export type CancelOutcome = { outcome: 'cancelled' } | { outcome: 'staff-notified'; detail: string };
 
 /** An order's status as the POS reports it; `posVersion` (when the POS versions its orders) orders reads. */
 export type PosStatusRead = { posStatus: string; occurredAt?: string; posVersion?: number };
@@ -96,12 +131,18 @@ export interface PosClient {
   injectOrder(order: SinqroOrder, idempotencyKey: string): Promise<InjectResult>;
   injectReservation(reservation: SinqroReservation, idempotencyKey: string): Promise<InjectResult>;
   /** Applies a Sinqro-side cancellation in the POS (F5). */
-  cancel(kind: Kind, posOrderId: string, reason: string | undefined): Promise<void>;
-  /** The order's current POS status: the polling fallback and the stuck-order sweep use it. */
-  getStatus?(kind: Kind, posOrderId: string): Promise<PosStatusRead>;
+  cancel(kind: Kind, posOrderId: string, reason: string | undefined, order?: PosOrderRef): Promise<CancelOutcome>;
+  /**
+   * The order's current POS status: the polling fallback, the stuck-order sweep and events that ask for
+   * a read (`refresh`) use it. Undefined: the POS cannot tell (yet) for this order.
+   */
+  getStatus?(kind: Kind, posOrderId: string): Promise<PosStatusRead | undefined>;
   /** One page of one catalog entity type (F6). */
   fetchCatalogPage?(type: CatalogEntityType, cursor: string | undefined): Promise<CatalogPage>;
-  /** Just the named entities (an incremental sync); entities the POS no longer has are absent. */
+  /**
+   * Just the named entities (an incremental sync); entities the POS no longer has are absent. A POS whose
+   * one id names several entities (a K-Series SKU: an item and the modifiers that sell it) returns them all.
+   */
   fetchCatalogEntities?(refs: CatalogRef[]): Promise<CatalogPage>;
   /** What changed since `since` (ISO), one page at a time: for a POS whose catalog webhook names nothing. */
   fetchCatalogChanges?(since: string, cursor: string | undefined): Promise<CatalogChangesPage>;
@@ -123,6 +164,11 @@ export type AdapterSettings = {
    * (Square): never rebuilt from the request, which a proxy may have rewritten.
    */
   webhookNotificationUrl?: string;
+  /**
+   * The code the POS gave the bridge as an integration platform, for POSes that register platforms
+   * (Lightspeed K-Series Reservations for Platforms: `platform-code`, 1–11 of `[A-Za-z0-9_-]`).
+   */
+  platformCode?: string;
 };
 
 export interface PosAdapter {
@@ -146,6 +192,14 @@ export interface PosAdapter {
    * adapter-wide secret verifies every request.
    */
   webhookLocationOf?(request: RawWebhook): string | undefined;
+  /**
+   * For a POS whose webhooks carry a credential rather than a signature, set per account (Lightspeed
+   * K-Series): which secret verifies this request. `location`: only the claimed location's own (its
+   * link's `posSecret`); a location that is not linked, or has no webhook credential of its own, is
+   * refused (401) before the body is read. `adapter`: the adapter's, which vouches for any location the
+   * request names (a POS-wide subscription). Absent: as `webhookLocationOf` says.
+   */
+  webhookCredentialScope?(request: RawWebhook): 'location' | 'adapter';
   /** Throws AuthenticationError unless the request is authentic. Runs before anything parses the body. */
   verifyWebhook(request: RawWebhook, secret: PosSecret, settings?: AdapterSettings): void;
   /** Turns an authentic webhook into bridge events; throws ValidationError for a body it cannot read. */

@@ -8,8 +8,11 @@ import { effectiveCapabilities } from './capabilities';
 import { type AdapterSettings, FEATURES, type FeatureId, type FeatureSupport, type PosAdapter } from './port';
 
 export type FeatureVerdict =
-  | { integrated: true; mechanism: 'api' | 'webhook' | 'polling'; note?: string }
+  | { integrated: true; mechanism: 'api' | 'webhook' | 'polling'; note?: string; limit?: string }
   | { integrated: false; reason: string };
+
+/** Features integrated per kind; `limited`: how many of them the POS serves only in part (absent when none). */
+type Count = { integrated: number; limited?: number; total: number };
 
 export type IntegrationReport = {
   posCode: string;
@@ -17,7 +20,7 @@ export type IntegrationReport = {
   generatedAt: string;
   settings: Required<Pick<AdapterSettings, 'statusWebhooks' | 'availabilityWebhooks'>>;
   features: { id: FeatureId; title: string; orders: FeatureVerdict; reservations: FeatureVerdict }[];
-  summary: { orders: { integrated: number; total: number }; reservations: { integrated: number; total: number } };
+  summary: { orders: Count; reservations: Count };
 };
 
 const MECHANISMS = {
@@ -29,7 +32,12 @@ const MECHANISMS = {
 const verdict = (support: FeatureSupport): FeatureVerdict =>
   support.mechanism === 'unsupported'
     ? { integrated: false, reason: support.reason }
-    : { integrated: true, mechanism: support.mechanism, ...(support.note ? { note: support.note } : {}) };
+    : {
+        integrated: true,
+        mechanism: support.mechanism,
+        ...(support.note ? { note: support.note } : {}),
+        ...(support.limit ? { limit: support.limit } : {}),
+      };
 
 export function integrationReport(
   adapter: Pick<PosAdapter, 'code' | 'name' | 'capabilities'>,
@@ -44,10 +52,14 @@ export function integrationReport(
     orders: verdict(caps.orders[id]),
     reservations: verdict(caps.reservations[id]),
   }));
-  const count = (kind: 'orders' | 'reservations') => ({
-    integrated: features.filter((f) => f[kind].integrated).length,
-    total: features.length,
-  });
+  const count = (kind: 'orders' | 'reservations'): Count => {
+    const limited = features.filter((f) => f[kind].integrated && f[kind].limit).length;
+    return {
+      integrated: features.filter((f) => f[kind].integrated).length,
+      ...(limited > 0 ? { limited } : {}),
+      total: features.length,
+    };
+  };
   return {
     posCode: adapter.code,
     adapterName: adapter.name,
@@ -61,7 +73,10 @@ export function integrationReport(
   };
 }
 
-const shortCell = (v: FeatureVerdict) => (v.integrated ? `✅ ${v.mechanism}` : '❌ not integrated');
+const shortCell = (v: FeatureVerdict) =>
+  !v.integrated ? '❌ not integrated' : v.limit ? `⚠️ ${v.mechanism}, limited` : `✅ ${v.mechanism}`;
+
+const limitedOf = (c: Count) => (c.limited ? `, ${c.limited} of them limited` : '');
 
 const onOff = (on: boolean) => (on ? 'on' : 'off');
 
@@ -73,7 +88,7 @@ export function reportMarkdown(report: IntegrationReport): string {
     `- POS adapter: \`${report.posCode}\` (${report.adapterName})`,
     `- Date: ${report.generatedAt.slice(0, 10)} (generated ${report.generatedAt})`,
     `- Settings: status webhooks ${onOff(report.settings.statusWebhooks)}, availability webhooks ${onOff(report.settings.availabilityWebhooks)}`,
-    `- Orders: ${summary.orders.integrated} of ${summary.orders.total} features integrated; reservations: ${summary.reservations.integrated} of ${summary.reservations.total}`,
+    `- Orders: ${summary.orders.integrated} of ${summary.orders.total} features integrated${limitedOf(summary.orders)}; reservations: ${summary.reservations.integrated} of ${summary.reservations.total}${limitedOf(summary.reservations)}`,
     '',
     '| # | Feature | Orders | Reservations |',
     '|---|---|---|---|',
@@ -88,7 +103,7 @@ export function reportMarkdown(report: IntegrationReport): string {
       ['reservations', f.reservations],
     ] as const) {
       const detail = v.integrated
-        ? `${v.mechanism}: ${MECHANISMS[v.mechanism]}${v.note ? ` (${v.note})` : ''}`
+        ? `${v.mechanism}: ${MECHANISMS[v.mechanism]}${v.note ? ` (${v.note})` : ''}${v.limit ? `; limited: ${v.limit}` : ''}`
         : `not integrated: ${v.reason}`;
       lines.push(`- **${f.id} ${kind}**: ${detail.replace(/\s*\n\s*/g, ' ')}`);
     }

@@ -2,7 +2,8 @@
  * POST /<code>/webhooks/{any+} — a POS's webhooks, one route per registered adapter (functions/routes.ts).
  * The adapter whose route it came through verifies the request on its raw bytes and parses it; this handler resolves the restaurant, dedupes and enqueues.
  * For an adapter whose POS signs per location, the link of the location the request claims is found
- * first, and its own webhook secret (when it has one) verifies the request instead of the adapter's.
+ * first, and its own webhook secret (when it has one) verifies the request instead of the adapter's; for
+ * one whose webhooks carry per-account credentials (K-Series), only that secret does.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -25,8 +26,12 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const adapter = findAdapter(posCode);
   if (!adapter) throw new NotFoundError(`no POS adapter is registered for "${posCode.slice(0, 40)}"`, 'UNKNOWN_POS');
   const request = { path: event.rawPath, rawBody: rawBody(event), headers: event.headers ?? {} };
-  const claimed = adapter.webhookLocationOf?.(request);
+  const scope = adapter.webhookCredentialScope?.(request);
+  const claimed = scope === 'adapter' ? undefined : adapter.webhookLocationOf?.(request);
   const own = claimed === undefined ? undefined : await ownWebhookSecret(posCode, claimed);
+  // Per-account credentials: only the account's own verify its requests; an unknown account is refused
+  // like a wrong credential (nothing says which locations are linked).
+  if (scope === 'location' && !own) throw new AuthenticationError('no webhook credential for this location');
   const secretName = own?.name ?? requireEnv(envNames.posSecret(posCode));
   const secret = own?.secret ?? (await getSecret<PosSecret>(secretName));
   // Checked here for every adapter: an empty key in the list would verify anyone's signature.
@@ -35,7 +40,7 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
     { ...secret, webhookSigningSecrets: signingSecretsOf(secret, secretName) },
     adapterSettings(posCode),
   );
-  const events = parse(adapter, request, claimed);
+  const events = parse(adapter, request, claimed, scope === 'adapter');
   const outcomes: string[] = [];
   for (const posEvent of events) {
     try {
@@ -71,11 +76,12 @@ async function ownWebhookSecret(
 
 /**
  * A POS that signs per location vouches for that location only: an event naming another one (or none,
- * e.g. account-wide) in a request verified for this location is not authentic for it.
+ * e.g. account-wide) in a request verified for this location is not authentic for it. A request the
+ * adapter's credential verified by design (`webhookCredentialScope` = `adapter`) vouches for any.
  */
-function parse(adapter: PosAdapter, request: RawWebhook, claimed: string | undefined) {
+function parse(adapter: PosAdapter, request: RawWebhook, claimed: string | undefined, adapterWide: boolean) {
   const events = adapter.parseWebhook(request);
-  if (adapter.webhookLocationOf && events.some((e) => e.posLocationId !== claimed)) {
+  if (adapter.webhookLocationOf && !adapterWide && events.some((e) => e.posLocationId !== claimed)) {
     throw new AuthenticationError('webhook names a location it was not verified for');
   }
   return events;

@@ -4,6 +4,7 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LSK_HOSTS } from '../adapters/lightspeed-k/api';
 import type { AdapterSettings } from '../adapters/port';
 import { SQUARE_HOSTS } from '../adapters/square/api';
 import { posWebhooksPrefix } from '../functions/routes';
@@ -122,6 +123,8 @@ export const STAGES = {
           webhookNotificationUrl: 'https://pos-webhooks.sandbox.sinqro-bridge.example/square/webhooks/events',
         },
       },
+      // Lightspeed's demo environment; API clients are bound to it. Placeholder platform code until Lightspeed issues ours.
+      lightspeedk: { baseUrl: LSK_HOSTS.trial, settings: { platformCode: 'SINQRO' } },
     },
     schedule: DEFAULT_SCHEDULE,
     alarms: {
@@ -155,6 +158,7 @@ export const STAGES = {
         // once its certificate is issued in the stack's region; until then, as in sandbox.
         settings: { webhookNotificationUrl: 'https://pos-webhooks.sinqro-bridge.example/square/webhooks/events' },
       },
+      lightspeedk: { baseUrl: LSK_HOSTS.production, settings: { platformCode: 'SINQRO' } },
     },
     schedule: DEFAULT_SCHEDULE,
     alarms: {

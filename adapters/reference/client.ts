@@ -7,7 +7,7 @@ import { call, createHttpClient, type ErrorParser, type HttpClient } from '../..
 import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
 import type { Kind } from '../../functions/shared/statuses';
 import { parseOrThrow } from '../../functions/shared/validation';
-import type { InjectResult, PosCallContext, PosClient } from '../port';
+import type { CancelOutcome, InjectResult, PosCallContext, PosClient } from '../port';
 import { mapCatalogItems, refCollectionOf, toCatalogEntity } from './catalog-mapping';
 import {
   REF_CATALOG_PAGE_LIMIT,
@@ -59,7 +59,7 @@ export class ReferencePosClient implements PosClient {
     );
   }
 
-  async cancel(kind: Kind, posOrderId: string, reason: string | undefined): Promise<void> {
+  async cancel(kind: Kind, posOrderId: string, reason: string | undefined): Promise<CancelOutcome> {
     await call(this.http, `${kind === 'order' ? 'orders' : 'reservations'}/${encodeURIComponent(posOrderId)}/status`, {
       method: 'post',
       json: { status: 'cancelled', reason: reason ?? 'cancelled in Sinqro' },
@@ -69,6 +69,7 @@ export class ReferencePosClient implements PosClient {
       posCode: this.ctx.link.posCode,
       parseError: parseRefError,
     });
+    return { outcome: 'cancelled' };
   }
 
   async getStatus(kind: Kind, posOrderId: string): Promise<{ posStatus: string; occurredAt?: string }> {

@@ -16,7 +16,14 @@ import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinq
 import type { Kind } from '../../functions/shared/statuses';
 import { truncate } from '../../functions/shared/text';
 import { parseOrThrow } from '../../functions/shared/validation';
-import type { CatalogChangesPage, InjectResult, PosCallContext, PosClient, PosStatusRead } from '../port';
+import type {
+  CancelOutcome,
+  CatalogChangesPage,
+  InjectResult,
+  PosCallContext,
+  PosClient,
+  PosStatusRead,
+} from '../port';
 import {
   CatalogObjectSchema,
   LocationReplySchema,
@@ -121,10 +128,10 @@ export class SquareClient implements PosClient {
    * the current version and a key derived from it, so a retry of the same attempt changes nothing
    * and a lost version race is read again and retried.
    */
-  async cancel(_kind: Kind, posOrderId: string, reason: string | undefined): Promise<void> {
+  async cancel(_kind: Kind, posOrderId: string, reason: string | undefined): Promise<CancelOutcome> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.retrieveOrder(posOrderId);
-      if (current.state === 'CANCELED') return;
+      if (current.state === 'CANCELED') return { outcome: 'cancelled' };
       if (current.state === 'COMPLETED')
         throw new PermanentError(`Square order ${posOrderId} is already COMPLETED`, 'ALREADY_COMPLETED');
       // A paid order cannot be CANCELED (it would need a refund): only its fulfillment is.
@@ -149,7 +156,7 @@ export class SquareClient implements PosClient {
       };
       try {
         await this.send(`v2/orders/${encodeURIComponent(posOrderId)}`, { method: 'put', json: body });
-        return;
+        return { outcome: 'cancelled' };
       } catch (error) {
         const code = (error as BridgeError).remote?.code;
         if (code !== 'VERSION_MISMATCH' || attempt >= VERSION_TRIES) throw error;

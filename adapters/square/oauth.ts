@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { PermanentError, PosAuthError } from '../../functions/shared/errors';
 import { call, createHttpClient } from '../../functions/shared/outbound';
+import { storedOAuthPair } from '../../functions/shared/pos-credentials';
 import type { PosCredentials, PosSecret } from '../port';
 import { SQUARE_VERSION } from './api';
 import { parseSquareError } from './client';
@@ -24,15 +25,7 @@ const ObtainTokenReplySchema = v.looseObject({
 const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 export const squareCredentials: PosCredentials = {
-  expiresAt(secret) {
-    const at = text(secret.expiresAt);
-    const ms = at === undefined ? Number.NaN : Date.parse(at);
-    return Number.isFinite(ms) ? ms : undefined;
-  },
-
-  canRenew(secret) {
-    return text(secret.refreshToken) !== undefined;
-  },
+  ...storedOAuthPair,
 
   async renew({ secret, appSecret, baseUrl, budget, posCode }): Promise<PosSecret> {
     const clientId = text(appSecret.applicationId);

@@ -4,19 +4,12 @@
  * the order's total is checked to the cent before anything is sent.
  */
 import { PermanentError } from '../../functions/shared/errors';
-import { toMinorUnits } from '../../functions/shared/money';
+import { decimalsOf, minor } from '../../functions/shared/money';
 import { type SinqroOrder, type SinqroOrderLine, toIsoUtc } from '../../functions/shared/sinqro-schemas';
 import { truncate } from '../../functions/shared/text';
 import type { SquareMoney } from './api';
 
-/** ISO 4217 currencies without minor units (or with three) among those Square sellers use. */
-const DECIMALS: Record<string, number> = { JPY: 0, KRW: 0, CLP: 0, ISK: 0, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3 };
-export const decimalsOf = (currency: string) => DECIMALS[currency] ?? 2;
-
-/** Exact minor units of a Sinqro amount in the order's currency. */
-export function minor(amount: number, currency: string): number {
-  return toMinorUnits(amount, decimalsOf(currency));
-}
+export { decimalsOf, minor };
 
 const money = (amount: number, currency: string): SquareMoney => ({ amount, currency });
 

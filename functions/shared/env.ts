@@ -56,6 +56,12 @@ export function adapterSettings(posCode: string): AdapterSettings {
     if (typeof value !== 'boolean') throw new Error(`${name}: ${key} must be true or false`);
     settings[key] = value;
   }
+  const platformCode = (parsed as Record<string, unknown> | null)?.platformCode;
+  if (platformCode !== undefined) {
+    if (typeof platformCode !== 'string' || !/^[A-Za-z0-9_-]{1,11}$/.test(platformCode))
+      throw new Error(`${name}: platformCode must be 1–11 letters, digits, "_" or "-"`);
+    settings.platformCode = platformCode;
+  }
   const url = (parsed as Record<string, unknown> | null)?.webhookNotificationUrl;
   if (url !== undefined) {
     if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))

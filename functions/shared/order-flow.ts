@@ -3,7 +3,7 @@
  * apply Sinqro-side cancellations there, and turn POS status events into canonical statuses — all
  * through the monotonic state in DynamoDB, so duplicates and reordering change nothing.
  */
-import type { PosAdapter, PosClient } from '../../adapters/port';
+import type { CancelOutcome, PosAdapter, PosClient, PosContext } from '../../adapters/port';
 import { assertOrderInCatalog } from './catalog-order-check';
 import { onCatalogChanged, runCatalogSyncPage } from './catalog-sync';
 import { orderExpiryGraceMs } from './env';
@@ -135,6 +135,7 @@ async function inject(
 
   let client: PosClient;
   let posOrderId: string;
+  let posContext: PosContext | undefined;
   try {
     if (kind === 'order') await assertOrderInCatalog(order as never, restaurantId);
     client = await posClient(restaurantId, ctx);
@@ -145,6 +146,7 @@ async function inject(
         ? await client.injectOrder(order as never, key)
         : await client.injectReservation(order as never, key);
     posOrderId = result.posOrderId;
+    posContext = result.posContext;
   } catch (error) {
     if (error instanceof PermanentError) return fail(kind, order.id, restaurantId, order.type, error, ctx, log);
     await store.recordAttempt(kind, order.id, (error as Error).message);
@@ -165,6 +167,7 @@ async function inject(
     source: ctx.adapter.code,
     posCode: ctx.adapter.code,
     posOrderId,
+    posContext,
     owner: { restaurantId },
     // Copies of one order under other event ids may be injecting it at the same moment (same POS order,
     // by the idempotency key): the first to write INJECTED reports it, the others find it done.
@@ -190,19 +193,31 @@ async function inject(
   }
   await store.auditOrder(kind, order.id, injected);
 
-  // The POS moved faster than us (its webhook already advanced the status), or Sinqro cancelled meanwhile.
-  await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId);
+  // The POS moved faster than us (its webhook already advanced the status, and may have named its own id
+  // for the order, K-Series' account), or Sinqro cancelled meanwhile.
+  if (!result.state?.posOrderId) await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
   if (result.state?.status === 'CANCELLED' && result.state.source === 'sinqro') {
-    await client.cancel(kind, posOrderId, 'cancelled in Sinqro');
-    await store.auditOrder(kind, order.id, {
-      what: 'cancel',
-      source: 'sinqro',
-      status: 'CANCELLED',
-      outcome: 'applied in POS after late injection',
-      code: posOrderId,
-    });
-    log.info('cancellation applied in POS after injection', { posOrderId });
+    const ref = { sinqroOrderId: order.id, posContext };
+    const done = await client.cancel(kind, posOrderId, 'cancelled in Sinqro', ref);
+    await store.auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after late injection'));
+    log.info('cancellation applied in POS after injection', { posOrderId, outcome: done.outcome });
   }
+}
+
+/**
+ * The audit record of a cancellation the POS took: applied, or — for a POS that cannot cancel such an
+ * order through its API — shown to staff instead, which the record says (`detail`: how, ids only).
+ */
+function cancelRecord(done: CancelOutcome, posOrderId: string, when?: string): store.AuditEntry {
+  const applied = done.outcome === 'cancelled';
+  return {
+    what: 'cancel',
+    source: 'sinqro',
+    status: 'CANCELLED',
+    outcome: `${applied ? 'applied in POS' : 'not cancelled in POS: staff notified'}${when ? ` ${when}` : ''}`,
+    code: posOrderId,
+    ...(done.outcome === 'staff-notified' ? { detail: done.detail } : {}),
+  };
 }
 
 /**
@@ -245,6 +260,8 @@ async function cancelInterruptedInjection(
   const order = event.data;
   const client = await posClient(restaurantId, ctx);
   let posOrderId = state.posOrderId;
+  let posContext = state.posContext;
+  let done: CancelOutcome;
   try {
     if (!posOrderId) {
       const key = `sinqro-${kind}-${order.id}`;
@@ -253,9 +270,10 @@ async function cancelInterruptedInjection(
           ? await client.injectOrder(order as never, key)
           : await client.injectReservation(order as never, key);
       posOrderId = result.posOrderId;
-      await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId);
+      posContext = result.posContext;
+      await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
     }
-    await client.cancel(kind, posOrderId, 'cancelled in Sinqro');
+    done = await client.cancel(kind, posOrderId, 'cancelled in Sinqro', { sinqroOrderId: order.id, posContext });
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
     await store.auditOrder(kind, order.id, {
@@ -269,14 +287,8 @@ async function cancelInterruptedInjection(
     log.warn('POS refused the cancellation of an interrupted injection', { posOrderId, code: error.code });
     return;
   }
-  await store.auditOrder(kind, order.id, {
-    what: 'cancel',
-    source: 'sinqro',
-    status: 'CANCELLED',
-    outcome: 'applied in POS after an interrupted injection',
-    code: posOrderId,
-  });
-  log.info('cancellation applied in POS after an interrupted injection', { posOrderId });
+  await store.auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after an interrupted injection'));
+  log.info('cancellation applied in POS after an interrupted injection', { posOrderId, outcome: done.outcome });
 }
 
 async function cancelInPos(
@@ -324,8 +336,12 @@ async function cancelInPos(
     return;
   }
   const client = await posClient(restaurantId, ctx);
+  let done: CancelOutcome;
   try {
-    await client.cancel(kind, state.posOrderId, reason);
+    done = await client.cancel(kind, state.posOrderId, reason, {
+      sinqroOrderId: orderId,
+      posContext: state.posContext,
+    });
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
     // e.g. the POS already completed it: retrying cannot change that, so it is recorded for people to see.
@@ -340,14 +356,9 @@ async function cancelInPos(
     log.warn('POS refused the cancellation', { posOrderId: state.posOrderId, code: error.code });
     return;
   }
-  await store.auditOrder(kind, orderId, {
-    what: 'cancel',
-    source: 'sinqro',
-    status: 'CANCELLED',
-    outcome: 'applied in POS',
-    code: state.posOrderId,
-  });
-  log.info('cancellation applied in POS', { posOrderId: state.posOrderId });
+  await store.auditOrder(kind, orderId, cancelRecord(done, state.posOrderId));
+  if (done.outcome === 'cancelled') log.info('cancellation applied in POS', { posOrderId: state.posOrderId });
+  else log.warn('the POS cannot cancel this order: staff were notified', { posOrderId: state.posOrderId });
 }
 
 export async function handlePosStatus(
@@ -375,16 +386,17 @@ export async function handlePosStatus(
       log.info('order already final; POS event not read further', { orderId, status: found.status });
       return;
     }
-    const fresh = await freshen(event, orderId, restaurantId, ctx);
-    if (!fresh) {
+    const fresh = await freshen(event, found, restaurantId, ctx);
+    if (fresh === 'stale' || fresh === 'unconfirmed') {
+      const why = fresh === 'stale' ? 'older POS version' : 'the POS could not confirm it';
       await store.auditOrder(event.kind, orderId, {
         what: 'pos-status',
         source: ctx.adapter.code,
         status: event.posStatus,
-        outcome: 'ignored (older POS version)',
+        outcome: `ignored (${why})`,
         code: event.eventId,
       });
-      log.info('POS event older than one already applied; ignored', { orderId });
+      log.info(`POS event ignored: ${why}`, { orderId });
       return;
     }
     event = fresh;
@@ -439,20 +451,23 @@ export async function handlePosStatus(
 }
 
 /**
- * For a POS that versions its orders: reads the order when the event said too little (`refresh`),
- * and drops the event when a newer version of the order was already applied. Undefined: stale.
+ * Reads the order when the event said too little or claims what the POS must confirm (`refresh`), by
+ * the POS id the bridge recorded for it (not one the body names), and, for a POS that versions its
+ * orders, drops the event when a newer version of the order was already applied (`stale`). A POS that
+ * cannot tell leaves the event `unconfirmed`.
  */
 async function freshen(
   event: PosOrderStatusEvent,
-  orderId: number,
+  found: store.OrderState,
   restaurantId: number,
   ctx: FlowContext,
-): Promise<PosOrderStatusEvent | undefined> {
+): Promise<PosOrderStatusEvent | 'stale' | 'unconfirmed'> {
   let current = event;
   if (event.refresh) {
     const client = await posClient(restaurantId, ctx);
     if (client.getStatus) {
-      const read = await client.getStatus(event.kind, event.posOrderId);
+      const read = await client.getStatus(event.kind, found.posOrderId ?? event.posOrderId);
+      if (!read) return 'unconfirmed';
       current = {
         ...event,
         posStatus: read.posStatus,
@@ -462,8 +477,8 @@ async function freshen(
       };
     }
   }
-  if (current.posVersion !== undefined && !(await store.claimPosVersion(event.kind, orderId, current.posVersion)))
-    return undefined;
+  if (current.posVersion !== undefined && !(await store.claimPosVersion(event.kind, found.orderId, current.posVersion)))
+    return 'stale';
   return current;
 }
 

@@ -37,8 +37,13 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
       continue;
     }
     try {
-      if (state.posOrderId && client.getStatus && !credentialRefused) {
-        const { posStatus, occurredAt } = await client.getStatus(state.kind, state.posOrderId);
+      // A POS that cannot tell (yet) about this order answers nothing: nothing to feed on.
+      const read =
+        state.posOrderId && client.getStatus && !credentialRefused
+          ? await client.getStatus(state.kind, state.posOrderId)
+          : undefined;
+      if (state.posOrderId && read) {
+        const { posStatus, occurredAt } = read;
         // Only news is fed on: re-reading an unchanged status every minute would rewrite the state for nothing.
         // Or a retried poll whose earlier attempt applied the status but whose news never reached the queue.
         if (ctx.adapter.mapStatus(state.kind, posStatus) !== state.status || newsLost(state, ctx)) {

@@ -59,16 +59,18 @@ export async function call<T>(
     parseError?: ErrorParser;
     /** Set on a POS's calls: its 401/403 is a PosAuthError (retried), where Sinqro's stays permanent. */
     posCode?: string;
+    /** Reads a non-empty reply body (default JSON.parse; throws SyntaxError for a body that is not JSON). */
+    parseBody?: (text: string) => unknown;
   },
 ): Promise<T> {
-  const { budget, timeoutMs, service, parseError, posCode, ...kyOptions } = options;
+  const { budget, timeoutMs, service, parseError, posCode, parseBody = JSON.parse, ...kyOptions } = options;
   const left = budget.deadline - Date.now();
   if (left <= 0) throw new RetryableError(`${service}: time budget exhausted before ${path}`);
   const http = await kyOf(client);
   try {
     const response = await http(path, { ...kyOptions, timeout: Math.min(timeoutMs, left) });
     const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return (text ? parseBody(text) : undefined) as T;
   } catch (error) {
     throw await classify(error, service, path, parseError, posCode);
   }

@@ -1,6 +1,6 @@
 /** A ready POS client for one restaurant: its link, the adapter's (or the restaurant's own) secret, the stage's base URL. */
 import type { PosAdapter, PosClient, PosSecret } from '../../adapters/port';
-import { envNames, requireEnv } from './env';
+import { adapterSettings, envNames, requireEnv } from './env';
 import { PermanentError, PosAuthError } from './errors';
 import { linkOf } from './link-cache';
 import { emitMetric, Logger } from './logger';
@@ -45,7 +45,8 @@ export async function posClient(
     const current = secret;
     renewCredentials = () => renewCredential(scope, current, 'expired');
   }
-  const client = adapter.createClient({ link, secret, baseUrl, budget, renewCredentials });
+  const settings = adapterSettings(adapter.code);
+  const client = adapter.createClient({ link, secret, baseUrl, budget, renewCredentials, settings });
   return reportingAuthFailures(client, report);
 }
 

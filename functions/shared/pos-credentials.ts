@@ -22,7 +22,29 @@ const LEASE_MS = 30_000;
 const WAIT_FOR_OTHER_MS = 5_000;
 const WAIT_STEP_MS = 500;
 
-export function renewMarginMs(): number {
+/**
+ * How long before expiry a credential is renewed: the adapter's own margin for a POS whose tokens live
+ * less than a day (K-Series: an hour), else the stage's (CREDENTIAL_RENEW_MARGIN_MINUTES, default a day).
+ */
+const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
+
+/**
+ * How a merchant secret holding an OAuth pair says when its access token expires (`expiresAt`, ISO)
+ * and whether it can be renewed (a `refreshToken`): the fields every renewing adapter stores.
+ */
+export const storedOAuthPair: Pick<PosCredentials, 'expiresAt' | 'canRenew'> = {
+  expiresAt(secret) {
+    const at = text(secret.expiresAt);
+    const ms = at === undefined ? Number.NaN : Date.parse(at);
+    return Number.isFinite(ms) ? ms : undefined;
+  },
+  canRenew(secret) {
+    return text(secret.refreshToken) !== undefined;
+  },
+};
+
+export function renewMarginMs(credentials?: Pick<PosCredentials, 'renewMarginMs'>): number {
+  if (credentials?.renewMarginMs !== undefined) return credentials.renewMarginMs;
   const minutes = Number(process.env.CREDENTIAL_RENEW_MARGIN_MINUTES ?? DEFAULT_MARGIN_MINUTES);
   return (Number.isFinite(minutes) && minutes >= 0 ? minutes : DEFAULT_MARGIN_MINUTES) * 60_000;
 }
@@ -41,7 +63,7 @@ export type CredentialScope = {
 /** The secret to call the POS with: renewed first when it expires within the margin. */
 export async function freshSecret(scope: CredentialScope, secret: PosSecret): Promise<PosSecret> {
   const expiresAt = scope.credentials.expiresAt(secret);
-  if (expiresAt === undefined || expiresAt - Date.now() > renewMarginMs()) return secret;
+  if (expiresAt === undefined || expiresAt - Date.now() > renewMarginMs(scope.credentials)) return secret;
   try {
     return await renewCredential(scope, secret, 'expiring');
   } catch (error) {
@@ -63,6 +85,7 @@ export async function freshSecret(scope: CredentialScope, secret: PosSecret): Pr
  * fail, and two PutSecretValue calls racing could store the older pair last. So a short lease (one
  * conditional write per secret name, a few times a month per merchant), and inside it the secret is read
  * again: a renewal another worker has just finished (or an operator's rotation) is used, not repeated.
+ * The new secret is written before the lease is given back, tried again if the write fails.
  */
 export async function renewCredential(
   scope: CredentialScope,
@@ -89,7 +112,7 @@ export async function renewCredential(
       budget: scope.budget,
       posCode,
     });
-    await putSecret(secretName, next);
+    await storeRenewed(scope, next);
     const expiresAt = credentials.expiresAt(next);
     scope.logger.info('POS credential renewed and stored', {
       restaurantId: link.restaurantId,
@@ -104,6 +127,35 @@ export async function renewCredential(
 }
 
 const changed = (a: PosSecret, b: PosSecret) => JSON.stringify(a) !== JSON.stringify(b);
+
+/** Tries of the write of a renewed credential, a short wait apart (under the lease, which outlasts them). */
+const STORE_TRIES = 3;
+const STORE_WAIT_MS = 250;
+
+/**
+ * Writes the renewed secret, trying again if the write fails: the POS has already taken the old refresh
+ * token, and with single-use refresh tokens (K-Series) a new pair that is not stored is lost, and the
+ * merchant must authorize the bridge again.
+ */
+async function storeRenewed(scope: CredentialScope, next: PosSecret): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await putSecret(scope.secretName, next);
+      return;
+    } catch (error) {
+      if (attempt >= STORE_TRIES) {
+        scope.logger.error('a renewed POS credential could not be stored: the merchant may have to authorize again', {
+          restaurantId: scope.link.restaurantId,
+          posCode: scope.posCode,
+          secretName: scope.secretName,
+          ...errorFields(error),
+        });
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, STORE_WAIT_MS * attempt));
+    }
+  }
+}
 
 /** Another worker holds the lease: its renewal shows as a changed secret within a few seconds. */
 async function awaitOtherRenewal(scope: CredentialScope, current: PosSecret): Promise<PosSecret> {

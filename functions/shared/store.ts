@@ -12,6 +12,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { PosContext } from '../../adapters/port';
 import { ddb, epochSeconds, isConditionFailure, tableName } from './ddb';
 import { emitMetric } from './logger';
 import { METRICS, statusDimensions } from './metrics';
@@ -49,6 +50,8 @@ export type OrderState = {
   publishedRank?: number;
   /** The newest POS version of the order a status event was taken from (POSes that version orders). */
   posVersion?: number;
+  /** What the adapter kept at injection to act on the order later (ids, times, counts: no personal data). */
+  posContext?: PosContext;
   updatedAt: string;
 };
 
@@ -364,6 +367,8 @@ export type TransitionRequest = {
   posOrderId?: string;
   /** The bridge's own reason for a FAILED order (an error message: ids and codes, no personal data). */
   reason?: string;
+  /** Set with the POS id at injection: what the adapter keeps to act on the order later (PosContext). */
+  posContext?: PosContext;
   /**
    * Only for an order the bridge has never seen (e.g. a cancellation that overtook its creation): it is
    * created as the owner's.
@@ -418,6 +423,10 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     values[':posOrderId'] = req.posOrderId;
     values[':gsi1pk'] = keys.posOrder(req.posCode, req.posOrderId);
     values[':gsi1sk'] = keys.order(req.kind, req.orderId).PK;
+  }
+  if (req.posContext !== undefined) {
+    sets.push('posContext = :posContext');
+    values[':posContext'] = req.posContext;
   }
   if (req.reason !== undefined) {
     sets.push('lastError = :reason');
@@ -499,13 +508,24 @@ export async function claimPosVersion(kind: Kind, orderId: number, posVersion: n
   }
 }
 
-/** Records the POS's id for an order whose status already moved past INJECTED (the POS can be faster than us). */
-export async function setPosOrderId(kind: Kind, orderId: number, posCode: string, posOrderId: string): Promise<void> {
+/**
+ * Records the POS's id for an order whose status already moved past INJECTED (the POS can be faster than
+ * us), with what the adapter kept at injection.
+ */
+export async function setPosOrderId(
+  kind: Kind,
+  orderId: number,
+  posCode: string,
+  posOrderId: string,
+  posContext?: PosContext,
+): Promise<void> {
   await ddb.send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.order(kind, orderId),
-      UpdateExpression: 'SET posOrderId = :p, GSI1PK = :pk, GSI1SK = :sk, updatedAt = :now ADD version :one',
+      UpdateExpression: `SET posOrderId = :p, GSI1PK = :pk, GSI1SK = :sk, updatedAt = :now${
+        posContext ? ', posContext = :ctx' : ''
+      } ADD version :one`,
       ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(posOrderId) OR posOrderId = :p)',
       ExpressionAttributeValues: {
         ':p': posOrderId,
@@ -513,6 +533,7 @@ export async function setPosOrderId(kind: Kind, orderId: number, posCode: string
         ':sk': keys.order(kind, orderId).PK,
         ':now': new Date().toISOString(),
         ':one': 1,
+        ...(posContext ? { ':ctx': posContext } : {}),
       },
     }),
   );

@@ -81,15 +81,18 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * are refused like text that is not JSON, rather than read with U+FFFD in place of what the sender wrote.
  */
 export function parseJsonBytes(raw: Uint8Array, what: string, maxDepth = 32): unknown {
-  let text: string;
+  return parseJson(utf8Text(raw, what), what, maxDepth);
+}
+
+/** A body's bytes as text; bytes that are not valid UTF-8 are a 400, like text that is not JSON. */
+export function utf8Text(raw: Uint8Array, what: string): string {
   try {
-    text = strictUtf8.decode(raw);
+    return strictUtf8.decode(raw);
   } catch {
     throw new ValidationError(`${what} is not valid UTF-8`, [
       { code: 'INVALID_JSON', message: `${what} is not valid UTF-8` },
     ]);
   }
-  return parseJson(text, what, maxDepth);
 }
 
 /**

@@ -2,12 +2,14 @@
  * The operator CLI as an operator runs it: `node bin/pos-bridge.js … --local` in a subprocess,
  * against a local runtime on fixed (but free) ports that wrote its runtime file, as `npm start` does.
  */
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ADAPTERS } from '../../adapters/registry';
 import { DEMO_CONSUMERS, demoOrder } from '../../local/demo-data';
 import type { RuntimeFile } from '../../local/runtime-file';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
@@ -69,7 +71,10 @@ test('the runtime file names the fixed ports, the table and every queue', () => 
   expect(described.urls.dynamodb).toBe(`http://127.0.0.1:${ports.dynamodb}`);
   expect(described.urls.sqs).toBe(`http://127.0.0.1:${ports.sqs}`);
   expect(described.tableName).toBe(h.rt.tableName);
-  expect(described.queues.map((q) => q.posCode ?? q.consumer)).toEqual(['reference', 'square', 'sinqro-publisher']);
+  expect(described.queues.map((q) => q.posCode ?? q.consumer)).toEqual([
+    ...ADAPTERS.map((a) => a.code),
+    'sinqro-publisher',
+  ]);
 });
 
 test('restaurants lists the demo restaurant', async () => {

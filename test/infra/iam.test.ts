@@ -195,12 +195,15 @@ test('sinqro-events reads no secret at all: the bus policy authenticates Sinqro'
 test('pos-webhook may read one secret per adapter, and the per-restaurant POS secrets of adapters that verify per location only', () => {
   const secrets = resourceTexts(built, built.stack.functions.posWebhook, 'secretsmanager:GetSecretValue');
   const codes = Object.keys(built.stack.workers);
-  // The reference POS may sign per location (a link's own webhook secret); Square signs per subscription.
-  expect(secrets).toHaveLength(codes.length + 1);
+  // The reference POS may sign per location and K-Series has per-account credentials (a link's own
+  // webhook secret); Square signs per subscription.
+  const perLocation = ADAPTERS.filter((a) => a.webhookLocationOf).map((a) => a.code);
+  expect(perLocation.sort()).toEqual(['lightspeedk', 'reference']);
+  expect(secrets).toHaveLength(codes.length + perLocation.length);
   expect(secrets).toEqual(
     expect.arrayContaining([
       ...codes.map((code) => expect.stringContaining(`/sandbox/pos/${code}-??????`)),
-      expect.stringMatching(/\/sandbox\/pos\/reference\/\*$/),
+      ...perLocation.map((code) => expect.stringMatching(new RegExp(`/sandbox/pos/${code}/\\*$`))),
     ]),
   );
   expect(secrets.filter((s) => s.includes('/pos/square/'))).toEqual([]);

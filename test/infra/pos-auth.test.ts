@@ -1,7 +1,7 @@
 /**
  * A POS refusing the bridge's credential is alarmed per POS code (the PosAuthFailures metric the workers
- * emit), and only the worker of an adapter that renews credentials (Square) may write secrets: its own
- * merchants' ones, nothing else.
+ * emit), and only the worker of an adapter that renews credentials (Square, Lightspeed K-Series) may write
+ * secrets: its own merchants' ones, nothing else.
  */
 import { ADAPTERS } from '../../adapters/registry';
 import { METRICS } from '../../functions/shared/metrics';
@@ -38,16 +38,23 @@ test('every POS code has an alarm on its first refused credential (PosAuthFailur
   }
 });
 
-test("the Square worker may write its merchants' secrets (renewed tokens) and no other secret", () => {
-  const square = built.stack.workers.square;
-  expect(square).toBeDefined();
-  const written = resourceTexts(built, square?.fn as never, 'secretsmanager:PutSecretValue');
-  expect(written).toEqual([expect.stringMatching(/:secret:sinqro-pos-bridge\/sandbox\/pos\/square\/\*$/)]);
+const renewing = ADAPTERS.filter((a) => a.credentials).map((a) => a.code);
+
+test('Square and K-Series renew their merchants’ tokens', () => {
+  expect(renewing.sort()).toEqual(['lightspeedk', 'square']);
+});
+
+test.each(renewing)("the %s worker may write its merchants' secrets (renewed tokens) and no other secret", (code) => {
+  const worker = built.stack.workers[code];
+  expect(worker).toBeDefined();
+  const written = resourceTexts(built, worker?.fn as never, 'secretsmanager:PutSecretValue');
+  expect(written).toEqual([expect.stringMatching(new RegExp(`:secret:sinqro-pos-bridge/sandbox/pos/${code}/\\*$`))]);
 });
 
 test('no other function may write a secret (the reference POS has no expiring credentials)', () => {
   const { sinqroWebhook, sinqroEvents, posWebhook, publisher } = built.stack.functions;
   const others = [sinqroWebhook, sinqroEvents, posWebhook, publisher, built.stack.scheduler.fn];
-  for (const [code, worker] of Object.entries(built.stack.workers)) if (code !== 'square') others.push(worker.fn);
+  for (const [code, worker] of Object.entries(built.stack.workers))
+    if (!renewing.includes(code)) others.push(worker.fn);
   for (const fn of others) expect(allowedActions(built, fn).has('secretsmanager:PutSecretValue')).toBe(false);
 });

@@ -82,3 +82,28 @@ test('supports is true when either orders or reservations have the feature', () 
   caps.orders.F6 = { mechanism: 'unsupported', reason: 'no catalog API' };
   expect(supports(caps, 'F6')).toBe(false);
 });
+
+test('a webhook feature the POS cannot read back becomes unsupported, with its reason, when the webhook is off', () => {
+  const declared = fakeCapabilities();
+  declared.orders.F2 = {
+    mechanism: 'webhook',
+    note: 'order.accepted',
+    withoutWebhook: { mechanism: 'unsupported', reason: 'the POS has no read of an order' },
+  };
+  const caps = effectiveCapabilities(fakeAdapter(declared), { statusWebhooks: false });
+  expect(caps.orders.F2).toEqual({ mechanism: 'unsupported', reason: 'the POS has no read of an order' });
+  expect(caps.orders.F3).toEqual({ mechanism: 'polling', note: POLLING_NOTES.status });
+});
+
+test('a webhook feature that says how it is polled keeps that note when the webhook is off', () => {
+  const declared = fakeCapabilities();
+  declared.orders.F7 = {
+    mechanism: 'webhook',
+    note: 'location.closed',
+    withoutWebhook: { mechanism: 'polling', note: 'GET /readiness every minute' },
+  };
+  const caps = effectiveCapabilities(fakeAdapter(declared), { availabilityWebhooks: false });
+  expect(caps.orders.F7).toEqual({ mechanism: 'polling', note: 'GET /readiness every minute' });
+  // Switched on, the declaration is reported as declared.
+  expect(effectiveCapabilities(fakeAdapter(declared), {}).orders.F7).toEqual(declared.orders.F7);
+});

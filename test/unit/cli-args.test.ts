@@ -110,11 +110,13 @@ describe('arguments', () => {
   });
 
   test('an unknown POS code is refused with the registered ones', () => {
-    expect(usageError('link 5120 nopos loc-1 --local')).toBe('unknown POS "nopos": one of reference, square');
+    expect(usageError('link 5120 nopos loc-1 --local')).toBe(
+      'unknown POS "nopos": one of reference, square, lightspeedk',
+    );
   });
 
   test('the report refuses an unknown POS code too', () => {
-    expect(usageError('report nopos')).toBe('unknown POS "nopos": one of reference, square');
+    expect(usageError('report nopos')).toBe('unknown POS "nopos": one of reference, square, lightspeedk');
   });
 
   test('a POS location id with a space is refused', () => {

@@ -44,7 +44,7 @@ test("a wrong argument exits 2 with the command's own usage line", async () => {
 test('wrong arguments are refused before the CLI looks for a bridge', async () => {
   // No runtime is running: the message is about the argument, not about the runtime.
   await expect(run(['link', '5120', 'nopos', 'loc-1', '--local'], io)).resolves.toBe(2);
-  expect(io.errors[0]).toBe('pos-bridge: unknown POS "nopos": one of reference, square');
+  expect(io.errors[0]).toBe('pos-bridge: unknown POS "nopos": one of reference, square, lightspeedk');
 });
 
 test('--local without a running runtime exits 1 telling how to start it', async () => {

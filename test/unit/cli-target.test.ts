@@ -16,6 +16,8 @@ const OUTPUT_VALUES: Record<string, string> = {
   [OUTPUTS.workDlqUrl('reference')]: url('reference-dlq'),
   [OUTPUTS.workQueueUrl('square')]: url('square-work'),
   [OUTPUTS.workDlqUrl('square')]: url('square-dlq'),
+  [OUTPUTS.workQueueUrl('lightspeedk')]: url('lightspeedk-work'),
+  [OUTPUTS.workDlqUrl('lightspeedk')]: url('lightspeedk-dlq'),
 };
 const stackWith = (outputs: Record<string, string>) => ({
   Stacks: [
@@ -48,6 +50,8 @@ test('gives the shared modules the table, the queues, the stage and its adapter 
     POS_SETTINGS_SQUARE: JSON.stringify({
       webhookNotificationUrl: 'https://pos-webhooks.sandbox.sinqro-bridge.example/square/webhooks/events',
     }),
+    WORK_QUEUE_URL_LIGHTSPEEDK: url('lightspeedk-work'),
+    POS_SETTINGS_LIGHTSPEEDK: JSON.stringify({ platformCode: 'SINQRO' }),
     STAGE_NAME: 'sandbox',
   });
   expect(target.stageName).toBe('sandbox');
@@ -59,6 +63,7 @@ test("lists every dead-letter queue, marking the event bus's as not redrivable",
   expect(target.queues.map((q) => [q.name, q.dlqUrl, q.redrivable])).toEqual([
     ['reference', url('reference-dlq'), true],
     ['square', url('square-dlq'), true],
+    ['lightspeedk', url('lightspeedk-dlq'), true],
     ['to-sinqro', url('to-sinqro-dlq'), true],
     ['sinqro-events', url('events-dlq'), false],
   ]);

@@ -6,7 +6,14 @@
  */
 import { createHmac } from 'node:crypto';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, EventBridgeEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
@@ -29,6 +36,19 @@ import {
   writeBridgeSecrets,
 } from './support/bridge-env';
 import { envelope, httpEvent, lambdaContext, posRoute } from './support/fixtures';
+import {
+  fixture,
+  LSK_ACCOUNT_SECRET_NAME,
+  LSK_APP_SECRET_NAME,
+  LSK_LOCATION,
+  LSK_PASSWORD,
+  LSK_PATH_TOKEN,
+  LSK_PLATFORM_BEARER,
+  LSK_RESTAURANT,
+  lskAccountSecret,
+  lskAppSecret,
+  lskLinkItem,
+} from './support/lightspeedk';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -40,7 +60,11 @@ beforeAll(() => {
   setBridgeEnv();
   Object.assign(process.env, SQUARE_ENV);
   secrets = useSecretsFile();
-  writeBridgeSecrets(secrets, { [SQUARE_SECRET_NAME]: { webhookSigningSecrets: [SQUARE_KEY] } });
+  writeBridgeSecrets(secrets, {
+    [SQUARE_SECRET_NAME]: { webhookSigningSecrets: [SQUARE_KEY] },
+    [LSK_APP_SECRET_NAME]: lskAppSecret(),
+    [LSK_ACCOUNT_SECRET_NAME]: lskAccountSecret(),
+  });
   captureLogs();
 });
 afterAll(() => {
@@ -52,6 +76,11 @@ beforeEach(() => {
   ddb.reset();
   sqs.reset();
   linkRestaurant(ddb);
+  // The K-Series account is linked too: its webhooks are verified with its link's own secret.
+  ddb.on(GetCommand, { Key: { PK: `REST#${LSK_RESTAURANT}`, SK: 'LINK' } }).resolves({ Item: lskLinkItem() });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `POSLOC#lightspeedk#${LSK_LOCATION}` } })
+    .resolves({ Items: [lskLinkItem()] });
   ddb.on(PutCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 });
@@ -219,6 +248,8 @@ const SQUARE_ENV = {
   POS_SECRET_NAME_SQUARE: SQUARE_SECRET_NAME,
   POS_SETTINGS_SQUARE: JSON.stringify({ webhookNotificationUrl: SQUARE_URL }),
   WORK_QUEUE_URL_SQUARE: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-square',
+  POS_SECRET_NAME_LIGHTSPEEDK: LSK_APP_SECRET_NAME,
+  WORK_QUEUE_URL_LIGHTSPEEDK: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-lightspeedk',
 };
 const squareSign = (body: string, url = SQUARE_URL, key = SQUARE_KEY) =>
   createHmac('sha256', key)
@@ -318,7 +349,102 @@ const squareBroken = fc
     return JSON.stringify(e);
   });
 
+/** K-Series: an account's path (`o/{location}/{token}`) and Basic password are its "signature". */
+const LSK_ANY = `o/${LSK_LOCATION}/${LSK_PATH_TOKEN}`;
+const lskBasic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+const LSK_AUTH = lskBasic('sinqro', LSK_PASSWORD);
+
+/** The Order and Pay bodies the account's path carries, from the spec's examples, the bridge's own reference set. */
+const LSK_BODIES: Record<string, () => Envelope> = {
+  order: () => fixture('webhook-order-ready-for-pickup.json', { thirdPartyReference: '900001' }),
+  item: () => fixture('webhook-item-restricted.json'),
+  readiness: () => fixture('webhook-readiness-not-ready.json'),
+};
+/** [what breaks, the bodies it applies to (all when absent), the mutation]. */
+const LSK_BREAKS: [string, string[] | undefined, (e: Envelope) => void][] = [
+  ['status as a number', ['order', 'item', 'readiness'], (e) => Object.assign(e, { status: 7 })],
+  ['status too long', ['order'], (e) => Object.assign(e, { status: 'S'.repeat(65) })],
+  ['no status', ['order', 'item', 'readiness'], (e) => delete e.status],
+  ['reference too long', ['order'], (e) => Object.assign(e, { thirdPartyReference: '9'.repeat(49) })],
+  ['reference as a number', ['order'], (e) => Object.assign(e, { thirdPartyReference: 900001 })],
+  ['location as text', undefined, (e) => Object.assign(e, { businessLocationId: 'loc-1' })],
+  ['negative location', undefined, (e) => Object.assign(e, { businessLocationId: -5 })],
+  ['fractional location', undefined, (e) => Object.assign(e, { businessLocationId: 2.5 })],
+  ['location of 20 digits', undefined, (e) => Object.assign(e, { businessLocationId: '9'.repeat(20) })],
+  ['empty account identifier', ['order'], (e) => Object.assign(e, { ikentooAccountIdentifier: '' })],
+  ['account a string', ['order'], (e) => Object.assign(e, { account: 'A17700.3' })],
+  ['no SKU', ['item'], (e) => delete e.sku],
+  ['empty SKU', ['item'], (e) => Object.assign(e, { sku: '' })],
+  ['unknown restriction', ['item'], (e) => Object.assign(e, { status: 'SOLD_OUT' })],
+  ['count as text', ['item'], (e) => Object.assign(e, { count: 'five' })],
+  ['no time', ['item'], (e) => delete e.countUpdatedAt],
+  ['unknown readiness', ['readiness'], (e) => Object.assign(e, { status: 'MAYBE' })],
+  ['no POS status', ['readiness'], (e) => delete e.posStatus],
+  ['sales period unknown', ['readiness'], (e) => Object.assign(e.posStatus, { salesPeriod: 'LUNCH' })],
+  ['configuration null', ['readiness'], (e) => Object.assign(e, { onlineOrderingApiConfiguration: null })],
+  ['type as a number', ['item', 'readiness'], (e) => Object.assign(e, { type: 3 })],
+];
+const lskBroken = fc
+  .tuple(
+    fc
+      .constantFrom(...Object.keys(LSK_BODIES))
+      .chain((kind) =>
+        fc.tuple(
+          fc.constant(kind),
+          fc.constantFrom(...LSK_BREAKS.filter(([, kinds]) => !kinds || kinds.includes(kind))),
+        ),
+      ),
+    fc.string({ unit: 'grapheme', maxLength: 20 }),
+  )
+  .map(([[kind, [, , breakIt]], note]) => {
+    const e = (LSK_BODIES[kind] as () => Envelope)();
+    e.note = note;
+    breakIt(e);
+    return JSON.stringify(e);
+  });
+
 const KITS: Record<string, PosRouteKit> = {
+  lightspeedk: {
+    any: LSK_ANY,
+    signatureHeader: 'authorization',
+    sign: () => LSK_AUTH,
+    forged: () =>
+      fc.oneof(
+        fc.constant(undefined),
+        fc.constant(''),
+        fc.string({ maxLength: 200 }),
+        fc.string({ maxLength: 60 }).map((p) => lskBasic('sinqro', p)),
+        fc.constant(lskBasic('someone', LSK_PASSWORD)),
+        fc.constant(lskBasic('sinqro', `${LSK_PASSWORD} `)),
+        fc.constant(LSK_AUTH.toLowerCase()),
+        fc.constant(`${LSK_AUTH},${LSK_AUTH}`), // two headers, as API Gateway joins them
+        fc.constant(`Bearer ${LSK_PLATFORM_BEARER}`), // the platform's credential on an account's path
+        fc.constant(`Bearer ${LSK_PASSWORD}`),
+        fc.constant(LSK_PASSWORD),
+        fc.constant('x'.repeat(5000)),
+      ),
+    brokenEnvelopes: lskBroken,
+    // Payment notifications, and order notifications about no order of the bridge's (a reference that is
+    // not a Sinqro id) or about no status (CHECK_WAS_UPDATED), are acknowledged and dropped.
+    ignoredByDesign: (body) => {
+      try {
+        const json = JSON.parse(body);
+        if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
+        if (json.type === 'PAYMENT') return true;
+        if (json.type !== undefined && typeof json.type !== 'string') return false;
+        if (json.type === 'ITEM' || json.type === 'ORDER_API') return false;
+        const ref = json.thirdPartyReference;
+        return (
+          typeof json.status === 'string' &&
+          json.status.length <= 64 &&
+          (ref === undefined || (typeof ref === 'string' && ref.length <= 48 && !/^\d{1,16}$/.test(ref)))
+        );
+      } catch {
+        return false;
+      }
+    },
+  },
   reference: {
     any: 'orders',
     signatureHeader: POS_SIGNATURE_HEADER,
@@ -545,7 +671,7 @@ const bytesEvent = (bytes: Buffer, base64: boolean, headers: Record<string, stri
     body: base64 ? bytes.toString('base64') : bytes.toString('utf8'),
     isBase64Encoded: base64,
     headers,
-    ...(path ? posRoute(path.split('/')[1] as string, path.split('/')[3] as string) : {}),
+    ...(path ? posRoute(path.split('/')[1] as string, path.split('/').slice(3).join('/')) : {}),
   });
 const HYGIENE_ROUTES: HygieneRoute[] = [
   {
@@ -596,6 +722,13 @@ const HYGIENE_ROUTES: HygieneRoute[] = [
       handler: posWebhook,
     }),
   ),
+  {
+    route: 'POST /lightspeedk/webhooks/o/{location}/{token} (order notification)',
+    valid: () => ({ ...LSK_BODIES.order?.(), status: 'FAILURE', reason: 'the \uFFFF item' }),
+    request: (bytes, base64) =>
+      bytesEvent(bytes, base64, { authorization: LSK_AUTH }, `/lightspeedk/webhooks/${LSK_ANY}`),
+    handler: posWebhook,
+  },
 ];
 
 /** Byte sequences that are not UTF-8: a lone continuation, a truncated sequence, an overlong form, an encoded surrogate, 0xFF. */

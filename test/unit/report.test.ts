@@ -112,3 +112,36 @@ test('JSON output is the report model itself, parseable', () => {
   const report = integrationReport(fakeAdapter(), { statusWebhooks: false }, NOW);
   expect(JSON.parse(reportJson(report))).toEqual(report);
 });
+
+describe('a feature the POS serves only in part', () => {
+  const limited = () => {
+    const adapter = fakeAdapter();
+    adapter.capabilities.orders.F5 = {
+      mechanism: 'api',
+      note: 'POST /printMsg',
+      limit: 'the POS cannot cancel the order: staff are shown a message',
+    };
+    return integrationReport(adapter, {}, NOW);
+  };
+
+  test('carries what it cannot do, and is counted apart in the summary', () => {
+    expect(limited().features[4]?.orders).toEqual({
+      integrated: true,
+      mechanism: 'api',
+      note: 'POST /printMsg',
+      limit: 'the POS cannot cancel the order: staff are shown a message',
+    });
+    expect(limited().summary.orders).toEqual({ integrated: 8, limited: 1, total: 8 });
+  });
+
+  test('shows as limited in the table and says what it cannot do in the notes', () => {
+    const markdown = reportMarkdown(limited());
+    expect(markdown).toContain(
+      '| F5 | Get status updates made elsewhere into the POS | ⚠️ api, limited | ❌ not integrated |',
+    );
+    expect(markdown).toContain(
+      '- **F5 orders**: api: the bridge calls the POS API (POST /printMsg); limited: the POS cannot cancel the order: staff are shown a message',
+    );
+    expect(markdown).toContain('- Orders: 8 of 8 features integrated, 1 of them limited;');
+  });
+});

@@ -1,8 +1,8 @@
 /** Sinqro order → Square CreateOrder / EXTERNAL CreatePayment bodies: exact money, lines, modifiers, fulfillment. */
 import * as v from 'valibot';
 import { minor, toExternalPayment, toSquareOrder } from '../../adapters/square/order-mapping';
-import { PermanentError } from '../../functions/shared/errors';
 import { type SinqroOrder, SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
+import { permanentCodeOf } from './support/fixtures';
 
 /** A Sinqro order as sinqro.md §9 documents it, naming Square catalog ids as externalIds. */
 function sinqroOrder(overrides: Record<string, unknown> = {}): SinqroOrder {
@@ -49,15 +49,6 @@ function sinqroOrder(overrides: Record<string, unknown> = {}): SinqroOrder {
     ...overrides,
   });
 }
-
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof PermanentError ? error.code : `not permanent: ${(error as Error).message}`;
-  }
-  return 'no error';
-};
 
 test('amounts become exact minor units through the decimal string, never a float multiply', () => {
   expect(minor(0.29, 'EUR')).toBe(29); // 0.29 * 100 is 28.999999999999996
@@ -195,28 +186,28 @@ test('a delivery order of a seller whose Square shows DELIVERY fulfillments is a
 });
 
 test('totals that do not add up to the cent fail the order for good, before anything is sent', () => {
-  expect(code(() => toSquareOrder(sinqroOrder({ totalAmount: 5.8 }), 'L1', 'k'))).toBe('TOTAL_MISMATCH');
+  expect(permanentCodeOf(() => toSquareOrder(sinqroOrder({ totalAmount: 5.8 }), 'L1', 'k'))).toBe('TOTAL_MISMATCH');
 });
 
 test('options that cost more than their line fail the order', () => {
   const order = sinqroOrder();
   const first = order.orderLines[0] as { unitPrice: number };
   first.unitPrice = 0.4;
-  expect(code(() => toSquareOrder(order, 'L1', 'k'))).toBe('TOTAL_MISMATCH');
+  expect(permanentCodeOf(() => toSquareOrder(order, 'L1', 'k'))).toBe('TOTAL_MISMATCH');
 });
 
 test('a product without a Square id, a fractional quantity or an unknown line type fail the order', () => {
   const unmapped = sinqroOrder();
   (unmapped.orderLines[1] as { product: unknown }).product = { id: 77002 };
-  expect(code(() => toSquareOrder(unmapped, 'L1', 'k'))).toBe('UNMAPPED_PRODUCT');
+  expect(permanentCodeOf(() => toSquareOrder(unmapped, 'L1', 'k'))).toBe('UNMAPPED_PRODUCT');
   const fractional = sinqroOrder();
   (fractional.orderLines[1] as { quantity: number }).quantity = 0.5;
-  expect(code(() => toSquareOrder(fractional, 'L1', 'k'))).toBe('UNSUPPORTED_QUANTITY');
+  expect(permanentCodeOf(() => toSquareOrder(fractional, 'L1', 'k'))).toBe('UNSUPPORTED_QUANTITY');
   const discount = sinqroOrder({
     orderLines: [{ type: 'DISCOUNT', label: 'Promo', quantity: 1, unitPrice: 1, totalAmount: 1 }],
     totalAmount: 1,
   });
-  expect(code(() => toSquareOrder(discount, 'L1', 'k'))).toBe('UNSUPPORTED_LINE');
+  expect(permanentCodeOf(() => toSquareOrder(discount, 'L1', 'k'))).toBe('UNSUPPORTED_LINE');
 });
 
 test("the recipient's phone loses its spacing (Square takes 17 characters); without a name, the order code stands in", () => {

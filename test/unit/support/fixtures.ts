@@ -1,6 +1,7 @@
 /** Fresh fixtures for every test: each factory builds a new object, so no test can leak into another. */
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { posWebhooksPath, posWebhooksPrefix, routeKey } from '../../../functions/routes';
+import { PermanentError } from '../../../functions/shared/errors';
 
 /** The illustrative order of reference/sinqro.md §13, copied verbatim (a takeaway order, paid at pickup). */
 export function sampleOrder() {
@@ -230,4 +231,14 @@ export function setPath<T extends object>(target: T, path: string, value: unknow
   if (value === undefined) delete node[last];
   else node[last] = value;
   return target;
+}
+
+/** The code of the PermanentError `fn` throws ("no error", or what else it threw, otherwise). */
+export function permanentCodeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof PermanentError ? error.code : `not permanent: ${(error as Error).message}`;
+  }
+  return 'no error';
 }

@@ -5,9 +5,17 @@ import type { AddressInfo } from 'node:net';
 export type RecordedRequest = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
 export type Reply = { status: number; body?: string | object; headers?: Record<string, string>; delayMs?: number };
 
-export type TestServer = { url: string; requests: RecordedRequest[]; reply(next: Reply): void; close(): Promise<void> };
+/** A fixed reply, or one chosen per request (by its method and URL: a small router). */
+export type Replier = Reply | ((request: RecordedRequest) => Reply);
 
-export async function startServer(initial: Reply = { status: 200, body: {} }): Promise<TestServer> {
+export type TestServer = {
+  url: string;
+  requests: RecordedRequest[];
+  reply(next: Replier): void;
+  close(): Promise<void>;
+};
+
+export async function startServer(initial: Replier = { status: 200, body: {} }): Promise<TestServer> {
   let current = initial;
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -15,13 +23,14 @@ export async function startServer(initial: Reply = { status: 200, body: {} }): P
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({
+      const request = {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const reply = current;
+      };
+      requests.push(request);
+      const reply = typeof current === 'function' ? current(request) : current;
       const body =
         reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       const send = () => {
