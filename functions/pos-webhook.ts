@@ -2,11 +2,12 @@
  * POST /{posCode}/webhooks/{any+} — a POS's webhooks. The adapter named by the path verifies the
  * request on its raw bytes and parses it; this handler resolves the restaurant, dedupes and enqueues.
  * For an adapter whose POS signs per location, the link of the location the request claims is found
- * first, and its own webhook secret (when it has one) verifies the request instead of the adapter's.
+ * first, and its own webhook secret (when it names one) verifies the request instead of the adapter's.
+ * It reads webhook-verification secrets only, never a POS API credential.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { PosAdapter, PosSecret, RawWebhook } from '../adapters/port';
+import type { PosAdapter, RawWebhook } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
 import { adapterSettings, envNames, requireEnv } from './shared/env';
 import { AuthenticationError, NotFoundError } from './shared/errors';
@@ -14,7 +15,7 @@ import { type HttpResult, httpErrors, json, rawBody } from './shared/http';
 import { ingestPosEvent } from './shared/ingest';
 import { linkOfPosLocation } from './shared/link-cache';
 import { Logger } from './shared/logger';
-import { getSecret, signingSecretsOf } from './shared/secrets';
+import { webhookSigningSecrets } from './shared/secrets';
 
 const logger = new Logger('pos-webhook');
 
@@ -24,15 +25,10 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   if (!adapter) throw new NotFoundError(`no POS adapter is registered for "${posCode.slice(0, 40)}"`, 'UNKNOWN_POS');
   const request = { path: event.rawPath, rawBody: rawBody(event), headers: event.headers ?? {} };
   const claimed = adapter.webhookLocationOf?.(request);
-  const own = claimed === undefined ? undefined : await ownWebhookSecret(posCode, claimed);
-  const secretName = own?.name ?? requireEnv(envNames.posSecret(posCode));
-  const secret = own?.secret ?? (await getSecret<PosSecret>(secretName));
+  const own = claimed === undefined ? undefined : await ownWebhookSecretName(posCode, claimed);
   // Checked here for every adapter: an empty key in the list would verify anyone's signature.
-  adapter.verifyWebhook(
-    request,
-    { ...secret, webhookSigningSecrets: signingSecretsOf(secret, secretName) },
-    adapterSettings(posCode),
-  );
+  const keys = await webhookSigningSecrets(own ?? requireEnv(envNames.posWebhookSecret(posCode)));
+  adapter.verifyWebhook(request, { webhookSigningSecrets: keys }, adapterSettings(posCode));
   const events = parse(adapter, request, claimed);
   const outcomes: string[] = [];
   for (const posEvent of events) {
@@ -54,17 +50,11 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
 }
 
 /**
- * The link's own webhook secret, when the link names a POS secret that holds signing secrets. An unknown
- * location has none: it is verified with the adapter's secret and then refused as unlinked, as before.
+ * The name of the location's own webhook secret, when its link names one. An unknown location has
+ * none: it is verified with the adapter's secret and then refused as unlinked, as before.
  */
-async function ownWebhookSecret(
-  posCode: string,
-  posLocationId: string,
-): Promise<{ name: string; secret: PosSecret } | undefined> {
-  const link = await linkOfPosLocation(posCode, posLocationId);
-  if (!link?.posSecret) return undefined;
-  const secret = await getSecret<PosSecret>(link.posSecret);
-  return secret.webhookSigningSecrets !== undefined ? { name: link.posSecret, secret } : undefined;
+async function ownWebhookSecretName(posCode: string, posLocationId: string): Promise<string | undefined> {
+  return (await linkOfPosLocation(posCode, posLocationId))?.posWebhookSecret;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { PosAdapter } from '../adapters/port';
 import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { TABLE } from '../functions/shared/table';
+import { TABLE_WRITES } from '../functions/shared/table-writes';
 import { AdapterWorker } from './adapter-worker';
 import { AlarmNotifications } from './alarms';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
@@ -20,7 +21,13 @@ import { IngressAlarms } from './ingress-alarms';
 import { BridgeScheduler } from './scheduler';
 import { SinqroEventBus } from './sinqro-event-bus';
 import { OUTPUTS, stackName } from './stack-outputs';
-import { adapterConfig, restaurantPosSecretsPrefix, restaurantSecretsPrefix, type Stage } from './stage-config';
+import {
+  adapterConfig,
+  posWebhookSecretName,
+  restaurantSecretsPrefix,
+  type Stage,
+  sinqroWebhookSecretName,
+} from './stage-config';
 import { WebhookApi } from './webhook-api';
 import { WorkQueue } from './work-queue';
 
@@ -39,7 +46,7 @@ export class BridgeStack extends Stack {
   readonly api: WebhookApi;
   readonly events: SinqroEventBus;
   readonly workers: Record<string, AdapterWorker> = {};
-  /** Adapters whose webhooks pos-webhook may verify with a link's own secret (it reads their restaurants' POS secrets). */
+  /** Adapters whose webhooks pos-webhook may verify with a location's own secret (it reads their locations' webhook secrets). */
   readonly perLocationWebhookSecrets: string[] = [];
   readonly toSinqro: WorkQueue;
   readonly scheduler: BridgeScheduler;
@@ -76,7 +83,14 @@ export class BridgeStack extends Stack {
     });
 
     // Secrets are created and filled by operators (never by the stack): it only references them by name.
+    // What verifies a webhook and what calls an API are separate secrets, so the internet-facing
+    // functions read only the first kind (docs/operations.md, trust model).
     const sinqroSecret = Secret.fromSecretNameV2(this, 'SinqroSecret', stage.sinqroSecretName);
+    const sinqroWebhookSecret = Secret.fromSecretNameV2(
+      this,
+      'SinqroWebhookSecret',
+      sinqroWebhookSecretName(stage.name),
+    );
 
     // Bridge → Sinqro. FIFO, grouped by order: never two posts for one order in flight at once.
     this.toSinqro = new WorkQueue(this, 'ToSinqro', {
@@ -92,7 +106,7 @@ export class BridgeStack extends Stack {
       ...fnDefaults,
       environment: { [envNames.sinqroApiBaseUrl]: stage.sinqroApiBaseUrl },
     });
-    bindTable(publisher, this.table, 'publisher');
+    bindTable(publisher, this.table, 'publisher', TABLE_WRITES.publisher);
     bindSecret(publisher, envNames.sinqroSecret, sinqroSecret);
     grantSecretsUnder(publisher, restaurantSecretsPrefix(stage.name));
     this.toSinqro.consumeWith(publisher, SINQRO_MAX_CONCURRENCY);
@@ -104,8 +118,8 @@ export class BridgeStack extends Stack {
       ...INGRESS,
       ...fnDefaults,
     });
-    bindTable(sinqroWebhook, this.table, 'ingress');
-    bindSecret(sinqroWebhook, envNames.sinqroSecret, sinqroSecret);
+    bindTable(sinqroWebhook, this.table, 'ingress', TABLE_WRITES.sinqroReceiver);
+    bindSecret(sinqroWebhook, envNames.sinqroWebhookSecret, sinqroWebhookSecret);
 
     const sinqroEvents = new BridgeFunction(this, 'SinqroEvents', {
       entry: 'sinqro-events',
@@ -113,7 +127,7 @@ export class BridgeStack extends Stack {
       ...INGRESS,
       ...fnDefaults,
     });
-    bindTable(sinqroEvents, this.table, 'ingress');
+    bindTable(sinqroEvents, this.table, 'ingress', TABLE_WRITES.sinqroReceiver);
 
     const posWebhook = new BridgeFunction(this, 'PosWebhook', {
       entry: 'pos-webhook',
@@ -121,7 +135,7 @@ export class BridgeStack extends Stack {
       ...INGRESS,
       ...fnDefaults,
     });
-    bindTable(posWebhook, this.table, 'ingress');
+    bindTable(posWebhook, this.table, 'ingress', TABLE_WRITES.posReceiver(adapters.map((a) => a.code)));
 
     for (const adapter of adapters) {
       const config = adapterConfig(stage, adapter.code);
@@ -139,10 +153,12 @@ export class BridgeStack extends Stack {
       // Sinqro's events route by the restaurant's POS, so both Sinqro receivers may feed every adapter.
       for (const fn of [sinqroWebhook, sinqroEvents, posWebhook])
         bindQueue(fn, envNames.workQueue(adapter.code), worker.work.queue);
-      bindSecret(posWebhook, envNames.posSecret(adapter.code), posSecret);
-      // A POS that signs per location is verified with its link's own secret, when the link has one.
+      const webhookSecretName = posWebhookSecretName(stage.name, adapter.code);
+      const webhookSecret = Secret.fromSecretNameV2(this, `PosWebhookSecret${pascal(adapter.code)}`, webhookSecretName);
+      bindSecret(posWebhook, envNames.posWebhookSecret(adapter.code), webhookSecret);
+      // A POS that signs per location is verified with its location's own secret, when the link names one.
       if (adapter.webhookLocationOf) {
-        grantSecretsUnder(posWebhook, restaurantPosSecretsPrefix(stage.name, adapter.code));
+        grantSecretsUnder(posWebhook, webhookSecretName);
         this.perLocationWebhookSecrets.push(adapter.code);
       }
       // The webhook receiver needs the stage's settings too: a signature may cover the notification URL.
