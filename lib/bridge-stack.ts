@@ -236,6 +236,8 @@ function checkAdapterCodes(adapters: readonly StackAdapter[]): void {
   for (const { code } of adapters) {
     // The code becomes a URL path segment, part of env var names and construct ids.
     if (!/^[a-z0-9]+$/.test(code)) throw new Error(`POS adapter code "${code}" must be lowercase letters and digits`);
+    // Events are deduplicated per source (`DEDUPE#<code>#…`, `DEDUPE#sinqro#…`) and written in those partitions only.
+    if (code === 'sinqro') throw new Error('POS adapter code "sinqro" is reserved: it names Sinqro\'s own events');
     if (seen.has(code)) throw new Error(`POS adapter code "${code}" is registered twice`);
     seen.add(code);
   }

@@ -13,7 +13,15 @@ import { keys } from '../../functions/shared/table';
 import { TABLE_WRITES, type TableWrites } from '../../functions/shared/table-writes';
 import type { BridgeFunction } from '../../lib/bridge-function';
 import { adapterConfig, secretPrefix } from '../../lib/stage-config';
-import { actionsOf, type Built, buildStack, mayUseSecret, mayWriteTable, statementsOf } from './fixture';
+import {
+  actionsOf,
+  allowedActions,
+  type Built,
+  buildStack,
+  mayUseSecret,
+  mayWriteTable,
+  statementsOf,
+} from './fixture';
 
 let built: Built;
 beforeAll(() => {
@@ -161,7 +169,7 @@ describe('table writes', () => {
     }
   });
 
-  test('each function may put and update exactly in the partitions it declares, and delete only where it declares', () => {
+  test('each function may put, update and batch-write exactly in the partitions it declares, and delete only where it declares', () => {
     for (const [fn, writes] of declared()) {
       const leadingKeys = (action: string) =>
         statementsOf(built, fn)
@@ -174,11 +182,18 @@ describe('table writes', () => {
           )
           .sort();
       const sorted = (list: readonly string[]) => [...list].sort();
-      expect({
+      const granted = WRITES.filter((a) => a !== 'dynamodb:DeleteItem' && allowedActions(built, fn).has(a));
+      // A function that declares partitions writes in them; one that declares none may write nothing.
+      expect({ fn: nameOf(fn), writes: granted.length > 0 }).toEqual({
         fn: nameOf(fn),
-        put: leadingKeys('dynamodb:PutItem'),
-        update: leadingKeys('dynamodb:UpdateItem'),
-      }).toEqual({ fn: nameOf(fn), put: sorted(writes.partitions), update: sorted(writes.partitions) });
+        writes: writes.partitions.length > 0,
+      });
+      for (const action of granted)
+        expect({ fn: nameOf(fn), action, in: leadingKeys(action) }).toEqual({
+          fn: nameOf(fn),
+          action,
+          in: sorted(writes.partitions),
+        });
       expect({ fn: nameOf(fn), delete: leadingKeys('dynamodb:DeleteItem') }).toEqual({
         fn: nameOf(fn),
         delete: sorted(writes.deletes),
