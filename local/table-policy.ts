@@ -10,7 +10,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { TABLE } from '../functions/shared/table';
-import { partitionAllowed, type TableWrites } from '../functions/shared/table-writes';
+import { partitionPattern, type TableWrites } from '../functions/shared/table-writes';
 import { currentInvocation } from './lambda-context';
 
 /** The write commands (document client and low-level client) and the IAM action each one needs. */
@@ -36,6 +36,8 @@ let installed = false;
 export class TablePolicy {
   /** Every write refused so far. */
   readonly denied: DeniedWrite[] = [];
+  /** The declared patterns each function's writes fell in so far: the checks saw its writes. */
+  readonly used = new Map<string, Set<string>>();
 
   /** @param writes what each function (by its local name) may write; a function not named may write nothing. */
   constructor(private readonly writes: Readonly<Record<string, TableWrites>>) {}
@@ -67,8 +69,14 @@ export class TablePolicy {
     const allowed = this.writes[invocation.functionName];
     const patterns = (action === 'DeleteItem' ? allowed?.deletes : allowed?.partitions) ?? [];
     const partitionKeys = partitionKeysOf((command as { input?: unknown }).input);
+    const matched = partitionKeys.map((pk) => partitionPattern(pk, patterns));
     // As IAM's ForAllValues with the key required: every item's partition must be allowed, and there must be one.
-    if (partitionKeys.length > 0 && partitionKeys.every((pk) => partitionAllowed(pk, patterns))) return undefined;
+    if (matched.length > 0 && matched.every((m) => m !== undefined)) {
+      const used = this.used.get(invocation.functionName) ?? new Set<string>();
+      for (const pattern of matched) used.add(pattern as string);
+      this.used.set(invocation.functionName, used);
+      return undefined;
+    }
     this.denied.push({ functionName: invocation.functionName, action, partitionKeys });
     const error = new Error(
       `${invocation.functionName} is not authorized to perform dynamodb:${action} on partition ${partitionKeys.join(', ')} ` +

@@ -64,9 +64,9 @@ export const TABLE_WRITES = {
   scheduler: { partitions: [], deletes: [] } as TableWrites,
 };
 
-/** Whether a partition key matches one of the patterns, as IAM's `StringLike` matches it (`*` any run, `?` one character). */
-export function partitionAllowed(pk: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => likePattern(pattern).test(pk));
+/** The pattern a partition key falls in, as IAM's `StringLike` matches it (`*` any run, `?` one character), if any. */
+export function partitionPattern(pk: string, patterns: readonly string[]): string | undefined {
+  return patterns.find((pattern) => likePattern(pattern).test(pk));
 }
 
 const likePattern = (pattern: string) =>
