@@ -138,7 +138,16 @@ async function restaurants(inv: Invocation, io: Io): Promise<number> {
     return 0;
   }
   for (const line of table(
-    ['restaurant', 'pos', 'location', 'enabled', 'sinqro token secret', 'pos secret', 'linked at'],
+    [
+      'restaurant',
+      'pos',
+      'location',
+      'enabled',
+      'sinqro token secret',
+      'pos secret',
+      'pos webhook secret',
+      'linked at',
+    ],
     links.map((l) => [
       l.restaurantId,
       l.posCode,
@@ -146,6 +155,7 @@ async function restaurants(inv: Invocation, io: Io): Promise<number> {
       l.enabled ? 'yes' : 'no',
       l.sinqroTokenSecret,
       l.posSecret ?? '-',
+      l.posWebhookSecret ?? '-',
       l.createdAt,
     ]),
   ))

@@ -246,6 +246,18 @@ describe('restaurants', () => {
     ]);
   });
 
+  test("names each link's secrets, a location's own webhook secret included (never their values)", async () => {
+    const own = 'sinqro-pos-bridge/sandbox/webhooks/pos/reference/loc-9';
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { ...linkItem(6001, { posLocationId: 'loc-9', posWebhookSecret: own }), PK: 'RESTAURANTS', SK: 'REST#6001' },
+      ],
+    });
+    await run('restaurants');
+    expect(io.lines[0]).toMatch(/POS SECRET\s+POS WEBHOOK SECRET/);
+    expect(io.lines[1]).toContain(own);
+  });
+
   test('--json prints the links without table keys', async () => {
     ddb.on(QueryCommand).resolves({ Items: entries });
     await run('restaurants --json');
