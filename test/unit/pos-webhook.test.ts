@@ -141,6 +141,14 @@ describe('pos-webhook handler', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('records the refusal of an unlinked location in a partition of its own', async () => {
+    await invoke(posRequest(JSON.stringify(statusWebhook({ locationId: 'loc-unknown' }))));
+    const refusals = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(refusals).toEqual([
+      expect.objectContaining({ PK: 'REFUSED#POSLOC#reference#loc-unknown', outcome: 'refused' }),
+    ]);
+  });
+
   it('acknowledges a webhook delivered twice with 200 and counts it as a duplicate without enqueueing', async () => {
     alreadySeen(ddb, 'DEDUPE#reference#refevt-1');
     const result = await invoke(posRequest(JSON.stringify(statusWebhook())));

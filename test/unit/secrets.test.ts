@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { SecretMalformedError } from '../../functions/shared/errors';
-import { clearSecretCache, getSecret, signingSecretsOf } from '../../functions/shared/secrets';
+import { clearSecretCache, credentialField, getSecret, signingSecretsOf } from '../../functions/shared/secrets';
 import { captureLogs } from './support/bridge-env';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
@@ -72,5 +72,23 @@ describe('signingSecretsOf', () => {
     expect((thrown as Error).message).toMatch(reason);
     expect((thrown as Error).message).not.toContain(KEY);
     expect(logs.filter((l) => l.includes('"SecretMalformed":1'))).toHaveLength(1);
+  });
+});
+
+describe('credentialField', () => {
+  it('returns the field of an API credential secret', () => {
+    expect(credentialField({ serverAccessToken: 'tok' }, 'serverAccessToken', 'bridge/sinqro')).toBe('tok');
+  });
+
+  it.each([
+    ['missing', {}],
+    ['empty', { serverAccessToken: '' }],
+    ['not a string', { serverAccessToken: 42 }],
+  ])('refuses a field that is %s with SECRET_MALFORMED, naming the secret and the field', (_, secret) => {
+    expect(() =>
+      credentialField(secret as { serverAccessToken: string }, 'serverAccessToken', 'bridge/sinqro'),
+    ).toThrow(
+      new SecretMalformedError('secret bridge/sinqro is malformed: serverAccessToken is not a non-empty string'),
+    );
   });
 });

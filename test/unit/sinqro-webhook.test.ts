@@ -131,6 +131,12 @@ describe('sinqro-webhook handler', () => {
     expect(dedupePuts()).toHaveLength(0);
   });
 
+  it('records the refusal of an unlinked restaurant in a partition of its own, not in the restaurant’s', async () => {
+    await invoke(signedRequest(JSON.stringify(envelope('order.cancelled', { sellingPointId: 777 }))));
+    const refusals = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(refusals).toEqual([expect.objectContaining({ PK: 'REFUSED#REST#777', outcome: 'refused' })]);
+  });
+
   it('answers 404 for a restaurant whose link is disabled', async () => {
     ddb.reset();
     linkRestaurant(ddb, { enabled: false });
