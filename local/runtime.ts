@@ -217,7 +217,12 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     ? new IngressFaults([HTTP_ROUTES.sinqroEvents.functionName, HTTP_ROUTES.posWebhooks.functionName, 'sinqro-events'])
     : undefined;
   ingressFaults?.install();
-  const tablePolicy = new TablePolicy(localTableWrites());
+  const tablePolicy = new TablePolicy({
+    ...receiverWrites(),
+    ...Object.fromEntries(workQueues.map((q) => [q.consumer, TABLE_WRITES.worker(q.adapter)])),
+    [toSinqro.consumer]: TABLE_WRITES.publisher,
+    scheduler: TABLE_WRITES.scheduler,
+  });
   tablePolicy.install();
   const gateway = new LocalGateway({
     routes: [
@@ -435,15 +440,11 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   };
 }
 
-/** The partitions each local invocation may write, by the name it runs under here (as the stack grants them). */
-function localTableWrites(): Record<string, TableWrites> {
-  const receiver = TABLE_WRITES.sinqroReceiver;
+/** What the receivers may write, by the names they run under here (as the stack grants it to each). */
+function receiverWrites(): Record<string, TableWrites> {
   return {
-    [HTTP_ROUTES.sinqroEvents.functionName]: receiver,
-    'sinqro-events': receiver,
+    [HTTP_ROUTES.sinqroEvents.functionName]: TABLE_WRITES.sinqroReceiver,
+    'sinqro-events': TABLE_WRITES.sinqroReceiver,
     [HTTP_ROUTES.posWebhooks.functionName]: TABLE_WRITES.posReceiver(ADAPTERS.map((a) => a.code)),
-    ...Object.fromEntries(ADAPTERS.map((a) => [`${a.code}-worker`, TABLE_WRITES.worker(a)])),
-    'sinqro-publisher': TABLE_WRITES.publisher,
-    scheduler: TABLE_WRITES.scheduler,
   };
 }
