@@ -6,13 +6,22 @@
  * - each verification secret is read by the receiver that verifies with it, and by nothing else;
  * - a secret is written only where a credential is renewed;
  * - every table write is confined by `dynamodb:LeadingKeys` to the partitions its function declares
- *   (functions/shared/table-writes.ts), which the local runtime enforces on every end-to-end run.
+ *   (functions/shared/table-writes.ts), which the local runtime enforces on every end-to-end run;
+ * - the local runtime's secrets follow the same layout as a deployed stage's.
  */
 import { ADAPTERS } from '../../adapters/registry';
 import { keys } from '../../functions/shared/table';
 import { TABLE_WRITES, type TableWrites } from '../../functions/shared/table-writes';
 import type { BridgeFunction } from '../../lib/bridge-function';
-import { adapterConfig, secretPrefix } from '../../lib/stage-config';
+import {
+  adapterConfig,
+  posWebhookSecretName,
+  secretPrefix,
+  sinqroWebhookSecretName,
+  webhookSecretsPrefix,
+} from '../../lib/stage-config';
+import config from '../../local/config.json';
+import localSecrets from '../../local/secrets.json';
 import {
   actionsOf,
   allowedActions,
@@ -133,6 +142,23 @@ describe('secrets', () => {
       return `${nameOf(fns().workers[code] as BridgeFunction)} → ${s.merchantApi[i]}`;
     });
     expect(writes.sort()).toEqual(renewals.sort());
+  });
+});
+
+describe('the local runtime', () => {
+  test('names its secrets as a stage named local would, and keeps each kind in its own secret', () => {
+    const local = 'local';
+    expect(config.secretNames).toEqual({
+      sinqro: `${secretPrefix(local)}/sinqro`,
+      sinqroWebhook: sinqroWebhookSecretName(local),
+      pos: Object.fromEntries(codes.map((code) => [code, `${secretPrefix(local)}/pos/${code}`])),
+      posWebhook: Object.fromEntries(codes.map((code) => [code, posWebhookSecretName(local, code)])),
+    });
+    for (const [name, value] of Object.entries(localSecrets)) {
+      const verifies = 'webhookSigningSecrets' in value;
+      expect({ name, verifies }).toEqual({ name, verifies: name.startsWith(`${webhookSecretsPrefix(local)}/`) });
+      if (verifies) expect({ name, fields: Object.keys(value) }).toEqual({ name, fields: ['webhookSigningSecrets'] });
+    }
   });
 });
 
