@@ -69,11 +69,17 @@ export function partitionPattern(pk: string, patterns: readonly string[]): strin
   return patterns.find((pattern) => likePattern(pattern).test(pk));
 }
 
-const likePattern = (pattern: string) =>
-  new RegExp(
-    `^${pattern
+const compiled = new Map<string, RegExp>();
+
+function likePattern(pattern: string): RegExp {
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    const source = pattern
       .split('')
       .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-    's',
-  );
+      .join('');
+    regex = new RegExp(`^${source}$`, 's');
+    compiled.set(pattern, regex);
+  }
+  return regex;
+}
