@@ -1,4 +1,10 @@
 import { writeFileSync } from 'node:fs';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { SecretMalformedError } from '../../functions/shared/errors';
 import { clearSecretCache, credentialField, getSecret, signingSecretsOf } from '../../functions/shared/secrets';
 import { captureLogs } from './support/bridge-env';
@@ -38,6 +44,20 @@ describe('getSecret with LOCAL_SECRETS_FILE', () => {
     writeFileSync(process.env.LOCAL_SECRETS_FILE as string, JSON.stringify({ s: { v: 2 } }));
     clearSecretCache();
     await expect(getSecret('s')).resolves.toEqual({ v: 2 });
+  });
+});
+
+describe('getSecret from Secrets Manager', () => {
+  const sm = mockClient(SecretsManagerClient);
+  afterEach(() => sm.reset());
+
+  it('says which secret does not exist (SecretMissingError), so a worker retries and a receiver answers SECRET_MISSING', async () => {
+    secrets.remove(); // no LOCAL_SECRETS_FILE: deployed
+    sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    await expect(getSecret('bridge/webhooks/nope')).rejects.toMatchObject({
+      name: 'SecretMissingError',
+      message: 'secret bridge/webhooks/nope does not exist in Secrets Manager',
+    });
   });
 });
 
