@@ -50,8 +50,15 @@ export type Capabilities = {
 /** A webhook request as the POS sent it: the raw bytes (signatures are computed on them) and headers. */
 export type RawWebhook = { path: string; rawBody: Buffer; headers: Record<string, string | undefined> };
 
-/** The per-adapter secret in Secrets Manager (or the local secrets file). */
-export type PosSecret = { webhookSigningSecrets: string[]; apiKey?: string; [key: string]: unknown };
+/**
+ * A POS API credential in Secrets Manager (or the local secrets file): the adapter's own (its worker's
+ * `POS_SECRET_NAME_<CODE>`) or a restaurant's (its link's `posSecret`). Never webhook signing secrets:
+ * those are a `PosWebhookSecret`, read by pos-webhook only.
+ */
+export type PosSecret = { apiKey?: string; [key: string]: unknown };
+
+/** The secret a POS's webhooks are verified with: the adapter's, or a location's own (a link's `posWebhookSecret`). */
+export type PosWebhookSecret = { webhookSigningSecrets: string[]; [key: string]: unknown };
 
 export type PosCallContext = {
   link: RestaurantLink;
@@ -187,9 +194,9 @@ export interface PosAdapter {
   /**
    * For a POS that signs each merchant's or location's webhooks with a secret of its own: the location
    * the request claims to come from, read from the unverified path or body without throwing, only to
-   * pick the secret that verifies it (its link's own `webhookSigningSecrets` when it has some, else
-   * the adapter's). Every event the request then carries must name this location. Absent: the
-   * adapter-wide secret verifies every request.
+   * pick the secret that verifies it (the one its link names as `posWebhookSecret`, else the adapter's).
+   * Every event the request then carries must name this location. Absent: the adapter-wide secret
+   * verifies every request.
    */
   webhookLocationOf?(request: RawWebhook): string | undefined;
   /**
@@ -201,7 +208,7 @@ export interface PosAdapter {
    */
   webhookCredentialScope?(request: RawWebhook): 'location' | 'adapter';
   /** Throws AuthenticationError unless the request is authentic. Runs before anything parses the body. */
-  verifyWebhook(request: RawWebhook, secret: PosSecret, settings?: AdapterSettings): void;
+  verifyWebhook(request: RawWebhook, secret: PosWebhookSecret, settings?: AdapterSettings): void;
   /** Turns an authentic webhook into bridge events; throws ValidationError for a body it cannot read. */
   parseWebhook(request: RawWebhook): PosEvent[];
   /** The POS's status code → canonical status; undefined when the code means nothing to Sinqro. */

@@ -2,12 +2,13 @@
  * POST /<code>/webhooks/{any+} — a POS's webhooks, one route per registered adapter (functions/routes.ts).
  * The adapter whose route it came through verifies the request on its raw bytes and parses it; this handler resolves the restaurant, dedupes and enqueues.
  * For an adapter whose POS signs per location, the link of the location the request claims is found
- * first, and its own webhook secret (when it has one) verifies the request instead of the adapter's; for
- * one whose webhooks carry per-account credentials (K-Series), only that secret does.
+ * first, and its own webhook secret (when its link names one) verifies the request instead of the adapter's;
+ * for one whose webhooks carry per-account credentials (K-Series), only that secret does. It reads
+ * webhook-verification secrets only, never a POS API credential.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { PosAdapter, PosSecret, RawWebhook } from '../adapters/port';
+import type { PosAdapter, RawWebhook } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
 import { posCodeOfRouteKey } from './routes';
 import { adapterSettings, envNames, requireEnv } from './shared/env';
@@ -16,7 +17,7 @@ import { type HttpResult, httpErrors, json, rawBody } from './shared/http';
 import { ingestPosEvent } from './shared/ingest';
 import { linkOfPosLocation } from './shared/link-cache';
 import { Logger } from './shared/logger';
-import { getSecret, signingSecretsOf } from './shared/secrets';
+import { webhookSecret } from './shared/secrets';
 
 const logger = new Logger('pos-webhook');
 
@@ -28,18 +29,13 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const request = { path: event.rawPath, rawBody: rawBody(event), headers: event.headers ?? {} };
   const scope = adapter.webhookCredentialScope?.(request);
   const claimed = scope === 'adapter' ? undefined : adapter.webhookLocationOf?.(request);
-  const own = claimed === undefined ? undefined : await ownWebhookSecret(posCode, claimed);
+  const own = claimed === undefined ? undefined : await ownWebhookSecretName(posCode, claimed);
   // Per-account credentials: only the account's own verify its requests; an unknown account is refused
   // like a wrong credential (nothing says which locations are linked).
   if (scope === 'location' && !own) throw new AuthenticationError('no webhook credential for this location');
-  const secretName = own?.name ?? requireEnv(envNames.posSecret(posCode));
-  const secret = own?.secret ?? (await getSecret<PosSecret>(secretName));
   // Checked here for every adapter: an empty key in the list would verify anyone's signature.
-  adapter.verifyWebhook(
-    request,
-    { ...secret, webhookSigningSecrets: signingSecretsOf(secret, secretName) },
-    adapterSettings(posCode),
-  );
+  const secret = await webhookSecret(own ?? requireEnv(envNames.posWebhookSecret(posCode)));
+  adapter.verifyWebhook(request, secret, adapterSettings(posCode));
   const events = parse(adapter, request, claimed, scope === 'adapter');
   const outcomes: string[] = [];
   for (const posEvent of events) {
@@ -61,17 +57,11 @@ async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
 }
 
 /**
- * The link's own webhook secret, when the link names a POS secret that holds signing secrets. An unknown
- * location has none: it is verified with the adapter's secret and then refused as unlinked, as before.
+ * The name of the location's own webhook secret, when its link names one. An unknown location has
+ * none: it is verified with the adapter's secret and then refused as unlinked, as before.
  */
-async function ownWebhookSecret(
-  posCode: string,
-  posLocationId: string,
-): Promise<{ name: string; secret: PosSecret } | undefined> {
-  const link = await linkOfPosLocation(posCode, posLocationId);
-  if (!link?.posSecret) return undefined;
-  const secret = await getSecret<PosSecret>(link.posSecret);
-  return secret.webhookSigningSecrets !== undefined ? { name: link.posSecret, secret } : undefined;
+async function ownWebhookSecretName(posCode: string, posLocationId: string): Promise<string | undefined> {
+  return (await linkOfPosLocation(posCode, posLocationId))?.posWebhookSecret;
 }
 
 /**

@@ -12,7 +12,7 @@ import { Logger } from './shared/logger';
 import type { PublishMessage } from './shared/messages';
 import { budgetFrom } from './shared/outbound';
 import { publishStatus, skipSuperseded } from './shared/publish-status';
-import { getSecret, type RestaurantTokenSecret, type SinqroSecret } from './shared/secrets';
+import { credentialField, getSecret, type RestaurantTokenSecret, type SinqroSecret } from './shared/secrets';
 import { DEFAULT_SINQRO_BASE_URL, SinqroClient } from './shared/sinqro-client';
 import { processBatch } from './shared/sqs-batch';
 import { rankOf } from './shared/statuses';
@@ -74,10 +74,15 @@ function supersededIn(records: SQSRecord[]): Set<string> {
 async function sinqroClientFor(restaurantId: number): Promise<SinqroClient> {
   const link = await linkOf(restaurantId);
   if (!link) throw new PermanentError(`restaurant ${restaurantId} is not linked`, 'RESTAURANT_NOT_LINKED');
+  const serverSecret = requireEnv(envNames.sinqroSecret);
   const [server, user] = await Promise.all([
-    getSecret<SinqroSecret>(requireEnv(envNames.sinqroSecret)),
+    getSecret<SinqroSecret>(serverSecret),
     getSecret<RestaurantTokenSecret>(link.sinqroTokenSecret),
   ]);
   const baseUrl = process.env[envNames.sinqroApiBaseUrl] || DEFAULT_SINQRO_BASE_URL;
-  return new SinqroClient(baseUrl, server.serverAccessToken, user.userAccessToken);
+  return new SinqroClient(
+    baseUrl,
+    credentialField(server, 'serverAccessToken', serverSecret),
+    credentialField(user, 'userAccessToken', link.sinqroTokenSecret),
+  );
 }

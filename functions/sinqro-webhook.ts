@@ -8,7 +8,7 @@ import { envNames, requireEnv } from './shared/env';
 import { type HttpResult, header, httpErrors, json, rawBody } from './shared/http';
 import { ingestSinqroEvent } from './shared/ingest';
 import { Logger } from './shared/logger';
-import { getSecret, type SinqroSecret, signingSecretsOf } from './shared/secrets';
+import { webhookSigningSecrets } from './shared/secrets';
 import { verifySignature } from './shared/signature';
 import { SinqroEventSchema } from './shared/sinqro-schemas';
 import { parseJsonBytes, parseOrThrow } from './shared/validation';
@@ -18,9 +18,8 @@ const logger = new Logger('sinqro-webhook');
 
 async function receive(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const body = rawBody(event);
-  const secretName = requireEnv(envNames.sinqroSecret);
-  const secrets = signingSecretsOf(await getSecret<SinqroSecret>(secretName), secretName);
-  verifySignature(header(event, SIGNATURE_HEADER), body, secrets);
+  const keys = await webhookSigningSecrets(requireEnv(envNames.sinqroWebhookSecret));
+  verifySignature(header(event, SIGNATURE_HEADER), body, keys);
   const envelope = parseOrThrow(SinqroEventSchema, parseJsonBytes(body, 'event body'), 'event');
   const outcome = await ingestSinqroEvent(envelope, logger);
   return json(outcome === 'duplicate' ? 200 : 202, { id: envelope.id, outcome });

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { AdapterSettings, PosAdapter } from '../adapters/port';
 import { DEFAULT_ORDER_EXPIRY_GRACE_MINUTES, envNames } from '../functions/shared/env';
 import { METRICS } from '../functions/shared/metrics';
+import { TABLE_WRITES } from '../functions/shared/table-writes';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder, grantSecretWritesUnder } from './bind';
 import { BridgeFunction, WORKER } from './bridge-function';
 import { alarmAtFirst } from './metric-alarm';
@@ -20,7 +21,7 @@ export type AdapterWorkerProps = {
   adapter: Pick<PosAdapter, 'code' | 'maxConcurrency' | 'credentials'>;
   stage: Stage;
   table: ITable;
-  /** The adapter's own credentials (per-restaurant ones live under its secret prefix). */
+  /** The adapter's own API credentials (per-restaurant ones live under its secret prefix); no webhook secret. */
   posSecret: ISecret;
   posBaseUrl: string;
   /** This stage's settings for the adapter (webhooks off → the worker polls). */
@@ -57,7 +58,7 @@ export class AdapterWorker extends Construct {
         ),
       },
     });
-    bindTable(this.fn, props.table, 'worker');
+    bindTable(this.fn, props.table, 'worker', TABLE_WRITES.worker(props.adapter));
     bindSecret(this.fn, envNames.posSecret(code), props.posSecret);
     grantSecretsUnder(this.fn, restaurantPosSecretsPrefix(props.stage.name, code));
     // Renewed OAuth tokens are written back to the merchant's secret: only by an adapter that renews them.

@@ -10,55 +10,63 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { envNames } from '../functions/shared/env';
 import { TABLE } from '../functions/shared/table';
+import type { TableWrites } from '../functions/shared/table-writes';
 
 /**
  * The DynamoDB calls each role makes, read from functions/shared/store.ts (no Scan, no transactions
- * anywhere; the publisher writes a batch's audit records with BatchWriteItem).
+ * anywhere; the publisher writes a batch's audit records with BatchWriteItem). Deletes are not listed:
+ * a role deletes only where its TableWrites say (`deletes`).
  */
 export const TABLE_ACCESS = {
   /**
    * ingest.ts: getLink, findLinkByPosLocation and findLinksByPosAccount (GSI1 keys, then Get), isEventSeen
-   * (Get), recordEvent + audit (Put).
+   * (Get), recordEvent + refusals (Put).
    */
   ingress: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1 keys, then Get), createOrder + audit (Put), transition and friends (Update). */
   worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
-   * sinqro-publisher.ts: getLink, audit records of a batch (BatchWriteItem, puts only; it may Delete
-   * anyway), claim/releasePublication (Update); catalog-publish.ts: catalog map entries (Put), removed
-   * after Sinqro deleted the entity (Delete). The worker gets no BatchWriteItem: IAM cannot limit it to
-   * puts, and the worker may delete only open-order markers.
+   * sinqro-publisher.ts: getLink, audit records of a batch (BatchWriteItem, puts only; it may delete
+   * anyway), claim/releasePublication (Update); catalog-publish.ts: catalog map entries (Put). The worker
+   * gets no BatchWriteItem: IAM cannot limit it to puts, and the worker may delete only open-order markers.
    */
-  publisher: [
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ],
+  publisher: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
 } as const;
 
 export type TableAccess = keyof typeof TABLE_ACCESS;
 
-/** Deletes a role may make beyond TABLE_ACCESS, limited to partitions: workers remove open-order markers (open-orders.ts). */
-const TABLE_DELETES_IN: Partial<Record<TableAccess, string[]>> = { worker: ['OPEN#*'] };
+const WRITE_ACTIONS: readonly string[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 
-export function bindTable(fn: LambdaFunction, table: ITable, access: TableAccess): void {
-  const actions = [...TABLE_ACCESS[access]];
+/**
+ * Reads as the role needs them; writes only in the partitions the function declares
+ * (functions/shared/table-writes.ts): IAM checks the partition key of every item a request writes
+ * (`dynamodb:LeadingKeys`), and the key is required, since `ForAllValues` alone holds for a request
+ * that names none.
+ */
+export function bindTable(fn: LambdaFunction, table: ITable, access: TableAccess, writes: TableWrites): void {
+  const actions: readonly string[] = TABLE_ACCESS[access];
+  const reads = actions.filter((a) => !WRITE_ACTIONS.includes(a));
   const resources = [table.tableArn];
-  if (actions.includes('dynamodb:Query')) resources.push(`${table.tableArn}/index/${TABLE.gsi1.indexName}`);
-  fn.addToRolePolicy(new PolicyStatement({ actions, resources }));
-  const deletes = TABLE_DELETES_IN[access];
-  if (deletes) {
-    // Deleting only in the named partitions: IAM checks every request's partition key.
+  if (reads.includes('dynamodb:Query')) resources.push(`${table.tableArn}/index/${TABLE.gsi1.indexName}`);
+  fn.addToRolePolicy(new PolicyStatement({ actions: reads, resources }));
+  const inPartitions = (actions: string[], partitions: readonly string[]) => {
+    if (actions.length === 0 || partitions.length === 0) return;
     fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:DeleteItem'],
+        actions,
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': deletes } },
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
       }),
     );
-  }
+  };
+  inPartitions(
+    actions.filter((a) => WRITE_ACTIONS.includes(a)),
+    writes.partitions,
+  );
+  inPartitions(['dynamodb:DeleteItem'], writes.deletes);
   fn.addEnvironment(envNames.table, table.tableName);
 }
 

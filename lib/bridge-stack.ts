@@ -11,6 +11,7 @@ import type { PosAdapter } from '../adapters/port';
 import { httpRoutes, posWebhooksPrefix, SINQRO_EVENTS_ROUTE } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { TABLE } from '../functions/shared/table';
+import { TABLE_WRITES } from '../functions/shared/table-writes';
 import { AdapterWorker } from './adapter-worker';
 import { AlarmNotifications } from './alarms';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';
@@ -23,9 +24,11 @@ import { OUTPUTS, stackName } from './stack-outputs';
 import {
   adapterConfig,
   ingressLimits,
+  posWebhookSecretName,
   restaurantPosSecretsPrefix,
   restaurantSecretsPrefix,
   type Stage,
+  sinqroWebhookSecretName,
 } from './stage-config';
 import { WebhookApi } from './webhook-api';
 import { WorkQueue } from './work-queue';
@@ -45,7 +48,7 @@ export class BridgeStack extends Stack {
   readonly api: WebhookApi;
   readonly events: SinqroEventBus;
   readonly workers: Record<string, AdapterWorker> = {};
-  /** Adapters whose webhooks pos-webhook may verify with a link's own secret (it reads their restaurants' POS secrets). */
+  /** Adapters whose webhooks pos-webhook may verify with a location's own secret (it reads their locations' webhook secrets). */
   readonly perLocationWebhookSecrets: string[] = [];
   readonly toSinqro: WorkQueue;
   readonly scheduler: BridgeScheduler;
@@ -87,7 +90,14 @@ export class BridgeStack extends Stack {
     });
 
     // Secrets are created and filled by operators (never by the stack): it only references them by name.
+    // What verifies a webhook and what calls an API are separate secrets, so the internet-facing
+    // functions read only the first kind (docs/operations.md, trust model).
     const sinqroSecret = Secret.fromSecretNameV2(this, 'SinqroSecret', stage.sinqroSecretName);
+    const sinqroWebhookSecret = Secret.fromSecretNameV2(
+      this,
+      'SinqroWebhookSecret',
+      sinqroWebhookSecretName(stage.name),
+    );
 
     // Bridge → Sinqro. FIFO, grouped by order: never two posts for one order in flight at once.
     this.toSinqro = new WorkQueue(this, 'ToSinqro', {
@@ -103,7 +113,7 @@ export class BridgeStack extends Stack {
       ...fnDefaults,
       environment: { [envNames.sinqroApiBaseUrl]: stage.sinqroApiBaseUrl },
     });
-    bindTable(publisher, this.table, 'publisher');
+    bindTable(publisher, this.table, 'publisher', TABLE_WRITES.publisher);
     bindSecret(publisher, envNames.sinqroSecret, sinqroSecret);
     grantSecretsUnder(publisher, restaurantSecretsPrefix(stage.name));
     this.toSinqro.consumeWith(publisher, SINQRO_MAX_CONCURRENCY);
@@ -117,8 +127,8 @@ export class BridgeStack extends Stack {
       ...fnDefaults,
       reservedConcurrency: limits.reservedConcurrency.sinqroWebhook,
     });
-    bindTable(sinqroWebhook, this.table, 'ingress');
-    bindSecret(sinqroWebhook, envNames.sinqroSecret, sinqroSecret);
+    bindTable(sinqroWebhook, this.table, 'ingress', TABLE_WRITES.sinqroReceiver);
+    bindSecret(sinqroWebhook, envNames.sinqroWebhookSecret, sinqroWebhookSecret);
 
     const sinqroEvents = new BridgeFunction(this, 'SinqroEvents', {
       entry: 'sinqro-events',
@@ -127,7 +137,7 @@ export class BridgeStack extends Stack {
       ...fnDefaults,
       reservedConcurrency: limits.reservedConcurrency.sinqroEvents,
     });
-    bindTable(sinqroEvents, this.table, 'ingress');
+    bindTable(sinqroEvents, this.table, 'ingress', TABLE_WRITES.sinqroReceiver);
 
     const posWebhook = new BridgeFunction(this, 'PosWebhook', {
       entry: 'pos-webhook',
@@ -136,7 +146,7 @@ export class BridgeStack extends Stack {
       ...fnDefaults,
       reservedConcurrency: limits.reservedConcurrency.posWebhook,
     });
-    bindTable(posWebhook, this.table, 'ingress');
+    bindTable(posWebhook, this.table, 'ingress', TABLE_WRITES.posReceiver(adapters.map((a) => a.code)));
 
     for (const adapter of adapters) {
       const config = adapterConfig(stage, adapter.code);
@@ -154,10 +164,12 @@ export class BridgeStack extends Stack {
       // Sinqro's events route by the restaurant's POS, so both Sinqro receivers may feed every adapter.
       for (const fn of [sinqroWebhook, sinqroEvents, posWebhook])
         bindQueue(fn, envNames.workQueue(adapter.code), worker.work.queue);
-      bindSecret(posWebhook, envNames.posSecret(adapter.code), posSecret);
-      // A POS that signs per location is verified with its link's own secret, when the link has one.
+      const webhookSecretName = posWebhookSecretName(stage.name, adapter.code);
+      const webhookSecret = Secret.fromSecretNameV2(this, `PosWebhookSecret${pascal(adapter.code)}`, webhookSecretName);
+      bindSecret(posWebhook, envNames.posWebhookSecret(adapter.code), webhookSecret);
+      // A POS that signs per location is verified with its location's own secret, when the link names one.
       if (adapter.webhookLocationOf) {
-        grantSecretsUnder(posWebhook, restaurantPosSecretsPrefix(stage.name, adapter.code));
+        grantSecretsUnder(posWebhook, webhookSecretName);
         this.perLocationWebhookSecrets.push(adapter.code);
       }
       // The webhook receiver needs the stage's settings too: a signature may cover the notification URL.
@@ -259,6 +271,8 @@ function checkAdapterCodes(adapters: readonly StackAdapter[]): void {
   for (const { code } of adapters) {
     // The code becomes a URL path segment, part of env var names and construct ids.
     if (!/^[a-z0-9]+$/.test(code)) throw new Error(`POS adapter code "${code}" must be lowercase letters and digits`);
+    // Events are deduplicated per source (`DEDUPE#<code>#…`, `DEDUPE#sinqro#…`) and written in those partitions only.
+    if (code === 'sinqro') throw new Error('POS adapter code "sinqro" is reserved: it names Sinqro\'s own events');
     if (seen.has(code)) throw new Error(`POS adapter code "${code}" is registered twice`);
     seen.add(code);
   }

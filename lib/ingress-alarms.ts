@@ -29,7 +29,7 @@ export class IngressAlarms extends Construct {
     this.secretMalformed = alarmOn(
       'SecretMalformed',
       METRICS.secretMalformed,
-      'a webhook signing secret is malformed (empty or shorter than 32 bytes): every webhook it covers is refused with 500 until the secret is fixed',
+      'a webhook signing secret is malformed (empty or shorter than 32 bytes) or missing: every webhook it covers is refused with 500 until the secret is fixed',
     );
   }
 }

@@ -16,7 +16,7 @@ import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { BridgeFunction } from './bridge-function';
 import type { BridgeStack } from './bridge-stack';
-import { restaurantPosSecretsPrefix, restaurantSecretsPrefix } from './stage-config';
+import { posWebhookSecretName, restaurantPosSecretsPrefix, restaurantSecretsPrefix } from './stage-config';
 
 export const REASONS = {
   L1:
@@ -30,9 +30,10 @@ export const REASONS = {
     "Per-restaurant POS credentials of this adapter (a link's optional posSecret), created by operators at " +
     'onboarding. Read-only (GetSecretValue) and limited to this stage and this adapter prefix.',
   perLocationWebhookSecrets:
-    "A link's own webhook signing secrets (in its posSecret) for an adapter whose POS signs per location: " +
-    'pos-webhook verifies such a location with them instead of the adapter-wide secret. Read-only ' +
-    '(GetSecretValue), limited to this stage and this adapter prefix, and only for adapters that declare it.',
+    "A location's own webhook signing secrets (a link's posWebhookSecret) for an adapter whose POS signs per " +
+    'location: pos-webhook verifies such a location with them instead of the adapter-wide secret. Read-only ' +
+    "(GetSecretValue), limited to this stage's webhook secrets of this adapter (never an API credential), and " +
+    'only for adapters that declare it.',
   webhookRoutes:
     'Public webhook routes for Sinqro and the POS systems, which sign each delivery with an HMAC on the raw body. ' +
     'The handler verifies it (timing-safe, replay window, two secrets during rotation) before anything is read; ' +
@@ -101,7 +102,7 @@ export function applyNagSuppressions(stack: BridgeStack): void {
           id: 'AwsSolutions-IAM5',
           reason: REASONS.perLocationWebhookSecrets,
           appliesTo: stack.perLocationWebhookSecrets.map((code) =>
-            secretPrefixFinding(restaurantPosSecretsPrefix(stage, code)),
+            secretPrefixFinding(posWebhookSecretName(stage, code)),
           ),
         },
       ],

@@ -9,10 +9,13 @@ import type { AdapterSettings } from '../adapters/port';
 import { SQUARE_HOSTS } from '../adapters/square/api';
 import { posWebhooksPrefix } from '../functions/routes';
 
-/** Where a POS adapter's API lives in this stage, and which secret holds the bridge's credentials for it. */
+/**
+ * Where a POS adapter's API lives in this stage, and which secret holds the bridge's API credentials for
+ * it. Its webhook-verification secret is named by the stage (`posWebhookSecretName`), not here.
+ */
 export type AdapterStageConfig = {
   baseUrl: string;
-  /** Default: `sinqro-pos-bridge/<stage>/pos/<code>`. */
+  /** The adapter's API credentials (read by its worker only). Default: `sinqro-pos-bridge/<stage>/pos/<code>`. */
   secretName?: string;
   /** Webhooks this stage's POS does not send (the bridge polls instead). Default: all on. */
   settings?: AdapterSettings;
@@ -71,7 +74,10 @@ export type StageConfig = {
   /** The EventBridge `source` of Sinqro's events. */
   sinqroEventSource: string;
   sinqroApiBaseUrl: string;
-  /** Secret with Sinqro's webhook signing secrets and the module's server access token. */
+  /**
+   * Secret with the module's server access token (read by the publisher only). Sinqro's webhook signing
+   * secrets are in a secret of their own, named by the stage (`sinqroWebhookSecretName`).
+   */
   sinqroSecretName: string;
   /** Keyed by adapter code (adapters/registry.ts); every registered adapter needs an entry. */
   adapters: Record<string, AdapterStageConfig>;
@@ -196,6 +202,22 @@ export const restaurantSecretsPrefix = (stage: string) => `${secretPrefix(stage)
 
 /** Per-restaurant POS credentials of one adapter (a link's optional `posSecret`). */
 export const restaurantPosSecretsPrefix = (stage: string, posCode: string) => `${secretPrefix(stage)}/pos/${posCode}`;
+
+/**
+ * Webhook-verification secrets (`{"webhookSigningSecrets": […]}`) live under this prefix, and nothing
+ * else does: it is all the internet-facing functions may read (docs/operations.md, trust model). Their
+ * names follow from the stage and are not configurable, so that boundary stays one prefix.
+ */
+export const webhookSecretsPrefix = (stage: string) => `${secretPrefix(stage)}/webhooks`;
+
+/** Sinqro's webhook signing secrets (sinqro-webhook). */
+export const sinqroWebhookSecretName = (stage: string) => `${webhookSecretsPrefix(stage)}/sinqro`;
+
+/**
+ * A POS adapter's webhook signing secrets (pos-webhook). Under it, for an adapter whose POS signs per
+ * location, one secret per location that has its own (a link's optional `posWebhookSecret`).
+ */
+export const posWebhookSecretName = (stage: string, posCode: string) => `${webhookSecretsPrefix(stage)}/pos/${posCode}`;
 
 export function adapterConfig(stage: Stage, posCode: string): Required<AdapterStageConfig> {
   const config = stage.adapters[posCode];

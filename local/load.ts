@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SinqroSecret, WebhookSecret } from '../functions/shared/secrets';
 import { signPayload } from '../functions/shared/signature';
 import config from './config.json';
 import type { LocalRestaurant } from './runtime';
@@ -53,13 +54,14 @@ export function loadRestaurants(count: number, prefix: string, firstId = 900_001
   const secretsFile = join(dir, 'secrets.json');
   writeFileSync(secretsFile, JSON.stringify(secrets));
   process.env.LOCAL_SECRETS_FILE = secretsFile;
-  const sinqro = secrets[config.secretNames.sinqro] as { webhookSigningSecrets: string[]; serverAccessToken: string };
+  const sinqro = secrets[config.secretNames.sinqro] as SinqroSecret;
+  const sinqroWebhook = secrets[config.secretNames.sinqroWebhook] as WebhookSecret;
   return {
     restaurants: [base, ...extra],
     extra,
     secrets,
     secretsFile,
-    sinqroSigningSecret: sinqro.webhookSigningSecrets[0] as string,
+    sinqroSigningSecret: sinqroWebhook.webhookSigningSecrets[0] as string,
     serverAccessToken: sinqro.serverAccessToken,
     posApiKey: (secrets[config.secretNames.pos.reference] as { apiKey: string }).apiKey,
     userToken: (r) => (secrets[r.sinqroTokenSecret] as { userAccessToken: string }).userAccessToken,

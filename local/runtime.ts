@@ -8,13 +8,15 @@
 import { resolve } from 'node:path';
 import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS, findAdapter } from '../adapters/registry';
-import { httpRoutes, routeKey } from '../functions/routes';
+import { httpRoutes, routeKey, SINQRO_EVENTS_ROUTE } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
 import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
 import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../functions/shared/retry-backoff';
 import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs';
+import type { SinqroSecret, WebhookSecret } from '../functions/shared/secrets';
 import type { RestaurantLink } from '../functions/shared/store';
+import { TABLE_WRITES, type TableWrites } from '../functions/shared/table-writes';
 import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
 import { DynamoFaultProxy } from './dynamo-faults';
@@ -28,11 +30,12 @@ import { type RuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime
 import { SinqroSim } from './sinqro-sim';
 import { LocalSqs } from './sqs-server';
 import { SquareSim } from './square-sim';
+import { TablePolicy } from './table-policy';
 
 /** A restaurant the local runtime links at start: the link's own fields, less what it fills in. */
 export type LocalRestaurant = Pick<
   RestaurantLink,
-  'restaurantId' | 'posCode' | 'posLocationId' | 'sinqroTokenSecret' | 'posSecret' | 'posAccountId'
+  'restaurantId' | 'posCode' | 'posLocationId' | 'sinqroTokenSecret' | 'posSecret' | 'posWebhookSecret' | 'posAccountId'
 >;
 
 export type RuntimeOptions = {
@@ -110,14 +113,20 @@ export type LocalRuntime = {
   dynamoFaults?: DynamoFaultProxy;
   /** The ingress fault switch, when `ingressFaults` asked for it. */
   ingressFaults?: IngressFaults;
+  /** The stack's table-write grants, applied to every invocation (its `denied` writes make stop() fail). */
+  tablePolicy: TablePolicy;
+  /** Stops everything; fails afterwards if a function wrote (tried to) where the stack would not let it. */
   stop: () => Promise<void>;
 };
 
 const TABLE_NAME = 'sinqro-pos-bridge-local';
 
-/** A configured restaurant's optional per-restaurant POS secret and POS account (Square: merchant id). */
-const pick = ({ posSecret, posAccountId }: { posSecret?: string; posAccountId?: string }) => ({
+type OptionalLinkFields = Partial<Pick<RestaurantLink, 'posSecret' | 'posWebhookSecret' | 'posAccountId'>>;
+
+/** A configured restaurant's optional POS API secret, location webhook secret and POS account (Square: merchant id). */
+const pick = ({ posSecret, posWebhookSecret, posAccountId }: OptionalLinkFields) => ({
   ...(posSecret ? { posSecret } : {}),
+  ...(posWebhookSecret ? { posWebhookSecret } : {}),
   ...(posAccountId ? { posAccountId } : {}),
 });
 const DEMO_SECRETS = resolve(__dirname, 'secrets.json');
@@ -178,6 +187,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     AWS_ENDPOINT_URL_SQS: sqsEndpoint,
     [envNames.table]: TABLE_NAME,
     [envNames.sinqroSecret]: config.secretNames.sinqro,
+    [envNames.sinqroWebhookSecret]: config.secretNames.sinqroWebhook,
     [envNames.toSinqroQueue]: toSinqro.url,
     [envNames.stage]: 'local',
     [envNames.orderExpiryGrace]: String(config.orderExpiryGraceMinutes),
@@ -192,6 +202,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const code = q.adapter.code;
     process.env[envNames.workQueue(code)] = q.url;
     process.env[envNames.posSecret(code)] = (config.secretNames.pos as Record<string, string>)[code] ?? '';
+    process.env[envNames.posWebhookSecret(code)] =
+      (config.secretNames.posWebhook as Record<string, string>)[code] ?? '';
     adapterSettings[code] = { ...configured[code]?.settings, ...options.adapterSettings?.[code] };
     process.env[envNames.posSettings(code)] = JSON.stringify(adapterSettings[code]);
   }
@@ -218,6 +230,13 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   ingressFaults?.install();
   // The stack's routes, from the same list: an unregistered POS code is the gateway's 404, as on AWS.
   const handlers = { 'sinqro-webhook': sinqroWebhook.handler, 'pos-webhook': posWebhook.handler };
+  const tablePolicy = new TablePolicy({
+    ...receiverWrites(),
+    ...Object.fromEntries(workQueues.map((q) => [q.consumer, TABLE_WRITES.worker(q.adapter)])),
+    [toSinqro.consumer]: TABLE_WRITES.publisher,
+    scheduler: TABLE_WRITES.scheduler,
+  });
+  tablePolicy.install();
   const gateway = new LocalGateway({
     routes: httpRoutes(ADAPTERS.map((a) => a.code)).map((r) => ({
       path: r.path,
@@ -235,13 +254,11 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const gatewayPort = await gateway.start(ports.gateway);
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 
+  // The simulators hold what the real senders and APIs hold: each side's half of every secret.
   const secretOf = <T>(name: string) => (secrets.getSecret as (n: string) => Promise<T>)(name);
-  const sinqroSecret = await secretOf<{ webhookSigningSecrets: string[]; serverAccessToken: string }>(
-    config.secretNames.sinqro,
-  );
-  const refSecret = await secretOf<{ webhookSigningSecrets: string[]; apiKey: string }>(
-    config.secretNames.pos.reference,
-  );
+  const firstKey = async (name: string) => (await secretOf<WebhookSecret>(name)).webhookSigningSecrets[0] as string;
+  const sinqroSecret = await secretOf<SinqroSecret>(config.secretNames.sinqro);
+  const refSecret = await secretOf<{ apiKey: string }>(config.secretNames.pos.reference);
   const restaurants = [...config.restaurants, ...(options.extraRestaurants ?? [])];
   const userAccessTokens: Record<number, string> = {};
   for (const r of restaurants)
@@ -251,7 +268,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
 
   const referencePos = new ReferencePosSim({
     apiKey: refSecret.apiKey,
-    webhookSecret: refSecret.webhookSigningSecrets[0] as string,
+    webhookSecret: await firstKey(config.secretNames.posWebhook.reference),
     webhookUrl: `${gatewayUrl}/reference/webhooks`,
     defaultLocationId: config.restaurants.find((r) => r.posCode === 'reference')?.posLocationId,
     catalogLocationId: config.restaurants.find((r) => r.posCode === 'reference')?.posLocationId,
@@ -265,11 +282,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const referencePosUrl = await referencePos.start(ports.referencePos);
   // Square signs its webhooks over the notification URL registered in the subscription: the stage's
   // configured URL (a public one, as on AWS), not the address the request reaches the gateway on.
-  const squareSecret = await secretOf<{
-    webhookSigningSecrets: string[];
-    applicationId?: string;
-    applicationSecret?: string;
-  }>(config.secretNames.pos.square);
+  const squareSecret = await secretOf<{ applicationId?: string; applicationSecret?: string }>(
+    config.secretNames.pos.square,
+  );
   const squareRestaurant = config.restaurants.find((r) => r.posCode === 'square');
   // The merchant's OAuth pair: the simulator accepts the access token and renews it with the refresh token.
   const squareMerchant = squareRestaurant?.posSecret
@@ -285,7 +300,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     refreshToken: squareMerchant.refreshToken,
     applicationId: squareSecret.applicationId,
     applicationSecret: squareSecret.applicationSecret,
-    signatureKey: squareSecret.webhookSigningSecrets[0] as string,
+    signatureKey: await firstKey(config.secretNames.posWebhook.square),
     webhookUrl: `${gatewayUrl}/square/webhooks/events`,
     notificationUrl: adapterSettings.square.webhookNotificationUrl,
     merchantId: squareRestaurant?.posAccountId,
@@ -314,7 +329,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const sinqro = new SinqroSim({
     serverAccessToken: sinqroSecret.serverAccessToken,
     userAccessTokens,
-    signingSecret: sinqroSecret.webhookSigningSecrets[0] as string,
+    signingSecret: await firstKey(config.secretNames.sinqroWebhook),
     bridgeEventsUrl: `${gatewayUrl}/sinqro/events`,
     bridgeEventBridgeUrl: `${gatewayUrl}/_local/eventbridge`,
     log,
@@ -335,7 +350,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       posCode: r.posCode,
       posLocationId: r.posLocationId,
       sinqroTokenSecret: r.sinqroTokenSecret,
-      ...pick(r as { posSecret?: string; posAccountId?: string }),
+      ...pick(r as OptionalLinkFields),
       enabled: true,
       createdAt: new Date().toISOString(),
     };
@@ -431,6 +446,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     pollers,
     dynamoFaults,
     ingressFaults,
+    tablePolicy,
     stop: async () => {
       ingressFaults?.uninstall();
       if (options.runtimeFile) removeRuntimeFile(options.runtimeFile);
@@ -450,6 +466,13 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       await sqs.stop();
       await dynamoFaults?.stop();
       await dynamo.stop();
+      tablePolicy.uninstall();
+      if (tablePolicy.denied.length > 0) {
+        const lines = tablePolicy.denied.map((d) => `${d.functionName} ${d.action} ${d.partitionKeys.join(', ')}`);
+        throw new Error(
+          `${lines.length} table write(s) outside the writer's declared partitions (functions/shared/table-writes.ts): ${[...new Set(lines)].join('; ')}`,
+        );
+      }
     },
   };
 }
@@ -535,4 +558,13 @@ async function startLightspeedK(
     },
     log,
   });
+}
+
+/** What the receivers may write, by the names they run under here (as the stack grants it to each). */
+function receiverWrites(): Record<string, TableWrites> {
+  return {
+    [SINQRO_EVENTS_ROUTE.functionName]: TABLE_WRITES.sinqroReceiver,
+    'sinqro-events': TABLE_WRITES.sinqroReceiver,
+    'pos-webhook': TABLE_WRITES.posReceiver(ADAPTERS.map((a) => a.code)),
+  };
 }

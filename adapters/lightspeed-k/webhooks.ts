@@ -20,7 +20,7 @@ import { AuthenticationError, SecretMalformedError, ValidationError } from '../.
 import type { PosEvent, PosOrderStatusEvent } from '../../functions/shared/messages';
 import { truncate } from '../../functions/shared/text';
 import { parseOrThrow } from '../../functions/shared/validation';
-import type { PosSecret, RawWebhook } from '../port';
+import type { PosWebhookSecret, RawWebhook } from '../port';
 import {
   OrderNotificationSchema,
   PosReservationUpdateSchema,
@@ -73,7 +73,7 @@ function sameText(given: string, expected: string): boolean {
  * its credentials: an account's Basic auth password (its `webhookSigningSecrets`, two during a rotation)
  * on an account's path, the platform's bearer token on the reservation path.
  */
-export function verifyLskWebhook(request: RawWebhook, secret: PosSecret): void {
+export function verifyLskWebhook(request: RawWebhook, secret: PosWebhookSecret): void {
   const route = routeOf(request.path);
   if (!route) throw new AuthenticationError('not a K-Series webhook path');
   const token = secret.webhookPathToken;

@@ -30,6 +30,7 @@ const OPTIONS = {
   availabilityWebhooks: { type: 'string' },
   'token-secret': { type: 'string' },
   'pos-secret': { type: 'string' },
+  'pos-webhook-secret': { type: 'string' },
   'pos-account': { type: 'string' },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -50,10 +51,10 @@ type CommandSpec = {
 export const COMMANDS = {
   link: {
     args: ['restaurantId', 'posCode', 'posLocationId'],
-    options: ['token-secret', 'pos-secret', 'pos-account'],
+    options: ['token-secret', 'pos-secret', 'pos-webhook-secret', 'pos-account'],
     target: 'required',
     usage:
-      'link <restaurantId> <posCode> <posLocationId> [--token-secret <name>] [--pos-secret <name>] [--pos-account <id>]',
+      'link <restaurantId> <posCode> <posLocationId> [--token-secret <name>] [--pos-secret <name>] [--pos-webhook-secret <name>] [--pos-account <id>]',
     summary: 'link a Sinqro restaurant to a POS location (or change its link)',
   },
   unlink: {

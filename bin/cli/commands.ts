@@ -13,13 +13,14 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { effectiveCapabilities, supports } from '../../adapters/capabilities';
+import type { PosAdapter } from '../../adapters/port';
 import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-clients';
 import { SYNC_METRICS } from '../../functions/shared/catalog-store';
 import { getSyncReport, requestCatalogSync } from '../../functions/shared/catalog-sync';
 import { adapterSettings } from '../../functions/shared/env';
 import * as store from '../../functions/shared/store';
 import { keys } from '../../functions/shared/table';
-import { restaurantPosSecretsPrefix, restaurantSecretsPrefix } from '../../lib/stage-config';
+import { posWebhookSecretName, restaurantPosSecretsPrefix, restaurantSecretsPrefix } from '../../lib/stage-config';
 import { adapterArg, CliError, type Invocation, idArg, locationArg, secondsArg, UsageError } from './args';
 import { fieldsText, messageSummary, table } from './format';
 import type { QueueInfo, Target } from './target';
@@ -69,6 +70,7 @@ async function link(inv: Invocation, target: Target, io: Io): Promise<number> {
   const posPrefix = restaurantPosSecretsPrefix(target.stageName, adapter.code);
   const tokenSecret = optionText(inv, 'token-secret') ?? `${tokenPrefix}/${restaurantId}`;
   const posSecret = optionText(inv, 'pos-secret');
+  const posWebhookSecret = webhookSecretOption(inv, adapter, target.stageName);
   // The POS account the location belongs to (Square: merchant id), for webhooks that name no location.
   const posAccount = optionText(inv, 'pos-account');
   if (posAccount !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(posAccount))
@@ -94,6 +96,7 @@ async function link(inv: Invocation, target: Target, io: Io): Promise<number> {
     posLocationId,
     sinqroTokenSecret: tokenSecret,
     ...(posSecret ? { posSecret } : {}),
+    ...(posWebhookSecret ? { posWebhookSecret } : {}),
     ...(posAccount ? { posAccountId: posAccount } : {}),
     enabled: true,
     createdAt: existing?.createdAt ?? new Date().toISOString(),
@@ -105,9 +108,9 @@ async function link(inv: Invocation, target: Target, io: Io): Promise<number> {
     code: `${adapter.code}/${posLocationId}`,
   });
   io.out(
-    `${existing ? 'updated' : 'linked'}: restaurant ${restaurantId} → ${adapter.code} location ${posLocationId} (Sinqro token secret ${tokenSecret}${posSecret ? `, POS secret ${posSecret}` : ''})`,
+    `${existing ? 'updated' : 'linked'}: restaurant ${restaurantId} → ${adapter.code} location ${posLocationId} (Sinqro token secret ${tokenSecret}${posSecret ? `, POS secret ${posSecret}` : ''}${posWebhookSecret ? `, webhook secret ${posWebhookSecret}` : ''})`,
   );
-  for (const name of [tokenSecret, posSecret]) {
+  for (const name of [tokenSecret, posSecret, posWebhookSecret]) {
     if (name && target.secretsFile && !secretNamesIn(target.secretsFile).includes(name))
       io.err(`warning: secret ${name} is not in ${target.secretsFile}: add it before this restaurant's first order`);
   }
@@ -139,7 +142,16 @@ async function restaurants(inv: Invocation, io: Io): Promise<number> {
     return 0;
   }
   for (const line of table(
-    ['restaurant', 'pos', 'location', 'enabled', 'sinqro token secret', 'pos secret', 'linked at'],
+    [
+      'restaurant',
+      'pos',
+      'location',
+      'enabled',
+      'sinqro token secret',
+      'pos secret',
+      'pos webhook secret',
+      'linked at',
+    ],
     links.map((l) => [
       l.restaurantId,
       l.posCode,
@@ -147,6 +159,7 @@ async function restaurants(inv: Invocation, io: Io): Promise<number> {
       l.enabled ? 'yes' : 'no',
       l.sinqroTokenSecret,
       l.posSecret ?? '-',
+      l.posWebhookSecret ?? '-',
       l.createdAt,
     ]),
   ))
@@ -181,10 +194,28 @@ async function requireLink(restaurantId: number): Promise<store.RestaurantLink> 
   return link;
 }
 
-const optionText = (inv: Invocation, name: 'token-secret' | 'pos-secret' | 'pos-account') => {
+const optionText = (inv: Invocation, name: 'token-secret' | 'pos-secret' | 'pos-webhook-secret' | 'pos-account') => {
   const value = inv.options[name];
   return typeof value === 'string' ? value : undefined;
 };
+
+/**
+ * `--pos-webhook-secret`: the location's own webhook signing secrets, for a POS that signs per location,
+ * under the adapter's webhook secret (the only secrets pos-webhook may read: docs/operations.md).
+ */
+function webhookSecretOption(inv: Invocation, adapter: PosAdapter, stageName: string): string | undefined {
+  const name = optionText(inv, 'pos-webhook-secret');
+  if (name === undefined) return undefined;
+  if (!adapter.webhookLocationOf)
+    throw new UsageError(
+      `${adapter.code} verifies every location's webhooks with its adapter-wide secret: --pos-webhook-secret does not apply`,
+      'link',
+    );
+  const prefix = posWebhookSecretName(stageName, adapter.code);
+  if (!name.startsWith(`${prefix}/`))
+    throw new UsageError(`--pos-webhook-secret must be a secret name under ${prefix}/, got "${name}"`, 'link');
+  return name;
+}
 
 function secretNamesIn(file: string): string[] {
   try {

@@ -9,15 +9,23 @@ export function requireEnv(name: string): string {
 
 export const envNames = {
   table: 'TABLE_NAME',
+  /** Sinqro's API credential (the module's server access token): the publisher's. */
   sinqroSecret: 'SINQRO_SECRET_NAME',
+  /** Sinqro's webhook signing secrets: sinqro-webhook's. */
+  sinqroWebhookSecret: 'SINQRO_WEBHOOK_SECRET_NAME',
   sinqroApiBaseUrl: 'SINQRO_API_BASE_URL',
   toSinqroQueue: 'TO_SINQRO_QUEUE_URL',
   posCode: 'POS_CODE',
   /** The stage's name (`sandbox`, `production`, `local`): the dimension of the bridge's own metrics. */
   stage: 'STAGE_NAME',
-  /** Per adapter: `WORK_QUEUE_URL_<CODE>`, `POS_SECRET_NAME_<CODE>`, `POS_BASE_URL_<CODE>`, `POS_SETTINGS_<CODE>`. */
+  /**
+   * Per adapter: `WORK_QUEUE_URL_<CODE>`, `POS_SECRET_NAME_<CODE>` (its API credentials: the worker's),
+   * `POS_WEBHOOK_SECRET_NAME_<CODE>` (its webhook signing secrets: pos-webhook's), `POS_BASE_URL_<CODE>`,
+   * `POS_SETTINGS_<CODE>`.
+   */
   workQueue: (posCode: string) => `WORK_QUEUE_URL_${posCode.toUpperCase()}`,
   posSecret: (posCode: string) => `POS_SECRET_NAME_${posCode.toUpperCase()}`,
+  posWebhookSecret: (posCode: string) => `POS_WEBHOOK_SECRET_NAME_${posCode.toUpperCase()}`,
   posBaseUrl: (posCode: string) => `POS_BASE_URL_${posCode.toUpperCase()}`,
   /** The adapter's AdapterSettings as JSON (lib/stage-config.ts; locally local/config.json). */
   posSettings: (posCode: string) => `POS_SETTINGS_${posCode.toUpperCase()}`,

@@ -46,11 +46,27 @@ export class PayloadTooLargeError extends BridgeError {
 
 /**
  * A secret the bridge holds is unusable as it is (e.g. an empty webhook signing key, which would let
- * anyone sign). The request is refused with 500, so the sender retries once an operator fixed it.
+ * anyone sign), or missing (`SECRET_MISSING`). The request is refused with 500, so the sender retries
+ * once an operator fixed it.
  */
 export class SecretMalformedError extends BridgeError {
   readonly httpStatus = 500;
-  readonly code = 'SECRET_MALFORMED';
+  readonly code: 'SECRET_MALFORMED' | 'SECRET_MISSING';
+  constructor(message: string, code: 'SECRET_MALFORMED' | 'SECRET_MISSING' = 'SECRET_MALFORMED') {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * No secret of that name (not created, or not yet split: docs/operations.md, migration). Not a bridge
+ * error: a worker or the publisher retries as for any failure that may pass once an operator creates it.
+ */
+export class SecretMissingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretMissingError';
+  }
 }
 
 /** A failure that may pass if tried again later (timeouts, 5xx, 429, throttling). */

@@ -18,7 +18,7 @@ export async function ingestSinqroEvent(event: SinqroEvent, logger: Logger): Pro
   const link = await linkOf(event.sellingPointId);
   if (!link?.enabled) {
     await refuse(
-      keys.restaurantAudit(event.sellingPointId),
+      keys.refusal(keys.restaurantAudit(event.sellingPointId)),
       'sinqro',
       event.type,
       `restaurant ${event.sellingPointId} is not linked`,
@@ -46,7 +46,12 @@ export async function ingestPosEvent(posCode: string, event: PosEvent, logger: L
     return ingestAccountEvent(posCode, event, event.posAccountId, logger);
   const link = await linkOfPosLocation(posCode, event.posLocationId);
   if (!link?.enabled) {
-    await refuse(keys.posLocation(posCode, event.posLocationId), posCode, event.type, 'POS location is not linked');
+    await refuse(
+      keys.refusal(keys.posLocation(posCode, event.posLocationId)),
+      posCode,
+      event.type,
+      'POS location is not linked',
+    );
     throw new NotFoundError(
       `${posCode} location ${event.posLocationId} is not linked to a Sinqro restaurant`,
       'LOCATION_NOT_LINKED',
@@ -85,7 +90,7 @@ async function ingestAccountEvent(
   const links = await findLinksByPosAccount(posCode, posAccountId);
   if (links.length === 0) {
     await refuse(
-      keys.posLocation(posCode, `account:${posAccountId}`),
+      keys.refusal(keys.posLocation(posCode, `account:${posAccountId}`)),
       posCode,
       event.type,
       'POS account is not linked',

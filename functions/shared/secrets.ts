@@ -1,12 +1,14 @@
 /**
  * Secrets by name: from AWS Secrets Manager when deployed, from a local JSON file (LOCAL_SECRETS_FILE)
- * when running on this machine. Values are cached per container and never logged.
+ * when running on this machine. Values are cached per container and never logged. Two kinds, never
+ * in one secret: webhook-verification secrets (`WebhookSecret`, read by the receivers) and API
+ * credentials (read by the functions that call Sinqro or a POS) (docs/operations.md, Secrets).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AWS_CLIENT_CONFIG } from './aws-clients';
-import { SecretMalformedError } from './errors';
+import { SecretMalformedError, SecretMissingError } from './errors';
 import { emitMetric } from './logger';
 import { METRICS } from './metrics';
 
@@ -55,25 +57,71 @@ function writeLocal(name: string, value: unknown): void {
 function readLocal(name: string): unknown {
   const file = process.env.LOCAL_SECRETS_FILE as string;
   const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  if (!(name in all)) throw new Error(`secret ${name} is not in ${file}`);
+  if (!(name in all)) throw new SecretMissingError(`secret ${name} is not in ${file}`);
   return all[name];
 }
 
 async function readSecretsManager(name: string): Promise<unknown> {
   client ??= new SecretsManagerClient(AWS_CLIENT_CONFIG);
-  const out = await client.send(new GetSecretValueCommand({ SecretId: name }));
+  let out: { SecretString?: string };
+  try {
+    out = await client.send(new GetSecretValueCommand({ SecretId: name }));
+  } catch (error) {
+    if ((error as Error)?.name === 'ResourceNotFoundException')
+      throw new SecretMissingError(`secret ${name} does not exist in Secrets Manager`);
+    throw error;
+  }
   if (!out.SecretString) throw new Error(`secret ${name} has no string value`);
   return JSON.parse(out.SecretString);
 }
 
-export type SinqroSecret = { webhookSigningSecrets: string[]; serverAccessToken: string };
+/** Sinqro's API credential: the module's server access token (the publisher's). */
+export type SinqroSecret = { serverAccessToken: string };
 export type RestaurantTokenSecret = { userAccessToken: string };
+/** A webhook-verification secret: the only kind the internet-facing receivers read. */
+/** A webhook-verification secret: its signing keys, and any other field an adapter verifies with. */
+export type WebhookSecret = { webhookSigningSecrets: string[]; [key: string]: unknown };
+
+/**
+ * One text field of an API credential secret, or SecretMalformedError naming the secret and the field
+ * (never a value): e.g. Sinqro's secret without its `serverAccessToken`, or a webhook secret's JSON put
+ * where the API credential belongs.
+ */
+export function credentialField<T extends object>(secret: T, field: keyof T & string, name: string): string {
+  const value = (secret as Record<string, unknown> | null | undefined)?.[field];
+  if (typeof value !== 'string' || value.length === 0)
+    throw new SecretMalformedError(`secret ${name} is malformed: ${field} is not a non-empty string`);
+  return value;
+}
 
 /**
  * The shortest webhook signing key accepted, in bytes: an HMAC-SHA256 key shorter than its digest
  * is weaker than the signature, and an empty one lets anyone compute a valid signature.
  */
 export const MIN_SIGNING_SECRET_BYTES = 32;
+
+/**
+ * The webhook-verification secret of that name, its signing keys checked before any signature is
+ * verified with them (signingSecretsOf). A secret that does not exist is refused the same way, as
+ * `SECRET_MISSING`: a receiver without its keys can verify nothing, whatever the reason. Other fields
+ * an adapter verifies with (K-Series: the path token) come along.
+ */
+export async function webhookSecret(name: string): Promise<WebhookSecret> {
+  let secret: unknown;
+  try {
+    secret = await getSecret<WebhookSecret>(name);
+  } catch (error) {
+    if (!(error instanceof SecretMissingError)) throw error;
+    emitMetric(METRICS.secretMalformed, 1);
+    throw new SecretMalformedError(`${error.message}: create it (docs/operations.md, Secrets)`, 'SECRET_MISSING');
+  }
+  return { ...(secret as WebhookSecret), webhookSigningSecrets: signingSecretsOf(secret, name) };
+}
+
+/** The signing keys of the webhook-verification secret of that name (webhookSecret). */
+export async function webhookSigningSecrets(name: string): Promise<string[]> {
+  return (await webhookSecret(name)).webhookSigningSecrets;
+}
 
 /**
  * A secret's `webhookSigningSecrets`, checked before any signature is verified with them: a non-empty

@@ -23,9 +23,14 @@ export type RestaurantLink = {
   restaurantId: number;
   posCode: string;
   posLocationId: string;
-  /** Secrets Manager names: Sinqro user token of this restaurant, and optional per-restaurant POS credentials. */
+  /**
+   * Secrets Manager names: Sinqro user token of this restaurant; optional per-restaurant POS API
+   * credentials (the worker's); and, for a POS that signs per location, the location's own webhook
+   * signing secrets (pos-webhook's).
+   */
   sinqroTokenSecret: string;
   posSecret?: string;
+  posWebhookSecret?: string;
   /** The POS account the location belongs to (Square: the merchant id), for account-wide webhooks. */
   posAccountId?: string;
   enabled: boolean;

@@ -37,6 +37,12 @@ export const keys = {
   order: (kind: Kind, orderId: number | string) => ({ PK: `${orderPrefix(kind)}${orderId}`, SK: 'STATE' }),
   posOrder: (posCode: string, posOrderId: string) => `POSORDER#${posCode}#${posOrderId}`,
   dedupe: (source: string, eventId: string) => ({ PK: `DEDUPE#${source}#${eventId}`, SK: '-' }),
+  /**
+   * Where a receiver records an event it refused for naming no linked restaurant or POS location
+   * (`subject`: `REST#<id>` or `POSLOC#<posCode>#<locationId>`). A partition of its own, so the
+   * internet-facing receivers may write no restaurant's link, order or state (functions/shared/table-writes.ts).
+   */
+  refusal: (subject: string) => `REFUSED#${subject}`,
   auditPrefix: 'EVT#',
   restaurantAudit: (restaurantId: number | string) => `REST#${restaurantId}`,
   /** One marker per order not yet final, per restaurant: what polling and the stuck-order sweep walk. */

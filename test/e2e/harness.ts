@@ -7,8 +7,8 @@ import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../..
 import secrets from '../../local/secrets.json';
 import { waitFor } from '../../local/wait';
 
-export const SINQRO_SECRET = secrets['sinqro-pos-bridge/local/sinqro'].webhookSigningSecrets[0] as string;
-export const REF_SECRET = secrets['sinqro-pos-bridge/local/pos/reference'].webhookSigningSecrets[0] as string;
+export const SINQRO_SECRET = secrets['sinqro-pos-bridge/local/webhooks/sinqro'].webhookSigningSecrets[0] as string;
+export const REF_SECRET = secrets['sinqro-pos-bridge/local/webhooks/pos/reference'].webhookSigningSecrets[0] as string;
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read replies ad hoc and assert on them.
 type JsonReply = any;

@@ -19,7 +19,7 @@ afterAll(async () => {
   await h.rt.stop();
 });
 
-const SQUARE_KEY = secrets['sinqro-pos-bridge/local/pos/square'].webhookSigningSecrets[0] as string;
+const SQUARE_KEY = secrets['sinqro-pos-bridge/local/webhooks/pos/square'].webhookSigningSecrets[0] as string;
 const squareSign = (body: Buffer) =>
   createHmac('sha256', SQUARE_KEY)
     .update(h.rt.adapterSettings.square?.webhookNotificationUrl as string)

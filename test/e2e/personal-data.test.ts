@@ -117,7 +117,7 @@ test('through Square too: no log line and no table item holds a consumer’s per
   // Nor any of Square's secrets (the sim refused every call without the token, so it was used).
   const squareSecrets = [
     secrets['sinqro-pos-bridge/local/pos/square/MLSIMSINQRO01'].accessToken,
-    ...secrets['sinqro-pos-bridge/local/pos/square'].webhookSigningSecrets,
+    ...secrets['sinqro-pos-bridge/local/webhooks/pos/square'].webhookSigningSecrets,
   ];
   const stored = JSON.stringify((await documents().send(new ScanCommand({ TableName: h.rt.tableName }))).Items);
   for (const secret of squareSecrets) {

@@ -15,7 +15,7 @@ jest.setTimeout(90_000);
 
 const RESTAURANT = DEMO_SQUARE_RESTAURANT;
 const LOCATION = 'LSIMTRATTORIA01';
-const SIGNATURE_KEY = secrets['sinqro-pos-bridge/local/pos/square'].webhookSigningSecrets[0] as string;
+const SIGNATURE_KEY = secrets['sinqro-pos-bridge/local/webhooks/pos/square'].webhookSigningSecrets[0] as string;
 let h: Harness;
 let sync: typeof import('../../functions/shared/catalog-sync');
 let store: typeof import('../../functions/shared/store');

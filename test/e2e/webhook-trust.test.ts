@@ -12,13 +12,13 @@ import { type Harness, REF_SECRET, startHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);
 
-/** A restaurant whose POS signs its webhooks with a secret of its own (its link's `posSecret`). */
+/** A restaurant whose POS signs its webhooks with a secret of its own (its link's `posWebhookSecret`). */
 const OWN = {
   restaurantId: 5130,
   posCode: 'reference',
   posLocationId: 'loc-own-secret',
   sinqroTokenSecret: 'sinqro-pos-bridge/local/restaurants/5130',
-  posSecret: 'sinqro-pos-bridge/local/pos/reference/loc-own-secret',
+  posWebhookSecret: 'sinqro-pos-bridge/local/webhooks/pos/reference/loc-own-secret',
 };
 const OWN_SECRET = 'a-webhook-secret-of-loc-own-secret-alone-0123456789';
 
@@ -27,11 +27,10 @@ let file: SecretsFile;
 
 beforeAll(async () => {
   file = useSecretsFile();
-  const reference = secrets['sinqro-pos-bridge/local/pos/reference'];
   file.write({
     ...secrets,
     [OWN.sinqroTokenSecret]: { userAccessToken: 'demo-user-token-5130' },
-    [OWN.posSecret]: { webhookSigningSecrets: [OWN_SECRET], apiKey: reference.apiKey },
+    [OWN.posWebhookSecret]: { webhookSigningSecrets: [OWN_SECRET] },
   });
   h = await startHarness(6, { extraRestaurants: [OWN] });
 });

@@ -133,3 +133,48 @@ export function sourceQueueIds(built: Built): string[] {
     .filter(([, q]) => q.Properties.RedrivePolicy !== undefined)
     .map(([id]) => id);
 }
+
+/** Whether `value` matches an IAM pattern as `StringLike` and resource ARNs do: `*` any run of characters, `?` one. */
+export function iamLike(value: string, pattern: string): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/**
+ * Whether the function's role allows `action` on the secret of that name: its ARN as Secrets Manager
+ * makes it (the name, a hyphen and six random characters), in the template's own pseudo parameters.
+ */
+export function mayUseSecret(built: Built, fn: BridgeFunction, action: string, secretName: string): boolean {
+  const arn = `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${secretName}-AbC123`;
+  return resourceTexts(built, fn, action).some((pattern) => iamLike(arn, pattern));
+}
+
+/**
+ * Whether the function's role allows a table write (`dynamodb:PutItem`, …) of an item in partition
+ * `pk`: a statement on the table allowing the action whose conditions hold for that partition key. A
+ * condition this evaluator does not know fails the test rather than being guessed at.
+ */
+export function mayWriteTable(built: Built, fn: BridgeFunction, action: string, pk: string): boolean {
+  const tableArn = `\${${built.stack.getLogicalId(built.stack.table.node.defaultChild as never)}.Arn}`;
+  return statementsOf(built, fn)
+    .filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action))
+    .filter((s) => resourcesOf(s).map(flatten).includes(tableArn))
+    .some((s) => conditionsHold(s.Condition as Record<string, Record<string, unknown>> | undefined, pk));
+}
+
+function conditionsHold(conditions: Record<string, Record<string, unknown>> | undefined, pk: string): boolean {
+  return Object.entries(conditions ?? {}).every(([operator, byKey]) =>
+    Object.entries(byKey).every(([key, expected]) => {
+      if (key !== 'dynamodb:LeadingKeys') throw new Error(`no evaluator for condition key ${key}`);
+      const values = Array.isArray(expected) ? (expected as string[]) : [expected as string];
+      if (operator === 'ForAllValues:StringLike') return values.some((v) => iamLike(pk, v));
+      if (operator === 'ForAllValues:StringEquals') return values.includes(pk);
+      // A write always names its partition key: the key is present.
+      if (operator === 'Null') return values.every((v) => v === 'false');
+      throw new Error(`no evaluator for condition operator ${operator}`);
+    }),
+  );
+}

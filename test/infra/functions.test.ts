@@ -64,9 +64,12 @@ test('every log group has a retention period', () => {
     expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
 });
 
-test('sinqro-webhook is told only the table, the Sinqro secret name and every work queue', () => {
+test("sinqro-webhook is told only the table, the name of Sinqro's webhook secret and every work queue", () => {
   expect(envKeys(built.stack.functions.sinqroWebhook)).toEqual(
-    [envNames.table, envNames.sinqroSecret, ...perAdapter(envNames.workQueue)].sort(),
+    [envNames.table, envNames.sinqroWebhookSecret, ...perAdapter(envNames.workQueue)].sort(),
+  );
+  expect(environmentOf(built, built.stack.functions.sinqroWebhook)[envNames.sinqroWebhookSecret]).toBe(
+    'sinqro-pos-bridge/sandbox/webhooks/sinqro',
   );
 });
 
@@ -76,16 +79,20 @@ test('sinqro-events is told only the table and every work queue (the bus policy 
   );
 });
 
-test("pos-webhook is told the table and every adapter's secret name, work queue and settings", () => {
+test("pos-webhook is told the table and every adapter's webhook secret name, work queue and settings", () => {
   // The settings carry the notification URL a POS (Square) signs its webhooks over.
   expect(envKeys(built.stack.functions.posWebhook)).toEqual(
     [
       envNames.table,
-      ...perAdapter(envNames.posSecret),
+      ...perAdapter(envNames.posWebhookSecret),
       ...perAdapter(envNames.workQueue),
       ...perAdapter(envNames.posSettings),
     ].sort(),
   );
+  for (const code of Object.keys(built.stack.workers))
+    expect(environmentOf(built, built.stack.functions.posWebhook)[envNames.posWebhookSecret(code)]).toBe(
+      `sinqro-pos-bridge/sandbox/webhooks/pos/${code}`,
+    );
 });
 
 test("a worker is told only its own adapter's code, secret name, base URL, settings and work queue, the stage and its order expiry grace, the table and the to-sinqro queue", () => {

@@ -85,7 +85,12 @@ test('workers may get, query, put and update items, and delete only open-order m
     ]);
     const deletes = statementsOf(built, worker.fn).filter((st) => actionsOf(st).includes('dynamodb:DeleteItem'));
     expect(deletes).toEqual([
-      expect.objectContaining({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OPEN#*'] } } }),
+      expect.objectContaining({
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OPEN#*'] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        },
+      }),
     ]);
   }
 });
@@ -177,10 +182,10 @@ test("the publisher may read the Sinqro secret and the restaurants' user tokens,
   for (const s of secrets) expect(s).not.toContain('/pos/');
 });
 
-test('only sinqro-webhook among the receivers may read the Sinqro secret (it checks the HTTP signature)', () => {
+test("sinqro-webhook reads Sinqro's webhook signing secret and nothing else; no other receiver reads it", () => {
   const { sinqroWebhook, sinqroEvents, posWebhook } = built.stack.functions;
   expect(resourceTexts(built, sinqroWebhook, 'secretsmanager:GetSecretValue')).toEqual([
-    expect.stringContaining('/sandbox/sinqro-??????'),
+    expect.stringMatching(/:secret:sinqro-pos-bridge\/sandbox\/webhooks\/sinqro-\?{6}$/),
   ]);
   for (const fn of [sinqroEvents, posWebhook]) {
     for (const resource of resourceTexts(built, fn, 'secretsmanager:GetSecretValue'))
@@ -192,7 +197,7 @@ test('sinqro-events reads no secret at all: the bus policy authenticates Sinqro'
   expect(resourceTexts(built, built.stack.functions.sinqroEvents, 'secretsmanager:GetSecretValue')).toEqual([]);
 });
 
-test('pos-webhook may read one secret per adapter, and the per-restaurant POS secrets of adapters that verify per location only', () => {
+test('pos-webhook may read one webhook secret per adapter, and the locations’ own of adapters that verify per location only', () => {
   const secrets = resourceTexts(built, built.stack.functions.posWebhook, 'secretsmanager:GetSecretValue');
   const codes = Object.keys(built.stack.workers);
   // The reference POS may sign per location and K-Series has per-account credentials (a link's own
@@ -202,8 +207,8 @@ test('pos-webhook may read one secret per adapter, and the per-restaurant POS se
   expect(secrets).toHaveLength(codes.length + perLocation.length);
   expect(secrets).toEqual(
     expect.arrayContaining([
-      ...codes.map((code) => expect.stringContaining(`/sandbox/pos/${code}-??????`)),
-      ...perLocation.map((code) => expect.stringMatching(new RegExp(`/sandbox/pos/${code}/\\*$`))),
+      ...codes.map((code) => expect.stringContaining(`/sandbox/webhooks/pos/${code}-??????`)),
+      ...perLocation.map((code) => expect.stringMatching(new RegExp(`/sandbox/webhooks/pos/${code}/\\*$`))),
     ]),
   );
   expect(secrets.filter((s) => s.includes('/pos/square/'))).toEqual([]);

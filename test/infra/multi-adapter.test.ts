@@ -85,13 +85,14 @@ test('an adapter asking for more than 1,000 concurrent batches gets the mapping 
   });
 });
 
-test('a secret name set in the stage config replaces the default one', () => {
+test("an API secret name set in the stage config replaces the worker's default one; the webhook secret keeps its stage name", () => {
   expect(environmentOf(built, worker('bigpos').fn)[envNames.posSecret('bigpos')]).toBe(
     'sinqro-pos-bridge/sandbox/custom/bigpos',
   );
-  expect(environmentOf(built, built.stack.functions.posWebhook)[envNames.posSecret('bigpos')]).toBe(
-    'sinqro-pos-bridge/sandbox/custom/bigpos',
+  expect(environmentOf(built, built.stack.functions.posWebhook)[envNames.posWebhookSecret('bigpos')]).toBe(
+    'sinqro-pos-bridge/sandbox/webhooks/pos/bigpos',
   );
+  expect(environmentOf(built, built.stack.functions.posWebhook)[envNames.posSecret('bigpos')]).toBeUndefined();
 });
 
 test('the receivers can route to every adapter', () => {

@@ -29,6 +29,13 @@ test('an adapter registered twice is refused (its queue and env vars would colli
   );
 });
 
+test("an adapter named `sinqro` is refused: its dedupe records and write grants would be Sinqro's", () => {
+  const stage = { ...resolveStage('sandbox'), adapters: { sinqro: { baseUrl: 'https://x.example.com' } } };
+  expect(() => new BridgeStack(bareApp(), 'S', { stage, adapters: [{ code: 'sinqro', maxConcurrency: 5 }] })).toThrow(
+    /"sinqro" is reserved/,
+  );
+});
+
 test('maxConcurrency is clamped to the 2–1,000 the event source mapping accepts', () => {
   expect(clampConcurrency(1)).toBe(2);
   expect(clampConcurrency(10)).toBe(10);

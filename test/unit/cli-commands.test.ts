@@ -65,6 +65,8 @@ beforeEach(() => {
       ...referenceAdapter,
       code: 'nocat',
       capabilities: noCatalog(),
+      // A POS that signs every location's webhooks with one key (as Square does).
+      webhookLocationOf: undefined,
     },
   );
   const lines: string[] = [];
@@ -159,6 +161,23 @@ describe('link', () => {
     expect(putItems()[0]).toMatchObject({ posSecret: 'sinqro-pos-bridge/sandbox/pos/reference/6001' });
   });
 
+  test("a location's own webhook secret must sit under its adapter's webhook secrets, and is stored by name", async () => {
+    await expect(
+      run('link 6001 reference loc-1 --pos-webhook-secret sinqro-pos-bridge/sandbox/pos/reference/loc-1'),
+    ).rejects.toThrow(
+      /--pos-webhook-secret must be a secret name under sinqro-pos-bridge\/sandbox\/webhooks\/pos\/reference\//,
+    );
+    await run('link 6001 reference loc-1 --pos-webhook-secret sinqro-pos-bridge/sandbox/webhooks/pos/reference/loc-1');
+    expect(putItems()[0]).toMatchObject({ posWebhookSecret: 'sinqro-pos-bridge/sandbox/webhooks/pos/reference/loc-1' });
+  });
+
+  test('a webhook secret per location is refused for an adapter whose POS signs for every location at once', async () => {
+    await expect(
+      run('link 6001 nocat L1 --pos-webhook-secret sinqro-pos-bridge/sandbox/webhooks/pos/nocat/L1'),
+    ).rejects.toThrow(/nocat verifies every location's webhooks with its adapter-wide secret/);
+    expect(putItems()).toEqual([]);
+  });
+
   test('a location is linked with its POS account (--pos-account, e.g. the Square merchant) when given', async () => {
     await run('link 6001 reference LSIM01 --pos-account MLSIM01');
     expect(putItems()[0]).toMatchObject({ posLocationId: 'LSIM01', posAccountId: 'MLSIM01' });
@@ -225,6 +244,18 @@ describe('restaurants', () => {
       ['5120', 'reference', 'loc-trattoria', 'yes'],
       ['6001', 'reference', 'loc-9', 'no'],
     ]);
+  });
+
+  test("names each link's secrets, a location's own webhook secret included (never their values)", async () => {
+    const own = 'sinqro-pos-bridge/sandbox/webhooks/pos/reference/loc-9';
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { ...linkItem(6001, { posLocationId: 'loc-9', posWebhookSecret: own }), PK: 'RESTAURANTS', SK: 'REST#6001' },
+      ],
+    });
+    await run('restaurants');
+    expect(io.lines[0]).toMatch(/POS SECRET\s+POS WEBHOOK SECRET/);
+    expect(io.lines[1]).toContain(own);
   });
 
   test('--json prints the links without table keys', async () => {

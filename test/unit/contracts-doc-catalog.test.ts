@@ -83,7 +83,7 @@ describe('the catalog webhook', () => {
   it('shows a signature example that really signs the example body (demo secret, at its own time)', () => {
     const header = post().parameters.find((p: { name: string }) => p.name === SIGNATURE_HEADER).example as string;
     const signedAt = Number(/^t=(\d+),/.exec(header)?.[1]);
-    const secret = secrets['sinqro-pos-bridge/local/pos/reference'].webhookSigningSecrets[0] as string;
+    const secret = secrets['sinqro-pos-bridge/local/webhooks/pos/reference'].webhookSigningSecrets[0] as string;
     expect(verifySignature(header, JSON.stringify(example()), [secret], signedAt)).toBe(signedAt);
   });
 });
@@ -107,7 +107,7 @@ describe('what the reference client reads', () => {
         enabled: true,
         createdAt: '2025-03-01T00:00:00.000Z',
       },
-      secret: { webhookSigningSecrets: ['s'], apiKey: 'k' },
+      secret: { apiKey: 'k' },
       baseUrl: `${server.url}/base`,
       budget: { deadline: Date.now() + 10_000 },
     });

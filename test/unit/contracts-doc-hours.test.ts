@@ -43,7 +43,7 @@ describe.each([
     const [header] = post().parameters;
     expect(header.name.toLowerCase()).toBe(SIGNATURE_HEADER);
     const signedAt = Number(/^t=(\d+),/.exec(header.example)?.[1]);
-    const secret = secrets['sinqro-pos-bridge/local/pos/reference'].webhookSigningSecrets[0] as string;
+    const secret = secrets['sinqro-pos-bridge/local/webhooks/pos/reference'].webhookSigningSecrets[0] as string;
     expect(verifySignature(header.example, JSON.stringify(example()), [secret], signedAt)).toBe(signedAt);
   });
 
@@ -110,7 +110,7 @@ describe('the availability and opening-hours reads', () => {
           enabled: true,
           createdAt: '2025-03-01T00:00:00.000Z',
         },
-        secret: { webhookSigningSecrets: ['s'], apiKey: 'k' },
+        secret: { apiKey: 'k' },
         baseUrl: server.url,
         budget: { deadline: Date.now() + 10_000 },
       });

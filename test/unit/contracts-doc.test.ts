@@ -201,7 +201,7 @@ describe('docs/reference-pos.openapi.json', () => {
     it('shows a signature example that really signs the example body (demo secret, at its own time)', () => {
       const header = post().parameters[0].example as string;
       const signedAt = Number(/^t=(\d+),/.exec(header)?.[1]);
-      const secret = secrets['sinqro-pos-bridge/local/pos/reference'].webhookSigningSecrets[0] as string;
+      const secret = secrets['sinqro-pos-bridge/local/webhooks/pos/reference'].webhookSigningSecrets[0] as string;
       expect(verifySignature(header, JSON.stringify(example()), [secret], signedAt)).toBe(signedAt);
     });
 
@@ -255,7 +255,7 @@ describe('docs/reference-pos.openapi.json', () => {
         enabled: true,
         createdAt: '2025-03-01T00:00:00.000Z',
       },
-      secret: { webhookSigningSecrets: ['s'], apiKey: 'refpos-api-key' },
+      secret: { apiKey: 'refpos-api-key' },
       baseUrl: `${server.url}/base`,
       budget: { deadline: Date.now() + 10_000 },
     });
@@ -420,7 +420,7 @@ describe('docs/sinqro-events.md', () => {
   it('has a worked example the bridge accepts: a valid event for the demo restaurant, signed with the demo secret', () => {
     const body = /^body='([\s\S]*?)'$/m.exec(sinqroEventsDoc)?.[1];
     const secret = /^secret='([^']*)'$/m.exec(sinqroEventsDoc)?.[1];
-    expect(secret).toBe(secrets['sinqro-pos-bridge/local/sinqro'].webhookSigningSecrets[0]);
+    expect(secret).toBe(secrets['sinqro-pos-bridge/local/webhooks/sinqro'].webhookSigningSecrets[0]);
     const event = v.parse(SinqroEventSchema, JSON.parse(body as string));
     expect(config.restaurants.map((r) => r.restaurantId)).toContain(event.sellingPointId);
     expect(sinqroEventsDoc).toContain(`"id":"${event.id}","outcome":"enqueued"`);

@@ -243,9 +243,9 @@ type PosRouteKit = {
 
 const SQUARE_URL = 'https://webhooks.example.com/square/webhooks/events';
 const SQUARE_KEY = 'square-fuzz-signature-key-0123456789';
-const SQUARE_SECRET_NAME = 'bridge/test/pos/square';
+const SQUARE_SECRET_NAME = 'bridge/test/webhooks/pos/square';
 const SQUARE_ENV = {
-  POS_SECRET_NAME_SQUARE: SQUARE_SECRET_NAME,
+  POS_WEBHOOK_SECRET_NAME_SQUARE: SQUARE_SECRET_NAME,
   POS_SETTINGS_SQUARE: JSON.stringify({ webhookNotificationUrl: SQUARE_URL }),
   WORK_QUEUE_URL_SQUARE: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-square',
   POS_SECRET_NAME_LIGHTSPEEDK: LSK_APP_SECRET_NAME,

@@ -35,14 +35,14 @@ const link = (posCode: string, posLocationId: string) => ({
 
 const refContext = (): PosCallContext => ({
   link: link('reference', 'loc-1'),
-  secret: { webhookSigningSecrets: ['s'], apiKey: 'refpos-api-key' },
+  secret: { apiKey: 'refpos-api-key' },
   baseUrl: server.url,
   budget: { deadline: Date.now() + 10_000 },
 });
 
 const squareContext = (extra: Partial<PosCallContext> = {}): PosCallContext => ({
   link: link('square', 'LOC1'),
-  secret: { webhookSigningSecrets: [], accessToken: 'EAAA-old' },
+  secret: { accessToken: 'EAAA-old' },
   baseUrl: server.url,
   budget: { deadline: Date.now() + 10_000 },
   ...extra,
@@ -108,7 +108,7 @@ describe('Square ACCESS_TOKEN_EXPIRED', () => {
     const renewCredentials = async () => {
       renewals += 1;
       server.reply(locationReply);
-      return { webhookSigningSecrets: [], accessToken: 'EAAA-new' };
+      return { accessToken: 'EAAA-new' };
     };
     server.reply(squareAuthError(401, 'ACCESS_TOKEN_EXPIRED'));
     const hours = await new SquareClient(squareContext({ renewCredentials } as never)).getOpeningHours();
@@ -121,7 +121,7 @@ describe('Square ACCESS_TOKEN_EXPIRED', () => {
     let renewals = 0;
     const renewCredentials = async () => {
       renewals += 1;
-      return { webhookSigningSecrets: [], accessToken: 'EAAA-new' };
+      return { accessToken: 'EAAA-new' };
     };
     server.reply(squareAuthError(401, 'ACCESS_TOKEN_EXPIRED'));
     const error = await failure(new SquareClient(squareContext({ renewCredentials } as never)).getOpeningHours());

@@ -39,7 +39,6 @@ const tokenReply = (accessToken: string) => ({
 });
 
 const merchantSecret = (expiresInMs: number, accessToken = 'EAAA-old') => ({
-  webhookSigningSecrets: [],
   accessToken,
   refreshToken: 'EQAA-refresh',
   expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
@@ -51,7 +50,7 @@ beforeEach(async () => {
   square = await startServer(tokenReply('EAAA-new'));
   secrets = useSecretsFile();
   secrets.write({
-    [APP]: { webhookSigningSecrets: ['k'], applicationId: 'sq0idp-app', applicationSecret: 'sq0csp-secret' },
+    [APP]: { applicationId: 'sq0idp-app', applicationSecret: 'sq0csp-secret' },
     [MERCHANT]: merchantSecret(20 * DAY),
     other: { untouched: true },
   });
@@ -99,7 +98,7 @@ describe('Square ObtainToken (refresh_token grant)', () => {
   it("sends the application's id and secret with the merchant's refresh token, and keeps the new pair", async () => {
     const renewed = await squareCredentials.renew({
       secret: merchantSecret(DAY / 2),
-      appSecret: { webhookSigningSecrets: [], applicationId: 'sq0idp-app', applicationSecret: 'sq0csp-secret' },
+      appSecret: { applicationId: 'sq0idp-app', applicationSecret: 'sq0csp-secret' },
       baseUrl: square.url,
       budget: { deadline: Date.now() + 10_000 },
       posCode: 'square',
@@ -131,7 +130,7 @@ describe('Square ObtainToken (refresh_token grant)', () => {
 
   it('without the application id and secret nothing is asked, and the error is retried with an alarm', async () => {
     const expired = merchantSecret(-1000);
-    secrets.write({ [APP]: { webhookSigningSecrets: ['k'] }, [MERCHANT]: expired });
+    secrets.write({ [APP]: {}, [MERCHANT]: expired });
     const error = await renewCredential(scope(), expired, 'expired').catch((e) => e);
     expect(error).toBeInstanceOf(PosAuthError);
     expect(square.requests).toHaveLength(0);

@@ -9,10 +9,13 @@ import type { HttpResult } from '../../functions/shared/http';
 import { signPayload } from '../../functions/shared/signature';
 import {
   alreadySeen,
+  bridgeSecrets,
   linkItem,
   linkRestaurant,
   POS_LOCATION_ID,
+  POS_SECRET_NAME,
   POS_SIGNING_SECRET,
+  POS_WEBHOOK_SECRET_NAME,
   WORK_QUEUE_URL,
   writeBridgeSecrets,
 } from './support/bridge-env';
@@ -57,7 +60,7 @@ describe('pos-webhook handler', () => {
 
   it('answers 500 and enqueues nothing when a webhook secret is empty, though the webhook is signed with that empty key', async () => {
     writeBridgeSecrets(env.secrets, {
-      'bridge/test/pos/reference': { webhookSigningSecrets: ['', POS_SIGNING_SECRET], apiKey: 'k' },
+      [POS_WEBHOOK_SECRET_NAME]: { webhookSigningSecrets: ['', POS_SIGNING_SECRET] },
     });
     const result = await invoke(posRequest(JSON.stringify(statusWebhook()), { signer: '' }));
     expect(result.statusCode).toBe(500);
@@ -66,6 +69,23 @@ describe('pos-webhook handler', () => {
     // The location's link may be read (to pick its own secret), but nothing is written.
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(env.logs.join('\n')).not.toContain(POS_SIGNING_SECRET);
+  });
+
+  it('verifies with the adapter’s webhook secret alone: it needs no POS API credential (here that secret is absent)', async () => {
+    const { [POS_SECRET_NAME]: _apiKey, ...others } = bridgeSecrets();
+    env.secrets.write(others);
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('answers 500 SECRET_MISSING, naming the secret, when the adapter’s webhook secret does not exist', async () => {
+    const { [POS_WEBHOOK_SECRET_NAME]: _signing, ...others } = bridgeSecrets();
+    env.secrets.write(others);
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toMatchObject({ code: 'SECRET_MISSING' });
+    expect(bodyOf(result).message).toContain(POS_WEBHOOK_SECRET_NAME);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('accepts a validly signed status webhook with 200 and enqueues one POS event', async () => {
@@ -129,6 +149,14 @@ describe('pos-webhook handler', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
+  it('records the refusal of an unlinked location in a partition of its own', async () => {
+    await invoke(posRequest(JSON.stringify(statusWebhook({ locationId: 'loc-unknown' }))));
+    const refusals = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(refusals).toEqual([
+      expect.objectContaining({ PK: 'REFUSED#POSLOC#reference#loc-unknown', outcome: 'refused' }),
+    ]);
+  });
+
   it('acknowledges a webhook delivered twice with 200 and counts it as a duplicate without enqueueing', async () => {
     alreadySeen(ddb, 'DEDUPE#reference#refevt-1');
     const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
@@ -145,29 +173,38 @@ describe('pos-webhook handler', () => {
 });
 
 describe('pos-webhook: a link with its own webhook secret (a POS that signs per location)', () => {
-  const OWN_SECRET_NAME = 'bridge/test/pos/reference/5120';
+  const OWN_SECRET_NAME = `${POS_WEBHOOK_SECRET_NAME}/${POS_LOCATION_ID}`;
   const OWN_SIGNING_SECRET = 'the-own-webhook-secret-of-restaurant-5120';
   const ownSecret = (secret: Record<string, unknown>) => {
     writeBridgeSecrets(env.secrets, { [OWN_SECRET_NAME]: secret });
-    linkRestaurant(ddb, { posSecret: OWN_SECRET_NAME });
+    linkRestaurant(ddb, { posWebhookSecret: OWN_SECRET_NAME });
   };
 
   it('refuses a request for its location signed with the adapter-wide secret (401)', async () => {
-    ownSecret({ webhookSigningSecrets: [OWN_SIGNING_SECRET], apiKey: 'own-api-key' });
+    ownSecret({ webhookSigningSecrets: [OWN_SIGNING_SECRET] });
     const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
     expect(result.statusCode).toBe(401);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
   it('accepts a request for its location signed with its own secret', async () => {
-    ownSecret({ webhookSigningSecrets: [OWN_SIGNING_SECRET], apiKey: 'own-api-key' });
+    ownSecret({ webhookSigningSecrets: [OWN_SIGNING_SECRET] });
     const result = await invoke(posRequest(JSON.stringify(statusWebhook()), { signer: OWN_SIGNING_SECRET }));
     expect(result.statusCode).toBe(200);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
   });
 
-  it('keeps the adapter-wide secret for a link whose POS secret holds credentials only (Square’s merchants)', async () => {
-    ownSecret({ apiKey: 'own-api-key' });
+  it('answers 500 SECRET_MISSING when the link names a location secret that does not exist', async () => {
+    linkRestaurant(ddb, { posWebhookSecret: OWN_SECRET_NAME });
+    const result = await invoke(posRequest(JSON.stringify(statusWebhook()), { signer: OWN_SIGNING_SECRET }));
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toMatchObject({ code: 'SECRET_MISSING' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('verifies a link with API credentials of its own (posSecret) with the adapter-wide secret, never reading them', async () => {
+    // The link's API secret is not even in the file: reading it would fail the request.
+    linkRestaurant(ddb, { posSecret: 'bridge/test/pos/reference/5120' });
     const result = await invoke(posRequest(JSON.stringify(statusWebhook())));
     expect(result.statusCode).toBe(200);
   });
@@ -180,7 +217,7 @@ describe('pos-webhook: a link with its own webhook secret (a POS that signs per 
       restaurantId: 5121,
       posLocationId: 'loc-a',
       GSI1PK: 'POSLOC#reference#loc-a',
-      posSecret: OWN_SECRET_NAME,
+      posWebhookSecret: OWN_SECRET_NAME,
     });
     ddb
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'POSLOC#reference#loc-a' } })

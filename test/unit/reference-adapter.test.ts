@@ -1,4 +1,4 @@
-import type { PosSecret, RawWebhook } from '../../adapters/port';
+import type { PosWebhookSecret, RawWebhook } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
 import {
   REFERENCE_ORDER_STATUSES,
@@ -9,7 +9,7 @@ import { AuthenticationError, ValidationError } from '../../functions/shared/err
 import { signPayload } from '../../functions/shared/signature';
 
 const SECRET = 'refpos_whsec';
-const secret = (): PosSecret => ({ webhookSigningSecrets: [SECRET], apiKey: 'k' });
+const secret = (): PosWebhookSecret => ({ webhookSigningSecrets: [SECRET] });
 
 function webhookBody(overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}) {
   return {

@@ -231,7 +231,7 @@ describe('ReferencePosClient catalog reads', () => {
         enabled: true,
         createdAt: '2025-03-01T00:00:00.000Z',
       },
-      secret: { webhookSigningSecrets: ['s'], apiKey: 'refpos-api-key' },
+      secret: { apiKey: 'refpos-api-key' },
       baseUrl: `${server.url}/api`,
       budget: { deadline: Date.now() + 10_000 },
     } satisfies PosCallContext);

@@ -28,7 +28,7 @@ const link = (): RestaurantLink => ({
 
 const context = (overrides: Partial<PosCallContext> = {}): PosCallContext => ({
   link: link(),
-  secret: { webhookSigningSecrets: ['s'], apiKey: 'refpos-api-key' },
+  secret: { apiKey: 'refpos-api-key' },
   baseUrl: `${server.url}/api`,
   budget: { deadline: Date.now() + 10_000 },
   ...overrides,
@@ -129,7 +129,7 @@ describe('ReferencePosClient.injectOrder', () => {
   });
 
   it('refuses to build a client without an API key', () => {
-    expect(() => new ReferencePosClient(context({ secret: { webhookSigningSecrets: ['s'] } }))).toThrow(
+    expect(() => new ReferencePosClient(context({ secret: {} }))).toThrow(
       expect.objectContaining({ code: 'MISSING_CREDENTIALS' }),
     );
   });

@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { SecretMalformedError } from '../../functions/shared/errors';
-import { clearSecretCache, getSecret, signingSecretsOf } from '../../functions/shared/secrets';
+import { clearSecretCache, credentialField, getSecret, signingSecretsOf } from '../../functions/shared/secrets';
 import { captureLogs } from './support/bridge-env';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
@@ -41,6 +47,20 @@ describe('getSecret with LOCAL_SECRETS_FILE', () => {
   });
 });
 
+describe('getSecret from Secrets Manager', () => {
+  const sm = mockClient(SecretsManagerClient);
+  afterEach(() => sm.reset());
+
+  it('says which secret does not exist (SecretMissingError), so a worker retries and a receiver answers SECRET_MISSING', async () => {
+    secrets.remove(); // no LOCAL_SECRETS_FILE: deployed
+    sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+    await expect(getSecret('bridge/webhooks/nope')).rejects.toMatchObject({
+      name: 'SecretMissingError',
+      message: 'secret bridge/webhooks/nope does not exist in Secrets Manager',
+    });
+  });
+});
+
 describe('signingSecretsOf', () => {
   const KEY = 'k'.repeat(32);
 
@@ -72,5 +92,23 @@ describe('signingSecretsOf', () => {
     expect((thrown as Error).message).toMatch(reason);
     expect((thrown as Error).message).not.toContain(KEY);
     expect(logs.filter((l) => l.includes('"SecretMalformed":1'))).toHaveLength(1);
+  });
+});
+
+describe('credentialField', () => {
+  it('returns the field of an API credential secret', () => {
+    expect(credentialField({ serverAccessToken: 'tok' }, 'serverAccessToken', 'bridge/sinqro')).toBe('tok');
+  });
+
+  it.each([
+    ['missing', {}],
+    ['empty', { serverAccessToken: '' }],
+    ['not a string', { serverAccessToken: 42 }],
+  ])('refuses a field that is %s with SECRET_MALFORMED, naming the secret and the field', (_, secret) => {
+    expect(() =>
+      credentialField(secret as { serverAccessToken: string }, 'serverAccessToken', 'bridge/sinqro'),
+    ).toThrow(
+      new SecretMalformedError('secret bridge/sinqro is malformed: serverAccessToken is not a non-empty string'),
+    );
   });
 });

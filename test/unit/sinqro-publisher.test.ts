@@ -9,8 +9,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { StatusNews } from '../../functions/shared/messages';
 import { ROUTES } from '../../functions/shared/sinqro-client';
 import { handler } from '../../functions/sinqro-publisher';
+import { captureLogs, SINQRO_SECRET_NAME, writeBridgeSecrets } from './support/bridge-env';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
 import { auditsWritten, usePublisherEnv } from './support/publisher-env';
+import { useSecretsFile } from './support/secrets-file';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const env = usePublisherEnv(ddb, { status: 204 });
@@ -50,6 +52,22 @@ describe('sinqro-publisher handler', () => {
       statusCode: 'accepted',
       posOrderId: 'pos-123',
     });
+  });
+
+  it('refuses a Sinqro secret without its server token before calling Sinqro, naming the secret and the field', async () => {
+    const secrets = useSecretsFile();
+    try {
+      // e.g. only the webhook half of an old combined secret was put back
+      writeBridgeSecrets(secrets, { [SINQRO_SECRET_NAME]: { webhookSigningSecrets: ['x'.repeat(32)] } });
+      const logs = captureLogs();
+      await expect(run(news())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+      expect(env.sinqro.requests).toEqual([]);
+      expect(logs.join('\n')).toContain(
+        `secret ${SINQRO_SECRET_NAME} is malformed: serverAccessToken is not a non-empty string`,
+      );
+    } finally {
+      secrets.remove();
+    }
   });
 
   it('claims the status rank before calling Sinqro, so a late message cannot move Sinqro backwards', async () => {

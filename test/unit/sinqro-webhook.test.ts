@@ -9,8 +9,11 @@ import { signPayload } from '../../functions/shared/signature';
 import { handler, SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
 import {
   alreadySeen,
+  bridgeSecrets,
   linkRestaurant,
+  SINQRO_SECRET_NAME,
   SINQRO_SIGNING_SECRET,
+  SINQRO_WEBHOOK_SECRET_NAME,
   WORK_QUEUE_URL,
   writeBridgeSecrets,
 } from './support/bridge-env';
@@ -128,6 +131,12 @@ describe('sinqro-webhook handler', () => {
     expect(dedupePuts()).toHaveLength(0);
   });
 
+  it('records the refusal of an unlinked restaurant in a partition of its own, not in the restaurant’s', async () => {
+    await invoke(signedRequest(JSON.stringify(envelope('order.cancelled', { sellingPointId: 777 }))));
+    const refusals = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(refusals).toEqual([expect.objectContaining({ PK: 'REFUSED#REST#777', outcome: 'refused' })]);
+  });
+
   it('answers 404 for a restaurant whose link is disabled', async () => {
     ddb.reset();
     linkRestaurant(ddb, { enabled: false });
@@ -196,7 +205,7 @@ describe('sinqro-webhook handler', () => {
     const OLD = 'old-secret-0123456789abcdef012345';
     const NEW = 'new-secret-0123456789abcdef012345';
     writeBridgeSecrets(env.secrets, {
-      'bridge/test/sinqro': { webhookSigningSecrets: [OLD, NEW], serverAccessToken: 't' },
+      [SINQRO_WEBHOOK_SECRET_NAME]: { webhookSigningSecrets: [OLD, NEW] },
     });
     const result = await invoke(signedRequest(JSON.stringify(envelope('order.cancelled')), { signer: OLD }));
     expect(result.statusCode).toBe(202);
@@ -204,7 +213,7 @@ describe('sinqro-webhook handler', () => {
 
   it('answers 500 and enqueues nothing when a signing secret is empty, though the request is signed with that empty key', async () => {
     writeBridgeSecrets(env.secrets, {
-      'bridge/test/sinqro': { webhookSigningSecrets: [SINQRO_SIGNING_SECRET, ''], serverAccessToken: 't' },
+      [SINQRO_WEBHOOK_SECRET_NAME]: { webhookSigningSecrets: [SINQRO_SIGNING_SECRET, ''] },
     });
     const result = await invoke(signedRequest(JSON.stringify(envelope('order.created')), { signer: '' }));
     expect(result.statusCode).toBe(500);
@@ -219,11 +228,29 @@ describe('sinqro-webhook handler', () => {
 
   it('answers 500 when a signing secret is shorter than 32 bytes, whoever signed the request', async () => {
     writeBridgeSecrets(env.secrets, {
-      'bridge/test/sinqro': { webhookSigningSecrets: ['short-secret'], serverAccessToken: 't' },
+      [SINQRO_WEBHOOK_SECRET_NAME]: { webhookSigningSecrets: ['short-secret'] },
     });
     const result = await invoke(signedRequest(JSON.stringify(envelope('order.created')), { signer: 'short-secret' }));
     expect(result.statusCode).toBe(500);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('verifies with Sinqro’s webhook secret alone: it needs no API credential (here the server token’s secret is absent)', async () => {
+    const { [SINQRO_SECRET_NAME]: _serverToken, ...others } = bridgeSecrets();
+    env.secrets.write(others);
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.created'))));
+    expect(result.statusCode).toBe(202);
+  });
+
+  it('answers 500 SECRET_MISSING, naming the secret, when its webhook secret does not exist, and counts it', async () => {
+    const { [SINQRO_WEBHOOK_SECRET_NAME]: _signing, ...others } = bridgeSecrets();
+    env.secrets.write(others);
+    const result = await invoke(signedRequest(JSON.stringify(envelope('order.created'))));
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toMatchObject({ code: 'SECRET_MISSING', httpResponseCode: '500' });
+    expect(bodyOf(result).message).toContain(SINQRO_WEBHOOK_SECRET_NAME);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    expect(env.logs.some((l) => l.includes('"SecretMalformed":1'))).toBe(true);
   });
 
   it('never logs the consumer’s personal data', async () => {

@@ -46,7 +46,7 @@ beforeEach(() => {
   process.env.POS_BASE_URL_SQUARE = 'https://connect.squareupsandbox.com';
   captureLogs();
   secrets = useSecretsFile();
-  writeBridgeSecrets(secrets, { 'bridge/test/pos/square': { webhookSigningSecrets: ['k'], accessToken: 't' } });
+  writeBridgeSecrets(secrets, { 'bridge/test/pos/square': { accessToken: 't' } });
   pages = [];
   asked = [];
   watermark = undefined;

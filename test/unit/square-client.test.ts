@@ -75,7 +75,7 @@ const context = (secret: Record<string, unknown> = { accessToken: 'EAAAl-merchan
     enabled: true,
     createdAt: '2026-01-01T00:00:00.000Z',
   },
-  secret: { webhookSigningSecrets: [], ...secret },
+  secret: { ...secret },
   baseUrl: base,
   budget: { deadline: Date.now() + 20_000 },
 });

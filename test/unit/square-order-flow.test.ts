@@ -62,7 +62,7 @@ beforeEach(async () => {
   captureLogs();
   secrets = useSecretsFile();
   writeBridgeSecrets(secrets, {
-    'bridge/test/pos/square': { webhookSigningSecrets: ['k'] },
+    'bridge/test/pos/square': {},
     [MERCHANT_SECRET]: { accessToken: 'merchant-token' },
   });
   square = await startServer({

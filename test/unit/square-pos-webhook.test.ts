@@ -23,10 +23,10 @@ const KEY = 'square-signature-key-0123456789abcdef';
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-square';
 
 beforeEach(() => {
-  process.env.POS_SECRET_NAME_SQUARE = 'bridge/test/pos/square';
+  process.env.POS_WEBHOOK_SECRET_NAME_SQUARE = 'bridge/test/webhooks/pos/square';
   process.env.POS_SETTINGS_SQUARE = JSON.stringify({ webhookNotificationUrl: URL });
   process.env.WORK_QUEUE_URL_SQUARE = QUEUE;
-  env.secrets.write({ 'bridge/test/pos/square': { webhookSigningSecrets: [KEY] } });
+  env.secrets.write({ 'bridge/test/webhooks/pos/square': { webhookSigningSecrets: [KEY] } });
   // The restaurants-list entries of Square links, found through GSI1 under their merchant (keys only), then read.
   const entry = (restaurantId: number, location: string, merchant: string) =>
     linkItem({
@@ -55,7 +55,7 @@ beforeEach(() => {
   for (const e of entries) ddb.on(GetCommand, { Key: { PK: e.PK, SK: e.SK } }).resolves({ Item: e });
 });
 afterEach(() => {
-  delete process.env.POS_SECRET_NAME_SQUARE;
+  delete process.env.POS_WEBHOOK_SECRET_NAME_SQUARE;
   delete process.env.POS_SETTINGS_SQUARE;
   delete process.env.WORK_QUEUE_URL_SQUARE;
 });
@@ -93,7 +93,7 @@ test('a forged or URL-rebuilt signature is refused with 401 before anything is r
 });
 
 test('an empty signature key in the secret answers 500 and enqueues nothing, though the webhook is signed with that empty key', async () => {
-  env.secrets.write({ 'bridge/test/pos/square': { webhookSigningSecrets: [KEY, ''] } });
+  env.secrets.write({ 'bridge/test/webhooks/pos/square': { webhookSigningSecrets: [KEY, ''] } });
   const result = await invoke(request(catalogEvent, sign(catalogEvent, URL, '')));
   expect(result.statusCode).toBe(500);
   expect(JSON.parse(result.body as string)).toMatchObject({ code: 'SECRET_MALFORMED' });

@@ -9,8 +9,12 @@ import type { SecretsFile } from './secrets-file';
 export const TABLE = 'bridge-test-table';
 export const WORK_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-reference';
 export const TO_SINQRO_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-to-sinqro';
+/** API credentials: Sinqro's server token (the publisher's) and the reference POS's API key (its worker's). */
 export const SINQRO_SECRET_NAME = 'bridge/test/sinqro';
 export const POS_SECRET_NAME = 'bridge/test/pos/reference';
+/** Webhook-verification secrets: Sinqro's (sinqro-webhook's) and the reference POS's (pos-webhook's). */
+export const SINQRO_WEBHOOK_SECRET_NAME = 'bridge/test/webhooks/sinqro';
+export const POS_WEBHOOK_SECRET_NAME = 'bridge/test/webhooks/pos/reference';
 export const RESTAURANT_SECRET_NAME = 'bridge/test/restaurants/5120';
 export const SINQRO_SIGNING_SECRET = 'sinqro-signing-secret-0123456789abcdef';
 export const POS_SIGNING_SECRET = 'refpos-signing-secret-0123456789abcdef';
@@ -19,8 +23,10 @@ export const POS_LOCATION_ID = 'loc-9';
 const ENV = {
   TABLE_NAME: TABLE,
   SINQRO_SECRET_NAME,
+  SINQRO_WEBHOOK_SECRET_NAME,
   WORK_QUEUE_URL_REFERENCE: WORK_QUEUE_URL,
   POS_SECRET_NAME_REFERENCE: POS_SECRET_NAME,
+  POS_WEBHOOK_SECRET_NAME_REFERENCE: POS_WEBHOOK_SECRET_NAME,
   POS_BASE_URL_REFERENCE: 'http://127.0.0.1:9/unused',
   TO_SINQRO_QUEUE_URL,
   POS_CODE: 'reference',
@@ -35,13 +41,20 @@ export function clearBridgeEnv(): void {
   for (const name of Object.keys(ENV)) delete process.env[name];
 }
 
-export function writeBridgeSecrets(secrets: SecretsFile, overrides: Record<string, unknown> = {}): void {
-  secrets.write({
-    [SINQRO_SECRET_NAME]: { webhookSigningSecrets: [SINQRO_SIGNING_SECRET], serverAccessToken: 'server-token' },
-    [POS_SECRET_NAME]: { webhookSigningSecrets: [POS_SIGNING_SECRET], apiKey: 'refpos-api-key' },
+/** Every secret the stack names, split as deployed: webhook-verification secrets apart from API credentials. */
+export function bridgeSecrets(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    [SINQRO_WEBHOOK_SECRET_NAME]: { webhookSigningSecrets: [SINQRO_SIGNING_SECRET] },
+    [SINQRO_SECRET_NAME]: { serverAccessToken: 'server-token' },
+    [POS_WEBHOOK_SECRET_NAME]: { webhookSigningSecrets: [POS_SIGNING_SECRET] },
+    [POS_SECRET_NAME]: { apiKey: 'refpos-api-key' },
     [RESTAURANT_SECRET_NAME]: { userAccessToken: 'user-token-5120' },
     ...overrides,
-  });
+  };
+}
+
+export function writeBridgeSecrets(secrets: SecretsFile, overrides: Record<string, unknown> = {}): void {
+  secrets.write(bridgeSecrets(overrides));
 }
 
 export function linkItem(overrides: Record<string, unknown> = {}): Record<string, unknown> {
