@@ -45,9 +45,11 @@ import {
   LSK_PATH_TOKEN,
   LSK_PLATFORM_BEARER,
   LSK_RESTAURANT,
+  LSK_WEBHOOK_SECRET_NAME,
   lskAccountSecret,
   lskAppSecret,
   lskLinkItem,
+  lskSecrets,
 } from './support/lightspeedk';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
@@ -62,8 +64,7 @@ beforeAll(() => {
   secrets = useSecretsFile();
   writeBridgeSecrets(secrets, {
     [SQUARE_SECRET_NAME]: { webhookSigningSecrets: [SQUARE_KEY] },
-    [LSK_APP_SECRET_NAME]: lskAppSecret(),
-    [LSK_ACCOUNT_SECRET_NAME]: lskAccountSecret(),
+    ...lskSecrets(),
   });
   captureLogs();
 });
@@ -249,6 +250,7 @@ const SQUARE_ENV = {
   POS_SETTINGS_SQUARE: JSON.stringify({ webhookNotificationUrl: SQUARE_URL }),
   WORK_QUEUE_URL_SQUARE: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-square',
   POS_SECRET_NAME_LIGHTSPEEDK: LSK_APP_SECRET_NAME,
+  POS_WEBHOOK_SECRET_NAME_LIGHTSPEEDK: LSK_WEBHOOK_SECRET_NAME,
   WORK_QUEUE_URL_LIGHTSPEEDK: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bridge-work-lightspeedk',
 };
 const squareSign = (body: string, url = SQUARE_URL, key = SQUARE_KEY) =>

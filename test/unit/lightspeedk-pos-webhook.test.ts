@@ -22,9 +22,11 @@ import {
   LSK_PLATFORM_BEARER,
   LSK_PLATFORM_PATH_TOKEN,
   LSK_RESTAURANT,
+  LSK_WEBHOOK_SECRET_NAME,
   lskAccountSecret,
   lskAppSecret,
   lskLinkItem,
+  lskSecrets,
 } from './support/lightspeedk';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 
@@ -38,11 +40,12 @@ beforeEach(() => {
   setBridgeEnv();
   logs = captureLogs();
   secrets = useSecretsFile();
-  writeBridgeSecrets(secrets, {
-    [LSK_APP_SECRET_NAME]: lskAppSecret(),
-    [LSK_ACCOUNT_SECRET_NAME]: lskAccountSecret(),
+  writeBridgeSecrets(secrets, lskSecrets());
+  Object.assign(process.env, {
+    WORK_QUEUE_URL_LIGHTSPEEDK: QUEUE,
+    POS_SECRET_NAME_LIGHTSPEEDK: LSK_APP_SECRET_NAME,
+    POS_WEBHOOK_SECRET_NAME_LIGHTSPEEDK: LSK_WEBHOOK_SECRET_NAME,
   });
-  Object.assign(process.env, { WORK_QUEUE_URL_LIGHTSPEEDK: QUEUE, POS_SECRET_NAME_LIGHTSPEEDK: LSK_APP_SECRET_NAME });
   linked(lskLinkItem());
   ddb.on(PutCommand).resolves({});
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
@@ -55,6 +58,7 @@ afterEach(() => {
   clearBridgeEnv();
   delete process.env.WORK_QUEUE_URL_LIGHTSPEEDK;
   delete process.env.POS_SECRET_NAME_LIGHTSPEEDK;
+  delete process.env.POS_WEBHOOK_SECRET_NAME_LIGHTSPEEDK;
 });
 
 function linked(link: Record<string, unknown>) {
@@ -139,11 +143,8 @@ describe('an account’s Order and Pay webhooks', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
-  it('are refused (401) for a link whose secret holds no webhook credential, never verified with the adapter’s', async () => {
-    writeBridgeSecrets(secrets, {
-      [LSK_APP_SECRET_NAME]: lskAppSecret(),
-      [LSK_ACCOUNT_SECRET_NAME]: { accessToken: 'lsk-access-token' },
-    });
+  it('are refused (401) for a link that names no webhook secret, never verified with the adapter’s', async () => {
+    linked(lskLinkItem({ posWebhookSecret: undefined }));
     expect((await invoke(withAdapterCredentials(LSK_LOCATION))).statusCode).toBe(401);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });

@@ -16,8 +16,8 @@ import {
   LSK_PATH_TOKEN,
   LSK_PLATFORM_BEARER,
   LSK_PLATFORM_PATH_TOKEN,
-  lskAccountSecret,
-  lskAppSecret,
+  lskAccountWebhookSecret,
+  lskWebhookSecret,
 } from './support/lightspeedk';
 
 const NOW = new Date('2026-11-27T12:00:00.000Z');
@@ -30,7 +30,7 @@ const raw = (path: string, body: unknown, headers: Record<string, string> = {}):
   rawBody: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
   headers,
 });
-const accountSecret = () => ({ ...lskAccountSecret(), webhookSigningSecrets: [LSK_PASSWORD] });
+const accountSecret = () => lskAccountWebhookSecret();
 const parse = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   parseLskWebhook(raw(path, body, headers), NOW);
 const only = (events: PosEvent[]) => {
@@ -104,8 +104,8 @@ describe('trust', () => {
   });
 
   it('takes the platform’s bearer token on the platform path, and not Basic', () => {
-    expect(verify(platformPath('order'), `Bearer ${LSK_PLATFORM_BEARER}`, lskAppSecret())).not.toThrow();
-    expect(verify(platformPath('order'), basic(LSK_PLATFORM_BEARER), lskAppSecret())).toThrow(AuthenticationError);
+    expect(verify(platformPath('order'), `Bearer ${LSK_PLATFORM_BEARER}`, lskWebhookSecret())).not.toThrow();
+    expect(verify(platformPath('order'), basic(LSK_PLATFORM_BEARER), lskWebhookSecret())).toThrow(AuthenticationError);
   });
 
   it('is a configuration fault (500, retried by the sender) when the secret has no path token', () => {

@@ -8,29 +8,44 @@ export const LSK_LOCATION = '247158188015618';
 export const LSK_RESTAURANT = 5122;
 export const LSK_APP_SECRET_NAME = 'bridge/test/pos/lightspeedk';
 export const LSK_ACCOUNT_SECRET_NAME = 'bridge/test/pos/lightspeedk/247158188015618';
+export const LSK_WEBHOOK_SECRET_NAME = 'bridge/test/webhooks/pos/lightspeedk';
+export const LSK_ACCOUNT_WEBHOOK_SECRET_NAME = 'bridge/test/webhooks/pos/lightspeedk/247158188015618';
 export const LSK_PATH_TOKEN = 'pT0k3n-of-the-demo-account-0123456789';
 export const LSK_PASSWORD = 'the-basic-auth-password-of-the-demo-account';
 export const LSK_PLATFORM_PATH_TOKEN = 'pLatf0rm-path-token-0123456789abcdef';
 export const LSK_PLATFORM_BEARER = 'the-platform-bearer-token-0123456789abcdef';
 export const LSK_ENDPOINT_ID = 'SINQRO-247158188015618';
 
-/** The adapter's own secret: the OAuth application, and the reservation platform's webhook credential. */
-export const lskAppSecret = () => ({
-  clientId: 'lsk-client-id',
-  clientSecret: 'lsk-client-secret',
+/** The adapter's API secret: the OAuth application. */
+export const lskAppSecret = () => ({ clientId: 'lsk-client-id', clientSecret: 'lsk-client-secret' });
+
+/** The adapter's webhook secret: the reservation platform's path token and bearer token. */
+export const lskWebhookSecret = () => ({
   webhookSigningSecrets: [LSK_PLATFORM_BEARER],
   webhookPathToken: LSK_PLATFORM_PATH_TOKEN,
 });
 
-/** The business's secret: its OAuth pair, its webhook endpoint and credentials, its order options. */
+/** The business's API secret: its OAuth pair and its webhook endpoint. */
 export const lskAccountSecret = (overrides: Record<string, unknown> = {}) => ({
   accessToken: 'lsk-access-token',
   refreshToken: 'lsk-refresh-token-1',
   expiresAt: new Date(Date.now() + 50 * 60_000).toISOString(),
   endpointId: LSK_ENDPOINT_ID,
+  ...overrides,
+});
+
+/** The business's webhook secret (its link's `posWebhookSecret`): its Basic password and path token. */
+export const lskAccountWebhookSecret = () => ({
   webhookSigningSecrets: [LSK_PASSWORD],
   webhookPathToken: LSK_PATH_TOKEN,
-  ...overrides,
+});
+
+/** Every K-Series secret of the demo account, by name. */
+export const lskSecrets = () => ({
+  [LSK_APP_SECRET_NAME]: lskAppSecret(),
+  [LSK_ACCOUNT_SECRET_NAME]: lskAccountSecret(),
+  [LSK_WEBHOOK_SECRET_NAME]: lskWebhookSecret(),
+  [LSK_ACCOUNT_WEBHOOK_SECRET_NAME]: lskAccountWebhookSecret(),
 });
 
 export function lskLinkItem(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -43,6 +58,7 @@ export function lskLinkItem(overrides: Record<string, unknown> = {}): Record<str
     posCode: 'lightspeedk',
     posLocationId: LSK_LOCATION,
     posSecret: LSK_ACCOUNT_SECRET_NAME,
+    posWebhookSecret: LSK_ACCOUNT_WEBHOOK_SECRET_NAME,
     sinqroTokenSecret: 'bridge/test/restaurants/5122',
     enabled: true,
     createdAt: '2026-01-01T00:00:00.000Z',
