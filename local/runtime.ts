@@ -6,8 +6,8 @@
  * the registry is not linked (its simulator still runs).
  */
 import { resolve } from 'node:path';
-import type { AdapterSettings } from '../adapters/port';
 import { lightspeedKAdapter } from '../adapters/lightspeed-k';
+import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS, findAdapter } from '../adapters/registry';
 import { httpRoutes, routeKey } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
