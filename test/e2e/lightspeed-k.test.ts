@@ -72,7 +72,9 @@ test('a reservation is pushed, then seated and finished by the POS (reservations
     202,
   );
   const pushed = await waitFor(`K-Series reservation ${id}`, async () =>
-    (await sim('GET', '/_sim/reservations')).find((r) => r.platformReservationId === String(id)),
+    (await sim('GET', '/_sim/reservations')).find(
+      (r: { platformReservationId: string }) => r.platformReservationId === String(id),
+    ),
   );
   expect(pushed).toMatchObject({ platformRestaurantId: LOCATION });
   for (const [status, code] of [
