@@ -411,6 +411,7 @@ async function play(
   const referenceRestaurants = load.restaurants.filter((x) => x.posCode === 'reference');
   let o = 0;
   let r = 0;
+  const lskPlayed: Record<Kind, number> = { order: 0, reservation: 0 };
   for (let i = 0; i < total; i++) {
     const kind: Kind = r * opts.orders < o * opts.reservations || o >= opts.orders ? 'reservation' : 'order';
     const n = kind === 'order' ? o++ : r++;
@@ -420,6 +421,8 @@ async function play(
     if (kind === 'reservation' && restaurant.posCode === 'square')
       restaurant = referenceRestaurants[i % referenceRestaurants.length] as LoadRestaurant;
     const pos = restaurant.posCode as Pos;
+    // K-Series lifecycles go through the whole mix on their own count (the round robin would give them a few).
+    if (pos === LSK) scenario = MIX[kind][lskPlayed[kind]++ % 10] as Scenario;
     if (pos === LSK && !LSK_STEPS[kind][scenario]) scenario = 'consumer-cancel-later';
     items.push({
       kind,
