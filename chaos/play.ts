@@ -408,7 +408,8 @@ async function play(
   const stamp = (Math.floor(Date.now() / 1000) % 100_000) * 10_000;
   const items: Item[] = [];
   const total = opts.orders + opts.reservations;
-  const referenceRestaurants = load.restaurants.filter((x) => x.posCode === 'reference');
+  // Restaurants whose POS takes reservations (all but Square's).
+  const reservationRestaurants = load.restaurants.filter((x) => x.posCode !== 'square');
   let o = 0;
   let r = 0;
   const lskPlayed: Record<Kind, number> = { order: 0, reservation: 0 };
@@ -417,9 +418,9 @@ async function play(
     const n = kind === 'order' ? o++ : r++;
     let scenario = MIX[kind][n % 10] as Scenario;
     let restaurant = load.restaurants[i % load.restaurants.length] as LoadRestaurant;
-    // Square has no reservations: those go to a restaurant on the reference POS.
+    // Square has no reservations: those go to a restaurant whose POS takes them.
     if (kind === 'reservation' && restaurant.posCode === 'square')
-      restaurant = referenceRestaurants[i % referenceRestaurants.length] as LoadRestaurant;
+      restaurant = reservationRestaurants[i % reservationRestaurants.length] as LoadRestaurant;
     const pos = restaurant.posCode as Pos;
     // K-Series lifecycles go through the whole mix on their own count (the round robin would give them a few).
     if (pos === LSK) scenario = MIX[kind][lskPlayed[kind]++ % 10] as Scenario;

@@ -40,8 +40,13 @@ const simOrders = async (): Promise<any[]> => sim('GET', '/_sim/orders');
 const orderOf = async (id: number) => (await simOrders()).find((o) => o.thirdPartyReference === String(id));
 
 afterEach(async () => {
-  // Every request the bridge sent conformed to the published spec.
+  // Every request the bridge sent conformed to the published spec, and the bridge took every webhook the
+  // simulator built from the spec's webhook schemas (its URL, credentials and body).
   expect(await sim('GET', '/_sim/invalid-requests')).toEqual([]);
+  const refused = h.rt.lightspeedKPos.webhooks.sent
+    .filter((w) => w.httpStatuses.some((status) => status < 200 || status >= 300))
+    .map((w) => `${w.kind} ${w.url}: ${w.httpStatuses.join(',')}`);
+  expect(refused).toEqual([]);
 });
 
 async function placeOrder(type: 'collection' | 'delivery' = 'collection') {
