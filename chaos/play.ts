@@ -404,7 +404,7 @@ async function play(
   rt.dynamoFaults?.set({ crashBeforeStateWriteRate: rate });
   rt.ingressFaults?.set({ dieAfterFirstWriteRate: rate });
 
-  // ---- the items: orders and reservations interleaved, round robin over the restaurants ----
+  // ---- the items: orders and reservations interleaved, each round robin over its restaurants ----
   const stamp = (Math.floor(Date.now() / 1000) % 100_000) * 10_000;
   const items: Item[] = [];
   const total = opts.orders + opts.reservations;
@@ -417,10 +417,12 @@ async function play(
     const kind: Kind = r * opts.orders < o * opts.reservations || o >= opts.orders ? 'reservation' : 'order';
     const n = kind === 'order' ? o++ : r++;
     let scenario = MIX[kind][n % 10] as Scenario;
-    let restaurant = load.restaurants[i % load.restaurants.length] as LoadRestaurant;
-    // Square has no reservations: those go to a restaurant whose POS takes them.
-    if (kind === 'reservation' && restaurant.posCode === 'square')
-      restaurant = reservationRestaurants[i % reservationRestaurants.length] as LoadRestaurant;
+    // Reservations take turns of their own among the restaurants whose POS takes them (Square's does not).
+    const restaurant = (
+      kind === 'reservation'
+        ? reservationRestaurants[n % reservationRestaurants.length]
+        : load.restaurants[i % load.restaurants.length]
+    ) as LoadRestaurant;
     const pos = restaurant.posCode as Pos;
     // K-Series lifecycles go through the whole mix on their own count (the round robin would give them a few).
     if (pos === LSK) scenario = MIX[kind][lskPlayed[kind]++ % 10] as Scenario;
