@@ -538,7 +538,9 @@ async function play(
     const ready = async () => {
       const found = posOf(item)[0];
       if (!found || !sharesIds(item)) return found;
-      return (await store.getOrder(item.kind, item.id))?.posOrderId ? found : undefined;
+      // The driver's own read goes through the table's fault proxy too: a read that timed out is tried again.
+      const state = await store.getOrder(item.kind, item.id).catch(() => undefined);
+      return state?.posOrderId ? found : undefined;
     };
     let pos = await ready();
     while (!pos && Date.now() < until && !inDlq.has(item.id)) {
