@@ -2,7 +2,7 @@
  * `npm start`: the whole bridge on this machine, no AWS account needed. Prints what runs where, then
  * one readable line per step of each order. Ctrl-C stops it.
  */
-import { ADAPTERS, findAdapter } from '../adapters/registry';
+import { ADAPTERS } from '../adapters/registry';
 import config from '../local/config.json';
 import { startLocalRuntime } from '../local/runtime';
 import { runtimeFilePath } from '../local/runtime-file';
@@ -37,7 +37,7 @@ async function main() {
     `  scheduler              poll ${every('poll')}, sweep ${every('sweep')}, nightly ${every('nightly')}; run one now: POST /_local/schedule/{poll|sweep|nightly}`,
     '  demo restaurant 5120 (Trattoria Demo) → reference POS location loc-trattoria; secrets in local/secrets.json',
     '  demo restaurant 5121 (Trattoria Square) → Square location LSIMTRATTORIA01 (merchant MLSIMSINQRO01)',
-    `  demo restaurant 5122 (Trattoria Lightspeed) → K-Series business location 45454565682155 (business 454335871)${findAdapter('lightspeed-k') ? '' : ': not linked, no lightspeed-k adapter yet'}`,
+    '  demo restaurant 5122 (Trattoria Lightspeed) → K-Series (lightspeedk) business location 45454565682155 (business 454335871)',
     `Try:  npm run demo -- --attach   (plays an order against this runtime), or npx pos-bridge restaurants --local (${runtimeFile})`,
     '',
   ];

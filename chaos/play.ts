@@ -31,6 +31,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { lightspeedKAdapter } from '../adapters/lightspeed-k';
 import { referenceAdapter } from '../adapters/reference';
 import { squareAdapter } from '../adapters/square';
 import { sinqroStatusCode } from '../functions/shared/sinqro-client';
@@ -42,7 +43,7 @@ import {
   rankOf,
 } from '../functions/shared/statuses';
 import { keys } from '../functions/shared/table';
-import { demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo-data';
+import { demoLightspeedKOrder, demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo-data';
 import type { FaultConfig } from '../local/faults';
 import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/load';
 import type { SimOrder } from '../local/reference-pos-sim';
@@ -55,6 +56,8 @@ export type ChaosOptions = {
   restaurants: number;
   /** How many of the restaurants are linked to Square (orders only: Square has no reservations). */
   squareRestaurants: number;
+  /** How many are linked to Lightspeed K-Series (orders and reservations), besides the demo one. */
+  lightspeedKRestaurants: number;
   /** Lifecycles in flight at once. */
   concurrency: number;
   /** Work queues' visibility timeout; the function timeout is a sixth of it. */
@@ -65,11 +68,12 @@ export type ChaosOptions = {
   faultRate: number;
   /**
    * When each outage starts (ms after the first order) and how long it lasts (Sinqro's: `sinqroForMs`);
-   * `credentialsAtMs`: when both POSes start answering 401 to every call, for `forMs` too.
+   * `credentialsAtMs`: when every POS starts answering 401 to every call, for `forMs` too.
    */
   outages: {
     posAtMs: number;
     squareAtMs: number;
+    lightspeedKAtMs: number;
     sinqroAtMs: number;
     credentialsAtMs: number;
     forMs: number;
@@ -101,6 +105,7 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   reservations: 200,
   restaurants: 20,
   squareRestaurants: 4,
+  lightspeedKRestaurants: 3,
   concurrency: 30,
   visibilityTimeoutSeconds: 18,
   sweepSeconds: 15,
@@ -108,6 +113,7 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   outages: {
     posAtMs: 20_000,
     squareAtMs: 35_000,
+    lightspeedKAtMs: 42_000,
     sinqroAtMs: 50_000,
     credentialsAtMs: 65_000,
     forMs: 12_000,
@@ -173,8 +179,31 @@ const SQUARE_STEPS: Partial<Record<Scenario, Step[]>> = {
   'consumer-cancel-race': [],
   'consumer-cancel-later': [...staff('RESERVED'), { by: 'consumer' }],
 };
+/**
+ * K-Series: the POS takes an order on its own (SUCCESS: accepted). It has no API to cancel an online order:
+ * after a consumer's cancellation staff read the print message and void the order themselves. The race of a
+ * cancellation with the injection is played as a later cancellation: a K-Series order that got in must be
+ * voided by staff, which a race leaves no time to tell apart.
+ */
+const LSK_STEPS: Record<Kind, Partial<Record<Scenario, Step[]>>> = {
+  order: {
+    complete: staff('READY_FOR_PICKUP', 'CLOSED'),
+    'pos-reject': staff('CANCELLED'),
+    'pos-cancel': staff('READY_FOR_PICKUP', 'CANCELLED'),
+    'consumer-cancel-later': [{ by: 'consumer' }, ...staff('CANCELLED')],
+  },
+  reservation: {
+    complete: staff('SCHEDULED', 'SEATED', 'DEPARTED'),
+    'no-show': staff('SCHEDULED', 'NO_SHOW'),
+    'pos-reject': staff('CANCELLED'),
+    'pos-cancel': staff('SCHEDULED', 'CANCELLED'),
+    'consumer-cancel-race': [],
+    'consumer-cancel-later': [...staff('SCHEDULED'), { by: 'consumer' }],
+  },
+};
 const ORDER_TYPES = ['collection', 'delivery', 'insitu', 'collection'] as const;
-type Pos = 'reference' | 'square';
+type Pos = 'reference' | 'square' | 'lightspeedk';
+const LSK = lightspeedKAdapter.code;
 
 type Item = {
   kind: Kind;
@@ -239,7 +268,17 @@ export type ChaosResult = {
   squareRestaurants: number;
   /** Lifecycles played on Square restaurants, by scenario (also counted in `scenarios`). */
   squareScenarios: Record<string, number>;
-  duplicatesDelivered: { sinqroEvents: number; posWebhooks: number; squareWebhooks: number };
+  lightspeedKRestaurants: number;
+  /** Lifecycles played on K-Series restaurants, by scenario (also counted in `scenarios`). */
+  lightspeedKScenarios: Record<string, number>;
+  /** Requests the K-Series simulator found against the published spec (its validator): none expected. */
+  lightspeedKInvalidRequests: string[];
+  duplicatesDelivered: {
+    sinqroEvents: number;
+    posWebhooks: number;
+    squareWebhooks: number;
+    lightspeedKWebhooks: number;
+  };
   faults: Record<string, number>;
   retries: { recordsRetried: number; batchesTimedOut: number; callsTimedOut: number };
   dlq: { beforeRedrive: Record<string, number>; redriven: number; afterRedrive: Record<string, number> };
@@ -269,6 +308,26 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
       posSecret: 'sinqro-pos-bridge/local/pos/square/MLSIMSINQRO01',
       posAccountId: 'MLSIMSINQRO01',
     });
+  });
+  // Before them, K-Series restaurants: business locations of their own, each with its account's secret.
+  const lskCount = Math.min(opts.lightspeedKRestaurants, load.extra.length - squareCount);
+  load.extra.slice(load.extra.length - squareCount - lskCount, load.extra.length - squareCount).forEach((r) => {
+    const location = String(45454565690000 + r.restaurantId);
+    Object.assign(r, {
+      posCode: LSK,
+      posLocationId: location,
+      posSecret: `sinqro-pos-bridge/local/pos/${LSK}/${location}`,
+      posWebhookSecret: `sinqro-pos-bridge/local/webhooks/pos/${LSK}/${location}`,
+    });
+    load.secrets[r.posSecret as string] = {
+      accessToken: `chaos-lsk-access-${location}`,
+      refreshToken: `chaos-lsk-refresh-${location}`,
+      endpointId: `CHAOS-${location}`,
+    };
+    load.secrets[r.posWebhookSecret as string] = {
+      webhookSigningSecrets: [`chaos-lightspeed-k-webhook-password-${location}`],
+      webhookPathToken: `chaosLskPathToken${location}`,
+    };
   });
   // Shared POS order ids across locations: each reference location numbers its tickets T-1001, T-1002…
   // and is reached with its own API key (the demo one with the adapter-wide key).
@@ -341,28 +400,36 @@ async function play(
   const posFaults: FaultConfig = { ...common, webhookCopiesMax: 3, webhookHoldMaxMs: opts.webhookHoldMaxMs };
   rt.referencePos.faults.set(posFaults);
   rt.squarePos.faults.set(posFaults);
+  rt.lightspeedKPos.faults.set(posFaults);
   // Sinqro also answers slowly at random per call, within the publisher's timeout.
   const sinqroFaults: FaultConfig = { ...common, lagRate: 0.3, lagMs: Math.floor(functionTimeoutMs / 4) };
   rt.sinqro.faults.set(sinqroFaults);
   rt.dynamoFaults?.set({ crashBeforeStateWriteRate: rate });
   rt.ingressFaults?.set({ dieAfterFirstWriteRate: rate });
 
-  // ---- the items: orders and reservations interleaved, round robin over the restaurants ----
+  // ---- the items: orders and reservations interleaved, each round robin over its restaurants ----
   const stamp = (Math.floor(Date.now() / 1000) % 100_000) * 10_000;
   const items: Item[] = [];
   const total = opts.orders + opts.reservations;
-  const referenceRestaurants = load.restaurants.filter((x) => x.posCode !== 'square');
+  // Restaurants whose POS takes reservations (all but Square's).
+  const reservationRestaurants = load.restaurants.filter((x) => x.posCode !== 'square');
   let o = 0;
   let r = 0;
+  const lskPlayed: Record<Kind, number> = { order: 0, reservation: 0 };
   for (let i = 0; i < total; i++) {
     const kind: Kind = r * opts.orders < o * opts.reservations || o >= opts.orders ? 'reservation' : 'order';
     const n = kind === 'order' ? o++ : r++;
-    const scenario = MIX[kind][n % 10] as Scenario;
-    let restaurant = load.restaurants[i % load.restaurants.length] as LoadRestaurant;
-    // Square has no reservations: those go to a restaurant on the reference POS.
-    if (kind === 'reservation' && restaurant.posCode === 'square')
-      restaurant = referenceRestaurants[i % referenceRestaurants.length] as LoadRestaurant;
-    const pos: Pos = restaurant.posCode === 'square' ? 'square' : 'reference';
+    let scenario = MIX[kind][n % 10] as Scenario;
+    // Reservations take turns of their own among the restaurants whose POS takes them (Square's does not).
+    const restaurant = (
+      kind === 'reservation'
+        ? reservationRestaurants[n % reservationRestaurants.length]
+        : load.restaurants[i % load.restaurants.length]
+    ) as LoadRestaurant;
+    const pos = restaurant.posCode as Pos;
+    // K-Series lifecycles go through the whole mix on their own count (the round robin would give them a few).
+    if (pos === LSK) scenario = MIX[kind][lskPlayed[kind]++ % 10] as Scenario;
+    if (pos === LSK && !LSK_STEPS[kind][scenario]) scenario = 'consumer-cancel-later';
     items.push({
       kind,
       pos,
@@ -378,7 +445,11 @@ async function play(
               ? 'delivery'
               : 'collection'
             : (ORDER_TYPES[n % ORDER_TYPES.length] as string),
-      steps: (pos === 'square' ? SQUARE_STEPS[scenario] : STEPS[kind][scenario]) as Step[],
+      steps: (pos === 'square'
+        ? SQUARE_STEPS[scenario]
+        : pos === LSK
+          ? LSK_STEPS[kind][scenario]
+          : STEPS[kind][scenario]) as Step[],
       done: 0,
       created: false,
       heldUp: false,
@@ -395,7 +466,7 @@ async function play(
   };
   const dlqTicker = setInterval(readDlqs, 500);
 
-  const duplicates = { sinqroEvents: 0, posWebhooks: 0, squareWebhooks: 0 };
+  const duplicates = { sinqroEvents: 0, posWebhooks: 0, squareWebhooks: 0, lightspeedKWebhooks: 0 };
   const driverErrors: string[] = [];
   const send = async (event: object, copies: number) => {
     const raw = JSON.stringify(event);
@@ -420,13 +491,18 @@ async function play(
             type: item.orderType as 'collection',
             prepaid: item.prepaid,
           })
-        : item.kind === 'order'
-          ? demoOrder(item.id, {
+        : item.pos === LSK && item.kind === 'order'
+          ? demoLightspeedKOrder(item.id, {
               restaurantId: item.restaurant.restaurantId,
               type: item.orderType as 'collection',
-              consumer: item.id % 2,
             })
-          : demoReservation(item.id, item.restaurant.restaurantId),
+          : item.kind === 'order'
+            ? demoOrder(item.id, {
+                restaurantId: item.restaurant.restaurantId,
+                type: item.orderType as 'collection',
+                consumer: item.id % 2,
+              })
+            : demoReservation(item.id, item.restaurant.restaurantId),
       item.restaurant.restaurantId,
     );
   const cancelled = (item: Item) =>
@@ -437,10 +513,15 @@ async function play(
     );
   // Staff see a Square order once it is in their POS: a prepaid one only once paid (Square pushes fulfillment
   // orders to the seller's Order Manager only when fully paid), i.e. after the bridge's EXTERNAL payment.
+  // A K-Series order once the POS took it (no longer PENDING); a reservation once pushed.
   const posOf = (item: Item): { id: string }[] =>
     item.pos === 'square'
       ? squareByReference(rt, item.id).filter((o) => !item.prepaid || (o.tenders?.length ?? 0) > 0)
-      : rt.referencePos.byReference(item.kind, String(item.id));
+      : item.pos === LSK
+        ? lskCopies(rt, item)
+            .filter((c) => c.status !== 'PENDING')
+            .map((c) => ({ id: String(item.id), ...c }))
+        : rt.referencePos.byReference(item.kind, String(item.id));
 
   /** Plays what is left of an item's life; stops (heldUp) if its order does not reach the POS in time. */
   const advance = async (item: Item, waitMs: number) => {
@@ -460,7 +541,9 @@ async function play(
     const ready = async () => {
       const found = posOf(item)[0];
       if (!found || !sharesIds(item)) return found;
-      return (await store.getOrder(item.kind, item.id))?.posOrderId ? found : undefined;
+      // The driver's own read goes through the table's fault proxy too: a read that timed out is tried again.
+      const state = await store.getOrder(item.kind, item.id).catch(() => undefined);
+      return state?.posOrderId ? found : undefined;
     };
     let pos = await ready();
     while (!pos && Date.now() < until && !inDlq.has(item.id)) {
@@ -476,21 +559,28 @@ async function play(
       const step = item.steps[item.done] as Step;
       if (step.by === 'consumer') await send(cancelled(item), copies());
       else {
+        const lskPath = item.kind === 'order' ? 'orders' : 'reservations';
         const res =
-          item.pos === 'square'
-            ? await fetch(`${rt.urls.squarePos}/_sim/orders/${pos.id}/fulfillment`, {
+          item.pos === LSK
+            ? await fetch(`${rt.urls.lightspeedKPos}/_sim/${lskPath}/${item.id}/status`, {
                 method: 'POST',
                 headers: { 'content-type': 'application/json' },
-                body: JSON.stringify({ state: step.status }),
+                body: JSON.stringify({ status: step.status }),
               })
-            : await fetch(
-                `${rt.urls.referencePos}/_sim/orders/${pos.id}/status?location=${encodeURIComponent(item.restaurant.posLocationId)}`,
-                {
+            : item.pos === 'square'
+              ? await fetch(`${rt.urls.squarePos}/_sim/orders/${pos.id}/fulfillment`, {
                   method: 'POST',
                   headers: { 'content-type': 'application/json' },
-                  body: JSON.stringify({ status: step.status }),
-                },
-              );
+                  body: JSON.stringify({ state: step.status }),
+                })
+              : await fetch(
+                  `${rt.urls.referencePos}/_sim/orders/${pos.id}/status?location=${encodeURIComponent(item.restaurant.posLocationId)}`,
+                  {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify({ status: step.status }),
+                  },
+                );
         await res.arrayBuffer();
         if (res.status !== 200) driverErrors.push(`POS refused ${step.status} for ${pos.id}: ${res.status}`);
       }
@@ -509,13 +599,17 @@ async function play(
       rt.squarePos.faults.set({ ...posFaults, downUntil: Date.now() + opts.outages.forMs });
     }, opts.outages.squareAtMs),
     setTimeout(() => {
+      say(`K-Series outage for ${opts.outages.forMs / 1000} s`);
+      rt.lightspeedKPos.faults.set({ ...posFaults, downUntil: Date.now() + opts.outages.forMs });
+    }, opts.outages.lightspeedKAtMs),
+    setTimeout(() => {
       say(`Sinqro outage for ${opts.outages.sinqroForMs / 1000} s`);
       rt.sinqro.faults.set({ ...sinqroFaults, downUntil: Date.now() + opts.outages.sinqroForMs });
     }, opts.outages.sinqroAtMs),
     setTimeout(() => {
       say(`POS credentials rejected (401) for ${opts.outages.forMs / 1000} s`);
       const until = Date.now() + opts.outages.forMs;
-      for (const f of [rt.referencePos.faults, rt.squarePos.faults])
+      for (const f of [rt.referencePos.faults, rt.squarePos.faults, rt.lightspeedKPos.faults])
         f.set({ ...f.config, credentialsRejectedUntil: until });
     }, opts.outages.credentialsAtMs),
   ];
@@ -546,6 +640,7 @@ async function play(
     Math.max(
       opts.outages.posAtMs + opts.outages.forMs,
       opts.outages.squareAtMs + opts.outages.forMs,
+      opts.outages.lightspeedKAtMs + opts.outages.forMs,
       opts.outages.sinqroAtMs + opts.outages.sinqroForMs,
       opts.outages.credentialsAtMs + opts.outages.forMs,
     );
@@ -564,12 +659,14 @@ async function play(
   // ---- faults off, redrive with the CLI, finish what was held up, check again ----
   rt.referencePos.faults.set({});
   rt.squarePos.faults.set({});
+  rt.lightspeedKPos.faults.set({});
   rt.sinqro.faults.set({});
   rt.dynamoFaults?.set({});
   rt.ingressFaults?.set({});
   const faults = faultCounts(rt);
   duplicates.posWebhooks = faults['webhook copies (1–3 deliveries)'] ?? 0;
   duplicates.squareWebhooks = faults['Square webhook copies (1–3 deliveries)'] ?? 0;
+  duplicates.lightspeedKWebhooks = faults['K-Series webhook copies (1–3 deliveries)'] ?? 0;
   const beforeRedrive = Object.fromEntries(queues.map((q) => [q.name, rt.sqs.depth(q.dlqName).visible]));
   const r0 = Date.now();
   const env = { ...process.env, POS_BRIDGE_RUNTIME_FILE: runtimeFile };
@@ -599,10 +696,12 @@ async function play(
 
   const scenarios: Record<string, number> = {};
   const squareScenarios: Record<string, number> = {};
+  const lightspeedKScenarios: Record<string, number> = {};
   for (const i of items) {
     const key = `${i.kind} ${i.scenario}`;
     scenarios[key] = (scenarios[key] ?? 0) + 1;
     if (i.pos === 'square') squareScenarios[key] = (squareScenarios[key] ?? 0) + 1;
+    if (i.pos === LSK) lightspeedKScenarios[key] = (lightspeedKScenarios[key] ?? 0) + 1;
   }
   const { progress: _p, ...options } = opts;
   const result: ChaosResult = {
@@ -614,6 +713,11 @@ async function play(
     squareRestaurants: load.restaurants.filter((x) => x.posCode === 'square').length,
     scenarios,
     squareScenarios,
+    lightspeedKRestaurants: load.restaurants.filter((x) => x.posCode === LSK).length,
+    lightspeedKScenarios,
+    lightspeedKInvalidRequests: rt.lightspeedKPos
+      .invalidRequests()
+      .map((r) => `${r.operationId}: ${r.violations?.join('; ')}`),
     duplicatesDelivered: duplicates,
     faults,
     retries: counters,
@@ -623,7 +727,7 @@ async function play(
     checks: { underFaults, afterRedrive },
     ok: false,
   };
-  result.ok = isClean(underFaults) && isClean(afterRedrive);
+  result.ok = isClean(underFaults) && isClean(afterRedrive) && result.lightspeedKInvalidRequests.length === 0;
   return result;
 }
 
@@ -663,6 +767,13 @@ function squareByReference(rt: LocalRuntime, sinqroId: number): SquareOrder[] {
   return (index.byRef.get(String(sinqroId)) ?? []).map((o) => orders.get(o.id) ?? o);
 }
 
+/** A K-Series item's copies in the simulator: orders by `thirdPartyReference`, reservations by platform id. */
+function lskCopies(rt: LocalRuntime, item: Item): { status: string }[] {
+  if (item.kind === 'order') return rt.lightspeedKPos.ordersFor(String(item.id));
+  const reservation = rt.lightspeedKPos.reservations.reservations.get(String(item.id));
+  return reservation ? [reservation] : [];
+}
+
 /** The status the bridge reads from Square (as SquareClient.getStatus): the fulfillment's while the order is open. */
 function squareStatus(order: SquareOrder): string {
   const fulfillment = order.fulfillments?.[0]?.state;
@@ -696,6 +807,13 @@ function faultCounts(rt: LocalRuntime): Record<string, number> {
   add('Square webhook copies (1–3 deliveries)', square['webhook-copy']);
   add('Square webhook copies held (reordering)', square['webhook-held']);
   add('Square webhooks delivered out of order', square['webhook-out-of-order']);
+  // K-Series', reported apart ("K-Series …").
+  for (const [kind, n] of Object.entries(rt.lightspeedKPos.faults.counts))
+    if (!kind.startsWith('webhook-')) add(`K-Series ${kind}`, n);
+  const lsk = rt.lightspeedKPos.faults.counts;
+  add('K-Series webhook copies (1–3 deliveries)', lsk['webhook-copy']);
+  add('K-Series webhook copies held (reordering)', lsk['webhook-held']);
+  add('K-Series webhooks delivered out of order', lsk['webhook-out-of-order']);
   return out;
 }
 
@@ -712,6 +830,7 @@ async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean>
     const busy =
       rt.referencePos.pendingWebhooks > 0 ||
       rt.squarePos.pendingWebhooks > 0 ||
+      rt.lightspeedKPos.pendingWebhooks > 0 ||
       rt.queues.some((q) => {
         const d = rt.sqs.depth(q.name);
         return d.visible + d.inFlight > 0;
@@ -719,6 +838,8 @@ async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean>
     let history = 0;
     for (const order of rt.referencePos.orders.values()) history += order.history.length;
     for (const order of rt.squarePos.orders.orders.values()) history += order.version;
+    for (const order of rt.lightspeedKPos.orders.orders.values()) history += order.history.length;
+    for (const booking of rt.lightspeedKPos.reservations.reservations.values()) history += booking.history.length;
     const fingerprint = [
       rt.sinqro.calls.length,
       rt.referencePos.orders.size,
@@ -726,6 +847,7 @@ async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean>
       rt.referencePos.webhooks.length,
       rt.squarePos.orders.orders.size,
       rt.squarePos.webhooks.sent.length,
+      rt.lightspeedKPos.webhooks.sent.length,
       ...rt.queues.map((q) => rt.sqs.depth(q.dlqName).visible),
     ].join(',');
     // The sweep enqueues work every few seconds: a busy moment does not restart the calm, a change does.
@@ -802,11 +924,13 @@ async function check(
     const copies =
       item.pos === 'square'
         ? squareByReference(rt, item.id).map((o) => ({ status: squareStatus(o) }))
-        : rt.referencePos.byReference(item.kind, String(item.id));
+        : item.pos === LSK
+          ? lskCopies(rt, item)
+          : rt.referencePos.byReference(item.kind, String(item.id));
     const pos = copies[0];
     const state = await store.getOrder(item.kind, item.id);
     const consumerCancelled = item.scenario.startsWith('consumer-cancel') && item.done >= item.steps.length;
-    const adapter = item.pos === 'square' ? squareAdapter : referenceAdapter;
+    const adapter = item.pos === 'square' ? squareAdapter : item.pos === LSK ? lightspeedKAdapter : referenceAdapter;
     const posCanonical = pos ? (adapter.mapStatus(item.kind, pos.status) as CanonicalStatus) : undefined;
     const verdict: ItemVerdict = {
       kind: item.kind,
@@ -879,7 +1003,7 @@ function sinqroCodeRank(item: Item, code: string): number {
 function lastTarget(item: Item): string | undefined {
   if (item.done < item.steps.length) return undefined;
   const last = item.steps[item.steps.length - 1];
-  const cancelled = item.pos === 'square' ? 'CANCELED' : 'cancelled';
+  const cancelled = item.pos === 'square' ? 'CANCELED' : item.pos === LSK ? 'CANCELLED' : 'cancelled';
   if (!last) return item.scenario === 'consumer-cancel-race' ? cancelled : undefined;
   return last.by === 'consumer' ? cancelled : last.status;
 }
@@ -927,12 +1051,21 @@ export function formatTable(r: ChaosResult): string[] {
   for (const [k, v] of Object.entries(r.squareScenarios)) row(`  ${k}`, v);
   row('duplicates delivered: Sinqro events', r.duplicatesDelivered.sinqroEvents);
   row('duplicates delivered: POS webhooks', r.duplicatesDelivered.posWebhooks);
+  row(
+    `lifecycles on K-Series (${r.lightspeedKRestaurants} restaurants)`,
+    Object.values(r.lightspeedKScenarios).reduce((a, b) => a + b, 0),
+  );
+  for (const [k, v] of Object.entries(r.lightspeedKScenarios)) row(`  ${k}`, v);
   row('duplicates delivered: Square webhooks', r.duplicatesDelivered.squareWebhooks);
+  row('duplicates delivered: K-Series webhooks', r.duplicatesDelivered.lightspeedKWebhooks);
   const faults = Object.entries(r.faults);
   lines.push('  faults injected (reference POS, Sinqro, workers)');
-  for (const [k, v] of faults.filter(([k]) => !k.startsWith('Square '))) row(`  ${k}`, v);
+  for (const [k, v] of faults.filter(([k]) => !k.startsWith('Square ') && !k.startsWith('K-Series '))) row(`  ${k}`, v);
   lines.push('  faults injected (Square)');
   for (const [k, v] of faults.filter(([k]) => k.startsWith('Square '))) row(`  ${k.slice('Square '.length)}`, v);
+  lines.push('  faults injected (K-Series)');
+  for (const [k, v] of faults.filter(([k]) => k.startsWith('K-Series '))) row(`  ${k.slice('K-Series '.length)}`, v);
+  row('K-Series requests against the spec (invalid)', r.lightspeedKInvalidRequests.length);
   row('retries: records retried by SQS', r.retries.recordsRetried);
   row('retries: whole batches timed out', r.retries.batchesTimedOut);
   row('calls timed out (POS or Sinqro)', r.retries.callsTimedOut);

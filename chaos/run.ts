@@ -1,6 +1,6 @@
 /**
  * `npm run chaos [-- --orders 1000 --reservations 200 --restaurants 20 --square-restaurants 4
- * --concurrency 60 --fault-rate 0.05
+ * --lightspeed-k-restaurants 3 --concurrency 60 --fault-rate 0.05
  * --outage-seconds 12]`: plays orders and reservations through the local runtime under every fault class,
  * checks the invariants, redrives the DLQs with the CLI and checks again (chaos/play.ts says how). Prints
  * a table, writes chaos/results.json, exits 1 on any violation.
@@ -26,6 +26,7 @@ async function main() {
     reservations: arg('reservations', DEFAULT_CHAOS.reservations),
     restaurants: Math.max(1, arg('restaurants', DEFAULT_CHAOS.restaurants)),
     squareRestaurants: arg('square-restaurants', DEFAULT_CHAOS.squareRestaurants),
+    lightspeedKRestaurants: arg('lightspeed-k-restaurants', DEFAULT_CHAOS.lightspeedKRestaurants),
     concurrency: Math.max(1, arg('concurrency', DEFAULT_CHAOS.concurrency)),
     faultRate: arg('fault-rate', DEFAULT_CHAOS.faultRate, false),
     outages: { ...DEFAULT_CHAOS.outages, forMs: outageMs },

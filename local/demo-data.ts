@@ -187,3 +187,53 @@ export function demoSquareOrder(
     totalAmount: total,
   };
 }
+
+/** The demo restaurant linked to the Lightspeed K-Series simulator (local/config.json). */
+export const DEMO_LIGHTSPEED_K_RESTAURANT = 5122;
+
+/**
+ * A Sinqro order for the K-Series demo restaurant, naming the K-Series simulator's demo menu by the ids the
+ * catalog sync gives it (adapters/lightspeed-k/catalog-ids.ts): a product by its SKU with a product
+ * modifier (`mod:<group SKU>:<SKU>`), and a drink. 2 × (11.00 + 1.50) + 2.00 = 27.00 EUR (a line's price includes
+ * its options').
+ */
+export function demoLightspeedKOrder(
+  id: number,
+  opts: { type?: 'delivery' | 'collection' | 'insitu'; restaurantId?: number; prepaid?: boolean } = {},
+) {
+  const restaurantId = opts.restaurantId ?? DEMO_LIGHTSPEED_K_RESTAURANT;
+  const square = demoSquareOrder(id, { restaurantId, prepaid: opts.prepaid });
+  const line = (label: string, quantity: number, unitPrice: number, externalId: string, options: object[] = []) => ({
+    ...(square.orderLines[1] as object),
+    label,
+    quantity,
+    unitPrice,
+    totalAmount: Math.round(unitPrice * quantity * 100) / 100,
+    product: { id: 77200 + quantity, externalId },
+    childrenOrderLines: options,
+  });
+  const delivery = opts.type === 'delivery';
+  const total = delivery ? 29.5 : 27.0;
+  const payment = square.payments[0] as { prepaid: boolean };
+  return {
+    ...demoOrder(id, { restaurantId, type: opts.type ?? 'collection' }),
+    sellingPoint: { id: restaurantId, name: 'Trattoria Lightspeed', timezone: 'Europe/Madrid' },
+    orderLines: [
+      line('Margherita', 2, 12.5, 'LSK-MARGHERITA', [
+        {
+          type: 'PRODUCT_OPTION',
+          label: 'Extra mozzarella',
+          quantity: 1,
+          unitPrice: 1.5,
+          totalAmount: 1.5,
+          productOption: { id: 88200, externalId: 'mod:LSK-GRP-EXTRAS:LSK-MOD-MOZZA' },
+          childrenOrderLines: [],
+        },
+      ]),
+      line('Sparkling water', 1, 2.0, 'LSK-WATER'),
+      ...(delivery ? [{ type: 'DELIVERY', label: 'Delivery', quantity: 1, unitPrice: 2.5, totalAmount: 2.5 }] : []),
+    ],
+    payments: [{ ...payment, amount: total }],
+    totalAmount: total,
+  };
+}

@@ -3,11 +3,13 @@
  * running `npm start`): an order goes from Sinqro into the POS, staff move it to completed and every
  * status reaches Sinqro; a second order is cancelled by the consumer and the POS reflects it.
  * Then the restaurant closes temporarily in the POS and opens again (F7), and its opening hours change
- * (F8): Sinqro's closure and schedule follow. Exits 0 when every step was observed, 1 otherwise.
+ * (F8): Sinqro's closure and schedule follow. A third order goes to the Lightspeed K-Series restaurant:
+ * the POS takes it, staff make it ready and close it, and Sinqro follows. Exits 0 when every step was
+ * observed, 1 otherwise.
  */
 import { setLogSink } from '../functions/shared/logger';
 import config from './config.json';
-import { DEMO_RESTAURANT, demoOrder, envelope } from './demo-data';
+import { DEMO_LIGHTSPEED_K_RESTAURANT, DEMO_RESTAURANT, demoLightspeedKOrder, demoOrder, envelope } from './demo-data';
 import type { SimOrder } from './reference-pos-sim';
 import { type LocalRuntime, startLocalRuntime } from './runtime';
 import type { SimClosure, SimScheduleRange, SinqroCall } from './sinqro-sim';
@@ -36,10 +38,11 @@ async function main() {
   let urls = {
     referencePos: `http://127.0.0.1:${config.ports.referencePos}`,
     sinqro: `http://127.0.0.1:${config.ports.sinqro}`,
+    lightspeedKPos: `http://127.0.0.1:${config.ports.lightspeedKPos}`,
   };
   if (!attach) {
     runtime = await startLocalRuntime({
-      ports: { gateway: 0, referencePos: 0, sinqro: 0 },
+      ports: { gateway: 0, referencePos: 0, sinqro: 0, lightspeedKPos: 0 },
       log: (line) => out(`      ${line}`),
     });
     urls = runtime.urls;
@@ -120,6 +123,7 @@ async function main() {
   if (echoed) throw new Error('the consumer cancellation was echoed back to Sinqro');
 
   await hoursSteps(urls, step);
+  await lightspeedKSteps(urls, base * 10 + 3, sinqroHas);
   out('\n✔ demo complete: every step observed');
   setLogSink(() => undefined);
   await runtime?.stop();
@@ -174,6 +178,48 @@ async function hoursSteps(urls: { referencePos: string; sinqro: string }, step: 
     ]);
   out(`   Sinqro schedule (${ranges[0]?.timezone}):`);
   for (const [day, shifts] of byDay) out(`     ${DAYS[day]} ${shifts.join('  ')}`);
+}
+
+/** A K-Series order: the POS takes it on its own (accepted), staff make it ready and close it (collected). */
+async function lightspeedKSteps(
+  urls: { lightspeedKPos: string; sinqro: string },
+  id: number,
+  sinqroHas: (id: number, code: string) => () => Promise<SinqroCall | undefined>,
+) {
+  type LskOrder = { thirdPartyReference: string; history: { status: string; by: string }[] };
+  const lskOrder = async () =>
+    (await get<LskOrder[]>(`${urls.lightspeedKPos}/_sim/orders`)).find((o) => o.thirdPartyReference === String(id));
+  step(
+    `Lightspeed K-Series: order ${id} for restaurant ${DEMO_LIGHTSPEED_K_RESTAURANT} goes to POST /o/op/1/order/toGo`,
+  );
+  await post(
+    `${urls.sinqro}/_sim/events`,
+    envelope('order.created', demoLightspeedKOrder(id), DEMO_LIGHTSPEED_K_RESTAURANT),
+  );
+  await waitFor(`order ${id} in K-Series`, lskOrder);
+  step('   The POS takes it (onlineOrderNotification SUCCESS): accepted');
+  await waitFor('Sinqro to show accepted', sinqroHas(id, 'accepted'));
+  for (const [status, code] of [
+    ['READY_FOR_PICKUP', 'ready'],
+    ['CLOSED', 'collected'],
+  ] as const) {
+    step(`   Staff: ${status}`);
+    const changed = await post(`${urls.lightspeedKPos}/_sim/orders/${id}/status`, { status });
+    if (changed.status !== 200) throw new Error(`K-Series refused ${status}: ${JSON.stringify(changed.body)}`);
+    await waitFor(`Sinqro to show ${code}`, sinqroHas(id, code));
+  }
+  const order = (await lskOrder()) as LskOrder;
+  const calls = await get<SinqroCall[]>(`${urls.sinqro}/_sim/calls?id=${id}`);
+  out(`   K-Series: ${order.history.map((h) => h.status).join(' → ')}`);
+  out(
+    `   Sinqro:   ${calls
+      .filter((c) => c.httpStatus === 200)
+      .map((c) => c.statusCode)
+      .join(' → ')}`,
+  );
+  const invalid = await get<unknown[]>(`${urls.lightspeedKPos}/_sim/invalid-requests`);
+  if (invalid.length > 0) throw new Error(`K-Series found ${invalid.length} request(s) against its spec`);
+  out('   Every request the bridge sent K-Series conformed to the published spec');
 }
 
 /** F6: the POS's catalog reaches Sinqro, then a product going unavailable in the POS does too. */

@@ -6,6 +6,7 @@
  * the registry is not linked (its simulator still runs).
  */
 import { resolve } from 'node:path';
+import { lightspeedKAdapter } from '../adapters/lightspeed-k';
 import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS, findAdapter } from '../adapters/registry';
 import { httpRoutes, routeKey, SINQRO_EVENTS_ROUTE } from '../functions/routes';
@@ -324,6 +325,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     secretOf,
     options.extraRestaurants ?? [],
     ports.lightspeedKPos,
+    adapterSettings[lightspeedKAdapter.code]?.platformCode as string | undefined,
     log,
   );
   const sinqro = new SinqroSim({
@@ -338,7 +340,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   process.env[envNames.sinqroApiBaseUrl] = `${sinqroUrl}/pos-app/v1`;
   process.env[envNames.posBaseUrl('reference')] = referencePosUrl;
   process.env[envNames.posBaseUrl('square')] = squarePosUrl;
-  process.env[envNames.posBaseUrl('lightspeed-k')] = lightspeedKPos.url;
+  process.env[envNames.posBaseUrl(lightspeedKAdapter.code)] = lightspeedKPos.url;
 
   for (const r of restaurants) {
     if (!findAdapter(r.posCode)) {
@@ -479,82 +481,86 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
 
 type SecretReader = <T>(name: string) => Promise<T>;
 
+/** A K-Series account's secrets as the adapter reads them (docs/lightspeed-k.md, Secrets and settings). */
+type LskAccountSecret = { accessToken: string; refreshToken: string; endpointId: string };
+type LskWebhookSecret = { webhookUsername?: string; webhookSigningSecrets: string[]; webhookPathToken: string };
+
 /**
- * The K-Series simulator with the demo business of local/config.json (`lightspeedK`, the `lightspeed-k`
- * restaurant): its OAuth pair from the account's secret, its webhook endpoint registered as the operator
- * would (`apeCreateWebhookOo`, Basic auth, the account's unguessable path segment, every location added for
- * item availability and readiness), the reservation platform profile (bearer token) and one integration per
- * location, its `platformRestaurantId` being the link's `posLocationId`. Extra `lightspeed-k` restaurants
- * are more locations of the demo business.
+ * The K-Series simulator with the `lightspeedk` restaurants of local/config.json and the extra ones: each
+ * restaurant is a business location with its own secret (OAuth pair, webhook endpoint, Basic password,
+ * path token), so each is a business of its own in the simulator (an OAuth grant is a business's). Its
+ * webhook endpoint is registered as the operator would (`apeCreateWebhookOo`, Basic auth, the URL naming
+ * the location and its path token, the location added for item availability and readiness); the
+ * reservation platform profile (the adapter's bearer token and path token, the adapter's `platformCode`)
+ * and one integration per location, its `platformRestaurantId` being the link's `posLocationId`.
  */
 async function startLightspeedK(
   gatewayUrl: string,
   secretOf: SecretReader,
   extra: LocalRestaurant[],
   port: number,
+  platformCode: string | undefined,
   log: (line: string) => void,
 ): Promise<LightspeedKSim> {
   const demo = config.lightspeedK;
-  const restaurant = config.restaurants.find((r) => r.posCode === 'lightspeed-k');
-  if (!restaurant?.posSecret || !restaurant.posAccountId)
-    throw new Error('local/config.json has no lightspeed-k restaurant');
-  const app = await secretOf<{ clientId: string; clientSecret: string; reservationWebhookToken: string }>(
-    config.secretNames.pos['lightspeed-k'],
+  const restaurants = [...config.restaurants, ...extra].filter((r) => r.posCode === lightspeedKAdapter.code);
+  const app = {
+    ...(await secretOf<{ clientId: string; clientSecret: string }>(config.secretNames.pos.lightspeedk)),
+    ...(await secretOf<LskWebhookSecret>(config.secretNames.posWebhook.lightspeedk)),
+  };
+  const accounts = await Promise.all(
+    restaurants.map(async (r) => {
+      if (!r.posSecret || !r.posWebhookSecret)
+        throw new Error(`K-Series restaurant ${r.restaurantId} names no posSecret or posWebhookSecret`);
+      const secret = {
+        ...(await secretOf<LskAccountSecret>(r.posSecret)),
+        ...(await secretOf<LskWebhookSecret>(r.posWebhookSecret)),
+      };
+      return { restaurant: r, secret };
+    }),
   );
-  const account = await secretOf<{
-    accessToken: string;
-    refreshToken: string;
-    webhookUsername: string;
-    webhookPassword: string;
-    webhookPathSegment: string;
-  }>(restaurant.posSecret);
-  const locations = [restaurant, ...extra.filter((r) => r.posCode === 'lightspeed-k')].map((r) => ({
-    id: Number(r.posLocationId),
-    name: r === restaurant ? restaurant.name : `Lightspeed ${r.restaurantId}`,
-    tables: demo.tables,
-  }));
-  const businessId = Number(restaurant.posAccountId);
-  const reservationUrl = `${gatewayUrl}${demo.reservationWebhookPath}`;
+  const reservationUrl = (topic: string) =>
+    `${gatewayUrl}${demo.reservationWebhookPath.replace('{token}', app.webhookPathToken).replace('{topic}', topic)}`;
+  const nameOf = (r: LocalRestaurant) => ('name' in r ? String(r.name) : `Lightspeed ${r.restaurantId}`);
   return startLightspeedKSim({
     port,
     clientId: app.clientId,
     clientSecret: app.clientSecret,
-    businesses: [
-      {
-        businessId,
-        name: demo.businessName,
-        accessToken: account.accessToken,
-        refreshToken: account.refreshToken,
-        locations,
-      },
-    ],
-    webhookEndpoints: [
-      {
-        businessId,
-        endpointId: demo.endpointId,
-        url: `${gatewayUrl}${demo.orderWebhookPath.replace('{segment}', account.webhookPathSegment)}`,
-        withBasicAuth: true,
-        username: account.webhookUsername,
-        password: account.webhookPassword,
-        provideAccount: true,
-        expandTransactions: true,
-        expandPayments: true,
-        subscribeTo: ALL_SUBSCRIPTIONS,
-        businessLocationIds: locations.map((l) => l.id),
-      },
-    ],
+    businesses: accounts.map(({ restaurant: r, secret }) => ({
+      businessId: Number(r.posAccountId ?? r.posLocationId),
+      name: nameOf(r),
+      accessToken: secret.accessToken,
+      refreshToken: secret.refreshToken,
+      locations: [{ id: Number(r.posLocationId), name: nameOf(r), tables: demo.tables }],
+    })),
+    webhookEndpoints: accounts.map(({ restaurant: r, secret }) => ({
+      businessId: Number(r.posAccountId ?? r.posLocationId),
+      endpointId: secret.endpointId,
+      url: `${gatewayUrl}${demo.orderWebhookPath.replace('{location}', r.posLocationId).replace('{token}', secret.webhookPathToken)}`,
+      withBasicAuth: true,
+      username: secret.webhookUsername ?? 'sinqro',
+      password: secret.webhookSigningSecrets[0] as string,
+      provideAccount: true,
+      expandTransactions: true,
+      expandPayments: true,
+      subscribeTo: ALL_SUBSCRIPTIONS,
+      businessLocationIds: [Number(r.posLocationId)],
+    })),
     platform: {
-      code: demo.platformCode,
+      code: platformCode ?? 'SINQRO',
       profile: {
         displayName: 'Sinqro',
         webhookAuthType: 'BEARER_TOKEN',
-        webhookAuthDetails: { bearer: { token: app.reservationWebhookToken } },
+        webhookAuthDetails: { bearer: { token: app.webhookSigningSecrets[0] as string } },
         notificationTypes: ['ORDER_OPENED', 'ORDER_CLOSED', 'POS_RESERVATION_UPDATED', 'ERROR'],
-        orderWebhookUrl: reservationUrl,
-        errorsWebhookUrl: reservationUrl,
-        posReservationUpdateWebhookUrl: reservationUrl,
+        orderWebhookUrl: reservationUrl('order'),
+        errorsWebhookUrl: reservationUrl('errors'),
+        posReservationUpdateWebhookUrl: reservationUrl('pos-reservation'),
       },
-      integrations: locations.map((l) => ({ businessLocationId: l.id, platformRestaurantId: String(l.id) })),
+      integrations: restaurants.map((r) => ({
+        businessLocationId: Number(r.posLocationId),
+        platformRestaurantId: r.posLocationId,
+      })),
     },
     log,
   });

@@ -89,7 +89,9 @@ export const lightspeedKAdapter: PosAdapter = {
       },
       F6: {
         mechanism: 'webhook',
-        note: 'GET /o/op/1/menu/list + GET /o/op/2/menu/load/{menuId} (items, product modifier groups, production instructions) → Sinqro catalog, full sync (operator, nightly); SALES_RESTRICTION_UPDATED → that SKU re-read with POST /o/op/1/itemAvailability → availability; combos are not mapped; menu edits have no webhook and reach Sinqro with the nightly sync',
+        note: 'GET /o/op/1/menu/list + GET /o/op/2/menu/load/{menuId} (items, product modifier groups, production instructions) → Sinqro catalog, full sync (operator, nightly); SALES_RESTRICTION_UPDATED → that SKU re-read with POST /o/op/1/itemAvailability → availability',
+        limit:
+          'menu edits reach Sinqro only with the nightly or an operator’s full sync (K-Series has no menu-change webhook); combos (menuDeal) are not mapped',
       },
       F7: READINESS,
       F8: { mechanism: 'unsupported', reason: NO_HOURS },

@@ -1,18 +1,17 @@
 /**
- * The Lightspeed K-Series simulator in the local runtime: it runs with the demo business of
- * local/config.json, its webhook endpoint registered to the bridge's route with the account's secret path
- * segment and Basic auth, and the third demo restaurant is linked exactly when adapters/registry.ts has a
- * `lightspeed-k` adapter (the runtime starts either way).
+ * The Lightspeed K-Series simulator in the local runtime: it runs with the third demo restaurant of
+ * local/config.json as a business location, its webhook endpoint registered to the adapter's account route
+ * (the location and the account's path token) with Basic auth, and the restaurant linked to `lightspeedk`.
  */
-import { findAdapter } from '../../adapters/registry';
 import { getLink } from '../../functions/shared/store';
 import config from '../../local/config.json';
 import secrets from '../../local/secrets.json';
 import { type Harness, startHarness } from './harness';
 
 jest.setTimeout(60_000);
-const restaurant = config.restaurants.find((r) => r.posCode === 'lightspeed-k') as (typeof config.restaurants)[number];
-const account = secrets['sinqro-pos-bridge/local/pos/lightspeed-k/454335871'];
+const restaurant = config.restaurants.find((r) => r.posCode === 'lightspeedk') as (typeof config.restaurants)[number];
+const account = secrets['sinqro-pos-bridge/local/pos/lightspeedk/45454565682155'];
+const accountWebhook = secrets['sinqro-pos-bridge/local/webhooks/pos/lightspeedk/45454565682155'];
 let h: Harness;
 
 beforeAll(async () => {
@@ -38,23 +37,19 @@ test('the demo business answers with its configured token: its location and read
   expect(await readiness.json()).toMatchObject({ status: 'READY' });
 });
 
-test("the webhook endpoint points at the bridge's lightspeed-k route with the account's path segment and Basic auth", async () => {
-  const endpoint = await api(`/o/wh/1/webhook/${config.lightspeedK.endpointId}`);
+test("the webhook endpoint points at the adapter's account route with the location, its path token and Basic auth", async () => {
+  const endpoint = await api(`/o/wh/1/webhook/${account.endpointId}`);
   expect(await endpoint.json()).toMatchObject({
-    url: `${h.rt.urls.gateway}/lightspeed-k/webhooks/${account.webhookPathSegment}/order-and-pay`,
+    url: `${h.rt.urls.gateway}/lightspeedk/webhooks/o/${restaurant.posLocationId}/${accountWebhook.webhookPathToken}`,
     withBasicAuth: true,
-    username: account.webhookUsername,
+    username: accountWebhook.webhookUsername,
   });
 });
 
-test('the third demo restaurant is linked exactly when the lightspeed-k adapter is registered', async () => {
-  const link = await getLink(restaurant.restaurantId);
-  if (findAdapter('lightspeed-k'))
-    expect(link).toMatchObject({ posCode: 'lightspeed-k', posLocationId: restaurant.posLocationId });
-  else {
-    expect(link).toBeUndefined();
-    expect(h.logs).toContain(
-      `restaurant ${restaurant.restaurantId} not linked: no adapter "lightspeed-k" in adapters/registry.ts`,
-    );
-  }
+test('the third demo restaurant is linked to the lightspeedk adapter', async () => {
+  expect(await getLink(restaurant.restaurantId)).toMatchObject({
+    posCode: 'lightspeedk',
+    posLocationId: restaurant.posLocationId,
+    posSecret: restaurant.posSecret,
+  });
 });

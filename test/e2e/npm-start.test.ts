@@ -93,6 +93,7 @@ test('npm start writes the runtime file the operator CLI reads, and removes it w
   const described = JSON.parse(readFileSync(file, 'utf8'));
   expect(described).toMatchObject({ pid: expect.any(Number), stage: 'local', tableName: 'sinqro-pos-bridge-local' });
   expect(proc.output.text).toContain(described.urls.dynamodb);
+  expect(proc.output.text).toContain('demo restaurant 5122 (Trattoria Lightspeed) → K-Series (lightspeedk)');
 
   proc.child.kill('SIGTERM');
   expect(await proc.exited).toBe(0);
@@ -107,5 +108,7 @@ test('npm run demo plays the whole flow and exits 0 with the timeline', async ()
   expect(proc.output.text).toMatch(/Sinqro: waiting_sp_validation → accepted → preparing → ready → collected/);
   expect(proc.output.text).toMatch(
     /Sinqro: closed from \d\d:\d\d until \d\d:\d\d UTC[\s\S]*Fri 13:00–16:00 {2}20:00–01:30\(\+1\)/,
-  );
+  ); // The K-Series order: the POS took it, staff made it ready and closed it; no request broke the spec.
+  expect(proc.output.text).toContain('K-Series: PENDING → SUCCESS → READY_FOR_PICKUP → CLOSED');
+  expect(proc.output.text).toContain('Every request the bridge sent K-Series conformed to the published spec');
 });

@@ -29,8 +29,15 @@ test('says a consumer cancellation only reaches staff: K-Series cannot cancel an
   expect(feature('F5')?.reservations).toMatchObject({ integrated: true, mechanism: 'api' });
   expect(feature('F5')?.reservations).not.toHaveProperty('limit');
   expect(report().summary).toEqual({
-    orders: { integrated: 7, limited: 2, total: 8 },
+    orders: { integrated: 7, limited: 3, total: 8 },
     reservations: { integrated: 6, total: 8 },
+  });
+});
+
+test('says menus reach Sinqro only with a full sync: K-Series has no menu-change webhook', () => {
+  expect(feature('F6')?.orders).toMatchObject({
+    integrated: true,
+    limit: expect.stringContaining('menu edits reach Sinqro only with the nightly or an operator’s full sync'),
   });
 });
 
@@ -63,5 +70,5 @@ test('without availability webhooks, readiness is polled', () => {
 test('the Markdown shows the limited features as such', () => {
   const markdown = reportMarkdown(report());
   expect(markdown).toContain('| F5 | Get status updates made elsewhere into the POS | ⚠️ api, limited | ✅ api |');
-  expect(markdown).toContain('- Orders: 7 of 8 features integrated, 2 of them limited; reservations: 6 of 8');
+  expect(markdown).toContain('- Orders: 7 of 8 features integrated, 3 of them limited; reservations: 6 of 8');
 });
