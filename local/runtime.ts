@@ -9,7 +9,7 @@ import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS } from '../adapters/registry';
 import { HTTP_ROUTES } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
-import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
+import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
 import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../functions/shared/retry-backoff';
 import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs';
@@ -324,7 +324,6 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
           handler: worker.workerFor(q.adapter) as never,
           concurrency: options.workerConcurrency ?? 2,
           batchSize: 10,
-          batchingWindowMs: QUEUE_BATCHING_WINDOW_SECONDS * 1000,
           timeoutMs: functionTimeoutMs,
           onError,
         }),
@@ -336,7 +335,6 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       handler: publisher.handler as never,
       concurrency: options.workerConcurrency ?? 2,
       batchSize: 10,
-      batchingWindowMs: 0, // FIFO: Lambda has no batching window for it
       timeoutMs: functionTimeoutMs,
       onError,
     }),
