@@ -161,30 +161,30 @@ export async function idleLatency(
 
 export function printIdle(r: IdleResult, out: (line?: string) => void): void {
   const row = (label: string, ...cells: string[]) =>
-    out(`  ${label.padEnd(40)}${cells.map((c) => c.padStart(10)).join('')}`);
+    out(`  ${label.padEnd(44)}${cells.map((c) => c.padStart(11)).join('')}`);
   out(
     `\n1b. End to end at idle: ${r.orders} orders one at a time (${r.warmupOrders} before, not counted; ${r.gapMs} ms between)`,
   );
-  out('    latency ms                                    p50       p95    target');
+  row('latency ms', 'p50', 'p95', 'target');
   const names: Record<Leg, [string, string]> = {
-    a: ['(a) event → order in POS', 'straight POST to POS'],
-    b: ['(b) POS webhook → Sinqro', 'straight POST to Sinqro'],
+    a: ['event → order in POS', 'straight POST to POS'],
+    b: ['POS webhook → Sinqro', 'straight POST to Sinqro'],
   };
   for (const leg of ['a', 'b'] as const) {
     const [bridgeName, floorName] = names[leg];
-    row(`bridge ${bridgeName}`, f(r.latencyMs.bridge[leg].p50), f(r.latencyMs.bridge[leg].p95));
-    row(`floor  ${floorName}`, f(r.latencyMs.floor[leg].p50), f(r.latencyMs.floor[leg].p95));
-    row(`ratio  ${leg === 'a' ? '(a)' : '(b)'}`, `${f(r.ratio[leg].p50, 1)}×`, `${f(r.ratio[leg].p95, 1)}×`);
+    row(`bridge   (${leg}) ${bridgeName}`, f(r.latencyMs.bridge[leg].p50), f(r.latencyMs.bridge[leg].p95));
+    row(`floor    (${leg}) ${floorName}`, f(r.latencyMs.floor[leg].p50), f(r.latencyMs.floor[leg].p95));
+    row(`ratio    (${leg})`, `${f(r.ratio[leg].p50, 1)}×`, `${f(r.ratio[leg].p95, 1)}×`);
     row(
-      `overhead ${leg === 'a' ? '(a)' : '(b)'} bridge − floor`,
+      `overhead (${leg}) bridge − floor`,
       f(r.overheadMs[leg].p50),
       f(r.overheadMs[leg].p95),
       `p50 ≤ ${r.overheadMs[leg].targetP50}`,
     );
   }
-  out('    where the bridge spends it (ms per hop)          p50       p95');
+  row('where the bridge spends it (ms per hop)', 'p50', 'p95');
   for (const leg of ['a', 'b'] as const) {
-    out(`    ${leg === 'a' ? '(a)' : '(b)'}, ${r.hopsMs[leg].spans} spans`);
+    out(`  (${leg}), ${r.hopsMs[leg].spans} spans`);
     for (const hop of r.hopsMs[leg].hops) row(`  ${hop.label}`, f(hop.p50), f(hop.p95));
   }
 }
