@@ -26,6 +26,9 @@ const READS = new Set(['Get', 'Query', 'Scan', 'BatchGet']);
 type Capacity = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
 type SendFn = (this: unknown, command: { input: Record<string, unknown> }, ...rest: unknown[]) => Promise<unknown>;
 
+/** Called with the function's name when an invocation sends to SQS (the idle section's hop timeline). */
+let onSqsSend: ((fn: string) => void) | undefined;
+
 export function wrapSend(cls: { prototype: unknown }, service: 'dynamo' | 'sqs') {
   const proto = cls.prototype as { send: SendFn };
   const original = proto.send;
@@ -33,6 +36,7 @@ export function wrapSend(cls: { prototype: unknown }, service: 'dynamo' | 'sqs')
     const name = (command as object).constructor.name.replace(/Command$/, '').replace(/Item$/, '');
     if (service === 'dynamo') command.input.ReturnConsumedCapacity ??= 'TOTAL';
     const inv = current.getStore();
+    if (inv && service === 'sqs' && name.startsWith('SendMessage')) onSqsSend?.(inv.fn);
     if (inv && inv.inflight++ === 0) inv.ioStart = performance.now();
     try {
       const result = (await original.call(this, command, ...rest)) as Record<string, unknown>;
@@ -81,7 +85,8 @@ export function meterIndexWrites() {
 
 let installed = false;
 /** Wraps the DynamoDB and SQS clients and dynalite's index upkeep, once per process. */
-export function installAwsMeter(): void {
+export function installAwsMeter(hooks: { onSqsSend?: (fn: string) => void } = {}): void {
+  onSqsSend = hooks.onSqsSend;
   if (installed) return;
   installed = true;
   wrapSend(DynamoDBClient, 'dynamo');
@@ -90,11 +95,15 @@ export function installAwsMeter(): void {
   wrapSend(SQSClient, 'sqs');
 }
 
-/** Times every local invocation (gateway, pollers, scheduler) and records it in `invocations` while `record()` says so. */
-export function observeInvocations(record: () => boolean): void {
+/**
+ * Times every local invocation (gateway, pollers, scheduler) and records it in `invocations` while `record()`
+ * says so; `onStart` sees each start (the idle section's hop timeline).
+ */
+export function observeInvocations(record: () => boolean, onStart?: (fn: string, at: number) => void): void {
   setInvocationObserver(async (fn, run) => {
     const inv: Invocation = { fn, ms: 0, io: 0, inflight: 0, ioStart: 0 };
     const t0 = performance.now();
+    onStart?.(fn, t0);
     try {
       return await current.run(inv, run);
     } finally {

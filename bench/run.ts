@@ -10,7 +10,7 @@
  *    simulators' in-memory stores (no polling). Floor: the same orders posted straight to the POS
  *    simulator, the same statuses straight to the Sinqro simulator, timed the same way.
  * 2. Ingress cost: each gateway invocation is timed (setInvocationObserver, local/lambda-context.ts);
- *    every AWS SDK call made inside it (DynamoDB, SQS clients' `send`, wrapped in bench/aws-meter.ts) is
+ *    every AWS SDK call made inside it (DynamoDB, SQS clients' `send`, wrapped by this file only) is
  *    timed too, as the union of the intervals when at least one call is in flight (AsyncLocalStorage
  *    ties a call to its invocation). Own work = invocation wall time − I/O time. Measured twice: one
  *    request at a time after the counted run (`--isolated 500` of each; Sinqro resends order.created
@@ -30,25 +30,28 @@
  *    ("about 460 KB, 1.8× hello-world"), which only the whole-process measurement gives (the import
  *    alone is 10–15× hello's, whose import is almost nothing).
  * 5. Peak RSS of this process (the whole local runtime and the load driver), sampled every 50 ms.
- * 6. Fixed cost per restaurant per month, when it takes no orders: bench/fixed-cost.ts (its own method).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../functions/shared/logger';
-import { signPayload } from '../functions/shared/signature';
-import { demoOrder, envelope } from '../local/demo-data';
 import { setInvocationObserver } from '../local/lambda-context';
-import { type LoadRestaurant, loadRestaurants, pool } from '../local/load';
-import type { SimOrder } from '../local/reference-pos-sim';
-import { startLocalRuntime } from '../local/runtime';
-import type { SinqroCall } from '../local/sinqro-sim';
+import { loadRestaurants, pool } from '../local/load';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
 import { aws, deployedMemory, type Invocation, installAwsMeter, invocations, observeInvocations } from './aws-meter';
 import { DEPLOYED_BUILD, INGRESS_ENTRIES, LAMBDA_ENTRIES } from './deployed-build';
 import { fixedCost } from './fixed-cost';
+import { idleLatency, printIdle, Timeline } from './idle';
+import { type DynaliteDb, indexWriteUnits } from './index-units';
+import { Lifecycles, newLatencies } from './lifecycle';
 import { PRICES } from './prices';
+import { f, median, pct, stats } from './stats';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -62,6 +65,9 @@ const CONCURRENCY = arg('concurrency', RESTAURANTS);
 const WORKER_CONCURRENCY = arg('worker-concurrency', 4);
 const COLD_RUNS = arg('cold-runs', 10);
 const ISOLATED = arg('isolated', 500);
+const IDLE_ORDERS = arg('idle-orders', 50);
+/** Only the idle section (1b): a quick look at the latency a lone order pays. */
+const IDLE_ONLY = process.argv.includes('--idle-only');
 const out = (line = '') => process.stdout.write(`${line}\n`);
 /** Progress goes to stderr, so stdout keeps only the table. */
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -79,114 +85,38 @@ function progressEvery(what: string, total: number, done: () => number): () => v
 }
 const ROOT = resolve(__dirname, '..');
 
-// ---------- helpers ----------
-
-const pct = (values: number[], p: number) => {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-};
-const median = (values: number[]) => pct(values, 50);
-const stats = (values: number[]) => ({
-  n: values.length,
-  p50: pct(values, 50),
-  p95: pct(values, 95),
-  p99: pct(values, 99),
-});
-const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
-
-/** Moments seen by the hooks, by key; waiters resolve with the moment (performance.now()). */
-class Moments {
-  private readonly seen = new Map<string, number>();
-  private readonly waiters = new Map<string, ((at: number) => void)[]>();
-  mark(key: string, at = performance.now()) {
-    if (this.seen.has(key)) return;
-    this.seen.set(key, at);
-    for (const w of this.waiters.get(key) ?? []) w(at);
-    this.waiters.delete(key);
-  }
-  get(key: string) {
-    return this.seen.get(key);
-  }
-  wait(key: string, timeoutMs = 60_000): Promise<number> {
-    const at = this.seen.get(key);
-    if (at !== undefined) return Promise.resolve(at);
-    return new Promise((resolveAt, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${key}`)), timeoutMs);
-      const list = this.waiters.get(key) ?? [];
-      list.push((t) => {
-        clearTimeout(timer);
-        resolveAt(t);
-      });
-      this.waiters.set(key, list);
-    });
-  }
-}
-
 // ---------- 1–3: the run through the local runtime ----------
 
-type Restaurant = LoadRestaurant;
-const STAFF_STEPS = [
-  ['accepted', 'accepted'],
-  ['preparing', 'preparing'],
-  ['ready', 'ready'],
-  ['completed', 'collected'],
-] as const;
+/** Set while the counted run and the one-at-a-time ingress run go: invocations are kept for the figures. */
+let recording = false;
+/** Invocation starts and SQS sends for the idle section's hops (bench/idle.ts). */
+const timeline = new Timeline();
 
-async function endToEnd() {
+/** The SDK accounting and the invocation timing (bench/aws-meter.ts), installed once before the runtime starts. */
+function instrument() {
+  installAwsMeter({ onSqsSend: (fn) => timeline.mark('send', fn) });
+  observeInvocations(
+    () => recording,
+    (fn, at) => timeline.mark('start', fn, at),
+  );
+}
+
+async function startRuntime() {
   const load = loadRestaurants(RESTAURANTS, 'bench');
-  const { restaurants, extra, userToken } = load;
-  const sinqroSecret = { webhookSigningSecrets: [load.sinqroSigningSecret], serverAccessToken: load.serverAccessToken };
-  const posSecret = { apiKey: load.posApiKey };
-
-  installAwsMeter();
-  let recording = false;
-  observeInvocations(() => recording);
-
   setLogSink(() => undefined);
   const rt = await startLocalRuntime({
     ports: { gateway: 0, referencePos: 0, sinqro: 0 },
     log: () => undefined,
     workerConcurrency: WORKER_CONCURRENCY,
     scheduleEverySeconds: { poll: 0, sweep: 0, nightly: 0 },
-    extraRestaurants: extra,
+    extraRestaurants: load.extra,
   });
+  return { load, rt, lifecycles: new Lifecycles(rt, load) };
+}
 
-  // Hooks on the simulators' stores: when the POS stores an order, when it fires a status webhook,
-  // when Sinqro records an accepted status call.
-  let phase: 'bridge' | 'floor' = 'bridge';
-  const moments = new Moments();
-  const posOrders = rt.referencePos.orders;
-  const setOrder = posOrders.set.bind(posOrders);
-  const byRef = new Map<string, SimOrder>();
-  posOrders.set = (id: string, order: SimOrder) => {
-    const r = setOrder(id, order);
-    if (phase === 'bridge') byRef.set(order.externalReference, order);
-    moments.mark(`${phase}:pos:${order.externalReference}`);
-    return r;
-  };
-  const posIdOf = (ref: string) => byRef.get(ref);
-  const fire = rt.referencePos.fireWebhook.bind(rt.referencePos);
-  rt.referencePos.fireWebhook = (order, reason, eventId) => {
-    moments.mark(`hook:${order.id}:${order.status}`);
-    return fire(order, reason, eventId);
-  };
-  const calls = rt.sinqro.calls;
-  const push = calls.push.bind(calls);
-  calls.push = (...items: SinqroCall[]) => {
-    const n = push(...items);
-    for (const c of items)
-      if (c.httpStatus === 200 && c.statusCode) moments.mark(`${phase}:sinqro:${c.id}:${c.statusCode}`);
-    return n;
-  };
-
-  const stamp = Math.floor(Date.now() / 1000) % 100_000_000;
-  const orders = Array.from({ length: ORDERS }, (_, i) => ({
-    id: stamp * 100_000 + i,
-    restaurant: restaurants[i % restaurants.length] as Restaurant,
-  }));
-  const latency = { bridge: { a: [] as number[], b: [] as number[] }, floor: { a: [] as number[], b: [] as number[] } };
-  const posIds = new Map<number, SimOrder>();
+async function endToEnd(rt: LocalRuntime, lifecycles: Lifecycles) {
+  const orders = lifecycles.newOrders(ORDERS);
+  const latency = { bridge: newLatencies(), floor: newLatencies() };
 
   const snapshot = () => ({
     gateway: rt.gateway.requests,
@@ -200,40 +130,8 @@ async function endToEnd() {
   const t0 = performance.now();
   let lived = 0;
   const bridgeDone = progressEvery('bridge lifecycles', ORDERS, () => lived);
-  /** Sinqro's order.created for `o` (a new event id each time), signed and posted; when it was sent. */
-  const postOrderCreated = async (o: (typeof orders)[number]): Promise<number> => {
-    const { restaurantId } = o.restaurant;
-    const raw = JSON.stringify(envelope('order.created', demoOrder(o.id, { restaurantId }), restaurantId));
-    const sent = performance.now();
-    const res = await fetch(`${rt.urls.gateway}/sinqro/events`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-sinqro-signature': signPayload(sinqroSecret.webhookSigningSecrets[0] as string, raw),
-      },
-      body: raw,
-    });
-    await res.arrayBuffer();
-    if (res.status !== 202) throw new Error(`bridge answered ${res.status} to order.created of ${o.id}`);
-    return sent;
-  };
   await pool(orders, CONCURRENCY, async (o) => {
-    const sent = await postOrderCreated(o);
-    latency.bridge.a.push((await moments.wait(`bridge:pos:${o.id}`)) - sent);
-    const pos = posIdOf(String(o.id)) as SimOrder;
-    posIds.set(o.id, pos);
-    await moments.wait(`bridge:sinqro:${o.id}:waiting_sp_validation`);
-    for (const [status, code] of STAFF_STEPS) {
-      const r = await fetch(`${rt.urls.referencePos}/_sim/orders/${pos.id}/status`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ status }),
-      });
-      await r.arrayBuffer();
-      if (r.status !== 200) throw new Error(`POS refused ${status} for ${pos.id}: ${r.status}`);
-      const seen = await moments.wait(`bridge:sinqro:${o.id}:${code}`);
-      latency.bridge.b.push(seen - (moments.get(`hook:${pos.id}:${status}`) as number));
-    }
+    await lifecycles.bridge(o, latency.bridge);
     lived += 1;
   });
   bridgeDone();
@@ -244,46 +142,17 @@ async function endToEnd() {
   const after = snapshot();
 
   // The floor: the same orders straight into the POS, the same statuses straight to Sinqro.
-  phase = 'floor';
+  lifecycles.phase = 'floor';
   const f0 = performance.now();
   let floored = 0;
   const floorDone = progressEvery('floor lifecycles', ORDERS, () => floored);
   await pool(orders, CONCURRENCY, async (o) => {
-    const pos = posIds.get(o.id) as SimOrder;
-    const sent = performance.now();
-    const res = await fetch(`${rt.urls.referencePos}/locations/${o.restaurant.posLocationId}/orders`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${posSecret.apiKey}`,
-        'idempotency-key': `floor-${o.id}`,
-      },
-      body: JSON.stringify(pos.request),
-    });
-    await res.arrayBuffer();
-    if (res.status !== 201) throw new Error(`POS answered ${res.status} to the floor order ${o.id}`);
-    latency.floor.a.push((await moments.wait(`floor:pos:${o.id}`)) - sent);
-    // Another id than the bridge's order, which Sinqro now holds in a final status (no status may follow it).
-    const floorId = o.id * 10 + 1;
-    for (const [, code] of STAFF_STEPS) {
-      const t = performance.now();
-      const r = await fetch(`${rt.urls.sinqro}/pos-app/v1/orders/${floorId}/status`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-api-server-access-token': sinqroSecret.serverAccessToken,
-          'x-api-user-access-token': userToken(o.restaurant),
-        },
-        body: JSON.stringify({ statusCode: code, posOrderId: pos.id }),
-      });
-      await r.arrayBuffer();
-      if (r.status !== 200) throw new Error(`Sinqro answered ${r.status} to the floor status of ${floorId}`);
-      latency.floor.b.push((await moments.wait(`floor:sinqro:${floorId}:${code}`)) - t);
-    }
+    await lifecycles.floor(o, latency.floor);
     floored += 1;
   });
   floorDone();
   const floorMs = performance.now() - f0;
+  lifecycles.phase = 'bridge';
 
   // Ingress one request at a time, as Lambda runs them (one request per execution environment): under
   // the load above, every handler shares one event loop with everything else, and "own work" also holds
@@ -295,9 +164,10 @@ async function endToEnd() {
   recording = true;
   const ingressSince = () => invocations.slice(isolatedFrom).filter((i) => i.fn.endsWith('-webhook')).length;
   const isolatedDone = progressEvery('ingress one at a time', 2 * ISOLATED, ingressSince);
-  for (let i = 0; i < ISOLATED; i++) await postOrderCreated(orders[i % orders.length] as (typeof orders)[number]);
+  const nth = (i: number) => orders[i % orders.length] as (typeof orders)[number];
+  for (let i = 0; i < ISOLATED; i++) await lifecycles.postOrderCreated(nth(i));
   for (let i = 0; i < ISOLATED; i++) {
-    const pos = posIds.get((orders[i % orders.length] as (typeof orders)[number]).id) as SimOrder;
+    const pos = lifecycles.posOrderOf(nth(i));
     const status = await rt.referencePos.fireWebhook(pos);
     if (status !== 200) throw new Error(`bridge answered ${status} to a resent webhook of ${pos.id}`);
   }
@@ -306,10 +176,6 @@ async function endToEnd() {
   const isolated = invocations.splice(isolatedFrom);
 
   const pollerInvocations = Object.fromEntries(rt.pollers.map((p) => [p.opts.functionName, p.invocations]));
-  setLogSink(() => undefined);
-  await rt.stop();
-  setInvocationObserver(undefined);
-  load.cleanup();
   return { bridgeMs, floorMs, latency, before, after, pollerInvocations, isolated };
 }
 
@@ -442,15 +308,32 @@ async function main() {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 50);
-  const run = await endToEnd();
+  instrument();
+  const { load, rt, lifecycles } = await startRuntime();
+  // At idle first, on the fresh runtime: nothing else in flight, nothing counted yet.
+  const idle = await idleLatency(lifecycles, timeline, IDLE_ORDERS, progress);
+  const run = IDLE_ONLY ? undefined : await endToEnd(rt, lifecycles);
+  setLogSink(() => undefined);
+  await rt.stop();
+  setInvocationObserver(undefined);
+  load.cleanup();
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   clearInterval(sampler);
+  if (!run) {
+    out(`\nsinqro-pos-bridge benchmark, idle section only — ${new Date().toISOString()}`);
+    out(
+      `Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs; everything in one process over loopback`,
+    );
+    printIdle(idle, out);
+    out(`\nphases: idle ${f(idle.wallMs / 1000, 1)} s`);
+    return;
+  }
 
   // Memory per function, as configured for deployment (loaded only now: aws-cdk-lib is heavy).
   const memoryOf = await deployedMemory();
 
-  const lifecycles = ORDERS;
-  const per = (n: number) => n / lifecycles;
+  const lifecycleCount = ORDERS;
+  const per = (n: number) => n / lifecycleCount;
   const { before, after } = run;
   const sqsCalls: Record<string, number> = {};
   for (const [k, v] of Object.entries(after.sqs)) sqsCalls[k] = v - (before.sqs[k] ?? 0);
@@ -488,7 +371,7 @@ async function main() {
     dynamoWrites: wru * PRICES.dynamoWru,
     dynamoReads: rru * PRICES.dynamoRru,
   };
-  const per1000 = Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, (v / lifecycles) * 1000])) as Record<
+  const per1000 = Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, (v / lifecycleCount) * 1000])) as Record<
     keyof typeof cost,
     number
   >;
@@ -532,7 +415,9 @@ async function main() {
       restaurants: RESTAURANTS,
       concurrency: CONCURRENCY,
       workerConcurrency: WORKER_CONCURRENCY,
+      idleOrders: IDLE_ORDERS,
     },
+    idle,
     endToEnd: {
       bridge: { wallMs: run.bridgeMs, ordersPerSecond: ORDERS / (run.bridgeMs / 1000), latencyMs: lat.bridge },
       floor: { wallMs: run.floorMs, ordersPerSecond: ORDERS / (run.floorMs / 1000), latencyMs: lat.floor },
@@ -581,7 +466,7 @@ async function main() {
   out(
     `${ORDERS} orders, ${RESTAURANTS} restaurants, ${CONCURRENCY} lifecycles in flight, worker/publisher concurrency ${WORKER_CONCURRENCY}`,
   );
-  out('\n1. End to end (latency ms)                    p50       p95       p99    orders/s');
+  out('\n1. End to end under load (latency ms)         p50       p95       p99    orders/s');
   const e2e = results.endToEnd;
   row(
     'bridge (a) event → order in POS',
@@ -601,6 +486,7 @@ async function main() {
   row('bridge (b) POS webhook → Sinqro', f(lat.bridge.b.p50), f(lat.bridge.b.p95), f(lat.bridge.b.p99));
   row('floor  (b) straight POST to Sinqro', f(lat.floor.b.p50), f(lat.floor.b.p95), f(lat.floor.b.p99));
   row('ratio  (b)', `${f(e2e.ratio.b.p50, 1)}×`, `${f(e2e.ratio.b.p95, 1)}×`, `${f(e2e.ratio.b.p99, 1)}×`);
+  printIdle(idle, out);
   out('\n2. Ingress handler per request (ms)          own p50   own p99    I/O p50   I/O p99  requests');
   for (const i of ingress)
     for (const [label, s] of [
@@ -628,7 +514,7 @@ async function main() {
   printBundles(bundleRows);
   out(`\n5. Peak RSS of the run: ${f(results.peakRssMb, 0)} MB`);
   out(
-    `\nphases: bridge ${f(run.bridgeMs / 1000, 1)} s, floor ${f(run.floorMs / 1000, 1)} s, bundles + cold init ${f(bundlesMs / 1000, 1)} s`,
+    `\nphases: idle ${f(idle.wallMs / 1000, 1)} s, bridge ${f(run.bridgeMs / 1000, 1)} s, floor ${f(run.floorMs / 1000, 1)} s, bundles + cold init ${f(bundlesMs / 1000, 1)} s`,
   );
   out('written: bench/results.json');
   progress('fixed cost per restaurant (bench/fixed-cost.ts)');

@@ -14,6 +14,9 @@ export type HttpRouteSpec = {
 export const SINQRO_EVENTS_ROUTE = { name: 'sinqro', path: '/sinqro/events', functionName: 'sinqro-webhook' } as const;
 
 /** `square` → `/square/webhooks/`: where every webhook path of that POS starts. */
+/** The function every POS's webhook route invokes. */
+export const POS_WEBHOOK_FUNCTION = 'pos-webhook' as const;
+
 export const posWebhooksPrefix = (posCode: string) => `/${posCode}/webhooks/`;
 
 /** `square` → `/square/webhooks/{any+}`: the rest of the path is the POS's own (Square: `events`). */
@@ -24,7 +27,7 @@ export function httpRoutes(posCodes: readonly string[]): HttpRouteSpec[] {
     throw new Error(`"${SINQRO_EVENTS_ROUTE.name}" names Sinqro's route and cannot be a POS adapter code`);
   return [
     SINQRO_EVENTS_ROUTE,
-    ...posCodes.map((code) => ({ name: code, path: posWebhooksPath(code), functionName: 'pos-webhook' as const })),
+    ...posCodes.map((code) => ({ name: code, path: posWebhooksPath(code), functionName: POS_WEBHOOK_FUNCTION })),
   ];
 }
 

@@ -2,6 +2,9 @@
  * The local event source mapping: receives batches from a queue with the real SQS client, invokes the
  * handler with a real SQSEvent, and deletes only the records the handler did not report as failed.
  * A thrown error or a timeout fails the whole batch (the messages reappear after the visibility timeout).
+ * Like Lambda's pollers with no batching window, each loop long-polls without pause and invokes with
+ * whatever a receive returned, at once: a lone message is not held back, and batches fill only when
+ * messages come faster than the loops take them.
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -15,16 +18,19 @@ export type PollerOptions = {
   /** Parallel batches, like the event source mapping's maxConcurrency. */
   concurrency: number;
   batchSize: number;
-  /** Like the mapping's maxBatchingWindow: after a first message, wait this long for more (0: none, as on FIFO queues). */
-  batchingWindowMs?: number;
   timeoutMs: number;
   onError?: (error: Error) => void;
 };
+
+/** SQS's longest long poll, which Lambda's pollers use too: an idle queue costs one empty receive per loop per 20 s. */
+const LONG_POLL_SECONDS = 20;
 
 export class QueuePoller {
   private running = false;
   private loops: Promise<void>[] = [];
   private readonly sqs = new SQSClient({});
+  /** Cuts the long polls short when the poller stops. */
+  private readonly stopping = new AbortController();
   invocations = 0;
 
   constructor(readonly opts: PollerOptions) {}
@@ -36,6 +42,7 @@ export class QueuePoller {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     await Promise.all(this.loops);
   }
 
@@ -44,6 +51,7 @@ export class QueuePoller {
       try {
         await this.pollOnce();
       } catch (error) {
+        if (!this.running) return; // the long poll was cut short by stop()
         this.opts.onError?.(error as Error);
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -55,28 +63,14 @@ export class QueuePoller {
       new ReceiveMessageCommand({
         QueueUrl: this.opts.queueUrl,
         MaxNumberOfMessages: this.opts.batchSize,
-        WaitTimeSeconds: 1,
+        WaitTimeSeconds: LONG_POLL_SECONDS,
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
+      { abortSignal: this.stopping.signal },
     );
     const messages = out.Messages ?? [];
     if (messages.length === 0) return;
-    const windowMs = this.opts.batchingWindowMs ?? 0;
-    if (windowMs > 0 && messages.length < this.opts.batchSize) {
-      // The batching window: wait, then take what arrived meanwhile (one more receive, no long poll).
-      await new Promise((r) => setTimeout(r, windowMs));
-      const more = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.opts.queueUrl,
-          MaxNumberOfMessages: this.opts.batchSize - messages.length,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      messages.push(...(more.Messages ?? []));
-    }
     const event: SQSEvent = {
       Records: messages.map(
         (m): SQSRecord => ({

@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import { lightspeedKAdapter } from '../adapters/lightspeed-k';
 import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS, findAdapter } from '../adapters/registry';
-import { httpRoutes, routeKey, SINQRO_EVENTS_ROUTE } from '../functions/routes';
+import { httpRoutes, POS_WEBHOOK_FUNCTION, routeKey, SINQRO_EVENTS_ROUTE } from '../functions/routes';
 import { envNames } from '../functions/shared/env';
-import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT, QUEUE_BATCHING_WINDOW_SECONDS } from '../functions/shared/limits';
+import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../functions/shared/limits';
 import { type LogSink, setLogSink } from '../functions/shared/logger';
 import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../functions/shared/retry-backoff';
 import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs';
@@ -370,7 +370,6 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
           handler: worker.workerFor(q.adapter) as never,
           concurrency: options.workerConcurrency ?? 2,
           batchSize: 10,
-          batchingWindowMs: QUEUE_BATCHING_WINDOW_SECONDS * 1000,
           timeoutMs: functionTimeoutMs,
           onError,
         }),
@@ -382,7 +381,6 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       handler: publisher.handler as never,
       concurrency: options.workerConcurrency ?? 2,
       batchSize: 10,
-      batchingWindowMs: 0, // FIFO: Lambda has no batching window for it
       timeoutMs: functionTimeoutMs,
       onError,
     }),
@@ -571,6 +569,6 @@ function receiverWrites(): Record<string, TableWrites> {
   return {
     [SINQRO_EVENTS_ROUTE.functionName]: TABLE_WRITES.sinqroReceiver,
     'sinqro-events': TABLE_WRITES.sinqroReceiver,
-    'pos-webhook': TABLE_WRITES.posReceiver(ADAPTERS.map((a) => a.code)),
+    [POS_WEBHOOK_FUNCTION]: TABLE_WRITES.posReceiver(ADAPTERS.map((a) => a.code)),
   };
 }

@@ -36,6 +36,8 @@ type Queue = {
   messages: Message[];
   /** FIFO queues: deduplication ids seen in the last 5 minutes, with the message id and the time. */
   deduped: Map<string, { id: string; at: number }>;
+  /** Long polls waiting on this queue: woken when something may have become receivable. */
+  waiting: Set<() => void>;
 };
 
 /** SQS's deduplication interval for FIFO queues. */
@@ -71,6 +73,7 @@ export class LocalSqs {
   private readonly queues = new Map<string, Queue>();
   private server?: Server;
   private baseUrl = '';
+  private stopped = false;
   /** Calls per action, for the request counts the benchmarks report. */
   readonly calls: Record<string, number> = {};
   /** Calls on FIFO queues, less receives that found nothing: what the benchmark prices at FIFO's rate. */
@@ -83,7 +86,13 @@ export class LocalSqs {
       try {
         const input = raw.length ? parseInput(raw) : {};
         this.calls[action] = (this.calls[action] ?? 0) + 1;
-        const output = await this.dispatch(action, input);
+        // A long poll whose caller went away (a poller stopping) must not take messages nobody will get.
+        let closed = false;
+        res.once('close', () => {
+          closed = true;
+        });
+        const gone = () => closed || this.stopped;
+        const output = await this.dispatch(action, input, gone);
         const target = input.QueueUrl ? this.queues.get(String(input.QueueUrl).split('/').pop() ?? '') : undefined;
         const empty = action === 'ReceiveMessage' && !(output as { Messages?: unknown[] }).Messages?.length;
         if (target && isFifo(target) && !empty) this.fifoBilled += 1;
@@ -104,6 +113,8 @@ export class LocalSqs {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const q of this.queues.values()) this.wake(q);
     if (this.server) {
       const { close } = await import('./http-util');
       await close(this.server);
@@ -124,6 +135,7 @@ export class LocalSqs {
       attributes: { VisibilityTimeout: '30', MessageRetentionPeriod: '345600', DelaySeconds: '0', ...attributes },
       messages: [],
       deduped: new Map(),
+      waiting: new Set(),
     };
     if (isFifo(queue) !== name.endsWith('.fifo'))
       throw new SqsError('InvalidParameterValue', 'a FIFO queue name must end with .fifo, and only a FIFO one');
@@ -165,7 +177,7 @@ export class LocalSqs {
     return q;
   }
 
-  private async dispatch(action: string, input: WireInput): Promise<unknown> {
+  private async dispatch(action: string, input: WireInput, gone: () => boolean = () => false): Promise<unknown> {
     switch (action) {
       case 'CreateQueue':
         return { QueueUrl: this.createQueue(input.QueueName, input.Attributes).url };
@@ -212,7 +224,7 @@ export class LocalSqs {
         return { Successful, Failed };
       }
       case 'ReceiveMessage':
-        return this.receive(this.byUrl(input.QueueUrl), input);
+        return this.receive(this.byUrl(input.QueueUrl), input, gone);
       case 'DeleteMessage':
         this.remove(this.byUrl(input.QueueUrl), input.ReceiptHandle);
         return {};
@@ -227,6 +239,7 @@ export class LocalSqs {
         if (!(Number(input.VisibilityTimeout) >= 0 && Number(input.VisibilityTimeout) <= 43_200))
           throw new SqsError('InvalidParameterValue', 'VisibilityTimeout must be between 0 and 43200 seconds');
         m.visibleAt = Date.now() + Number(input.VisibilityTimeout) * 1000;
+        this.wake(this.byUrl(input.QueueUrl));
         return {};
       }
       case 'StartMessageMoveTask':
@@ -260,6 +273,7 @@ export class LocalSqs {
       ...(fifo ? { groupId: fifo.groupId, dedupeId: fifo.dedupeId, sequence: fifo.sequence } : {}),
     });
     if (fifo) q.deduped.set(fifo.dedupeKey, { id, at: Date.now() });
+    this.wake(q);
     return { MessageId: id, MD5OfMessageBody: md5, ...(fifo ? { SequenceNumber: fifo.sequence } : {}) };
   }
 
@@ -290,10 +304,15 @@ export class LocalSqs {
     };
   }
 
-  private async receive(q: Queue, input: WireInput) {
+  /**
+   * A long poll answers as soon as a message can be received, as SQS does: it sleeps until a send, a
+   * delete (a FIFO group freed), a visibility change, or the moment the next hidden message shows.
+   */
+  private async receive(q: Queue, input: WireInput, gone: () => boolean) {
     const max = Math.min(10, Math.max(1, Number(input.MaxNumberOfMessages ?? 1)));
     const waitUntil = Date.now() + Math.min(20, Number(input.WaitTimeSeconds ?? 0)) * 1000;
     for (;;) {
+      if (gone()) return { Messages: [] };
       const picked = this.take(q, max, Number(input.VisibilityTimeout ?? q.attributes.VisibilityTimeout));
       if (picked.length > 0 || Date.now() >= waitUntil) {
         return {
@@ -319,8 +338,27 @@ export class LocalSqs {
           })),
         };
       }
-      await new Promise((r) => setTimeout(r, 20));
+      await this.sleepUntilReceivable(q, waitUntil);
     }
+  }
+
+  private sleepUntilReceivable(q: Queue, waitUntil: number): Promise<void> {
+    const now = Date.now();
+    const shows = q.messages.reduce((next, m) => (m.visibleAt > now ? Math.min(next, m.visibleAt) : next), waitUntil);
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        q.waiting.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(0, shows - now));
+      q.waiting.add(wake);
+    });
+  }
+
+  /** Something in `q` may be receivable now: every long poll on it looks again. */
+  private wake(q: Queue): void {
+    for (const wake of [...q.waiting]) wake();
   }
 
   private take(q: Queue, max: number, visibilitySeconds: number): Message[] {
@@ -345,6 +383,7 @@ export class LocalSqs {
         q.messages.splice(q.messages.indexOf(m), 1);
         const dlq = this.byArn(redrive.deadLetterTargetArn);
         dlq.messages.push({ ...m, receipt: undefined, visibleAt: now });
+        this.wake(dlq);
         continue;
       }
       m.receiveCount += 1;
@@ -358,7 +397,10 @@ export class LocalSqs {
 
   private remove(q: Queue, receipt: string) {
     const i = q.messages.findIndex((m) => m.receipt === receipt);
-    if (i >= 0) q.messages.splice(i, 1);
+    if (i < 0) return;
+    q.messages.splice(i, 1);
+    // A FIFO group whose message was in flight can give its next one now.
+    if (isFifo(q)) this.wake(q);
   }
 
   /** Redrive: moves every message of a DLQ back to its source (or the given destination), as new messages. */

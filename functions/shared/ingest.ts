@@ -15,7 +15,8 @@ import { keys } from './table';
 export type IngestOutcome = 'enqueued' | 'duplicate';
 
 export async function ingestSinqroEvent(event: SinqroEvent, logger: Logger): Promise<IngestOutcome> {
-  const link = await linkOf(event.sellingPointId);
+  // The dedupe read needs no link: both in one round trip (a quiet restaurant's link is not cached).
+  const [link, seen] = await Promise.all([linkOf(event.sellingPointId), isEventSeen('sinqro', event.id)]);
   if (!link?.enabled) {
     await refuse(
       keys.refusal(keys.restaurantAudit(event.sellingPointId)),
@@ -38,13 +39,17 @@ export async function ingestSinqroEvent(event: SinqroEvent, logger: Logger): Pro
     link,
     message,
     logger.child({ eventId: event.id, type: event.type, orderId: event.data.id }),
+    seen,
   );
 }
 
 export async function ingestPosEvent(posCode: string, event: PosEvent, logger: Logger): Promise<IngestOutcome> {
   if (event.type === 'catalog.changed' && !event.posLocationId && event.posAccountId)
     return ingestAccountEvent(posCode, event, event.posAccountId, logger);
-  const link = await linkOfPosLocation(posCode, event.posLocationId);
+  const [link, seen] = await Promise.all([
+    linkOfPosLocation(posCode, event.posLocationId),
+    isEventSeen(posCode, event.eventId),
+  ]);
   if (!link?.enabled) {
     await refuse(
       keys.refusal(keys.posLocation(posCode, event.posLocationId)),
@@ -74,6 +79,7 @@ export async function ingestPosEvent(posCode: string, event: PosEvent, logger: L
         ? { eventId: event.eventId, type: event.type, posOrderId: event.posOrderId, posStatus: event.posStatus }
         : { eventId: event.eventId, type: event.type },
     ),
+    seen,
   );
 }
 
@@ -119,16 +125,18 @@ async function ingestAccountEvent(
   return outcomes.every((o) => o === 'duplicate') ? 'duplicate' : 'enqueued';
 }
 
+/** `seen`: whether the event's id is recorded, when the caller read it already (beside the link). */
 async function claimAndEnqueue(
   source: string,
   eventId: string,
   link: RestaurantLink,
   message: WorkMessage,
   logger: Logger,
+  seen?: boolean,
 ): Promise<IngestOutcome> {
   const queueUrl = requireEnv(envNames.workQueue(link.posCode));
   const body = toMessageBody(message); // 413 before any write
-  if (await isEventSeen(source, eventId)) {
+  if (seen ?? (await isEventSeen(source, eventId))) {
     logger.info('duplicate event ignored', { restaurantId: link.restaurantId });
     return 'duplicate';
   }

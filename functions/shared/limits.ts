@@ -2,14 +2,6 @@
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
 /**
- * How long an SQS event source mapping gathers messages before invoking its consumer (the stack's
- * maxBatchingWindow, whole seconds on AWS; the local pollers wait the same). Each batch costs an
- * invocation, a receive and a delete whatever its size, so the wait cuts those requests per order
- * under load, for at most this much more latency per queue hop (README, Performance).
- */
-export const QUEUE_BATCHING_WINDOW_SECONDS = 1;
-
-/**
  * Receives before SQS moves a message to its DLQ (the stack's queues and the local runtime's). With the
  * backoff of retry-backoff.ts from its 30 s floor, the 13 waits before the last receive add up to at
  * least 147,810 s (41 h), so an outage of a day is retried through; see docs/operations.md.

@@ -1,5 +1,4 @@
 /** Boots one local runtime per test file (free ports, short visibility timeout) and offers small helpers. */
-import { QUEUE_BATCHING_WINDOW_SECONDS } from '../../functions/shared/limits';
 import { signPayload } from '../../functions/shared/signature';
 import { envelope } from '../../local/demo-data';
 import type { SimOrder } from '../../local/reference-pos-sim';
@@ -89,8 +88,8 @@ export async function startHarness(
       await res.text();
       return res.status;
     },
-    // Whatever might still follow passes two queues, each waiting its batching window before it invokes.
-    settle: (ms = 400) => new Promise((r) => setTimeout(r, ms + 2 * QUEUE_BATCHING_WINDOW_SECONDS * 1000)),
+    // Whatever might still follow passes two queues; each consumer is invoked as soon as a message arrives.
+    settle: (ms = 400) => new Promise((r) => setTimeout(r, ms)),
   };
 }
 

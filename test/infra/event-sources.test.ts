@@ -1,5 +1,4 @@
 import { ADAPTERS } from '../../adapters/registry';
-import { QUEUE_BATCHING_WINDOW_SECONDS } from '../../functions/shared/limits';
 import { SINQRO_MAX_CONCURRENCY } from '../../lib/bridge-stack';
 import { type Built, buildStack, logicalId, queueId, resources } from './fixture';
 
@@ -47,13 +46,10 @@ test('every consumer takes batches of 10', () => {
   for (const mapping of mappings()) expect(mapping.BatchSize).toBe(10);
 });
 
-test('every worker gathers messages for a second, so batches amortise their invocation, receive and delete', () => {
-  for (const worker of Object.values(built.stack.workers))
-    expect(mappingOf(logicalId(built, worker.fn))?.MaximumBatchingWindowInSeconds).toBe(QUEUE_BATCHING_WINDOW_SECONDS);
-});
-
-test('the publisher has no batching window: Lambda supports none on a FIFO queue', () => {
-  expect(mappingOf(logicalId(built, built.stack.functions.publisher))?.MaximumBatchingWindowInSeconds).toBeUndefined();
+test('no consumer waits for company: every mapping invokes as soon as a message arrives (no batching window)', () => {
+  // A window is paid by every message on its own: a lone order waited it once per queue hop (issue 12).
+  expect(mappings().length).toBeGreaterThan(0);
+  for (const mapping of mappings()) expect(mapping.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
 });
 
 test("a worker's maximum concurrency is its adapter's declared limit (protects the POS API)", () => {

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { HttpResult } from '../../functions/shared/http';
 import { signPayload } from '../../functions/shared/signature';
 import { handler, SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
-import { SINQRO_SIGNING_SECRET } from './support/bridge-env';
+import { linkItem, SINQRO_SIGNING_SECRET } from './support/bridge-env';
 import { envelope, httpEvent, lambdaContext } from './support/fixtures';
 import { useIngressEnv } from './support/ingress-env';
 
@@ -95,5 +95,29 @@ describe('ingress dedupe order', () => {
     const result = await invoke(request());
     expect(result.statusCode).toBe(202);
     expect(JSON.parse(result.body as string)).toMatchObject({ outcome: 'enqueued' });
+  });
+});
+
+describe('ingress reads', () => {
+  it('reads the dedupe record while it reads the restaurant link: one round trip, not two, when the link is not cached', async () => {
+    const order: string[] = [];
+    ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).callsFake(async () => {
+      order.push('link: sent');
+      await new Promise((r) => setTimeout(r, 5));
+      order.push('link: read');
+      return { Item: linkItem() };
+    });
+    ddb.on(GetCommand, { Key: { PK: 'DEDUPE#sinqro#evt-order.created-1', SK: '-' } }).callsFake(async () => {
+      order.push('dedupe: sent');
+      return {};
+    });
+    expect((await invoke(request())).statusCode).toBe(202);
+    expect(order.slice(0, 2).sort()).toEqual(['dedupe: sent', 'link: sent']);
+  });
+
+  it('still refuses an event for a restaurant that is not linked, and enqueues nothing', async () => {
+    ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).resolves({});
+    expect((await invoke(request())).statusCode).toBe(404);
+    expect(steps).not.toContain('enqueue');
   });
 });

@@ -289,6 +289,40 @@ describe('order.created', () => {
     ]);
   });
 
+  it('checks the catalog and reads the link while the open-order marker is written: one round trip before the POS call, not three', async () => {
+    // No link cached (setBridgeEnv clears the cache): a quiet restaurant's worker reads it.
+    const steps: string[] = [];
+    const later = () => new Promise((r) => setTimeout(r, 5));
+    ddb.on(UpdateCommand).callsFake(async (input) => {
+      if (!String(input.Key.PK).startsWith('OPEN#'))
+        return { Attributes: stateItem('INJECTED', { posOrderId: 'pos-123' }) };
+      steps.push('marker: sent');
+      await later();
+      steps.push('marker: written');
+      return {};
+    });
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CAT#5120' } }).callsFake(async () => {
+      steps.push('catalog: sent');
+      return { Items: [] };
+    });
+    ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).callsFake(async () => {
+      steps.push('link: sent');
+      return { Item: linkItem() };
+    });
+    await handleWorkMessage(sinqroMessage('order.created'), ctx());
+    expect(pos.requests).toHaveLength(1);
+    expect(steps.slice(0, 3).sort()).toEqual(['catalog: sent', 'link: sent', 'marker: sent']);
+  });
+
+  it('does not call the POS when the open-order marker could not be written (the message is retried)', async () => {
+    ddb.on(UpdateCommand).callsFake(async (input) => {
+      if (String(input.Key.PK).startsWith('OPEN#')) throw new Error('throttled');
+      return { Attributes: stateItem('INJECTED', { posOrderId: 'pos-123' }) };
+    });
+    await expect(handleWorkMessage(sinqroMessage('order.created'), ctx())).rejects.toThrow('throttled');
+    expect(pos.requests).toHaveLength(0);
+  });
+
   it('does not inject another restaurant’s order: refused, recorded on the sender’s restaurant', async () => {
     ddb.on(PutCommand, { Item: { PK: 'ORDER#900001' } }).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('RECEIVED', { restaurantId: 6000 }) });

@@ -6,6 +6,9 @@ import { referenceAdapter } from '../../adapters/reference';
 import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
 import { handler } from '../../functions/pos-webhook';
 import type { HttpResult } from '../../functions/shared/http';
+import { ingestPosEvent } from '../../functions/shared/ingest';
+import { Logger } from '../../functions/shared/logger';
+import type { PosEvent } from '../../functions/shared/messages';
 import { signPayload } from '../../functions/shared/signature';
 import {
   alreadySeen,
@@ -169,6 +172,33 @@ describe('pos-webhook handler', () => {
     await invoke(posRequest(JSON.stringify(statusWebhook())));
     const keys = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.PK);
     expect(keys).toContain('DEDUPE#reference#refevt-1');
+  });
+});
+
+describe('ingest of a POS event', () => {
+  // Through ingestPosEvent: the handler reads the link itself first for a POS that signs per location
+  // (the reference POS); an adapter that does not (Square) leaves that read to the ingest.
+  it('reads the dedupe record while it finds the location’s link: one round trip, not two, when the link is not cached', async () => {
+    const order: string[] = [];
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `POSLOC#reference#${POS_LOCATION_ID}` } })
+      .callsFake(async () => {
+        order.push('link: sent');
+        await new Promise((r) => setTimeout(r, 5));
+        order.push('link: read');
+        return { Items: [linkItem()] };
+      });
+    ddb.on(GetCommand, { Key: { PK: 'DEDUPE#reference#refevt-1', SK: '-' } }).callsFake(async () => {
+      order.push('dedupe: sent');
+      return {};
+    });
+    const [event] = referenceAdapter.parseWebhook({
+      path: '/reference/webhooks/status',
+      rawBody: Buffer.from(JSON.stringify(statusWebhook())),
+      headers: {},
+    });
+    await expect(ingestPosEvent('reference', event as PosEvent, new Logger('test'))).resolves.toBe('enqueued');
+    expect(order.slice(0, 2).sort()).toEqual(['dedupe: sent', 'link: sent']);
   });
 });
 
