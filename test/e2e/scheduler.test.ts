@@ -2,6 +2,7 @@
  * The local scheduler: jobs run by hand through the gateway (`POST /_local/schedule/{job}`) and by
  * timer, with the reference POS's status webhooks switched off in the runtime's adapter settings.
  */
+import config from '../../local/config.json';
 import { waitFor } from '../../local/wait';
 import { type Harness, startHarness } from './harness';
 
@@ -34,10 +35,10 @@ test("runtime options override local/config.json's adapter settings", () => {
 test('with status webhooks off, a poll enqueues a poll-orders for the linked restaurant', async () => {
   const { status, body } = await schedule('poll');
   expect(status).toBe(200);
-  // Two demo restaurants (reference and Square); only the reference POS has its status webhooks off.
+  // The demo restaurants (reference, Square, K-Series); only the reference POS has its status webhooks off.
   expect(body).toEqual({
     job: 'poll',
-    restaurants: 2,
+    restaurants: config.restaurants.length,
     enqueued: { 'poll-orders': 1, 'hours-sync': 0, 'catalog-sync': 0 },
     skipped: 0,
   });
@@ -45,7 +46,7 @@ test('with status webhooks off, a poll enqueues a poll-orders for the linked res
 
 test('a sweep enqueues a poll-orders for every linked restaurant', async () => {
   const { body } = await schedule('sweep');
-  expect(body).toMatchObject({ job: 'sweep', enqueued: { 'poll-orders': 2 } });
+  expect(body).toMatchObject({ job: 'sweep', enqueued: { 'poll-orders': config.restaurants.length } });
 });
 
 test('an unknown job is a 404 naming the jobs', async () => {
