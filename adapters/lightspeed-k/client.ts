@@ -12,7 +12,7 @@ import type { PosAvailability } from '../../functions/shared/hours-model';
 import { call, createHttpClient, type HttpClient } from '../../functions/shared/outbound';
 import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
 import type { Kind } from '../../functions/shared/statuses';
-import { truncate } from '../../functions/shared/text';
+import { nonEmptyText as text, truncate } from '../../functions/shared/text';
 import { parseOrThrow } from '../../functions/shared/validation';
 import type {
   CancelOutcome,
@@ -267,10 +267,9 @@ export class LightspeedKClient implements PosClient {
 
   private orderOptions(): LskOrderOptions {
     const s = this.ctx.secret;
-    const endpointId = typeof s.endpointId === 'string' && s.endpointId.length > 0 ? s.endpointId : undefined;
+    const endpointId = text(s.endpointId);
     if (!endpointId)
       throw new PermanentError('K-Series secret names no endpointId (its registered webhook)', 'MISSING_CONFIGURATION');
-    const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
     const record = (value: unknown) =>
       value !== null && typeof value === 'object' && !Array.isArray(value)
         ? (value as Record<string, string>)

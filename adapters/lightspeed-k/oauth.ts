@@ -11,6 +11,7 @@ import * as v from 'valibot';
 import { PermanentError, PosAuthError } from '../../functions/shared/errors';
 import { call, createHttpClient } from '../../functions/shared/outbound';
 import { storedOAuthPair } from '../../functions/shared/pos-credentials';
+import { nonEmptyText as text } from '../../functions/shared/text';
 import type { PosCredentials, PosSecret } from '../port';
 import { LSK_PATHS, TokenReplySchema } from './api';
 import { parseLskError } from './errors';
@@ -18,8 +19,6 @@ import { parseLskError } from './errors';
 const TIMEOUT_MS = 8000;
 /** Renewed this long before the hour is up: a worker never starts a call with a token about to lapse. */
 export const LSK_RENEW_MARGIN_MS = 5 * 60_000;
-
-const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 export const lskCredentials: PosCredentials = {
   renewMarginMs: LSK_RENEW_MARGIN_MS,

@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import { PermanentError, PosAuthError } from '../../functions/shared/errors';
 import { call, createHttpClient } from '../../functions/shared/outbound';
 import { storedOAuthPair } from '../../functions/shared/pos-credentials';
+import { nonEmptyText as text } from '../../functions/shared/text';
 import type { PosCredentials, PosSecret } from '../port';
 import { SQUARE_VERSION } from './api';
 import { parseSquareError } from './client';
@@ -21,8 +22,6 @@ const ObtainTokenReplySchema = v.looseObject({
   expires_at: v.pipe(v.string(), v.isoTimestamp()),
   refresh_token: v.optional(v.pipe(v.string(), v.minLength(2), v.maxLength(1024))),
 });
-
-const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 export const squareCredentials: PosCredentials = {
   ...storedOAuthPair,

@@ -14,6 +14,7 @@ import type { Budget } from './outbound';
 import { clearSecretCache, getSecret, putSecret } from './secrets';
 import type { RestaurantLink } from './store';
 import { keys } from './table';
+import { nonEmptyText as text } from './text';
 
 const DEFAULT_MARGIN_MINUTES = 24 * 60;
 /** Longer than one renewal call (8 s timeout) and its write; a worker that dies holding it blocks no one for long. */
@@ -26,7 +27,6 @@ const WAIT_STEP_MS = 500;
  * How long before expiry a credential is renewed: the adapter's own margin for a POS whose tokens live
  * less than a day (K-Series: an hour), else the stage's (CREDENTIAL_RENEW_MARGIN_MINUTES, default a day).
  */
-const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 /**
  * How a merchant secret holding an OAuth pair says when its access token expires (`expiresAt`, ISO)

@@ -4,6 +4,10 @@
  * code points too, so it fits whichever of the two the vendor counts.
  */
 
+/** A secret's or reply's field when it is a non-empty string, else undefined. */
+export const nonEmptyText = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+
 let segmenter: Intl.Segmenter | undefined | null;
 
 /** Built on first use; null where the runtime has no Intl.Segmenter (then whole code points are kept). */
