@@ -7,9 +7,10 @@
  */
 import { type ChaosResult, runChaos } from '../../chaos/play';
 
-// Two waits for quiet of at most 110 s each on top of the drive: on a loaded CI machine (every e2e suite
-// at once on 2 cores) the first wait took more than 75 s.
-jest.setTimeout(330_000);
+// Longer than the run's own deadlines (the drive, two waits for quiet of at most 110 s each, the redrive),
+// so a run that is not quiet in time reports which lives were unfinished instead of a hook timeout: on a
+// loaded CI machine (every e2e suite at once on 2 cores) a first wait took more than 75 s.
+jest.setTimeout(480_000);
 let result: ChaosResult;
 /** The run's progress lines, shown with a failed check so a CI log says what the run went through. */
 const progress: string[] = [];
