@@ -24,8 +24,9 @@ export type FaultConfig = {
   slowRate?: number;
   slowMs?: number;
   /**
-   * Every API call is answered 401 until this time (ms since epoch): the POS rejects the bridge's
-   * credential for a while (a mis-rotated key being put right, a token being renewed).
+   * Every API call is answered 401 until this time (ms since epoch), and past it until one call has been:
+   * the POS rejects the bridge's credential for a while (a mis-rotated key being put right, a token being
+   * renewed), and a window no call happened to fall in still refuses the next one.
    */
   credentialsRejectedUntil?: number;
   /**
@@ -67,8 +68,13 @@ export class Faults {
   injected = 0;
   /** Faults injected so far, by kind (never reset by `set`: a chaos run changes the config as it goes). */
   readonly counts: Partial<Record<FaultKind, number>> = {};
+  /** A call was refused since credentialsRejectedUntil was last set. */
+  private refusedInWindow = false;
 
   set(config: FaultConfig): FaultConfig {
+    // A window set to end in the past is over; one still to end waits for its first refusal.
+    if (config.credentialsRejectedUntil !== this.config.credentialsRejectedUntil)
+      this.refusedInWindow = (config.credentialsRejectedUntil ?? 0) <= Date.now();
     this.config = { ...config };
     return this.config;
   }
@@ -86,8 +92,10 @@ export class Faults {
       this.count('slow');
       await sleep(c.slowMs);
     }
-    if (c.credentialsRejectedUntil && Date.now() < c.credentialsRejectedUntil)
+    if (c.credentialsRejectedUntil && (Date.now() < c.credentialsRejectedUntil || !this.refusedInWindow)) {
+      this.refusedInWindow = true;
       return this.answer(res, 'credential-rejected-401', 401, errorBody(401));
+    }
     if (c.lagRate && c.lagMs && Math.random() < c.lagRate) {
       this.count('lagged');
       await sleep(c.lagMs);

@@ -96,3 +96,10 @@ test('the credential fault answers every call 401 AUTHENTICATION_ERROR until its
   sim.faults.set({ credentialsRejectedUntil: Date.now() - 1 });
   expect((await locations(TOKEN))[0]).toBe(200);
 });
+
+test('a credential window no call fell in still refuses the first call after it, and only that one', async () => {
+  sim.faults.set({ credentialsRejectedUntil: Date.now() + 20 });
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  expect((await locations(TOKEN))[0]).toBe(401);
+  expect((await locations(TOKEN))[0]).toBe(200);
+});
