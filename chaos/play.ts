@@ -96,6 +96,12 @@ export type ChaosOptions = {
   waitForPosMs: number;
   /** Deadline of each wait for quiet. */
   quietDeadlineMs: number;
+  /**
+   * The whole run's deadline (none by default): every wait (for an order to reach its POS, for quiet) is cut
+   * to what is left of it, keeping `reserveMs` per phase still to come, so a run on a slow machine ends with
+   * its checks (unfinished lives named) instead of being killed by its caller's timeout.
+   */
+  deadlineMs?: number;
   /** Progress lines (none by default). */
   progress?: (line: string) => void;
 };
@@ -204,6 +210,8 @@ const LSK_STEPS: Record<Kind, Partial<Record<Scenario, Step[]>>> = {
 const ORDER_TYPES = ['collection', 'delivery', 'insitu', 'collection'] as const;
 type Pos = 'reference' | 'square' | 'lightspeedk';
 const LSK = lightspeedKAdapter.code;
+/** The K-Series restaurants' open-priced item that carries a delivery fee (as local/secrets.json's demo one). */
+const LSK_DELIVERY_FEE_SKU = 'LSK-DELIVERY-FEE';
 
 type Item = {
   kind: Kind;
@@ -289,6 +297,8 @@ export type ChaosResult = {
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Under a run deadline, what each phase still to come keeps of it (the checks and the redrive take seconds). */
+const PHASE_RESERVE_MS = 15_000;
 const ROOT = resolve(__dirname, '..');
 
 export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<ChaosResult> {
@@ -323,6 +333,8 @@ export async function runChaos(given: Partial<ChaosOptions> = {}): Promise<Chaos
       accessToken: `chaos-lsk-access-${location}`,
       refreshToken: `chaos-lsk-refresh-${location}`,
       endpointId: `CHAOS-${location}`,
+      // Delivery orders carry Sinqro's fee as an open-priced item (docs/lightspeed-k.md): without one they fail.
+      deliveryFeeSku: LSK_DELIVERY_FEE_SKU,
     };
     load.secrets[r.posWebhookSecret as string] = {
       webhookSigningSecrets: [`chaos-lightspeed-k-webhook-password-${location}`],
@@ -384,6 +396,10 @@ async function play(
   say: (line: string) => void,
   t0: number,
 ): Promise<ChaosResult> {
+  const runUntil = t0 + (opts.deadlineMs ?? Number.POSITIVE_INFINITY);
+  /** What a wait may take with `phasesAfter` phases still to come (each keeps PHASE_RESERVE_MS). */
+  const mayWait = (ms: number, phasesAfter: number) =>
+    Math.max(0, Math.min(ms, runUntil - PHASE_RESERVE_MS * phasesAfter - Date.now()));
   const store = await import('../functions/shared/store');
   const functionTimeoutMs = Math.floor((opts.visibilityTimeoutSeconds * 1000) / 6);
   const rate = opts.faultRate;
@@ -524,7 +540,7 @@ async function play(
         : rt.referencePos.byReference(item.kind, String(item.id));
 
   /** Plays what is left of an item's life; stops (heldUp) if its order does not reach the POS in time. */
-  const advance = async (item: Item, waitMs: number) => {
+  const advance = async (item: Item, phasesAfter: number) => {
     if (!item.created) {
       item.created = true;
       if (item.scenario === 'consumer-cancel-race') {
@@ -535,7 +551,7 @@ async function play(
       } else await send(created(item), copies());
     }
     if (item.done >= item.steps.length) return;
-    const until = Date.now() + waitMs;
+    const until = Date.now() + mayWait(opts.waitForPosMs, phasesAfter);
     // A location with shared POS order ids does not echo Sinqro's reference: the bridge finds the order by its
     // POS id, so staff act once the bridge knows it (a webhook before that is for the polling to catch up on).
     const ready = async () => {
@@ -628,7 +644,7 @@ async function play(
   try {
     await pool(items, opts.concurrency, async (item) => {
       started += 1;
-      await advance(item, opts.waitForPosMs);
+      await advance(item, 4);
     });
   } finally {
     clearInterval(progress);
@@ -647,14 +663,16 @@ async function play(
   if (Date.now() < outagesEnd) await sleep(outagesEnd - Date.now());
   for (const t of outageTimers) clearTimeout(t);
   say(`driven in ${(driveMs / 1000).toFixed(1)} s; waiting until quiet`);
+  const calmMs = opts.sweepSeconds * 1000 + 2000;
 
   // ---- quiet, check under faults ----
   const q1 = Date.now();
-  const quiet1 = await waitQuiet(rt, opts);
+  const quiet1 = await waitQuiet(rt, mayWait(opts.quietDeadlineMs, 3.5), calmMs);
   const firstQuietMs = Date.now() - q1;
+  say(`quiet ${quiet1 ? 'reached' : 'NOT reached'} in ${(firstQuietMs / 1000).toFixed(1)} s; checking`);
   readDlqs();
   const underFaults = await check('under faults', items, rt, store, inDlq, false);
-  if (!quiet1) underFaults.otherViolations.push(`not quiet within ${opts.quietDeadlineMs} ms`);
+  if (!quiet1) underFaults.otherViolations.push(`not quiet within ${firstQuietMs} ms`);
 
   // ---- faults off, redrive with the CLI, finish what was held up, check again ----
   rt.referencePos.faults.set({});
@@ -676,21 +694,22 @@ async function play(
     underFaults.otherViolations.push(`pos-bridge exited ${cliDlq.code}/${cliRedrive.code}: ${cliRedrive.stderr}`);
   const redriven = [...cliRedrive.stdout.matchAll(/moving (\d+) message/g)].reduce((n, m) => n + Number(m[1]), 0);
   say(`redrove ${redriven} message(s) with pos-bridge redrive --local; finishing held-up lifecycles`);
-  await waitQuiet(rt, opts);
+  await waitQuiet(rt, mayWait(opts.quietDeadlineMs, 2.5), calmMs);
   readDlqs();
   await pool(
     items.filter((i) => i.done < i.steps.length),
     opts.concurrency,
-    (item) => advance(item, opts.waitForPosMs),
+    (item) => advance(item, 2),
   );
   const redriveMs = Date.now() - r0;
   const q2 = Date.now();
-  const quiet2 = await waitQuiet(rt, opts);
+  const quiet2 = await waitQuiet(rt, mayWait(opts.quietDeadlineMs, 1), calmMs);
   const secondQuietMs = Date.now() - q2;
+  say(`quiet ${quiet2 ? 'reached' : 'NOT reached'} again in ${(secondQuietMs / 1000).toFixed(1)} s; checking`);
   clearInterval(dlqTicker);
   readDlqs();
   const afterRedrive = await check('after redrive', items, rt, store, inDlq, true);
-  if (!quiet2) afterRedrive.otherViolations.push(`not quiet within ${opts.quietDeadlineMs} ms`);
+  if (!quiet2) afterRedrive.otherViolations.push(`not quiet within ${secondQuietMs} ms`);
   afterRedrive.otherViolations.push(...driverErrors);
   const afterRedriveDlq = Object.fromEntries(queues.map((q) => [q.name, rt.sqs.depth(q.dlqName).visible]));
 
@@ -821,9 +840,8 @@ function faultCounts(rt: LocalRuntime): Record<string, number> {
  * Waits until nothing moves: nothing changed in the POS, at Sinqro or in the DLQs for a sweep interval and
  * more (so a sweep has looked at every open order since), and no queue holds a message, no webhook is held.
  */
-async function waitQuiet(rt: LocalRuntime, opts: ChaosOptions): Promise<boolean> {
-  const calmMs = opts.sweepSeconds * 1000 + 2000;
-  const until = Date.now() + opts.quietDeadlineMs;
+async function waitQuiet(rt: LocalRuntime, deadlineMs: number, calmMs: number): Promise<boolean> {
+  const until = Date.now() + deadlineMs;
   let last = '';
   let since = Date.now();
   while (Date.now() < until) {

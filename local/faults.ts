@@ -35,7 +35,10 @@ export type FaultConfig = {
    */
   lagRate?: number;
   lagMs?: number;
-  /** Every API call fails with 503 until this time (ms since epoch). */
+  /**
+   * Every API call fails with 503 until this time (ms since epoch), and past it until one call has (as for
+   * `credentialsRejectedUntil`): an outage no call happened to fall in still answers the next one 503.
+   */
   downUntil?: number;
   /** The outage's 503s carry this Retry-After (none unless given), as a service in maintenance says when to come back. */
   outageRetryAfterSeconds?: number;
@@ -63,20 +66,36 @@ export type FaultKind =
   | 'shared-pos-order-id'
   | `error-${number}`;
 
+/** The faults that hold for a time window. */
+const WINDOWS = ['credentialsRejectedUntil', 'downUntil'] as const;
+type Window = (typeof WINDOWS)[number];
+
 export class Faults {
   config: FaultConfig = {};
   injected = 0;
   /** Faults injected so far, by kind (never reset by `set`: a chaos run changes the config as it goes). */
   readonly counts: Partial<Record<FaultKind, number>> = {};
-  /** A call was refused since credentialsRejectedUntil was last set. */
-  private refusedInWindow = false;
+  /** Per window (credential refusal, outage): a call was refused since its end time was last set. */
+  private readonly refusedInWindow: Record<Window, boolean> = { credentialsRejectedUntil: false, downUntil: false };
 
   set(config: FaultConfig): FaultConfig {
     // A window set to end in the past is over; one still to end waits for its first refusal.
-    if (config.credentialsRejectedUntil !== this.config.credentialsRejectedUntil)
-      this.refusedInWindow = (config.credentialsRejectedUntil ?? 0) <= Date.now();
+    for (const w of WINDOWS) {
+      if (config[w] !== this.config[w]) this.refusedInWindow[w] = (config[w] ?? 0) <= Date.now();
+    }
     this.config = { ...config };
     return this.config;
+  }
+
+  /** The window is on now: before its end, or past it while no call has been refused in it yet. */
+  private inWindow(w: Window): boolean {
+    const until = this.config[w];
+    return until !== undefined && (Date.now() < until || !this.refusedInWindow[w]);
+  }
+
+  /** The outage is on (the Sinqro simulator records its 503s apart). */
+  isDown(): boolean {
+    return this.inWindow('downUntil');
   }
 
   count(kind: FaultKind): void {
@@ -92,15 +111,16 @@ export class Faults {
       this.count('slow');
       await sleep(c.slowMs);
     }
-    if (c.credentialsRejectedUntil && (Date.now() < c.credentialsRejectedUntil || !this.refusedInWindow)) {
-      this.refusedInWindow = true;
+    if (this.inWindow('credentialsRejectedUntil')) {
+      this.refusedInWindow.credentialsRejectedUntil = true;
       return this.answer(res, 'credential-rejected-401', 401, errorBody(401));
     }
     if (c.lagRate && c.lagMs && Math.random() < c.lagRate) {
       this.count('lagged');
       await sleep(c.lagMs);
     }
-    if (c.downUntil && Date.now() < c.downUntil) {
+    if (this.inWindow('downUntil')) {
+      this.refusedInWindow.downUntil = true;
       const retryAfter = c.outageRetryAfterSeconds ? { 'retry-after': String(c.outageRetryAfterSeconds) } : undefined;
       return this.answer(res, 'outage-503', 503, errorBody(503), retryAfter);
     }

@@ -243,12 +243,13 @@ export class SinqroSim {
         errorBody(401, 'INVALID_ACCESS_TOKEN', 'x-api-server-access-token or x-api-user-access-token is not valid'),
       );
     }
+    const down = this.faults.isDown();
     if (
       await this.faults.before(res, (s) =>
         errorBody(s, s === 429 ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE', 'injected fault'),
       )
     ) {
-      record(this.faults.config.downUntil && Date.now() < this.faults.config.downUntil ? 503 : 0);
+      record(down ? 503 : 0);
       return;
     }
     const req = parseJsonBody<{ statusCode?: unknown; posOrderId?: unknown }>(body);
@@ -305,12 +306,13 @@ export class SinqroSim {
       record(403);
       return sendJson(res, 403, errorBody(403, 'FORBIDDEN', 'the user token is not this selling point’s'));
     }
+    const down = this.faults.isDown();
     if (
       await this.faults.before(res, (s) =>
         errorBody(s, s === 429 ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE', 'injected fault'),
       )
     ) {
-      record(this.faults.config.downUntil && Date.now() < this.faults.config.downUntil ? 503 : 0);
+      record(down ? 503 : 0);
       return;
     }
     const outcome = apply(sellingPointId, parsed);
@@ -419,12 +421,13 @@ export class SinqroSim {
       );
     if (!(SINQRO_SIM_COLLECTIONS as readonly string[]).includes(collection))
       return answer(404, errorBody(404, 'NOT_FOUND', `no catalog collection ${collection}`));
+    const down = this.faults.isDown();
     if (
       await this.faults.before(res, (s) =>
         errorBody(s, s === 429 ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE', 'injected fault'),
       )
     ) {
-      call.httpStatus = this.faults.config.downUntil && Date.now() < this.faults.config.downUntil ? 503 : 0;
+      call.httpStatus = down ? 503 : 0;
       this.calls.push(call);
       return;
     }

@@ -103,3 +103,11 @@ test('a credential window no call fell in still refuses the first call after it,
   expect((await locations(TOKEN))[0]).toBe(401);
   expect((await locations(TOKEN))[0]).toBe(200);
 });
+
+test('an outage no call fell in still answers the first call after it 503, and only that one', async () => {
+  sim.faults.set({ downUntil: Date.now() + 20 });
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  expect((await locations(TOKEN))[0]).toBe(503);
+  expect(sim.faults.counts['outage-503']).toBe(1);
+  expect((await locations(TOKEN))[0]).toBe(200);
+});
