@@ -40,6 +40,7 @@ beforeAll(async () => {
     },
     quietDeadlineMs: 110_000,
     waitForPosMs: 40_000,
+    retryCapSeconds: 4,
     deadlineMs: RUN_DEADLINE_MS,
     progress: (line) => {
       progress.push(line);
