@@ -3,13 +3,13 @@
  * registry.ts: the CDK stack and the local runtime create its route, queue, worker and alarms from it.
  */
 
-import type { CatalogEntityType, CatalogPage, CatalogRef } from '../functions/shared/catalog-model';
-import type { PosAvailability, PosOpeningHours } from '../functions/shared/hours-model';
-import type { PosEvent } from '../functions/shared/messages';
-import type { Budget } from '../functions/shared/outbound';
-import type { SinqroOrder, SinqroReservation } from '../functions/shared/sinqro-schemas';
-import type { CanonicalStatus, Kind } from '../functions/shared/statuses';
-import type { RestaurantLink } from '../functions/shared/store';
+import type { CatalogEntityType, CatalogPage, CatalogRef } from '../functions/core/catalog-model';
+import type { PosAvailability, PosOpeningHours } from '../functions/core/hours-model';
+import type { PosEvent } from '../functions/core/messages';
+import type { SinqroOrder, SinqroReservation } from '../functions/core/sinqro-schemas';
+import type { CanonicalStatus, Kind } from '../functions/core/statuses';
+import type { Budget } from '../functions/infra/outbound';
+import type { RestaurantLink } from '../functions/store/store';
 
 export const FEATURES = {
   F1: 'Receive the order / reservation in the POS',
@@ -78,7 +78,7 @@ export type PosCallContext = {
 /**
  * OAuth-style credentials that expire and are renewed with a stored refresh token (Square). The
  * bridge renews them ahead of expiry and when the POS says they expired, and writes the result back
- * to the merchant's secret (functions/shared/pos-credentials.ts).
+ * to the merchant's secret (functions/pos/credentials.ts).
  */
 export interface PosCredentials {
   /**

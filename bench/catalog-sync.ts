@@ -5,7 +5,7 @@
  * sync with nothing changed, then one product edit through the POS webhook. Prints wall time, calls
  * made to Sinqro (from the simulator's call log) and entities pushed. Numbers only: no assertions.
  */
-import { setLogSink } from '../functions/shared/logger';
+import { setLogSink } from '../functions/infra/logger';
 import config from '../local/config.json';
 import { startLocalRuntime } from '../local/runtime';
 import type { SinqroCall } from '../local/sinqro-sim';
@@ -31,7 +31,7 @@ async function main() {
     workerConcurrency: CONCURRENCY,
   });
   try {
-    const sync = await import('../functions/shared/catalog-sync');
+    const sync = await import('../functions/catalog/sync');
     const generated = await fetch(`${rt.urls.referencePos}/_sim/catalog/generate`, {
       method: 'POST',
       body: JSON.stringify({ products: PRODUCTS, notify: false }),

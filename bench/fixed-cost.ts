@@ -1,6 +1,6 @@
 /**
  * `npm run bench:fixed-cost [-- --restaurants 20,200 --products 200]`: what the bridge costs per linked restaurant per
- * month when nobody orders, i.e. the scheduler's work (functions/shared/scheduled-jobs.ts): the polling
+ * month when nobody orders, i.e. the scheduler's work (functions/worker/scheduled-jobs.ts): the polling
  * fallback, the stuck-order sweep and the nightly catalog and hours sync, with the work each enqueues.
  * Numbers only, no assertions; `npm run bench` prints the same section.
  *
@@ -30,8 +30,8 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AdapterSettings } from '../adapters/port';
-import { setLogSink } from '../functions/shared/logger';
-import type { ScheduleJob } from '../functions/shared/scheduled-jobs';
+import { setLogSink } from '../functions/infra/logger';
+import type { ScheduleJob } from '../functions/worker/scheduled-jobs';
 import config from '../local/config.json';
 import { settleRunning } from '../local/lambda-context';
 import { loadRestaurants } from '../local/load';
@@ -95,7 +95,7 @@ const total = (d: Dollars) => Object.values(d).reduce((a, b) => a + b, 0);
 
 const counters = { secretsCalls: 0, logBytes: 0, byOrigin: new Map<string, number>() };
 
-/** A cache miss in functions/shared/secrets.ts reads the secrets file: on Lambda, one GetSecretValue. */
+/** A cache miss in functions/infra/secrets.ts reads the secrets file: on Lambda, one GetSecretValue. */
 function countSecretReads(): void {
   const fs = require('node:fs') as typeof import('node:fs');
   const read = fs.readFileSync;
@@ -153,8 +153,8 @@ async function measure(
     ...(webhooks === 'off' ? { adapterSettings: { reference: off, square: off } } : {}),
   });
   // Imported once the runtime has set the local endpoints (the store's client is made at import).
-  const { clearLinkCache } = await import('../functions/shared/link-cache');
-  const { clearSecretCache } = await import('../functions/shared/secrets');
+  const { clearLinkCache } = await import('../functions/store/link-cache');
+  const { clearSecretCache } = await import('../functions/infra/secrets');
   // The functions' log lines (the runtime's sink is replaced; the simulators' lines go to `log`).
   setLogSink((line) => {
     counters.logBytes += Buffer.byteLength(line) + 1;

@@ -6,7 +6,7 @@
  * performance.now() through small hooks on the simulators' in-memory stores (no polling).
  */
 
-import { signPayload } from '../functions/shared/signature';
+import { signPayload } from '../functions/infra/signature';
 import { demoOrder, envelope } from '../local/demo-data';
 import type { LoadRestaurant, LoadSecrets } from '../local/load';
 import type { SimOrder } from '../local/reference-pos-sim';

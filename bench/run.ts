@@ -40,7 +40,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { setLogSink } from '../functions/shared/logger';
+import { setLogSink } from '../functions/infra/logger';
 import { setInvocationObserver } from '../local/lambda-context';
 import { loadRestaurants, pool } from '../local/load';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime';

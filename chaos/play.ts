@@ -34,15 +34,15 @@ import { join, resolve } from 'node:path';
 import { lightspeedKAdapter } from '../adapters/lightspeed-k';
 import { referenceAdapter } from '../adapters/reference';
 import { squareAdapter } from '../adapters/square';
-import { sinqroStatusCode } from '../functions/shared/sinqro-client';
 import {
   type CanonicalStatus,
   type Kind,
   ORDER_STATUSES,
   RESERVATION_STATUSES,
   rankOf,
-} from '../functions/shared/statuses';
-import { keys } from '../functions/shared/table';
+} from '../functions/core/statuses';
+import { sinqroStatusCode } from '../functions/sinqro/client';
+import { keys } from '../functions/store/table';
 import { demoLightspeedKOrder, demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo-data';
 import type { FaultConfig } from '../local/faults';
 import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/load';
@@ -400,7 +400,7 @@ async function play(
   /** What a wait may take with `phasesAfter` phases still to come (each keeps PHASE_RESERVE_MS). */
   const mayWait = (ms: number, phasesAfter: number) =>
     Math.max(0, Math.min(ms, runUntil - PHASE_RESERVE_MS * phasesAfter - Date.now()));
-  const store = await import('../functions/shared/store');
+  const store = await import('../functions/store/store');
   const functionTimeoutMs = Math.floor((opts.visibilityTimeoutSeconds * 1000) / 6);
   const rate = opts.faultRate;
   const common: FaultConfig = {
@@ -878,7 +878,7 @@ async function waitQuiet(rt: LocalRuntime, deadlineMs: number, calmMs: number): 
   return false;
 }
 
-type Store = typeof import('../functions/shared/store');
+type Store = typeof import('../functions/store/store');
 
 /** A reference POS location that numbers its orders `T-<n>` like the others (its own API key: posSecret). */
 const sharesIds = (item: Item) => item.pos === 'reference' && item.restaurant.posSecret !== undefined;

@@ -5,12 +5,12 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { PosAdapter } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
-import { envNames, requireEnv } from './shared/env';
-import { Logger } from './shared/logger';
-import type { WorkMessage } from './shared/messages';
-import { handleWorkMessage } from './shared/order-flow';
-import { budgetFrom } from './shared/outbound';
-import { processBatch } from './shared/sqs-batch';
+import type { WorkMessage } from './core/messages';
+import { envNames, requireEnv } from './infra/env';
+import { Logger } from './infra/logger';
+import { budgetFrom } from './infra/outbound';
+import { handleWorkMessage } from './orders/flow';
+import { processBatch } from './worker/sqs-batch';
 
 /** The worker for one adapter; the deployed function picks its adapter from POS_CODE. */
 export function workerFor(adapter: PosAdapter) {

@@ -10,14 +10,14 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { PosAdapter, RawWebhook } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
+import { AuthenticationError, NotFoundError } from './core/errors';
+import { adapterSettings, envNames, requireEnv } from './infra/env';
+import { type HttpResult, httpErrors, json, rawBody } from './infra/http';
+import { Logger } from './infra/logger';
+import { webhookSecret } from './infra/secrets';
+import { ingestPosEvent } from './ingress/ingest';
 import { posCodeOfRouteKey } from './routes';
-import { adapterSettings, envNames, requireEnv } from './shared/env';
-import { AuthenticationError, NotFoundError } from './shared/errors';
-import { type HttpResult, httpErrors, json, rawBody } from './shared/http';
-import { ingestPosEvent } from './shared/ingest';
-import { linkOfPosLocation } from './shared/link-cache';
-import { Logger } from './shared/logger';
-import { webhookSecret } from './shared/secrets';
+import { linkOfPosLocation } from './store/link-cache';
 
 const logger = new Logger('pos-webhook');
 

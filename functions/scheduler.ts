@@ -1,11 +1,11 @@
 /**
  * EventBridge schedule target: each rule passes `{"job": "poll" | "sweep" | "nightly"}` as its input
  * (an event with the job in `detail` works too). Lists the linked restaurants and enqueues the work
- * their POSes need (functions/shared/scheduled-jobs.ts); it never calls a POS or Sinqro.
+ * their POSes need (functions/worker/scheduled-jobs.ts); it never calls a POS or Sinqro.
  */
-import { ValidationError } from './shared/errors';
-import { Logger } from './shared/logger';
-import { isScheduleJob, type JobResult, runScheduledJob, SCHEDULE_JOBS } from './shared/scheduled-jobs';
+import { ValidationError } from './core/errors';
+import { Logger } from './infra/logger';
+import { isScheduleJob, type JobResult, runScheduledJob, SCHEDULE_JOBS } from './worker/scheduled-jobs';
 
 const logger = new Logger('scheduler');
 

@@ -4,12 +4,12 @@
  * failure to enqueue is thrown so EventBridge retries.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { BridgeError } from './shared/errors';
-import { ingestSinqroEvent } from './shared/ingest';
-import { emitMetric, errorFields, Logger } from './shared/logger';
-import { METRICS } from './shared/metrics';
-import { SinqroEventSchema } from './shared/sinqro-schemas';
-import { parseOrThrow } from './shared/validation';
+import { BridgeError } from './core/errors';
+import { SinqroEventSchema } from './core/sinqro-schemas';
+import { parseOrThrow } from './core/validation';
+import { emitMetric, errorFields, Logger } from './infra/logger';
+import { METRICS } from './infra/metrics';
+import { ingestSinqroEvent } from './ingress/ingest';
 
 const logger = new Logger('sinqro-events');
 

@@ -3,19 +3,19 @@
  * catalog changes, temporary closures and schedules.
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { publishCatalog } from './shared/catalog-publish';
-import { envNames, requireEnv } from './shared/env';
-import { PermanentError } from './shared/errors';
-import { publishHours } from './shared/hours-publish';
-import { linkOf } from './shared/link-cache';
-import { Logger } from './shared/logger';
-import type { PublishMessage } from './shared/messages';
-import { budgetFrom } from './shared/outbound';
-import { publishStatus, skipSuperseded } from './shared/publish-status';
-import { credentialField, getSecret, type RestaurantTokenSecret, type SinqroSecret } from './shared/secrets';
-import { DEFAULT_SINQRO_BASE_URL, SinqroClient } from './shared/sinqro-client';
-import { processBatch } from './shared/sqs-batch';
-import { rankOf } from './shared/statuses';
+import { publishCatalog } from './catalog/publish-catalog';
+import { PermanentError } from './core/errors';
+import type { PublishMessage } from './core/messages';
+import { rankOf } from './core/statuses';
+import { publishHours } from './hours/publish-hours';
+import { envNames, requireEnv } from './infra/env';
+import { Logger } from './infra/logger';
+import { budgetFrom } from './infra/outbound';
+import { credentialField, getSecret, type RestaurantTokenSecret, type SinqroSecret } from './infra/secrets';
+import { publishStatus, skipSuperseded } from './orders/publish-status';
+import { DEFAULT_SINQRO_BASE_URL, SinqroClient } from './sinqro/client';
+import { linkOf } from './store/link-cache';
+import { processBatch } from './worker/sqs-batch';
 
 const logger = new Logger('sinqro-publisher');
 

@@ -4,14 +4,14 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { envNames, requireEnv } from './shared/env';
-import { type HttpResult, header, httpErrors, json, rawBody } from './shared/http';
-import { ingestSinqroEvent } from './shared/ingest';
-import { Logger } from './shared/logger';
-import { webhookSigningSecrets } from './shared/secrets';
-import { verifySignature } from './shared/signature';
-import { SinqroEventSchema } from './shared/sinqro-schemas';
-import { parseJsonBytes, parseOrThrow } from './shared/validation';
+import { SinqroEventSchema } from './core/sinqro-schemas';
+import { parseJsonBytes, parseOrThrow } from './core/validation';
+import { envNames, requireEnv } from './infra/env';
+import { type HttpResult, header, httpErrors, json, rawBody } from './infra/http';
+import { Logger } from './infra/logger';
+import { webhookSigningSecrets } from './infra/secrets';
+import { verifySignature } from './infra/signature';
+import { ingestSinqroEvent } from './ingress/ingest';
 
 export const SIGNATURE_HEADER = 'x-sinqro-signature';
 const logger = new Logger('sinqro-webhook');

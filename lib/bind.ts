@@ -8,12 +8,12 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { envNames } from '../functions/shared/env';
-import { TABLE } from '../functions/shared/table';
-import type { TableWrites } from '../functions/shared/table-writes';
+import { envNames } from '../functions/infra/env';
+import { TABLE } from '../functions/store/table';
+import type { TableWrites } from '../functions/store/table-writes';
 
 /**
- * The DynamoDB calls each role makes, read from functions/shared/store.ts (no Scan, no transactions
+ * The DynamoDB calls each role makes, read from functions/store/store.ts (no Scan, no transactions
  * anywhere; the publisher writes a batch's audit records with BatchWriteItem). Deletes are not listed:
  * a role deletes only where its TableWrites say (`deletes`).
  */
@@ -39,7 +39,7 @@ const WRITE_ACTIONS: readonly string[] = ['dynamodb:PutItem', 'dynamodb:UpdateIt
 
 /**
  * Reads as the role needs them; writes only in the partitions the function declares
- * (functions/shared/table-writes.ts): IAM checks the partition key of every item a request writes
+ * (functions/store/table-writes.ts): IAM checks the partition key of every item a request writes
  * (`dynamodb:LeadingKeys`), and the key is required, since `ForAllValues` alone holds for a request
  * that names none.
  */

@@ -8,10 +8,10 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { PosAdapter } from '../adapters/port';
+import { envNames } from '../functions/infra/env';
 import { httpRoutes, posWebhooksPrefix, SINQRO_EVENTS_ROUTE } from '../functions/routes';
-import { envNames } from '../functions/shared/env';
-import { TABLE } from '../functions/shared/table';
-import { TABLE_WRITES } from '../functions/shared/table-writes';
+import { TABLE } from '../functions/store/table';
+import { TABLE_WRITES } from '../functions/store/table-writes';
 import { AdapterWorker } from './adapter-worker';
 import { AlarmNotifications } from './alarms';
 import { bindQueue, bindSecret, bindTable, grantSecretsUnder } from './bind';

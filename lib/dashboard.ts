@@ -19,8 +19,8 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS, statusDimensions } from '../functions/shared/metrics';
-import { type Kind, ORDER_STATUSES, RESERVATION_STATUSES } from '../functions/shared/statuses';
+import { type Kind, ORDER_STATUSES, RESERVATION_STATUSES } from '../functions/core/statuses';
+import { METRICS, statusDimensions } from '../functions/infra/metrics';
 
 /** Every graph's period: fine enough to see a burst, coarse enough to read a day. */
 export const DASHBOARD_PERIOD = Duration.minutes(5);

@@ -1,11 +1,11 @@
 /**
- * The receivers' own alarms, on the bridge's metrics (functions/shared/metrics.ts): events the
+ * The receivers' own alarms, on the bridge's metrics (functions/infra/metrics.ts): events the
  * EventBridge receiver refused, which Sinqro believes delivered, and a webhook signing secret that is
  * malformed, which refuses every webhook it signs until an operator fixes it. Both fire at the first one.
  */
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { METRICS } from '../functions/shared/metrics';
+import { METRICS } from '../functions/infra/metrics';
 import { alarmAtFirst } from './metric-alarm';
 import type { Stage } from './stage-config';
 

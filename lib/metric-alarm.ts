@@ -1,8 +1,8 @@
-/** An alarm on one of the bridge's own metrics (functions/shared/metrics.ts) that fires at its first count. */
+/** An alarm on one of the bridge's own metrics (functions/infra/metrics.ts) that fires at its first count. */
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { METRICS } from '../functions/shared/metrics';
+import { METRICS } from '../functions/infra/metrics';
 
 export function alarmAtFirst(
   scope: Construct,

@@ -12,7 +12,7 @@ import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MAX_MESSAGE_BYTES } from '../functions/shared/limits';
+import { MAX_MESSAGE_BYTES } from '../functions/core/limits';
 import type { Stage } from './stage-config';
 import { DLQ_RETENTION, dlqNotEmptyAlarm } from './work-queue';
 

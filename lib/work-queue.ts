@@ -9,7 +9,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../functions/shared/limits';
+import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../functions/core/limits';
 
 /** Receives before a message is parked in the DLQ (more than a day of backed-off retries). */
 export { MAX_RECEIVE_COUNT };

@@ -1,6 +1,6 @@
 /** Realistic Sinqro orders and event envelopes for the demo, the e2e tests and the load tools. */
 import { randomUUID } from 'node:crypto';
-import type { SinqroEvent } from '../functions/shared/sinqro-schemas';
+import type { SinqroEvent } from '../functions/core/sinqro-schemas';
 
 export const DEMO_RESTAURANT = 5120;
 

@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SinqroSecret, WebhookSecret } from '../functions/shared/secrets';
-import { signPayload } from '../functions/shared/signature';
+import type { SinqroSecret, WebhookSecret } from '../functions/infra/secrets';
+import { signPayload } from '../functions/infra/signature';
 import config from './config.json';
 import type { LocalRestaurant } from './runtime';
 

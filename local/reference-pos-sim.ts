@@ -14,7 +14,7 @@ import {
   type RefReservationRequest,
   SIGNATURE_HEADER,
 } from '../adapters/reference/contract';
-import { signPayload } from '../functions/shared/signature';
+import { signPayload } from '../functions/infra/signature';
 import { Faults } from './faults';
 import { close, jsonServer, listen, parseJsonBody, router, sendJson, sleep } from './http-util';
 import { ReferencePosCatalog } from './reference-pos-catalog';

@@ -9,15 +9,15 @@ import { resolve } from 'node:path';
 import { lightspeedKAdapter } from '../adapters/lightspeed-k';
 import type { AdapterSettings } from '../adapters/port';
 import { ADAPTERS, findAdapter } from '../adapters/registry';
+import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../functions/core/limits';
+import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../functions/core/retry-backoff';
+import { envNames } from '../functions/infra/env';
+import { type LogSink, setLogSink } from '../functions/infra/logger';
+import type { SinqroSecret, WebhookSecret } from '../functions/infra/secrets';
 import { httpRoutes, POS_WEBHOOK_FUNCTION, routeKey, SINQRO_EVENTS_ROUTE } from '../functions/routes';
-import { envNames } from '../functions/shared/env';
-import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../functions/shared/limits';
-import { type LogSink, setLogSink } from '../functions/shared/logger';
-import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../functions/shared/retry-backoff';
-import type { JobResult, ScheduleJob } from '../functions/shared/scheduled-jobs';
-import type { SinqroSecret, WebhookSecret } from '../functions/shared/secrets';
-import type { RestaurantLink } from '../functions/shared/store';
-import { TABLE_WRITES, type TableWrites } from '../functions/shared/table-writes';
+import type { RestaurantLink } from '../functions/store/store';
+import { TABLE_WRITES, type TableWrites } from '../functions/store/table-writes';
+import type { JobResult, ScheduleJob } from '../functions/worker/scheduled-jobs';
 import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
 import { DynamoFaultProxy } from './dynamo-faults';
@@ -219,8 +219,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     import('../functions/adapter-worker'),
     import('../functions/sinqro-publisher'),
     import('../functions/scheduler'),
-    import('../functions/shared/store'),
-    import('../functions/shared/secrets'),
+    import('../functions/store/store'),
+    import('../functions/infra/secrets'),
   ]);
   const runSchedule = (job: ScheduleJob) =>
     invokeWithTimeout('scheduler', SCHEDULER_TIMEOUT_MS, () => scheduler.handler({ job }));
@@ -470,7 +470,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       if (tablePolicy.denied.length > 0) {
         const lines = tablePolicy.denied.map((d) => `${d.functionName} ${d.action} ${d.partitionKeys.join(', ')}`);
         throw new Error(
-          `${lines.length} table write(s) outside the writer's declared partitions (functions/shared/table-writes.ts): ${[...new Set(lines)].join('; ')}`,
+          `${lines.length} table write(s) outside the writer's declared partitions (functions/store/table-writes.ts): ${[...new Set(lines)].join('; ')}`,
         );
       }
     },

@@ -4,8 +4,8 @@
  * events to the bridge (`POST /_sim/events`), as Sinqro would.
  */
 import type { Server, ServerResponse } from 'node:http';
-import { errorBody } from '../functions/shared/errors';
-import { signPayload } from '../functions/shared/signature';
+import { errorBody } from '../functions/core/errors';
+import { signPayload } from '../functions/infra/signature';
 import { Faults } from './faults';
 import { close, jsonServer, listen, parseJsonBody, router, sendJson } from './http-util';
 

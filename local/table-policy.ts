@@ -1,7 +1,7 @@
 /**
  * The stack's table-write grants, applied on this machine: a DynamoDB write made inside a local
  * invocation (local/lambda-context.ts) to a partition its function may not write
- * (functions/shared/table-writes.ts) is refused as IAM refuses it, with an AccessDeniedException, and
+ * (functions/store/table-writes.ts) is refused as IAM refuses it, with an AccessDeniedException, and
  * remembered. The runtime's stop() then fails and names it, so every end-to-end test, the demo and
  * the chaos run check the declarations against the writes the code really makes.
  *
@@ -11,8 +11,8 @@
  * calling past it: it measures, it does not check.)
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { TABLE } from '../functions/shared/table';
-import { partitionPattern, type TableWrites } from '../functions/shared/table-writes';
+import { TABLE } from '../functions/store/table';
+import { partitionPattern, type TableWrites } from '../functions/store/table-writes';
 import { currentInvocation } from './lambda-context';
 
 /** The write commands (document client and low-level client) and the IAM action each one needs. */
@@ -82,7 +82,7 @@ export class TablePolicy {
     this.denied.push({ functionName: invocation.functionName, action, partitionKeys });
     const error = new Error(
       `${invocation.functionName} is not authorized to perform dynamodb:${action} on partition ${partitionKeys.join(', ')} ` +
-        '(local IAM: functions/shared/table-writes.ts)',
+        '(local IAM: functions/store/table-writes.ts)',
     );
     error.name = 'AccessDeniedException';
     return error;

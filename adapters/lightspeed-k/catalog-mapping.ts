@@ -18,8 +18,8 @@ import {
   CatalogEntitySchema,
   type CatalogPage,
   type CatalogRef,
-} from '../../functions/shared/catalog-model';
-import { truncate } from '../../functions/shared/text';
+} from '../../functions/core/catalog-model';
+import { truncate } from '../../functions/core/text';
 import type { MenuEntry, MenuV2, ModifierGroup, ProductionInstructionGroup } from './api';
 import { catalogIds } from './catalog-ids';
 

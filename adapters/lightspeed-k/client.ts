@@ -1,19 +1,19 @@
 /**
  * Calls to the K-Series API for one linked business location, with the business's OAuth access token
  * (renewed once and the call made again when K-Series answers 401). Error bodies are classified by
- * functions/shared/outbound.ts (429 and 5xx retried through SQS with Retry-After, 401/403 a refused
+ * functions/infra/outbound.ts (429 and 5xx retried through SQS with Retry-After, 401/403 a refused
  * credential, other 4xx permanent); a 409 on an order means its reference was used: already injected.
  * Replies are read with long ids kept as digits (json.ts).
  */
 import type * as v from 'valibot';
-import type { CatalogEntityType, CatalogPage, CatalogRef } from '../../functions/shared/catalog-model';
-import { type BridgeError, PermanentError, PosAuthError } from '../../functions/shared/errors';
-import type { PosAvailability } from '../../functions/shared/hours-model';
-import { call, createHttpClient, type HttpClient } from '../../functions/shared/outbound';
-import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
-import type { Kind } from '../../functions/shared/statuses';
-import { nonEmptyText as text, truncate } from '../../functions/shared/text';
-import { parseOrThrow } from '../../functions/shared/validation';
+import type { CatalogEntityType, CatalogPage, CatalogRef } from '../../functions/core/catalog-model';
+import { type BridgeError, PermanentError, PosAuthError } from '../../functions/core/errors';
+import type { PosAvailability } from '../../functions/core/hours-model';
+import type { SinqroOrder, SinqroReservation } from '../../functions/core/sinqro-schemas';
+import type { Kind } from '../../functions/core/statuses';
+import { nonEmptyText as text, truncate } from '../../functions/core/text';
+import { parseOrThrow } from '../../functions/core/validation';
+import { call, createHttpClient, type HttpClient } from '../../functions/infra/outbound';
 import type {
   CancelOutcome,
   InjectResult,

@@ -1,7 +1,7 @@
 /** K-Series error bodies → the code and message the bridge records (never the request's data). */
 import * as v from 'valibot';
-import type { ErrorParser } from '../../functions/shared/outbound';
-import { truncate } from '../../functions/shared/text';
+import { truncate } from '../../functions/core/text';
+import type { ErrorParser } from '../../functions/infra/outbound';
 import { LskErrorBodySchema } from './api';
 
 /**

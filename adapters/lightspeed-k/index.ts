@@ -2,7 +2,7 @@
  * Adapter for Lightspeed Restaurant K-Series: online orders (Order and Pay), reservations (Reservations
  * for Platforms), menus, item availability and online-order readiness. See docs/lightspeed-k.md.
  */
-import type { CanonicalStatus } from '../../functions/shared/statuses';
+import type { CanonicalStatus } from '../../functions/core/statuses';
 import type { FeatureSupport, PosAdapter } from '../port';
 import { LightspeedKClient } from './client';
 import { lskCredentials } from './oauth';

@@ -4,7 +4,7 @@
  * webhooks are read with every long integer kept as its digits, and the one int64 the bridge sends in a
  * body (`businessLocationId`) is written as the digits it was given.
  */
-import { parseJson, utf8Text } from '../../functions/shared/validation';
+import { parseJson, utf8Text } from '../../functions/core/validation';
 
 /** Integers with this many digits or more may not survive as a JS number (2^53 has 16). */
 const LONG_INTEGER_DIGITS = 16;

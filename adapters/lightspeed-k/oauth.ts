@@ -3,15 +3,15 @@
  * refresh tokens can be used once (api-portal.lsk.lightspeed.app, "Authorization FAQ"). The bridge
  * renews a business's token at `POST /oauth/token` (the spec's `tokenUrl`) with the `refresh_token`
  * grant, the application's client id and secret in HTTP Basic and the form-encoded body of RFC 6749
- * §6 [the request encoding is unverified: the spec gives the URL only]. functions/shared/pos-credentials.ts
+ * §6 [the request encoding is unverified: the spec gives the URL only]. functions/pos/credentials.ts
  * makes one worker at a time renew one business (a lease), writes the new pair back before anyone can
  * use the spent refresh token again, and renews five minutes ahead of expiry.
  */
 import * as v from 'valibot';
-import { PermanentError, PosAuthError } from '../../functions/shared/errors';
-import { call, createHttpClient } from '../../functions/shared/outbound';
-import { storedOAuthPair } from '../../functions/shared/pos-credentials';
-import { nonEmptyText as text } from '../../functions/shared/text';
+import { PermanentError, PosAuthError } from '../../functions/core/errors';
+import { nonEmptyText as text } from '../../functions/core/text';
+import { call, createHttpClient } from '../../functions/infra/outbound';
+import { storedOAuthPair } from '../../functions/pos/credentials';
 import type { PosCredentials, PosSecret } from '../port';
 import { LSK_PATHS, TokenReplySchema } from './api';
 import { parseLskError } from './errors';

@@ -5,10 +5,10 @@
  * named it. Money is checked to the cent in minor units before anything is sent; K-Series prices the
  * items from its own menu, and the payment (when prepaid) carries Sinqro's exact amount.
  */
-import { PermanentError } from '../../functions/shared/errors';
-import { fromMinorUnits, minor } from '../../functions/shared/money';
-import { parseSinqroDate, type SinqroOrder, type SinqroOrderLine } from '../../functions/shared/sinqro-schemas';
-import { truncate } from '../../functions/shared/text';
+import { PermanentError } from '../../functions/core/errors';
+import { fromMinorUnits, minor } from '../../functions/core/money';
+import { parseSinqroDate, type SinqroOrder, type SinqroOrderLine } from '../../functions/core/sinqro-schemas';
+import { truncate } from '../../functions/core/text';
 import {
   FIRST_NAME_MAX,
   type LskCustomerInfo,

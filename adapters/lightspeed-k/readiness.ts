@@ -3,7 +3,7 @@
  * → the bridge's availability (F7): NOT_READY is a temporary closure with no end K-Series announces
  * (it lasts until K-Series says READY again); the reason names what is not ready.
  */
-import type { PosAvailability } from '../../functions/shared/hours-model';
+import type { PosAvailability } from '../../functions/core/hours-model';
 import type { Readiness } from './api';
 
 export function toPosAvailability(readiness: Readiness, now: Date): PosAvailability {

@@ -8,10 +8,10 @@
  * how often one is retried: the creation is 1 (INJECTED), the cancellation 100 (CANCELLED, a final). A
  * late retry of the creation can never undo a cancellation; a retry of the same push repeats its number.
  */
-import { PermanentError } from '../../functions/shared/errors';
-import { parseSinqroDate, type SinqroReservation } from '../../functions/shared/sinqro-schemas';
-import { rankOf } from '../../functions/shared/statuses';
-import { truncate } from '../../functions/shared/text';
+import { PermanentError } from '../../functions/core/errors';
+import { parseSinqroDate, type SinqroReservation } from '../../functions/core/sinqro-schemas';
+import { rankOf } from '../../functions/core/statuses';
+import { truncate } from '../../functions/core/text';
 import type { PosContext } from '../port';
 import { FIRST_NAME_MAX, type LskPlatformReservation, PLATFORM_RESERVATION_ID_MAX } from './api';
 

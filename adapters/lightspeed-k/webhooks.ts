@@ -16,10 +16,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
-import { AuthenticationError, SecretMalformedError, ValidationError } from '../../functions/shared/errors';
-import type { PosEvent, PosOrderStatusEvent } from '../../functions/shared/messages';
-import { truncate } from '../../functions/shared/text';
-import { parseOrThrow } from '../../functions/shared/validation';
+import { AuthenticationError, SecretMalformedError, ValidationError } from '../../functions/core/errors';
+import type { PosEvent, PosOrderStatusEvent } from '../../functions/core/messages';
+import { truncate } from '../../functions/core/text';
+import { parseOrThrow } from '../../functions/core/validation';
 import type { PosWebhookSecret, RawWebhook } from '../port';
 import {
   OrderNotificationSchema,

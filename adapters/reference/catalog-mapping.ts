@@ -10,10 +10,10 @@ import {
   type CatalogEntityType,
   type CatalogPage,
   type CatalogRef,
-} from '../../functions/shared/catalog-model';
-import type { PosCatalogChangedEvent } from '../../functions/shared/messages';
-import { truncate } from '../../functions/shared/text';
-import { parseOrThrow } from '../../functions/shared/validation';
+} from '../../functions/core/catalog-model';
+import type { PosCatalogChangedEvent } from '../../functions/core/messages';
+import { truncate } from '../../functions/core/text';
+import { parseOrThrow } from '../../functions/core/validation';
 import {
   REF_CATALOG_COLLECTIONS,
   type RefCatalogCollection,

@@ -1,12 +1,12 @@
 /** Calls to a reference-contract POS: inject orders and reservations, apply Sinqro-side cancellations, read the catalog. */
 import type * as v from 'valibot';
-import type { CatalogEntityType, CatalogPage, CatalogRef } from '../../functions/shared/catalog-model';
-import { PermanentError } from '../../functions/shared/errors';
-import type { PosAvailability, PosOpeningHours } from '../../functions/shared/hours-model';
-import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/shared/outbound';
-import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
-import type { Kind } from '../../functions/shared/statuses';
-import { parseOrThrow } from '../../functions/shared/validation';
+import type { CatalogEntityType, CatalogPage, CatalogRef } from '../../functions/core/catalog-model';
+import { PermanentError } from '../../functions/core/errors';
+import type { PosAvailability, PosOpeningHours } from '../../functions/core/hours-model';
+import type { SinqroOrder, SinqroReservation } from '../../functions/core/sinqro-schemas';
+import type { Kind } from '../../functions/core/statuses';
+import { parseOrThrow } from '../../functions/core/validation';
+import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/infra/outbound';
 import type { CancelOutcome, InjectResult, PosCallContext, PosClient } from '../port';
 import { mapCatalogItems, refCollectionOf, toCatalogEntity } from './catalog-mapping';
 import {

@@ -1,7 +1,7 @@
 /** Reference POS availability and opening hours → the bridge's POS-neutral hours model; their two webhooks → POS events. */
-import type { IsoWeekday, PosAvailability, PosOpeningHours } from '../../functions/shared/hours-model';
-import type { PosEvent } from '../../functions/shared/messages';
-import { parseOrThrow } from '../../functions/shared/validation';
+import type { IsoWeekday, PosAvailability, PosOpeningHours } from '../../functions/core/hours-model';
+import type { PosEvent } from '../../functions/core/messages';
+import { parseOrThrow } from '../../functions/core/validation';
 import {
   type RefAvailability,
   RefAvailabilityWebhookSchema,

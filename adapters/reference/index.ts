@@ -1,9 +1,9 @@
 /** Adapter for the reference POS contract: a POS that implements docs/reference-pos.openapi.json needs no code. */
-import { AuthenticationError, ValidationError } from '../../functions/shared/errors';
-import type { PosEvent } from '../../functions/shared/messages';
-import { verifySignature } from '../../functions/shared/signature';
-import type { CanonicalStatus, Kind } from '../../functions/shared/statuses';
-import { parseJsonBytes, parseOrThrow } from '../../functions/shared/validation';
+import { AuthenticationError, ValidationError } from '../../functions/core/errors';
+import type { PosEvent } from '../../functions/core/messages';
+import type { CanonicalStatus, Kind } from '../../functions/core/statuses';
+import { parseJsonBytes, parseOrThrow } from '../../functions/core/validation';
+import { verifySignature } from '../../functions/infra/signature';
 import type { PosAdapter } from '../port';
 import { isCatalogWebhook, toCatalogChangedEvent } from './catalog-mapping';
 import { ReferencePosClient } from './client';

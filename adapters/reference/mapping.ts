@@ -1,12 +1,12 @@
 /** Sinqro order / reservation → reference POS request bodies. Money goes to integer minor units, exactly. */
-import { PermanentError } from '../../functions/shared/errors';
-import { toMinorUnits } from '../../functions/shared/money';
+import { PermanentError } from '../../functions/core/errors';
+import { toMinorUnits } from '../../functions/core/money';
 import {
   type SinqroOrder,
   type SinqroOrderLine,
   type SinqroReservation,
   toIsoUtc,
-} from '../../functions/shared/sinqro-schemas';
+} from '../../functions/core/sinqro-schemas';
 import type { RefItem, RefOrderRequest, RefReservationRequest } from './contract';
 
 const TYPES: Record<SinqroOrder['type'], RefOrderRequest['type']> = {

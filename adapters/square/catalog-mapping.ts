@@ -15,9 +15,9 @@ import {
   CatalogEntitySchema,
   type CatalogEntityType,
   type CatalogRef,
-} from '../../functions/shared/catalog-model';
-import { truncate } from '../../functions/shared/text';
-import { parseOrThrow } from '../../functions/shared/validation';
+} from '../../functions/core/catalog-model';
+import { truncate } from '../../functions/core/text';
+import { parseOrThrow } from '../../functions/core/validation';
 import {
   CatalogObjectSchema,
   CategoryDataSchema,

@@ -7,15 +7,15 @@
  * made again.
  */
 import * as v from 'valibot';
-import type { CatalogEntityType, CatalogPage } from '../../functions/shared/catalog-model';
-import { getCatalogEntry } from '../../functions/shared/catalog-store';
-import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/shared/errors';
-import type { PosOpeningHours } from '../../functions/shared/hours-model';
-import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/shared/outbound';
-import type { SinqroOrder, SinqroReservation } from '../../functions/shared/sinqro-schemas';
-import type { Kind } from '../../functions/shared/statuses';
-import { truncate } from '../../functions/shared/text';
-import { parseOrThrow } from '../../functions/shared/validation';
+import type { CatalogEntityType, CatalogPage } from '../../functions/core/catalog-model';
+import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/core/errors';
+import type { PosOpeningHours } from '../../functions/core/hours-model';
+import type { SinqroOrder, SinqroReservation } from '../../functions/core/sinqro-schemas';
+import type { Kind } from '../../functions/core/statuses';
+import { truncate } from '../../functions/core/text';
+import { parseOrThrow } from '../../functions/core/validation';
+import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/infra/outbound';
+import { getCatalogEntry } from '../../functions/store/catalog-map';
 import type {
   CancelOutcome,
   CatalogChangesPage,

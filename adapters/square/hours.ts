@@ -1,5 +1,5 @@
 /** Square Location `business_hours` → the bridge's opening hours (F8); the bridge validates and converts them. */
-import type { IsoWeekday, PosOpeningHours } from '../../functions/shared/hours-model';
+import type { IsoWeekday, PosOpeningHours } from '../../functions/core/hours-model';
 import type { SquareLocation } from './api';
 
 const WEEKDAY: Record<string, IsoWeekday> = { MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6, SUN: 7 };

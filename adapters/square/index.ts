@@ -1,6 +1,6 @@
 /** Adapter for Square (Orders, Payments, Catalog and Locations APIs; signed webhooks). See docs/square.md. */
-import { AuthenticationError } from '../../functions/shared/errors';
-import type { CanonicalStatus } from '../../functions/shared/statuses';
+import { AuthenticationError } from '../../functions/core/errors';
+import type { CanonicalStatus } from '../../functions/core/statuses';
 import type { PosAdapter } from '../port';
 import { SQUARE_SIGNATURE_HEADER } from './api';
 import { SquareClient } from './client';

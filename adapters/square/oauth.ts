@@ -6,10 +6,10 @@
  * from its secret, to which the new values are written back.
  */
 import * as v from 'valibot';
-import { PermanentError, PosAuthError } from '../../functions/shared/errors';
-import { call, createHttpClient } from '../../functions/shared/outbound';
-import { storedOAuthPair } from '../../functions/shared/pos-credentials';
-import { nonEmptyText as text } from '../../functions/shared/text';
+import { PermanentError, PosAuthError } from '../../functions/core/errors';
+import { nonEmptyText as text } from '../../functions/core/text';
+import { call, createHttpClient } from '../../functions/infra/outbound';
+import { storedOAuthPair } from '../../functions/pos/credentials';
 import type { PosCredentials, PosSecret } from '../port';
 import { SQUARE_VERSION } from './api';
 import { parseSquareError } from './client';

@@ -3,10 +3,10 @@
  * decimal major units to Square's integer minor units through the decimal string (toMinorUnits), and
  * the order's total is checked to the cent before anything is sent.
  */
-import { PermanentError } from '../../functions/shared/errors';
-import { decimalsOf, minor } from '../../functions/shared/money';
-import { type SinqroOrder, type SinqroOrderLine, toIsoUtc } from '../../functions/shared/sinqro-schemas';
-import { truncate } from '../../functions/shared/text';
+import { PermanentError } from '../../functions/core/errors';
+import { decimalsOf, minor } from '../../functions/core/money';
+import { type SinqroOrder, type SinqroOrderLine, toIsoUtc } from '../../functions/core/sinqro-schemas';
+import { truncate } from '../../functions/core/text';
 import type { SquareMoney } from './api';
 
 export { decimalsOf, minor };

@@ -5,9 +5,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
-import { AuthenticationError } from '../../functions/shared/errors';
-import type { PosEvent } from '../../functions/shared/messages';
-import { parseJsonBytes, parseOrThrow } from '../../functions/shared/validation';
+import { AuthenticationError } from '../../functions/core/errors';
+import type { PosEvent } from '../../functions/core/messages';
+import { parseJsonBytes, parseOrThrow } from '../../functions/core/validation';
 import {
   CatalogVersionWebhookSchema,
   FulfillmentUpdatedWebhookSchema,

@@ -14,12 +14,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { effectiveCapabilities, supports } from '../../adapters/capabilities';
 import type { PosAdapter } from '../../adapters/port';
-import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-clients';
-import { SYNC_METRICS } from '../../functions/shared/catalog-store';
-import { getSyncReport, requestCatalogSync } from '../../functions/shared/catalog-sync';
-import { adapterSettings } from '../../functions/shared/env';
-import * as store from '../../functions/shared/store';
-import { keys } from '../../functions/shared/table';
+import { getSyncReport, requestCatalogSync } from '../../functions/catalog/sync';
+import { AWS_CLIENT_CONFIG } from '../../functions/infra/aws-clients';
+import { adapterSettings } from '../../functions/infra/env';
+import { SYNC_METRICS } from '../../functions/store/catalog-map';
+import * as store from '../../functions/store/store';
+import { keys } from '../../functions/store/table';
 import { posWebhookSecretName, restaurantPosSecretsPrefix, restaurantSecretsPrefix } from '../../lib/stage-config';
 import { adapterArg, CliError, type Invocation, idArg, locationArg, secondsArg, UsageError } from './args';
 import { fieldsText, messageSummary, table } from './format';

@@ -5,8 +5,8 @@
  * against both.
  */
 import { ADAPTERS } from '../../adapters/registry';
-import { AWS_CLIENT_CONFIG } from '../../functions/shared/aws-clients';
-import { envNames } from '../../functions/shared/env';
+import { AWS_CLIENT_CONFIG } from '../../functions/infra/aws-clients';
+import { envNames } from '../../functions/infra/env';
 import { OUTPUTS, stackName } from '../../lib/stack-outputs';
 import { adapterConfig, resolveStage } from '../../lib/stage-config';
 import { readRuntimeFile, runtimeFilePath } from '../../local/runtime-file';

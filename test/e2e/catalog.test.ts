@@ -12,16 +12,16 @@ jest.setTimeout(90_000);
 const RESTAURANT = 5120;
 const LOCATION = 'loc-trattoria';
 let h: Harness;
-let sync: typeof import('../../functions/shared/catalog-sync');
-let catalogStore: typeof import('../../functions/shared/catalog-store');
-let store: typeof import('../../functions/shared/store');
+let sync: typeof import('../../functions/catalog/sync');
+let catalogStore: typeof import('../../functions/store/catalog-map');
+let store: typeof import('../../functions/store/store');
 
 beforeAll(async () => {
   h = await startHarness(12);
   // Imported once the runtime has pointed the AWS clients at the local endpoints.
-  sync = await import('../../functions/shared/catalog-sync');
-  catalogStore = await import('../../functions/shared/catalog-store');
-  store = await import('../../functions/shared/store');
+  sync = await import('../../functions/catalog/sync');
+  catalogStore = await import('../../functions/store/catalog-map');
+  store = await import('../../functions/store/store');
 });
 afterAll(async () => {
   await h.rt.stop();

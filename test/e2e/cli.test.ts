@@ -128,10 +128,10 @@ test('linking a POS location that belongs to another restaurant is refused', asy
 });
 
 test("reindex-links puts a Square link written before the account index back in it: the catalog webhook's lookup finds it", async () => {
-  const store = await import('../../functions/shared/store');
-  const { ddb, tableName } = await import('../../functions/shared/ddb');
+  const store = await import('../../functions/store/store');
+  const { ddb, tableName } = await import('../../functions/infra/ddb');
   const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  const square = (await store.getLink(5121)) as import('../../functions/shared/store').RestaurantLink;
+  const square = (await store.getLink(5121)) as import('../../functions/store/store').RestaurantLink;
   // The restaurants-list entry as an older version wrote it: a copy of the link, without GSI1 keys.
   await ddb.send(new PutCommand({ TableName: tableName(), Item: { PK: 'RESTAURANTS', SK: 'REST#5121', ...square } }));
   expect(await store.findLinksByPosAccount('square', 'MLSIMSINQRO01')).toEqual([]);
@@ -150,7 +150,7 @@ test("order shows an order's state and timeline, and none of the consumer's data
   await h.staff(pos.id, 'accepted');
   await h.waitForSinqroStatus(id, 'accepted');
   // The publisher writes the status's record right after Sinqro took it (at the end of its batch).
-  const { listAudit } = await import('../../functions/shared/store');
+  const { listAudit } = await import('../../functions/store/store');
   await waitFor('the accepted record', async () =>
     (await listAudit(`ORDER#${id}`)).some((a) => a.status === 'ACCEPTED' && a.sinqro === 'sent to Sinqro'),
   );

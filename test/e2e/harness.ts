@@ -1,5 +1,5 @@
 /** Boots one local runtime per test file (free ports, short visibility timeout) and offers small helpers. */
-import { signPayload } from '../../functions/shared/signature';
+import { signPayload } from '../../functions/infra/signature';
 import { envelope } from '../../local/demo-data';
 import type { SimOrder } from '../../local/reference-pos-sim';
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime';

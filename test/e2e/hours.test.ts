@@ -5,8 +5,8 @@
  * serve its orders and reservations alike.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { WorkMessage } from '../../functions/shared/messages';
-import { keys } from '../../functions/shared/table';
+import type { WorkMessage } from '../../functions/core/messages';
+import { keys } from '../../functions/store/table';
 import { DEMO_RESTAURANT } from '../../local/demo-data';
 import type { SimClosure, SimScheduleRange } from '../../local/sinqro-sim';
 import { type Harness, startHarness, waitFor } from './harness';
@@ -91,7 +91,7 @@ test('the same hours again send nothing to Sinqro', async () => {
 });
 
 test('impossible hours are rejected with the reason in the restaurant’s audit trail, and not pushed to Sinqro', async () => {
-  const { listAudit } = await import('../../functions/shared/store');
+  const { listAudit } = await import('../../functions/store/store');
   const schedule = await sinqroSchedule();
   const before = hoursCalls('schedule').length;
   const impossible = {
@@ -111,7 +111,7 @@ test('impossible hours are rejected with the reason in the restaurant’s audit 
 });
 
 test('hours changed and changed back while Sinqro is down end as the latest hours in Sinqro, not the ones in between', async () => {
-  const { listAudit } = await import('../../functions/shared/store');
+  const { listAudit } = await import('../../functions/store/store');
   const week = (close: string) => ({
     timezone: 'Europe/Madrid',
     days: [{ day: 'tuesday', ranges: [{ open: '10:00', close }] }],

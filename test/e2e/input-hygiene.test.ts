@@ -4,7 +4,7 @@
  * simulator cannot decode is answered 4xx, and the runtime keeps serving.
  */
 import { createHmac } from 'node:crypto';
-import { signPayload } from '../../functions/shared/signature';
+import { signPayload } from '../../functions/infra/signature';
 import { demoOrder } from '../../local/demo-data';
 import secrets from '../../local/secrets.json';
 import { envelope, type Harness, REF_SECRET, SINQRO_SECRET, startHarness } from './harness';

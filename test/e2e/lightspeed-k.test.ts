@@ -14,13 +14,13 @@ const RESTAURANT = DEMO_LIGHTSPEED_K_RESTAURANT;
 const LOCATION = (config.restaurants.find((r) => r.restaurantId === RESTAURANT) as { posLocationId: string })
   .posLocationId;
 let h: Harness;
-let store: typeof import('../../functions/shared/store');
-let sync: typeof import('../../functions/shared/catalog-sync');
+let store: typeof import('../../functions/store/store');
+let sync: typeof import('../../functions/catalog/sync');
 
 beforeAll(async () => {
   h = await startHarness(13);
-  store = await import('../../functions/shared/store');
-  sync = await import('../../functions/shared/catalog-sync');
+  store = await import('../../functions/store/store');
+  sync = await import('../../functions/catalog/sync');
 });
 afterAll(async () => {
   await h?.rt.stop();

@@ -32,7 +32,7 @@ afterAll(async () => {
   load.cleanup();
 });
 
-const store = () => import('../../functions/shared/store');
+const store = () => import('../../functions/store/store');
 const posCopies = (kind: 'order' | 'reservation', id: number) => h.rt.referencePos.byReference(kind, String(id));
 
 async function injectedOrder(restaurantId = DEMO_RESTAURANT): Promise<{ id: number; pos: SimOrder }> {

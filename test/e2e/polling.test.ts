@@ -4,7 +4,7 @@
  * once (audit, metric), never forgotten; final orders leave the open-order set.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { WorkMessage } from '../../functions/shared/messages';
+import type { WorkMessage } from '../../functions/core/messages';
 import { DEMO_RESTAURANT, demoOrder } from '../../local/demo-data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
@@ -27,7 +27,7 @@ async function enqueuePoll(trigger: 'schedule' | 'sweep') {
   );
 }
 
-const audit = async (id: number) => (await import('../../functions/shared/store')).listAudit(`ORDER#${id}`);
+const audit = async (id: number) => (await import('../../functions/store/store')).listAudit(`ORDER#${id}`);
 
 test('a status changed in the POS without a webhook reaches Sinqro through polling', async () => {
   const id = h.nextId();
@@ -70,7 +70,7 @@ test('an order that reached a final status leaves the open-order set', async () 
   const id = h.nextId();
   await h.sendEvent(envelope('order.created', demoOrder(id)));
   const pos = await h.waitForPosOrder(id);
-  const { listOpen } = await import('../../functions/shared/open-orders');
+  const { listOpen } = await import('../../functions/store/open-orders');
   await waitFor('the order to be open', async () => (await listOpen(DEMO_RESTAURANT)).some((o) => o.orderId === id));
   await h.staff(pos.id, 'rejected');
   await h.waitForSinqroStatus(id, 'rejected');

@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bridge-posauth-'));
 const secretsFile = join(dir, 'secrets.json');
 const given = process.env.LOCAL_SECRETS_FILE;
 let h: Harness;
-let secrets: typeof import('../../functions/shared/secrets');
+let secrets: typeof import('../../functions/infra/secrets');
 
 type Merchant = { accessToken: string; refreshToken?: string; expiresAt?: string };
 const readSecrets = (): Record<string, Record<string, unknown>> => JSON.parse(readFileSync(secretsFile, 'utf8'));
@@ -42,7 +42,7 @@ beforeAll(async () => {
   };
   writeFileSync(secretsFile, JSON.stringify(all, null, 2));
   h = await startHarness(2); // visibility 2 s: retries come quickly
-  secrets = await import('../../functions/shared/secrets');
+  secrets = await import('../../functions/infra/secrets');
 });
 afterAll(async () => {
   await h.rt.stop();
@@ -62,7 +62,7 @@ const squareOrdersFor = (id: number) =>
 const tokenCalls = () => h.rt.squarePos.requests.filter((r) => r.path === '/oauth2/token');
 
 async function orderState(id: number) {
-  const store = await import('../../functions/shared/store');
+  const store = await import('../../functions/store/store');
   return store.getOrder('order', id);
 }
 

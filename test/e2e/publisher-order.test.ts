@@ -3,8 +3,9 @@
  * while staff move several orders quickly through accepted → preparing → ready: every order must end
  * at the bridge's status in Sinqro, and Sinqro must never see a status of lower rank after a higher one.
  */
-import { sinqroStatusCode } from '../../functions/shared/sinqro-client';
-import type { CanonicalStatus } from '../../functions/shared/statuses';
+
+import type { CanonicalStatus } from '../../functions/core/statuses';
+import { sinqroStatusCode } from '../../functions/sinqro/client';
 import { demoOrder } from '../../local/demo-data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
@@ -27,7 +28,7 @@ const regressions = (codes: string[]) =>
   codes.filter((code, i) => codes.slice(0, i).some((earlier) => rankOfCode(earlier) > rankOfCode(code)));
 
 test('with Sinqro slow at random per call, every order ends at the bridge status in Sinqro and never moves backwards', async () => {
-  const { getOrder } = await import('../../functions/shared/store');
+  const { getOrder } = await import('../../functions/store/store');
   const ids = Array.from({ length: 8 }, () => h.nextId());
   await Promise.all(ids.map((id) => h.sendEvent(envelope('order.created', demoOrder(id)))));
   const posOrders = await Promise.all(ids.map((id) => h.waitForPosOrder(id)));

@@ -17,13 +17,13 @@ const RESTAURANT = DEMO_SQUARE_RESTAURANT;
 const LOCATION = 'LSIMTRATTORIA01';
 const SIGNATURE_KEY = secrets['sinqro-pos-bridge/local/webhooks/pos/square'].webhookSigningSecrets[0] as string;
 let h: Harness;
-let sync: typeof import('../../functions/shared/catalog-sync');
-let store: typeof import('../../functions/shared/store');
+let sync: typeof import('../../functions/catalog/sync');
+let store: typeof import('../../functions/store/store');
 
 beforeAll(async () => {
   h = await startHarness(12);
-  sync = await import('../../functions/shared/catalog-sync');
-  store = await import('../../functions/shared/store');
+  sync = await import('../../functions/catalog/sync');
+  store = await import('../../functions/store/store');
 });
 afterAll(async () => {
   await h.rt.stop();

@@ -4,7 +4,7 @@
  * a link with its own webhook secret accepts only requests signed with it, not with the adapter's.
  */
 import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
-import { signPayload } from '../../functions/shared/signature';
+import { signPayload } from '../../functions/infra/signature';
 import { DEMO_RESTAURANT } from '../../local/demo-data';
 import secrets from '../../local/secrets.json';
 import { type SecretsFile, useSecretsFile } from '../unit/support/secrets-file';

@@ -4,8 +4,8 @@
  * and stuck orders, and a second adapter gets its widgets with no change to the dashboard code.
  */
 import { ADAPTERS } from '../../adapters/registry';
-import { METRICS } from '../../functions/shared/metrics';
-import { ORDER_STATUSES, RESERVATION_STATUSES } from '../../functions/shared/statuses';
+import { ORDER_STATUSES, RESERVATION_STATUSES } from '../../functions/core/statuses';
+import { METRICS } from '../../functions/infra/metrics';
 import { dashboardName } from '../../lib/dashboard';
 import { OUTPUTS } from '../../lib/stack-outputs';
 import { resolveStage } from '../../lib/stage-config';

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { envNames } from '../../functions/shared/env';
+import { envNames } from '../../functions/infra/env';
 import type { BridgeFunction } from '../../lib/bridge-function';
 import { resolveStage } from '../../lib/stage-config';
 import { type Built, buildStack, environmentOf, functionProps, resources } from './fixture';

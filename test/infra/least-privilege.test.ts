@@ -6,12 +6,12 @@
  * - each verification secret is read by the receiver that verifies with it, and by nothing else;
  * - a secret is written only where a credential is renewed;
  * - every table write is confined by `dynamodb:LeadingKeys` to the partitions its function declares
- *   (functions/shared/table-writes.ts), which the local runtime enforces on every end-to-end run;
+ *   (functions/store/table-writes.ts), which the local runtime enforces on every end-to-end run;
  * - the local runtime's secrets follow the same layout as a deployed stage's.
  */
 import { ADAPTERS } from '../../adapters/registry';
-import { keys } from '../../functions/shared/table';
-import { TABLE_WRITES, type TableWrites } from '../../functions/shared/table-writes';
+import { keys } from '../../functions/store/table';
+import { TABLE_WRITES, type TableWrites } from '../../functions/store/table-writes';
 import type { BridgeFunction } from '../../lib/bridge-function';
 import {
   adapterConfig,
@@ -172,7 +172,7 @@ describe('the local runtime', () => {
 describe('table writes', () => {
   const WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
-  /** What each function declares (functions/shared/table-writes.ts), as the stack builds it. */
+  /** What each function declares (functions/store/table-writes.ts), as the stack builds it. */
   const declared = (): [BridgeFunction, TableWrites][] => {
     const f = fns();
     return [
@@ -234,7 +234,7 @@ describe('table writes', () => {
     }
   });
 
-  /** One item of each kind the table holds, by its partition key (functions/shared/table.ts). */
+  /** One item of each kind the table holds, by its partition key (functions/store/table.ts). */
   const items = {
     link: keys.link(5120).PK,
     restaurantsList: keys.restaurantsPK,

@@ -1,5 +1,5 @@
 /** With more than one POS, each adapter stays in its own lane: queue, worker, secrets, alarms. */
-import { envNames } from '../../functions/shared/env';
+import { envNames } from '../../functions/infra/env';
 import { resolveStage } from '../../lib/stage-config';
 import {
   type Built,

@@ -4,7 +4,7 @@
  * secrets: its own merchants' ones, nothing else.
  */
 import { ADAPTERS } from '../../adapters/registry';
-import { METRICS } from '../../functions/shared/metrics';
+import { METRICS } from '../../functions/infra/metrics';
 import { allowedActions, type Built, buildStack, resources, resourceTexts } from './fixture';
 
 let built: Built;

@@ -1,5 +1,5 @@
-import { MAX_MESSAGE_BYTES } from '../../functions/shared/limits';
-import { DEFAULT_RETRY_FLOOR_SECONDS, retryBudgetSeconds } from '../../functions/shared/retry-backoff';
+import { MAX_MESSAGE_BYTES } from '../../functions/core/limits';
+import { DEFAULT_RETRY_FLOOR_SECONDS, retryBudgetSeconds } from '../../functions/core/retry-backoff';
 import { MAX_RECEIVE_COUNT } from '../../lib/work-queue';
 import { type Built, buildStack, deadLetterQueueIds, queueId, resources, sourceQueueIds } from './fixture';
 

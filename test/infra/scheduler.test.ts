@@ -1,7 +1,7 @@
 /** The scheduler: its three schedules, its least-privilege role, its settings and its alarms. */
 import { Duration } from 'aws-cdk-lib';
-import { envNames } from '../../functions/shared/env';
-import { METRICS } from '../../functions/shared/metrics';
+import { envNames } from '../../functions/infra/env';
+import { METRICS } from '../../functions/infra/metrics';
 import { resolveStage, type Stage } from '../../lib/stage-config';
 import {
   allowedActions,

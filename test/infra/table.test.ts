@@ -1,4 +1,4 @@
-import { TABLE } from '../../functions/shared/table';
+import { TABLE } from '../../functions/store/table';
 import { resolveStage } from '../../lib/stage-config';
 import { type Built, buildStack, resources } from './fixture';
 

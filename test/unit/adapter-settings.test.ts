@@ -1,4 +1,4 @@
-import { adapterSettings, envNames } from '../../functions/shared/env';
+import { adapterSettings, envNames } from '../../functions/infra/env';
 
 const NAME = envNames.posSettings('reference');
 afterEach(() => {

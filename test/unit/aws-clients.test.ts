@@ -61,7 +61,7 @@ const fresh = <T>(path: string): T => {
 test(
   'the DynamoDB client (ddb.ts) times out a call that never answers',
   async () => {
-    const { ddb } = fresh<typeof import('../../functions/shared/ddb')>('../../functions/shared/ddb');
+    const { ddb } = fresh<typeof import('../../functions/infra/ddb')>('../../functions/infra/ddb');
     const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
     await expect(ddb.send(new GetCommand({ TableName: 't', Key: { PK: 'a', SK: 'b' } }))).rejects.toMatchObject({
       name: 'TimeoutError',
@@ -73,7 +73,7 @@ test(
 test(
   'the SQS client of enqueue (queue.ts) times out a send that never answers',
   async () => {
-    const { enqueue } = fresh<typeof import('../../functions/shared/queue')>('../../functions/shared/queue');
+    const { enqueue } = fresh<typeof import('../../functions/infra/queue')>('../../functions/infra/queue');
     await expect(enqueue(`${endpoint}/000000000000/q`, { a: 1 })).rejects.toMatchObject({ name: 'TimeoutError' });
   },
   LIMIT_MS,
@@ -82,14 +82,14 @@ test(
 test(
   'the Secrets Manager client (secrets.ts) times out a read that never answers',
   async () => {
-    const { getSecret } = fresh<typeof import('../../functions/shared/secrets')>('../../functions/shared/secrets');
+    const { getSecret } = fresh<typeof import('../../functions/infra/secrets')>('../../functions/infra/secrets');
     await expect(getSecret('bridge/test/never')).rejects.toMatchObject({ name: 'TimeoutError' });
   },
   LIMIT_MS,
 );
 
 test('the timeouts leave room for every attempt within the shortest function timeout (ingress, 5 s)', async () => {
-  const { AWS_CLIENT_CONFIG, AWS_CLIENT_MAX_ATTEMPTS } = await import('../../functions/shared/aws-clients');
+  const { AWS_CLIENT_CONFIG, AWS_CLIENT_MAX_ATTEMPTS } = await import('../../functions/infra/aws-clients');
   const { INGRESS } = await import('../../lib/bridge-function');
   const { connectionTimeout, requestTimeout, throwOnRequestTimeout } = AWS_CLIENT_CONFIG.requestHandler;
   expect(throwOnRequestTimeout).toBe(true);
@@ -129,10 +129,10 @@ test('every SDK client built in the functions, the adapters and the operator CLI
     expect.arrayContaining([
       'bin/cli/commands.ts SQSClient',
       'bin/cli/target.ts CloudFormationClient',
-      'functions/shared/ddb.ts DynamoDBClient',
-      'functions/shared/queue.ts SQSClient',
-      'functions/shared/secrets.ts SecretsManagerClient',
-      'functions/shared/sqs-batch.ts SQSClient',
+      'functions/infra/ddb.ts DynamoDBClient',
+      'functions/infra/queue.ts SQSClient',
+      'functions/infra/secrets.ts SecretsManagerClient',
+      'functions/worker/sqs-batch.ts SQSClient',
     ]),
   );
   expect(constructions.filter((c) => !c.args?.includes('AWS_CLIENT_CONFIG'))).toEqual([]);
@@ -140,7 +140,7 @@ test('every SDK client built in the functions, the adapters and the operator CLI
 
 test('every outbound HTTP call of the functions and adapters goes through outbound.ts (ky with a per-call timeout within the budget)', () => {
   const direct = sourcesUnder('functions', 'adapters')
-    .filter(({ file }) => file !== join('functions', 'shared', 'outbound.ts'))
+    .filter(({ file }) => file !== join('functions', 'infra', 'outbound.ts'))
     .filter(({ source }) => /\bfetch\(|from 'ky'|import\('ky'\)|from 'node:https?'|from 'undici'/.test(source))
     .map(({ file }) => file);
   expect(direct).toEqual([]);

@@ -2,9 +2,9 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as v from 'valibot';
-import { assertOrderInCatalog } from '../../functions/shared/catalog-order-check';
-import { PermanentError } from '../../functions/shared/errors';
-import { SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
+import { PermanentError } from '../../functions/core/errors';
+import { SinqroOrderSchema } from '../../functions/core/sinqro-schemas';
+import { assertOrderInCatalog } from '../../functions/orders/catalog-check';
 import { demoOrder } from '../../local/demo-data';
 
 const ddb = mockClient(DynamoDBDocumentClient);

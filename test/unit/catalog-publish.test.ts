@@ -1,8 +1,8 @@
 /** The publisher side of a catalog sync: Sinqro first, then the catalog map — never the other way round. */
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { CatalogNews } from '../../functions/shared/messages';
-import { ROUTES } from '../../functions/shared/sinqro-client';
+import type { CatalogNews } from '../../functions/core/messages';
+import { ROUTES } from '../../functions/sinqro/client';
 import { handler } from '../../functions/sinqro-publisher';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
 import { usePublisherEnv } from './support/publisher-env';

@@ -2,7 +2,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import * as catalogStore from '../../functions/shared/catalog-store';
+import * as catalogStore from '../../functions/store/catalog-map';
 import { evaluateCondition } from './support/condition-eval';
 
 const ddb = mockClient(DynamoDBDocumentClient);

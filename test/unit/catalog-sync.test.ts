@@ -5,19 +5,19 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PosAdapter, PosClient } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
-import type { CatalogEntity, CatalogPage } from '../../functions/shared/catalog-model';
+import { contentHash, toSinqroCatalogItem } from '../../functions/catalog/sinqro-catalog';
 import {
   batchUpserts,
   onCatalogChanged,
   requestCatalogSync,
   runCatalogSyncPage,
   UPSERT_MAX_ITEMS,
-} from '../../functions/shared/catalog-sync';
-import { NotFoundError, PermanentError, RetryableError, ValidationError } from '../../functions/shared/errors';
-import { MAX_MESSAGE_BYTES } from '../../functions/shared/limits';
-import { Logger } from '../../functions/shared/logger';
-import type { CatalogNews, WorkMessage } from '../../functions/shared/messages';
-import { contentHash, toSinqroCatalogItem } from '../../functions/shared/sinqro-catalog';
+} from '../../functions/catalog/sync';
+import type { CatalogEntity, CatalogPage } from '../../functions/core/catalog-model';
+import { NotFoundError, PermanentError, RetryableError, ValidationError } from '../../functions/core/errors';
+import { MAX_MESSAGE_BYTES } from '../../functions/core/limits';
+import type { CatalogNews, WorkMessage } from '../../functions/core/messages';
+import { Logger } from '../../functions/infra/logger';
 import {
   captureLogs,
   clearBridgeEnv,

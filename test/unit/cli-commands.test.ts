@@ -15,8 +15,8 @@ import { referenceAdapter } from '../../adapters/reference';
 import { CliError, type Invocation, parseCommandLine, UsageError } from '../../bin/cli/args';
 import { type Io, runCommand } from '../../bin/cli/commands';
 import type { Target } from '../../bin/cli/target';
-import { SYNC_METRICS, type SyncReport } from '../../functions/shared/catalog-store';
-import { getSyncReport, requestCatalogSync } from '../../functions/shared/catalog-sync';
+import { getSyncReport, requestCatalogSync } from '../../functions/catalog/sync';
+import { SYNC_METRICS, type SyncReport } from '../../functions/store/catalog-map';
 import { fakeCapabilities } from './support/fake-adapter';
 import { sampleOrder } from './support/fixtures';
 
@@ -28,7 +28,7 @@ jest.mock('../../adapters/registry', () => ({
   findAdapter: (code: string) => mockAdapters.find((a) => a.code === code),
 }));
 // The catalog sync is someone else's module: the CLI is tested against its declared signature only.
-jest.mock('../../functions/shared/catalog-sync', () => ({
+jest.mock('../../functions/catalog/sync', () => ({
   requestCatalogSync: jest.fn(async () => 'sync-42'),
   getSyncReport: jest.fn(),
 }));

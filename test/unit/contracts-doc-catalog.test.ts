@@ -15,9 +15,9 @@ import {
   RefCatalogWebhookSchema,
   SIGNATURE_HEADER,
 } from '../../adapters/reference/contract';
+import { CATALOG_ENTITY_TYPES } from '../../functions/core/catalog-model';
+import { verifySignature } from '../../functions/infra/signature';
 import { posWebhooksPrefix } from '../../functions/routes';
-import { CATALOG_ENTITY_TYPES } from '../../functions/shared/catalog-model';
-import { verifySignature } from '../../functions/shared/signature';
 import secrets from '../../local/secrets.json';
 import { startServer, type TestServer } from './support/http-server';
 

@@ -16,9 +16,9 @@ import {
   RefOpeningHoursSchema,
   SIGNATURE_HEADER,
 } from '../../adapters/reference/contract';
+import { minutesOf } from '../../functions/hours/schedule-conversion';
+import { verifySignature } from '../../functions/infra/signature';
 import { posWebhooksPrefix } from '../../functions/routes';
-import { minutesOf } from '../../functions/shared/schedule-conversion';
-import { verifySignature } from '../../functions/shared/signature';
 import secrets from '../../local/secrets.json';
 import { startServer } from './support/http-server';
 

@@ -16,23 +16,23 @@ import {
   SIGNATURE_HEADER,
 } from '../../adapters/reference/contract';
 import { toReferenceOrder, toReferenceReservation } from '../../adapters/reference/mapping';
-import { posWebhooksPrefix, SINQRO_EVENTS_ROUTE } from '../../functions/routes';
 import {
   AuthenticationError,
   type BridgeError,
   PayloadTooLargeError,
   ValidationError,
-} from '../../functions/shared/errors';
-import { verifySignature } from '../../functions/shared/signature';
-import { ROUTES, sinqroStatusCode } from '../../functions/shared/sinqro-client';
+} from '../../functions/core/errors';
 import {
   ORDER_TYPES,
   SinqroEventSchema,
   SinqroOrderSchema,
   SinqroReservationSchema,
-} from '../../functions/shared/sinqro-schemas';
-import { isFinal, type Kind, ORDER_STATUSES, RESERVATION_STATUSES } from '../../functions/shared/statuses';
-import { parseJson, parseOrThrow } from '../../functions/shared/validation';
+} from '../../functions/core/sinqro-schemas';
+import { isFinal, type Kind, ORDER_STATUSES, RESERVATION_STATUSES } from '../../functions/core/statuses';
+import { parseJson, parseOrThrow } from '../../functions/core/validation';
+import { verifySignature } from '../../functions/infra/signature';
+import { posWebhooksPrefix, SINQRO_EVENTS_ROUTE } from '../../functions/routes';
+import { ROUTES, sinqroStatusCode } from '../../functions/sinqro/client';
 import { SIGNATURE_HEADER as SINQRO_SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
 import config from '../../local/config.json';
 import { demoOrder } from '../../local/demo-data';

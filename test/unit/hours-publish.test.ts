@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ClosureNews, ScheduleNews } from '../../functions/shared/messages';
-import { ROUTES } from '../../functions/shared/sinqro-client';
+import type { ClosureNews, ScheduleNews } from '../../functions/core/messages';
+import { ROUTES } from '../../functions/sinqro/client';
 import { handler } from '../../functions/sinqro-publisher';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
 import { auditsWritten, usePublisherEnv } from './support/publisher-env';

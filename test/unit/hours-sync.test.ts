@@ -3,16 +3,16 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PosAdapter, PosClient } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
-import { PermanentError, RetryableError } from '../../functions/shared/errors';
-import type { PosAvailability, PosOpeningHours } from '../../functions/shared/hours-model';
-import { hoursHash, onHoursChanged, syncHours } from '../../functions/shared/hours-sync';
-import { Logger } from '../../functions/shared/logger';
+import { PermanentError, RetryableError } from '../../functions/core/errors';
+import type { PosAvailability, PosOpeningHours } from '../../functions/core/hours-model';
 import type {
   ClosureNews,
   PosAvailabilityChangedEvent,
   PosHoursChangedEvent,
   ScheduleNews,
-} from '../../functions/shared/messages';
+} from '../../functions/core/messages';
+import { hoursHash, onHoursChanged, syncHours } from '../../functions/hours/sync';
+import { Logger } from '../../functions/infra/logger';
 import {
   captureLogs,
   clearBridgeEnv,

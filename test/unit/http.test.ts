@@ -1,6 +1,6 @@
-import { PayloadTooLargeError } from '../../functions/shared/errors';
-import { header, json, rawBody } from '../../functions/shared/http';
-import { MAX_MESSAGE_BYTES } from '../../functions/shared/limits';
+import { PayloadTooLargeError } from '../../functions/core/errors';
+import { MAX_MESSAGE_BYTES } from '../../functions/core/limits';
+import { header, json, rawBody } from '../../functions/infra/http';
 import { httpEvent } from './support/fixtures';
 
 describe('rawBody', () => {

@@ -20,10 +20,10 @@ import fc from 'fast-check';
 import { SIGNATURE_HEADER as POS_SIGNATURE_HEADER } from '../../adapters/reference/contract';
 import { ADAPTERS } from '../../adapters/registry';
 import { SQUARE_SIGNATURE_HEADER } from '../../adapters/square/api';
+import { MAX_MESSAGE_BYTES } from '../../functions/core/limits';
+import type { HttpResult } from '../../functions/infra/http';
+import { signPayload } from '../../functions/infra/signature';
 import { handler as posWebhook } from '../../functions/pos-webhook';
-import type { HttpResult } from '../../functions/shared/http';
-import { MAX_MESSAGE_BYTES } from '../../functions/shared/limits';
-import { signPayload } from '../../functions/shared/signature';
 import { handler as sinqroEvents } from '../../functions/sinqro-events';
 import { SIGNATURE_HEADER, handler as sinqroWebhook } from '../../functions/sinqro-webhook';
 import {

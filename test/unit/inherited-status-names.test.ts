@@ -2,9 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { referenceAdapter } from '../../adapters/reference';
-import { Logger } from '../../functions/shared/logger';
-import { handleWorkMessage } from '../../functions/shared/order-flow';
-import { isValidStatus, rankOf } from '../../functions/shared/statuses';
+import { isValidStatus, rankOf } from '../../functions/core/statuses';
+import { Logger } from '../../functions/infra/logger';
+import { handleWorkMessage } from '../../functions/orders/flow';
 import { captureLogs } from './support/bridge-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -4,7 +4,7 @@ import { MenuListSchema, MenuV2Schema } from '../../adapters/lightspeed-k/api';
 import { catalogIds, parseOptionId } from '../../adapters/lightspeed-k/catalog-ids';
 import { type LoadedMenu, mapMenus, skusOf } from '../../adapters/lightspeed-k/catalog-mapping';
 import { parseReplyKeepingIds } from '../../adapters/lightspeed-k/json';
-import type { CatalogEntity } from '../../functions/shared/catalog-model';
+import type { CatalogEntity } from '../../functions/core/catalog-model';
 import { fixtureText } from './support/lightspeedk';
 
 const MENU_ID = '141948669132851';

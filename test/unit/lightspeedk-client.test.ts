@@ -6,13 +6,13 @@
 import * as v from 'valibot';
 import { LightspeedKClient } from '../../adapters/lightspeed-k/client';
 import type { PosCallContext, PosSecret } from '../../adapters/port';
-import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/shared/errors';
+import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/core/errors';
 import {
   type SinqroOrder,
   SinqroOrderSchema,
   type SinqroReservation,
   SinqroReservationSchema,
-} from '../../functions/shared/sinqro-schemas';
+} from '../../functions/core/sinqro-schemas';
 import { sampleReservation } from './support/fixtures';
 import { type RecordedRequest, startServer, type TestServer } from './support/http-server';
 import {

@@ -8,10 +8,10 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LSK_RENEW_MARGIN_MS, lskCredentials } from '../../adapters/lightspeed-k/oauth';
-import { PosAuthError } from '../../functions/shared/errors';
-import { Logger, setLogSink } from '../../functions/shared/logger';
-import { type CredentialScope, freshSecret, renewCredential } from '../../functions/shared/pos-credentials';
-import * as secretsModule from '../../functions/shared/secrets';
+import { PosAuthError } from '../../functions/core/errors';
+import { Logger, setLogSink } from '../../functions/infra/logger';
+import * as secretsModule from '../../functions/infra/secrets';
+import { type CredentialScope, freshSecret, renewCredential } from '../../functions/pos/credentials';
 import { startServer, type TestServer } from './support/http-server';
 import {
   LSK_ACCOUNT_SECRET_NAME,

@@ -17,12 +17,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import * as v from 'valibot';
 import { lightspeedKAdapter } from '../../adapters/lightspeed-k';
-import { Logger } from '../../functions/shared/logger';
-import type { PosOrderStatusEvent, WorkMessage } from '../../functions/shared/messages';
-import { handlePosStatus, handleWorkMessage } from '../../functions/shared/order-flow';
-import { pollOrders } from '../../functions/shared/order-polling';
-import { SinqroEventSchema } from '../../functions/shared/sinqro-schemas';
-import { type CanonicalStatus, rankOf } from '../../functions/shared/statuses';
+import type { PosOrderStatusEvent, WorkMessage } from '../../functions/core/messages';
+import { SinqroEventSchema } from '../../functions/core/sinqro-schemas';
+import { type CanonicalStatus, rankOf } from '../../functions/core/statuses';
+import { Logger } from '../../functions/infra/logger';
+import { handlePosStatus, handleWorkMessage } from '../../functions/orders/flow';
+import { pollOrders } from '../../functions/orders/polling';
 import { captureLogs, clearBridgeEnv, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { envelope, setPath } from './support/fixtures';
 import { startServer, type TestServer } from './support/http-server';

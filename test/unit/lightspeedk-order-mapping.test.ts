@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { ORDER_SKU_MAX, THIRD_PARTY_REFERENCE_MAX } from '../../adapters/lightspeed-k/api';
 import { catalogIds } from '../../adapters/lightspeed-k/catalog-ids';
 import { DELIVER_TO_POS_MS, type LskOrderOptions, toLskOrder } from '../../adapters/lightspeed-k/order-mapping';
-import { type SinqroOrder, SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
+import { type SinqroOrder, SinqroOrderSchema } from '../../functions/core/sinqro-schemas';
 import { permanentCodeOf } from './support/fixtures';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');

@@ -7,9 +7,9 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { WorkMessage } from '../../functions/core/messages';
+import type { HttpResult } from '../../functions/infra/http';
 import { handler } from '../../functions/pos-webhook';
-import type { HttpResult } from '../../functions/shared/http';
-import type { WorkMessage } from '../../functions/shared/messages';
 import { captureLogs, clearBridgeEnv, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { httpEvent, lambdaContext } from './support/fixtures';
 import {

@@ -12,8 +12,8 @@ import {
   toPlatformReservation,
   utcLocal,
 } from '../../adapters/lightspeed-k/reservation-mapping';
-import { PermanentError } from '../../functions/shared/errors';
-import { type SinqroReservation, SinqroReservationSchema } from '../../functions/shared/sinqro-schemas';
+import { PermanentError } from '../../functions/core/errors';
+import { type SinqroReservation, SinqroReservationSchema } from '../../functions/core/sinqro-schemas';
 import { sampleReservation } from './support/fixtures';
 
 const NOW = Date.parse('2025-03-14T18:00:05.123Z');

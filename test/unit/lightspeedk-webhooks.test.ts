@@ -5,8 +5,8 @@
 import { lightspeedKAdapter } from '../../adapters/lightspeed-k';
 import { parseLskWebhook, routeOf, verifyLskWebhook } from '../../adapters/lightspeed-k/webhooks';
 import type { RawWebhook } from '../../adapters/port';
-import { AuthenticationError, SecretMalformedError, ValidationError } from '../../functions/shared/errors';
-import type { PosEvent } from '../../functions/shared/messages';
+import { AuthenticationError, SecretMalformedError, ValidationError } from '../../functions/core/errors';
+import type { PosEvent } from '../../functions/core/messages';
 import {
   fixture,
   fixtureReplacing,

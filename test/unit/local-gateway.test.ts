@@ -5,8 +5,8 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
+import { rawBody } from '../../functions/infra/http';
 import { httpRoutes, routeKey } from '../../functions/routes';
-import { rawBody } from '../../functions/shared/http';
 import { LocalGateway } from '../../local/gateway';
 
 jest.setTimeout(30_000);

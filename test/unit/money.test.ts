@@ -1,4 +1,4 @@
-import { toMinorUnits } from '../../functions/shared/money';
+import { toMinorUnits } from '../../functions/core/money';
 
 describe('toMinorUnits', () => {
   it.each([

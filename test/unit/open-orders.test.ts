@@ -1,6 +1,6 @@
 import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { listOpen, markClosed, markOpen } from '../../functions/shared/open-orders';
+import { listOpen, markClosed, markOpen } from '../../functions/store/open-orders';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'bridge-test-table';

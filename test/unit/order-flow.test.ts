@@ -4,12 +4,12 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { mockClient } from 'aws-sdk-client-mock';
 import * as v from 'valibot';
 import { referenceAdapter } from '../../adapters/reference';
-import { RetryableError } from '../../functions/shared/errors';
-import { Logger } from '../../functions/shared/logger';
-import type { PosOrderStatusEvent, StatusNews, WorkMessage } from '../../functions/shared/messages';
-import { handleWorkMessage } from '../../functions/shared/order-flow';
-import { SinqroEventSchema } from '../../functions/shared/sinqro-schemas';
-import { rankOf } from '../../functions/shared/statuses';
+import { RetryableError } from '../../functions/core/errors';
+import type { PosOrderStatusEvent, StatusNews, WorkMessage } from '../../functions/core/messages';
+import { SinqroEventSchema } from '../../functions/core/sinqro-schemas';
+import { rankOf } from '../../functions/core/statuses';
+import { Logger } from '../../functions/infra/logger';
+import { handleWorkMessage } from '../../functions/orders/flow';
 import {
   captureLogs,
   clearBridgeEnv,

@@ -7,10 +7,10 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { referenceAdapter } from '../../adapters/reference';
-import { Logger } from '../../functions/shared/logger';
-import type { StatusNews } from '../../functions/shared/messages';
-import { pollOrders } from '../../functions/shared/order-polling';
-import { type CanonicalStatus, rankOf } from '../../functions/shared/statuses';
+import type { StatusNews } from '../../functions/core/messages';
+import { type CanonicalStatus, rankOf } from '../../functions/core/statuses';
+import { Logger } from '../../functions/infra/logger';
+import { pollOrders } from '../../functions/orders/polling';
 import {
   captureLogs,
   clearBridgeEnv,

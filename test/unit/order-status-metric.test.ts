@@ -1,14 +1,14 @@
 /**
- * The OrdersByStatus metric (functions/shared/metrics.ts): one EMF line each time the store records a
+ * The OrdersByStatus metric (functions/infra/metrics.ts): one EMF line each time the store records a
  * status — an order created RECEIVED, a transition applied — with Stage, PosCode, Kind and Status as
  * dimensions and no id anywhere in it; nothing for a refused transition or an existing order.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { setLogSink } from '../../functions/shared/logger';
-import { METRICS, metricLine } from '../../functions/shared/metrics';
-import * as store from '../../functions/shared/store';
+import { setLogSink } from '../../functions/infra/logger';
+import { METRICS, metricLine } from '../../functions/infra/metrics';
+import * as store from '../../functions/store/store';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let lines: string[] = [];

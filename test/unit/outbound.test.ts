@@ -1,4 +1,4 @@
-import { budgetFrom } from '../../functions/shared/outbound';
+import { budgetFrom } from '../../functions/infra/outbound';
 
 const NOW = 1_741_978_862_000;
 

@@ -8,9 +8,9 @@ import * as v from 'valibot';
 import type { PosCallContext } from '../../adapters/port';
 import { ReferencePosClient } from '../../adapters/reference/client';
 import { SquareClient } from '../../adapters/square/client';
-import * as errors from '../../functions/shared/errors';
-import { call, createHttpClient } from '../../functions/shared/outbound';
-import { SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
+import * as errors from '../../functions/core/errors';
+import { SinqroOrderSchema } from '../../functions/core/sinqro-schemas';
+import { call, createHttpClient } from '../../functions/infra/outbound';
 import { sampleOrder } from './support/fixtures';
 import { startServer, type TestServer } from './support/http-server';
 

@@ -10,10 +10,10 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { squareCredentials } from '../../adapters/square/oauth';
-import { PermanentError, PosAuthError } from '../../functions/shared/errors';
-import { Logger, setLogSink } from '../../functions/shared/logger';
-import { type CredentialScope, freshSecret, renewCredential } from '../../functions/shared/pos-credentials';
-import { getSecret, putSecret } from '../../functions/shared/secrets';
+import { PermanentError, PosAuthError } from '../../functions/core/errors';
+import { Logger, setLogSink } from '../../functions/infra/logger';
+import { getSecret, putSecret } from '../../functions/infra/secrets';
+import { type CredentialScope, freshSecret, renewCredential } from '../../functions/pos/credentials';
 import { startServer, type TestServer } from './support/http-server';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 

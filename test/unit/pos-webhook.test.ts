@@ -4,12 +4,12 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { referenceAdapter } from '../../adapters/reference';
 import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
+import type { PosEvent } from '../../functions/core/messages';
+import type { HttpResult } from '../../functions/infra/http';
+import { Logger } from '../../functions/infra/logger';
+import { signPayload } from '../../functions/infra/signature';
+import { ingestPosEvent } from '../../functions/ingress/ingest';
 import { handler } from '../../functions/pos-webhook';
-import type { HttpResult } from '../../functions/shared/http';
-import { ingestPosEvent } from '../../functions/shared/ingest';
-import { Logger } from '../../functions/shared/logger';
-import type { PosEvent } from '../../functions/shared/messages';
-import { signPayload } from '../../functions/shared/signature';
 import {
   alreadySeen,
   bridgeSecrets,

@@ -5,8 +5,8 @@ import {
   REFERENCE_RESERVATION_STATUSES,
   SIGNATURE_HEADER,
 } from '../../adapters/reference/contract';
-import { AuthenticationError, ValidationError } from '../../functions/shared/errors';
-import { signPayload } from '../../functions/shared/signature';
+import { AuthenticationError, ValidationError } from '../../functions/core/errors';
+import { signPayload } from '../../functions/infra/signature';
 
 const SECRET = 'refpos_whsec';
 const secret = (): PosWebhookSecret => ({ webhookSigningSecrets: [SECRET] });

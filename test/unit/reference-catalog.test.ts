@@ -9,8 +9,8 @@ import {
 } from '../../adapters/reference/catalog-mapping';
 import { ReferencePosClient } from '../../adapters/reference/client';
 import { REF_CATALOG_COLLECTION_NAMES } from '../../adapters/reference/contract';
-import { CATALOG_ENTITY_TYPES } from '../../functions/shared/catalog-model';
-import { PermanentError, RetryableError, ValidationError } from '../../functions/shared/errors';
+import { CATALOG_ENTITY_TYPES } from '../../functions/core/catalog-model';
+import { PermanentError, RetryableError, ValidationError } from '../../functions/core/errors';
 import { demoCatalog } from '../../local/demo-catalog';
 import { startServer, type TestServer } from './support/http-server';
 

@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import type { PosCallContext } from '../../adapters/port';
 import { ReferencePosClient } from '../../adapters/reference/client';
-import { PermanentError, RetryableError } from '../../functions/shared/errors';
-import { SinqroOrderSchema, SinqroReservationSchema } from '../../functions/shared/sinqro-schemas';
-import type { RestaurantLink } from '../../functions/shared/store';
+import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { SinqroOrderSchema, SinqroReservationSchema } from '../../functions/core/sinqro-schemas';
+import type { RestaurantLink } from '../../functions/store/store';
 import { sampleOrder, sampleReservation } from './support/fixtures';
 import { startServer, type TestServer } from './support/http-server';
 

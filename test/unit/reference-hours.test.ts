@@ -2,8 +2,8 @@ import type { PosCallContext, RawWebhook } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
 import { ReferencePosClient } from '../../adapters/reference/client';
 import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
-import { PermanentError, RetryableError, ValidationError } from '../../functions/shared/errors';
-import { signPayload } from '../../functions/shared/signature';
+import { PermanentError, RetryableError, ValidationError } from '../../functions/core/errors';
+import { signPayload } from '../../functions/infra/signature';
 import { startServer, type TestServer } from './support/http-server';
 
 function webhook(body: unknown, path = '/reference/webhooks/availability'): RawWebhook {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { toReferenceOrder, toReferenceReservation } from '../../adapters/reference/mapping';
-import { PermanentError } from '../../functions/shared/errors';
-import { type SinqroOrder, SinqroOrderSchema, SinqroReservationSchema } from '../../functions/shared/sinqro-schemas';
+import { PermanentError } from '../../functions/core/errors';
+import { type SinqroOrder, SinqroOrderSchema, SinqroReservationSchema } from '../../functions/core/sinqro-schemas';
 import { sampleOrder, sampleReservation, setPath } from './support/fixtures';
 
 const order = (mutate: (o: ReturnType<typeof sampleOrder>) => unknown = () => undefined): SinqroOrder => {

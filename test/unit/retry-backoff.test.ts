@@ -4,7 +4,7 @@ import {
   MAX_VISIBILITY_SECONDS,
   retryBudgetSeconds,
   retryFloorSeconds,
-} from '../../functions/shared/retry-backoff';
+} from '../../functions/core/retry-backoff';
 import { MAX_RECEIVE_COUNT } from '../../lib/work-queue';
 
 const lowest = () => 0;

@@ -1,5 +1,5 @@
-import { PermanentError } from '../../functions/shared/errors';
-import type { IsoWeekday, PosOpeningHours } from '../../functions/shared/hours-model';
+import { PermanentError } from '../../functions/core/errors';
+import type { IsoWeekday, PosOpeningHours } from '../../functions/core/hours-model';
 import {
   canonicalTimezone,
   type HoursProblemCode,
@@ -8,7 +8,7 @@ import {
   minutesOf,
   toSinqroClosure,
   toSinqroSchedule,
-} from '../../functions/shared/schedule-conversion';
+} from '../../functions/hours/schedule-conversion';
 
 const TZ = 'Europe/Madrid';
 const range = (day: number, open: string, close: string) => ({ day: day as IsoWeekday, open, close });

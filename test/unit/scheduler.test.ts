@@ -4,8 +4,8 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Capabilities, PosAdapter } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
+import { ValidationError } from '../../functions/core/errors';
 import { handler } from '../../functions/scheduler';
-import { ValidationError } from '../../functions/shared/errors';
 import { captureLogs } from './support/bridge-env';
 import { fakeCapabilities } from './support/fake-adapter';
 

@@ -5,8 +5,8 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SecretMalformedError } from '../../functions/shared/errors';
-import { clearSecretCache, credentialField, getSecret, signingSecretsOf } from '../../functions/shared/secrets';
+import { SecretMalformedError } from '../../functions/core/errors';
+import { clearSecretCache, credentialField, getSecret, signingSecretsOf } from '../../functions/infra/secrets';
 import { captureLogs } from './support/bridge-env';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 

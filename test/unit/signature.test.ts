@@ -1,5 +1,5 @@
-import { AuthenticationError } from '../../functions/shared/errors';
-import { SIGNATURE_WINDOW_SECONDS, safeEqualHex, signPayload, verifySignature } from '../../functions/shared/signature';
+import { AuthenticationError } from '../../functions/core/errors';
+import { SIGNATURE_WINDOW_SECONDS, safeEqualHex, signPayload, verifySignature } from '../../functions/infra/signature';
 
 const NOW = 1_741_978_862;
 const SECRET = 'whsec_current';

@@ -1,11 +1,12 @@
 /** Bridge catalog entities → Sinqro items, and the content hash that decides what is sent. */
-import type { CatalogEntity } from '../../functions/shared/catalog-model';
+
 import {
   contentHash,
   SINQRO_COLLECTIONS,
   stableJson,
   toSinqroCatalogItem,
-} from '../../functions/shared/sinqro-catalog';
+} from '../../functions/catalog/sinqro-catalog';
+import type { CatalogEntity } from '../../functions/core/catalog-model';
 
 const product = (overrides: Partial<Extract<CatalogEntity, { type: 'product' }>> = {}): CatalogEntity => ({
   type: 'product',

@@ -1,5 +1,5 @@
-import { PermanentError, RetryableError } from '../../functions/shared/errors';
-import { ROUTES, SinqroClient } from '../../functions/shared/sinqro-client';
+import { PermanentError, RetryableError } from '../../functions/core/errors';
+import { ROUTES, SinqroClient } from '../../functions/sinqro/client';
 import { startServer, type TestServer } from './support/http-server';
 
 let server: TestServer;

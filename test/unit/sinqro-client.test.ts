@@ -1,11 +1,11 @@
-import { PermanentError, RetryableError } from '../../functions/shared/errors';
+import { PermanentError, RetryableError } from '../../functions/core/errors';
 import {
   parseSinqroError,
   ROUTES,
   SinqroClient,
   type StatusUpdate,
   sinqroStatusCode,
-} from '../../functions/shared/sinqro-client';
+} from '../../functions/sinqro/client';
 import { startServer, type TestServer } from './support/http-server';
 
 let server: TestServer;

@@ -6,8 +6,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { StatusNews } from '../../functions/shared/messages';
-import { ROUTES } from '../../functions/shared/sinqro-client';
+import type { StatusNews } from '../../functions/core/messages';
+import { ROUTES } from '../../functions/sinqro/client';
 import { handler } from '../../functions/sinqro-publisher';
 import { captureLogs, SINQRO_SECRET_NAME, writeBridgeSecrets } from './support/bridge-env';
 import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';

@@ -5,7 +5,7 @@ import {
   SinqroOrderSchema,
   SinqroReservationSchema,
   toIsoUtc,
-} from '../../functions/shared/sinqro-schemas';
+} from '../../functions/core/sinqro-schemas';
 import { envelope, SELLING_POINT_ID, sampleOrder, sampleReservation, setPath } from './support/fixtures';
 
 const issuePaths = (result: v.SafeParseResult<v.GenericSchema>) => (result.issues ?? []).map((i) => v.getDotPath(i));

@@ -3,9 +3,9 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { HttpResult } from '../../functions/shared/http';
-import { MAX_MESSAGE_BYTES } from '../../functions/shared/queue';
-import { signPayload } from '../../functions/shared/signature';
+import type { HttpResult } from '../../functions/infra/http';
+import { MAX_MESSAGE_BYTES } from '../../functions/infra/queue';
+import { signPayload } from '../../functions/infra/signature';
 import { handler, SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
 import {
   alreadySeen,

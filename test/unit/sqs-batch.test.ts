@@ -5,11 +5,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PermanentError, RetryableError } from '../../functions/shared/errors';
-import { Logger } from '../../functions/shared/logger';
-import type { StatusNews } from '../../functions/shared/messages';
-import { processBatch, queueUrlOf } from '../../functions/shared/sqs-batch';
-import { sendToSinqro } from '../../functions/shared/to-sinqro';
+import { PermanentError, RetryableError } from '../../functions/core/errors';
+import type { StatusNews } from '../../functions/core/messages';
+import { Logger } from '../../functions/infra/logger';
+import { sendToSinqro } from '../../functions/sinqro/to-sinqro';
+import { processBatch, queueUrlOf } from '../../functions/worker/sqs-batch';
 import { captureLogs, clearBridgeEnv, setBridgeEnv, TO_SINQRO_QUEUE_URL } from './support/bridge-env';
 import { sqsEvent, sqsRecord } from './support/fixtures';
 

@@ -8,9 +8,9 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CatalogChangesPage, PosAdapter, PosClient } from '../../adapters/port';
 import { squareAdapter } from '../../adapters/square';
-import { onCatalogChanged, runCatalogSyncPage } from '../../functions/shared/catalog-sync';
-import { Logger } from '../../functions/shared/logger';
-import type { WorkMessage } from '../../functions/shared/messages';
+import { onCatalogChanged, runCatalogSyncPage } from '../../functions/catalog/sync';
+import type { WorkMessage } from '../../functions/core/messages';
+import { Logger } from '../../functions/infra/logger';
 import { captureLogs, clearBridgeEnv, linkItem, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
 

@@ -9,11 +9,11 @@ import * as v from 'valibot';
 import type { PosCallContext } from '../../adapters/port';
 import { SQUARE_VERSION } from '../../adapters/square/api';
 import { backoffMs, CATALOG_OVERLAP_MS, parseSquareError, SquareClient } from '../../adapters/square/client';
-import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/shared/errors';
-import { type SinqroOrder, SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
+import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/core/errors';
+import { type SinqroOrder, SinqroOrderSchema } from '../../functions/core/sinqro-schemas';
 
 // The catalog map is DynamoDB's; here no variation is known to it, so the client asks Square.
-jest.mock('../../functions/shared/catalog-store', () => ({ getCatalogEntry: jest.fn(async () => undefined) }));
+jest.mock('../../functions/store/catalog-map', () => ({ getCatalogEntry: jest.fn(async () => undefined) }));
 
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 type Seen = { method: string; path: string; headers: IncomingHttpHeaders; body: unknown };

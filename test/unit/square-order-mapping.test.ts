@@ -1,7 +1,7 @@
 /** Sinqro order → Square CreateOrder / EXTERNAL CreatePayment bodies: exact money, lines, modifiers, fulfillment. */
 import * as v from 'valibot';
 import { minor, toExternalPayment, toSquareOrder } from '../../adapters/square/order-mapping';
-import { type SinqroOrder, SinqroOrderSchema } from '../../functions/shared/sinqro-schemas';
+import { type SinqroOrder, SinqroOrderSchema } from '../../functions/core/sinqro-schemas';
 import { permanentCodeOf } from './support/fixtures';
 
 /** A Sinqro order as sinqro.md §9 documents it, naming Square catalog ids as externalIds. */

@@ -6,8 +6,8 @@
 import { createHmac } from 'node:crypto';
 import { squareAdapter } from '../../adapters/square';
 import { parseSquareWebhook, verifySquareSignature } from '../../adapters/square/webhooks';
-import { adapterSettings } from '../../functions/shared/env';
-import { AuthenticationError, ValidationError } from '../../functions/shared/errors';
+import { AuthenticationError, ValidationError } from '../../functions/core/errors';
+import { adapterSettings } from '../../functions/infra/env';
 
 const URL = 'https://webhooks.example.com/square/webhooks/events';
 const KEY = 'asdf1234-signature-key';

@@ -7,7 +7,7 @@ import {
   ORDER_STATUSES,
   RESERVATION_STATUSES,
   rankOf,
-} from '../../functions/shared/statuses';
+} from '../../functions/core/statuses';
 
 const T1 = '2025-03-14T19:00:00.000Z';
 const T2 = '2025-03-14T19:05:00.000Z';

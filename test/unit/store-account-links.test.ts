@@ -9,7 +9,7 @@ const TABLE = 'account-links-test';
 const ENV = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'TABLE_NAME'];
 const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 
-let store: typeof import('../../functions/shared/store');
+let store: typeof import('../../functions/store/store');
 let stopDynalite: () => Promise<void>;
 /** Items DynamoDB returned to the store (Query pages and Gets), since the last reset. */
 let itemsRead = 0;
@@ -26,8 +26,8 @@ beforeAll(async () => {
     TABLE_NAME: TABLE,
   });
   // The store's client is made at import: only now, against dynalite.
-  store = await import('../../functions/shared/store');
-  const { ddb } = await import('../../functions/shared/ddb');
+  store = await import('../../functions/store/store');
+  const { ddb } = await import('../../functions/infra/ddb');
   ddb.middlewareStack.add(
     (next) => async (args) => {
       const result = await next(args);

@@ -1,7 +1,7 @@
-/** Links and the restaurants list beside them (functions/shared/store.ts). */
+/** Links and the restaurants list beside them (functions/store/store.ts). */
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import * as store from '../../functions/shared/store';
+import * as store from '../../functions/store/store';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { setLogSink } from '../../functions/shared/logger';
-import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf } from '../../functions/shared/statuses';
-import * as store from '../../functions/shared/store';
+import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf } from '../../functions/core/statuses';
+import { setLogSink } from '../../functions/infra/logger';
+import * as store from '../../functions/store/store';
 import { evaluateCondition } from './support/condition-eval';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -1,7 +1,7 @@
 /**
  * The stack's write grants applied on this machine (local/table-policy.ts), against a real dynalite:
  * inside an invocation a write lands only in the partitions its function declares
- * (functions/shared/table-writes.ts); any other is refused as IAM refuses it and nothing is written.
+ * (functions/store/table-writes.ts); any other is refused as IAM refuses it and nothing is written.
  */
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,8 +12,8 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../functions/shared/table';
-import { TABLE_WRITES } from '../../functions/shared/table-writes';
+import { keys } from '../../functions/store/table';
+import { TABLE_WRITES } from '../../functions/store/table-writes';
 import { createTable, startDynalite } from '../../local/dynamo';
 import { invokeWithTimeout } from '../../local/lambda-context';
 import { TablePolicy } from '../../local/table-policy';

@@ -1,6 +1,6 @@
 /** truncate: a text fitted to a vendor's limit keeps whole characters and never leaves half a surrogate pair. */
 import fc from 'fast-check';
-import { truncate } from '../../functions/shared/text';
+import { truncate } from '../../functions/core/text';
 
 const hasLoneSurrogate = (s: string) => /[\uD800-\uDFFF]/u.test(s);
 
@@ -30,7 +30,7 @@ test('without Intl.Segmenter it keeps whole code points', () => {
   intl.Segmenter = undefined;
   try {
     jest.isolateModules(() => {
-      const { truncate: bare } = require('../../functions/shared/text') as typeof import('../../functions/shared/text');
+      const { truncate: bare } = require('../../functions/core/text') as typeof import('../../functions/core/text');
       expect(bare(`${'a'.repeat(29)}😀b`, 30)).toBe('a'.repeat(29));
       expect(bare('ok👍🏽', 5)).toBe('ok👍');
     });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
-import { ValidationError } from '../../functions/shared/errors';
-import { SinqroEventSchema } from '../../functions/shared/sinqro-schemas';
-import { duplicateKeyPath, parseJson, parseJsonBytes, parseOrThrow } from '../../functions/shared/validation';
+import { ValidationError } from '../../functions/core/errors';
+import { SinqroEventSchema } from '../../functions/core/sinqro-schemas';
+import { duplicateKeyPath, parseJson, parseJsonBytes, parseOrThrow } from '../../functions/core/validation';
 import { envelope, setPath } from './support/fixtures';
 
 function caught(fn: () => unknown): unknown {

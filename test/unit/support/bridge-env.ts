@@ -1,8 +1,8 @@
-/** The environment and secrets the stack gives the functions, for handler tests (functions/shared/env.ts). */
+/** The environment and secrets the stack gives the functions, for handler tests (functions/infra/env.ts). */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
-import { clearLinkCache } from '../../../functions/shared/link-cache';
-import { setLogSink } from '../../../functions/shared/logger';
+import { setLogSink } from '../../../functions/infra/logger';
+import { clearLinkCache } from '../../../functions/store/link-cache';
 import { SELLING_POINT_ID } from './fixtures';
 import type { SecretsFile } from './secrets-file';
 

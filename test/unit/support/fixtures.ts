@@ -1,7 +1,7 @@
 /** Fresh fixtures for every test: each factory builds a new object, so no test can leak into another. */
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { PermanentError } from '../../../functions/core/errors';
 import { posWebhooksPath, posWebhooksPrefix, routeKey } from '../../../functions/routes';
-import { PermanentError } from '../../../functions/shared/errors';
 
 /** The illustrative order of reference/sinqro.md §13, copied verbatim (a takeaway order, paid at pickup). */
 export function sampleOrder() {

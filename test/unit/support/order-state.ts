@@ -1,5 +1,5 @@
 /** The order state item (`ORDER#<id>` / `STATE`) as the table holds it, for tests of the flows that read it. */
-import { type CanonicalStatus, isFinal, rankOf } from '../../../functions/shared/statuses';
+import { type CanonicalStatus, isFinal, rankOf } from '../../../functions/core/statuses';
 
 export const ORDER_KEY = { PK: 'ORDER#900001', SK: 'STATE' };
 

@@ -1,8 +1,8 @@
-/** Secrets for a test: a temp JSON file named by LOCAL_SECRETS_FILE (functions/shared/secrets.ts reads it). */
+/** Secrets for a test: a temp JSON file named by LOCAL_SECRETS_FILE (functions/infra/secrets.ts reads it). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearSecretCache } from '../../../functions/shared/secrets';
+import { clearSecretCache } from '../../../functions/infra/secrets';
 
 export type SecretsFile = { write(secrets: Record<string, unknown>): void; remove(): void };
 
