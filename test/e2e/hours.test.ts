@@ -7,8 +7,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkMessage } from '../../functions/core/messages';
 import { keys } from '../../functions/store/table';
-import { DEMO_RESTAURANT } from '../../local/demo-data';
-import type { SimClosure, SimScheduleRange } from '../../local/sinqro-sim';
+import { DEMO_RESTAURANT } from '../../local/demo/data';
+import type { SimClosure, SimScheduleRange } from '../../local/sims/sinqro/server';
 import { type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);

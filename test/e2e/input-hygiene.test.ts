@@ -5,8 +5,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { signPayload } from '../../functions/infra/signature';
-import { demoOrder } from '../../local/demo-data';
-import secrets from '../../local/secrets.json';
+import { demoOrder } from '../../local/demo/data';
+import secrets from '../../local/runtime/secrets.json';
 import { envelope, type Harness, REF_SECRET, SINQRO_SECRET, startHarness } from './harness';
 
 jest.setTimeout(40_000);

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { signPayload } from '../../functions/infra/signature';
-import { demoOrder } from '../../local/demo-data';
+import { demoOrder } from '../../local/demo/data';
 import { envelope, type Harness, SINQRO_SECRET, startHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);

@@ -3,7 +3,7 @@
  * reaches (RECEIVED, INJECTED, then each status the staff set), none for a duplicate Sinqro event, and
  * never an order or restaurant id in it. In AWS the same call writes an EMF line (unit-tested).
  */
-import { demoOrder } from '../../local/demo-data';
+import { demoOrder } from '../../local/demo/data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);

@@ -15,8 +15,8 @@ import {
   demoOrder,
   demoReservation,
   demoSquareOrder,
-} from '../../local/demo-data';
-import secrets from '../../local/secrets.json';
+} from '../../local/demo/data';
+import secrets from '../../local/runtime/secrets.json';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);

@@ -7,7 +7,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEMO_SQUARE_RESTAURANT, demoOrder, demoSquareOrder } from '../../local/demo-data';
+import { DEMO_SQUARE_RESTAURANT, demoOrder, demoSquareOrder } from '../../local/demo/data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);

@@ -3,7 +3,7 @@
  * confirm, seat, complete, reject and no-show from the POS reach Sinqro; a consumer cancellation
  * reaches the POS. Same monotonic rules as orders.
  */
-import { demoReservation } from '../../local/demo-data';
+import { demoReservation } from '../../local/demo/data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);

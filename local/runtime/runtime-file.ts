@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AdapterSettings } from '../adapters/port';
+import type { AdapterSettings } from '../../adapters/port';
 
 export type RuntimeFile = {
   pid: number;

@@ -4,10 +4,10 @@
  * events to the bridge (`POST /_sim/events`), as Sinqro would.
  */
 import type { Server, ServerResponse } from 'node:http';
-import { errorBody } from '../functions/core/errors';
-import { signPayload } from '../functions/infra/signature';
-import { Faults } from './faults';
-import { close, jsonServer, listen, parseJsonBody, router, sendJson } from './http-util';
+import { errorBody } from '../../../functions/core/errors';
+import { signPayload } from '../../../functions/infra/signature';
+import { Faults } from '../faults';
+import { close, jsonServer, listen, parseJsonBody, router, sendJson } from '../../runtime/http-util';
 
 export type SinqroCall = {
   at: string;

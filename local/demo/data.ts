@@ -1,6 +1,6 @@
 /** Realistic Sinqro orders and event envelopes for the demo, the e2e tests and the load tools. */
 import { randomUUID } from 'node:crypto';
-import type { SinqroEvent } from '../functions/core/sinqro-schemas';
+import type { SinqroEvent } from '../../functions/core/sinqro-schemas';
 
 export const DEMO_RESTAURANT = 5120;
 
@@ -135,7 +135,7 @@ export function envelope(
   return { id: `evt-${randomUUID()}`, type, sellingPointId, occurredAt: new Date().toISOString(), data };
 }
 
-/** The demo restaurant linked to the Square simulator (local/config.json). */
+/** The demo restaurant linked to the Square simulator (local/runtime/config.json). */
 export const DEMO_SQUARE_RESTAURANT = 5121;
 
 /**
@@ -188,7 +188,7 @@ export function demoSquareOrder(
   };
 }
 
-/** The demo restaurant linked to the Lightspeed K-Series simulator (local/config.json). */
+/** The demo restaurant linked to the Lightspeed K-Series simulator (local/runtime/config.json). */
 export const DEMO_LIGHTSPEED_K_RESTAURANT = 5122;
 
 /**

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Faults } from '../faults';
-import { postWebhook } from '../http-util';
+import { postWebhook } from '../../runtime/http-util';
 import { WebhookFaultDelivery } from '../webhook-faults';
 import type { LskSpec, WebhookId } from './validator';
 
