@@ -38,7 +38,7 @@ export type RuntimeFile = {
 
 /** POS_BRIDGE_RUNTIME_FILE moves it (tests); by default it sits in the repository's `.local/`. */
 export const runtimeFilePath = () =>
-  process.env.POS_BRIDGE_RUNTIME_FILE ?? resolve(__dirname, '..', '.local', 'runtime.json');
+  process.env.POS_BRIDGE_RUNTIME_FILE ?? resolve(__dirname, '..', '..', '.local', 'runtime.json');
 
 export function writeRuntimeFile(file: string, content: RuntimeFile): void {
   mkdirSync(dirname(file), { recursive: true });

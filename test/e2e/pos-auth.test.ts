@@ -32,7 +32,7 @@ const writeMerchant = (next: Merchant) => {
 
 beforeAll(async () => {
   // The bridge writes renewed tokens into the secrets file: a copy, never the repository's demo file.
-  copyFileSync(resolve(__dirname, '../../local/secrets.json'), secretsFile);
+  copyFileSync(resolve(__dirname, '../../local/runtime/secrets.json'), secretsFile);
   process.env.LOCAL_SECRETS_FILE = secretsFile;
   const all = readSecrets();
   all[MERCHANT_SECRET] = {
