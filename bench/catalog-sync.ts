@@ -8,8 +8,8 @@
 import { setLogSink } from '../functions/infra/logger';
 import config from '../local/runtime/config.json';
 import { startLocalRuntime } from '../local/runtime/runtime';
-import type { SinqroCall } from '../local/sims/sinqro/server';
 import { waitFor } from '../local/runtime/wait';
+import type { SinqroCall } from '../local/sims/sinqro/server';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -44,10 +44,10 @@ import {
 import { sinqroStatusCode } from '../functions/sinqro/client';
 import { keys } from '../functions/store/table';
 import { demoLightspeedKOrder, demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo/data';
-import type { FaultConfig } from '../local/sims/faults';
 import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/runtime/load';
-import type { SimOrder } from '../local/sims/reference-pos/server';
 import { type LocalRuntime, startLocalRuntime } from '../local/runtime/runtime';
+import type { FaultConfig } from '../local/sims/faults';
+import type { SimOrder } from '../local/sims/reference-pos/server';
 import type { SquareOrder } from '../local/sims/square/orders';
 
 export type ChaosOptions = {

@@ -9,11 +9,11 @@
  */
 import { setLogSink } from '../../functions/infra/logger';
 import config from '../runtime/config.json';
-import { DEMO_LIGHTSPEED_K_RESTAURANT, DEMO_RESTAURANT, demoLightspeedKOrder, demoOrder, envelope } from './data';
-import type { SimOrder } from '../sims/reference-pos/server';
 import { type LocalRuntime, startLocalRuntime } from '../runtime/runtime';
-import type { SimClosure, SimScheduleRange, SinqroCall } from '../sims/sinqro/server';
 import { waitFor } from '../runtime/wait';
+import type { SimOrder } from '../sims/reference-pos/server';
+import type { SimClosure, SimScheduleRange, SinqroCall } from '../sims/sinqro/server';
+import { DEMO_LIGHTSPEED_K_RESTAURANT, DEMO_RESTAURANT, demoLightspeedKOrder, demoOrder, envelope } from './data';
 
 const attach = process.argv.includes('--attach');
 const out = (line: string) => process.stdout.write(`${line}\n`);

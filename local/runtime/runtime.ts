@@ -18,19 +18,19 @@ import { httpRoutes, POS_WEBHOOK_FUNCTION, routeKey, SINQRO_EVENTS_ROUTE } from 
 import type { RestaurantLink } from '../../functions/store/store';
 import { TABLE_WRITES, type TableWrites } from '../../functions/store/table-writes';
 import type { JobResult, ScheduleJob } from '../../functions/worker/scheduled-jobs';
+import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from '../sims/lightspeed-k/server';
+import { ReferencePosSim } from '../sims/reference-pos/server';
+import { SinqroSim } from '../sims/sinqro/server';
+import { SquareSim } from '../sims/square/server';
 import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
 import { DynamoFaultProxy } from './dynamo-faults';
 import { LocalGateway } from './gateway';
 import { IngressFaults } from './ingress-faults';
 import { invokeWithTimeout, settleRunning } from './lambda-context';
-import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from '../sims/lightspeed-k/server';
 import { QueuePoller } from './queue-poller';
-import { ReferencePosSim } from '../sims/reference-pos/server';
 import { type RuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file';
-import { SinqroSim } from '../sims/sinqro/server';
 import { LocalSqs } from './sqs-server';
-import { SquareSim } from '../sims/square/server';
 import { TablePolicy } from './table-policy';
 
 /** A restaurant the local runtime links at start: the link's own fields, less what it fills in. */

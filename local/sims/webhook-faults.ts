@@ -4,8 +4,9 @@
  * come doubled and out of order as a real POS's at-least-once delivery allows. A copy delivered after a later
  * event about the same order is counted as out of order. Chaos runs wait until `pending` is 0.
  */
-import type { Faults } from './faults';
+
 import { sleep } from '../runtime/http-util';
+import type { Faults } from './faults';
 
 export class WebhookFaultDelivery {
   private readonly inFlight = new Set<Promise<unknown>>();

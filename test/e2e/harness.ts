@@ -1,10 +1,10 @@
 /** Boots one local runtime per test file (free ports, short visibility timeout) and offers small helpers. */
 import { signPayload } from '../../functions/infra/signature';
 import { envelope } from '../../local/demo/data';
-import type { SimOrder } from '../../local/sims/reference-pos/server';
 import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime/runtime';
 import secrets from '../../local/runtime/secrets.json';
 import { waitFor } from '../../local/runtime/wait';
+import type { SimOrder } from '../../local/sims/reference-pos/server';
 
 export const SINQRO_SECRET = secrets['sinqro-pos-bridge/local/webhooks/sinqro'].webhookSigningSecrets[0] as string;
 export const REF_SECRET = secrets['sinqro-pos-bridge/local/webhooks/pos/reference'].webhookSigningSecrets[0] as string;

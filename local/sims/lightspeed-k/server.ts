@@ -17,8 +17,8 @@
  * /_sim/faults (local/sims/faults.ts), POST /_sim/oauth/expire, POST /_sim/reset.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Faults } from '../faults';
 import { close, jsonServer, listen, parseJsonBody, type Route, router, sendJson } from '../../runtime/http-util';
+import { Faults } from '../faults';
 import { LskCatalog } from './catalog';
 import {
   badRequest,

@@ -12,8 +12,8 @@ import {
   REF_CATALOG_PAGE_LIMIT,
   type RefCatalogCollection,
 } from '../../../adapters/reference/contract';
-import { demoCatalog, generateCatalog, type RefCatalog } from './demo-catalog';
 import { parseJsonBody, type Route, sendJson } from '../../runtime/http-util';
+import { demoCatalog, generateCatalog, type RefCatalog } from './demo-catalog';
 
 type Item = Record<string, unknown> & { id: string };
 type LocationCatalog = Map<RefCatalogCollection, Map<string, Item>>;

@@ -15,8 +15,8 @@ import {
   SIGNATURE_HEADER,
 } from '../../../adapters/reference/contract';
 import { signPayload } from '../../../functions/infra/signature';
-import { Faults } from '../faults';
 import { close, jsonServer, listen, parseJsonBody, router, sendJson, sleep } from '../../runtime/http-util';
+import { Faults } from '../faults';
 import { ReferencePosCatalog } from './catalog';
 
 type Kind = 'order' | 'reservation';

@@ -6,8 +6,8 @@
 import type { Server, ServerResponse } from 'node:http';
 import { errorBody } from '../../../functions/core/errors';
 import { signPayload } from '../../../functions/infra/signature';
-import { Faults } from '../faults';
 import { close, jsonServer, listen, parseJsonBody, router, sendJson } from '../../runtime/http-util';
+import { Faults } from '../faults';
 
 export type SinqroCall = {
   at: string;

@@ -20,20 +20,12 @@
  * ACCESS_TOKEN_EXPIRED), POST /_sim/reset. OAuth: POST /oauth2/token (ObtainToken, refresh_token grant).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Faults } from '../faults';
 import { close, jsonServer, listen, parseJsonBody, type Route, router, sendJson } from '../../runtime/http-util';
+import { Faults } from '../faults';
 import { type CatalogObjectInput, SquareSimCatalog } from './catalog';
 import { SquareSimOAuth } from './oauth';
 import { type OrderEvent, type SquareOrder, SquareSimOrders } from './orders';
-import {
-  Clock,
-  faultError,
-  invalid,
-  isObject,
-  notFound,
-  type SquareErrorEntry,
-  SquareSimError,
-} from './shapes';
+import { Clock, faultError, invalid, isObject, notFound, type SquareErrorEntry, SquareSimError } from './shapes';
 import { type SentWebhook, SquareWebhookSender, type WebhookSwitches, type WebhookTopic } from './webhooks';
 
 export { SQUARE_SIGNATURE_HEADER, signSquareWebhook } from './webhooks';

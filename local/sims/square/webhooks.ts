@@ -10,8 +10,8 @@
  * (HMAC-SHA1 of the same string) is sent too.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Faults } from '../faults';
 import { postWebhook } from '../../runtime/http-util';
+import type { Faults } from '../faults';
 import { WebhookFaultDelivery } from '../webhook-faults';
 
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
