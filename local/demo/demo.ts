@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: the seed's 10-step flow against a fresh local runtime (or, with --attach, against a
+ * `npm run demo`: the 10-step flow against a fresh local runtime (or, with --attach, against a
  * running `npm start`): an order goes from Sinqro into the POS, staff move it to completed and every
  * status reaches Sinqro; a second order is cancelled by the consumer and the POS reflects it.
  * Then the restaurant closes temporarily in the POS and opens again (F7), and its opening hours change

@@ -27,7 +27,7 @@ export type SinqroCall = {
   httpStatus: number;
 };
 
-/** Sinqro's catalog collections (sinqro.md §9.9), as the bridge's route table names them. */
+/** Sinqro's catalog collections (docs/sinqro-api.md, Catalog), as the bridge's route table names them. */
 export const SINQRO_SIM_COLLECTIONS = [
   'menus',
   'menuSections',
@@ -39,7 +39,7 @@ export const SINQRO_SIM_COLLECTIONS = [
 export type SimCatalogItem = { id: number; externalId: string; [field: string]: unknown };
 const MAX_CATALOG_ITEMS_PER_CALL = 100;
 
-/** Status codes with `isFinalStatus: true` in the working status machine (sinqro.md §12). */
+/** Status codes with `isFinalStatus: true` in the working status machine (docs/sinqro-api.md, Statuses). */
 export const SINQRO_FINAL_CODES: ReadonlySet<string> = new Set([
   'collected',
   'served',

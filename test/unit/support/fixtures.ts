@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-l
 import { PermanentError } from '../../../functions/core/errors';
 import { posWebhooksPath, posWebhooksPrefix, routeKey } from '../../../functions/routes';
 
-/** The illustrative order of reference/sinqro.md §13, copied verbatim (a takeaway order, paid at pickup). */
+/** The illustrative order of docs/sinqro-api.md (composed from Sinqro's field tables; a takeaway order, paid at pickup). */
 export function sampleOrder() {
   return {
     id: 900001,
@@ -86,7 +86,7 @@ export function sampleOrder() {
   };
 }
 
-/** §13's closing note: a reservation is the same order with `type: reservation`, diners, no lines, zero amounts. */
+/** As docs/sinqro-api.md says: a reservation is the same order with `type: reservation`, diners, no lines, zero amounts. */
 export function sampleReservation() {
   return {
     id: 900002,
