@@ -94,3 +94,23 @@ export async function startHarness(
 }
 
 export { envelope, waitFor };
+
+/**
+ * The setup most test files share: one runtime started before the file's tests (startHarness's arguments)
+ * and stopped after them. The harness it returns reads through to that runtime once beforeAll has run.
+ */
+export function useHarness(...args: Parameters<typeof startHarness>): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(...args);
+  });
+  afterAll(async () => {
+    await started?.rt.stop();
+  });
+  return new Proxy({} as Harness, {
+    get: (_target, key) => {
+      if (!started) throw new Error('the harness is used before beforeAll started it');
+      return started[key as keyof Harness];
+    },
+  });
+}
