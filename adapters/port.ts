@@ -65,7 +65,7 @@ export type PosCallContext = {
   secret: PosSecret;
   baseUrl: string;
   budget: Budget;
-  /** The stage's settings for the adapter (lib/stage-config.ts; locally local/config.json). */
+  /** The stage's settings for the adapter (lib/stage-config.ts; locally local/runtime/config.json). */
   settings?: AdapterSettings;
   /**
    * Renews the merchant's credential now (the POS said it expired) and returns the secret to use from
@@ -160,7 +160,7 @@ export interface PosClient {
 }
 
 /**
- * Per-stage switches for an adapter (lib/stage-config.ts; locally local/config.json). With a
+ * Per-stage switches for an adapter (lib/stage-config.ts; locally local/runtime/config.json). With a
  * webhook switched off, the features it carried are polled instead (when the client can read them).
  */
 export type AdapterSettings = {

@@ -8,7 +8,7 @@ import { PermanentError, PosAuthError, RetryableError } from '../core/errors';
 
 /**
  * ky is loaded on the first call, not at start: building its module runs a fetch `Request` (a feature
- * check), which loads Node's fetch implementation, about 15 ms of a cold start. The pos-webhook function
+ * check), which loads Node's fetch implementation, a real part of a cold start. The pos-webhook function
  * bundles every adapter's client with the adapters' webhook parsers but never calls out, so it never
  * pays that; a worker pays it on its first call instead of during init (README, Performance).
  */

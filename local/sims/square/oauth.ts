@@ -6,7 +6,7 @@
  * reply shaped as `ObtainTokenResponse` (a new access token for 30 days, the same refresh token).
  */
 import { randomBytes } from 'node:crypto';
-import { invalid, isObject, SquareSimError } from './square-sim-shapes';
+import { invalid, isObject, SquareSimError } from './shapes';
 
 export type SquareSimOAuthOptions = {
   accessToken: string;

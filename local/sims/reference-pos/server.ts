@@ -13,11 +13,11 @@ import {
   type RefOrderRequest,
   type RefReservationRequest,
   SIGNATURE_HEADER,
-} from '../adapters/reference/contract';
-import { signPayload } from '../functions/infra/signature';
-import { Faults } from './faults';
-import { close, jsonServer, listen, parseJsonBody, router, sendJson, sleep } from './http-util';
-import { ReferencePosCatalog } from './reference-pos-catalog';
+} from '../../../adapters/reference/contract';
+import { signPayload } from '../../../functions/infra/signature';
+import { close, jsonServer, listen, parseJsonBody, router, sendJson, sleep } from '../../runtime/http-util';
+import { Faults } from '../faults';
+import { ReferencePosCatalog } from './catalog';
 
 type Kind = 'order' | 'reservation';
 export type SimOrder = {

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AdapterSettings } from '../adapters/port';
+import type { AdapterSettings } from '../../adapters/port';
 
 export type RuntimeFile = {
   pid: number;
@@ -38,7 +38,7 @@ export type RuntimeFile = {
 
 /** POS_BRIDGE_RUNTIME_FILE moves it (tests); by default it sits in the repository's `.local/`. */
 export const runtimeFilePath = () =>
-  process.env.POS_BRIDGE_RUNTIME_FILE ?? resolve(__dirname, '..', '.local', 'runtime.json');
+  process.env.POS_BRIDGE_RUNTIME_FILE ?? resolve(__dirname, '..', '..', '.local', 'runtime.json');
 
 export function writeRuntimeFile(file: string, content: RuntimeFile): void {
   mkdirSync(dirname(file), { recursive: true });

@@ -46,7 +46,7 @@ export async function settleRunning(maxMs = 10_000): Promise<void> {
 
 /**
  * The invocation a piece of code runs in (through every await of its handler), for local faults that
- * act on one invocation: `kill` ends it as Lambda does when the process dies (local/ingress-faults.ts).
+ * act on one invocation: `kill` ends it as Lambda does when the process dies (local/runtime/ingress-faults.ts).
  */
 export type RunningInvocation = { functionName: string; writes: number; kill: (reason: string) => void };
 const invocations = new AsyncLocalStorage<RunningInvocation>();

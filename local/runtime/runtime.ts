@@ -6,31 +6,31 @@
  * the registry is not linked (its simulator still runs).
  */
 import { resolve } from 'node:path';
-import { lightspeedKAdapter } from '../adapters/lightspeed-k';
-import type { AdapterSettings } from '../adapters/port';
-import { ADAPTERS, findAdapter } from '../adapters/registry';
-import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../functions/core/limits';
-import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../functions/core/retry-backoff';
-import { envNames } from '../functions/infra/env';
-import { type LogSink, setLogSink } from '../functions/infra/logger';
-import type { SinqroSecret, WebhookSecret } from '../functions/infra/secrets';
-import { httpRoutes, POS_WEBHOOK_FUNCTION, routeKey, SINQRO_EVENTS_ROUTE } from '../functions/routes';
-import type { RestaurantLink } from '../functions/store/store';
-import { TABLE_WRITES, type TableWrites } from '../functions/store/table-writes';
-import type { JobResult, ScheduleJob } from '../functions/worker/scheduled-jobs';
+import { lightspeedKAdapter } from '../../adapters/lightspeed-k';
+import type { AdapterSettings } from '../../adapters/port';
+import { ADAPTERS, findAdapter } from '../../adapters/registry';
+import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../../functions/core/limits';
+import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../../functions/core/retry-backoff';
+import { envNames } from '../../functions/infra/env';
+import { type LogSink, setLogSink } from '../../functions/infra/logger';
+import type { SinqroSecret, WebhookSecret } from '../../functions/infra/secrets';
+import { httpRoutes, POS_WEBHOOK_FUNCTION, routeKey, SINQRO_EVENTS_ROUTE } from '../../functions/routes';
+import type { RestaurantLink } from '../../functions/store/store';
+import { TABLE_WRITES, type TableWrites } from '../../functions/store/table-writes';
+import type { JobResult, ScheduleJob } from '../../functions/worker/scheduled-jobs';
+import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from '../sims/lightspeed-k/server';
+import { ReferencePosSim } from '../sims/reference-pos/server';
+import { SinqroSim } from '../sims/sinqro/server';
+import { SquareSim } from '../sims/square/server';
 import config from './config.json';
 import { createTable, startDynalite } from './dynamo';
 import { DynamoFaultProxy } from './dynamo-faults';
 import { LocalGateway } from './gateway';
 import { IngressFaults } from './ingress-faults';
 import { invokeWithTimeout, settleRunning } from './lambda-context';
-import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from './lightspeed-k-sim/server';
 import { QueuePoller } from './queue-poller';
-import { ReferencePosSim } from './reference-pos-sim';
 import { type RuntimeFile, removeRuntimeFile, writeRuntimeFile } from './runtime-file';
-import { SinqroSim } from './sinqro-sim';
 import { LocalSqs } from './sqs-server';
-import { SquareSim } from './square-sim';
 import { TablePolicy } from './table-policy';
 
 /** A restaurant the local runtime links at start: the link's own fields, less what it fills in. */
@@ -41,7 +41,7 @@ export type LocalRestaurant = Pick<
 
 export type RuntimeOptions = {
   /**
-   * 0 picks a free port (tests). The gateway and simulators default to local/config.json; dynalite
+   * 0 picks a free port (tests). The gateway and simulators default to local/runtime/config.json; dynalite
    * and SQS take free ports unless given (npm start gives config's), so the demo and the tests never
    * collide with a running `npm start`.
    */
@@ -54,10 +54,10 @@ export type RuntimeOptions = {
   workerConcurrency?: number;
   /** Seconds between scheduler runs, standing in for the EventBridge schedules; 0 turns a job's timer off. */
   scheduleEverySeconds?: Partial<Record<ScheduleJob, number>>;
-  /** Per adapter code, over local/config.json's `adapters.<code>.settings` (e.g. webhooks off). */
+  /** Per adapter code, over local/runtime/config.json's `adapters.<code>.settings` (e.g. webhooks off). */
   adapterSettings?: Record<string, AdapterSettings>;
   /**
-   * Restaurants linked and given a Sinqro user token besides local/config.json's (the benchmark's many
+   * Restaurants linked and given a Sinqro user token besides local/runtime/config.json's (the benchmark's many
    * restaurants); their token secrets must be in LOCAL_SECRETS_FILE.
    */
   /** Square ones (posCode `square`, with the demo merchant's posSecret and posAccountId) are Square simulator locations. */
@@ -65,11 +65,11 @@ export type RuntimeOptions = {
   /** Where to write what runs where for the CLI (npm start: `.local/runtime.json`); none by default. */
   runtimeFile?: string;
   /**
-   * Puts a fault proxy (local/dynamo-faults.ts) between the handlers and dynalite, for chaos runs: the
+   * Puts a fault proxy (local/runtime/dynamo-faults.ts) between the handlers and dynalite, for chaos runs: the
    * handlers, the CLI and the runtime file use its address. A pass-through until faults are set.
    */
   dynamoFaultProxy?: boolean;
-  /** Lets ingress invocations be made to die after their first write (local/ingress-faults.ts), for chaos runs. */
+  /** Lets ingress invocations be made to die after their first write (local/runtime/ingress-faults.ts), for chaos runs. */
   ingressFaults?: boolean;
   /**
    * The retry backoff's floor in seconds (RETRY_FLOOR_SECONDS; the stack's default is 30): tests and chaos
@@ -213,14 +213,14 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
 
   // Handlers are imported only now, so their module-scope clients see the local endpoints.
   const [sinqroWebhook, sinqroEvents, posWebhook, worker, publisher, scheduler, store, secrets] = await Promise.all([
-    import('../functions/sinqro-webhook'),
-    import('../functions/sinqro-events'),
-    import('../functions/pos-webhook'),
-    import('../functions/adapter-worker'),
-    import('../functions/sinqro-publisher'),
-    import('../functions/scheduler'),
-    import('../functions/store/store'),
-    import('../functions/infra/secrets'),
+    import('../../functions/sinqro-webhook'),
+    import('../../functions/sinqro-events'),
+    import('../../functions/pos-webhook'),
+    import('../../functions/adapter-worker'),
+    import('../../functions/sinqro-publisher'),
+    import('../../functions/scheduler'),
+    import('../../functions/store/store'),
+    import('../../functions/infra/secrets'),
   ]);
   const runSchedule = (job: ScheduleJob) =>
     invokeWithTimeout('scheduler', SCHEDULER_TIMEOUT_MS, () => scheduler.handler({ job }));
@@ -484,7 +484,7 @@ type LskAccountSecret = { accessToken: string; refreshToken: string; endpointId:
 type LskWebhookSecret = { webhookUsername?: string; webhookSigningSecrets: string[]; webhookPathToken: string };
 
 /**
- * The K-Series simulator with the `lightspeedk` restaurants of local/config.json and the extra ones: each
+ * The K-Series simulator with the `lightspeedk` restaurants of local/runtime/config.json and the extra ones: each
  * restaurant is a business location with its own secret (OAuth pair, webhook endpoint, Basic password,
  * path token), so each is a business of its own in the simulator (an OAuth grant is a business's). Its
  * webhook endpoint is registered as the operator would (`apeCreateWebhookOo`, Basic auth, the URL naming

@@ -6,7 +6,7 @@
  * objects it touches with a new `version` and `updated_at` and tells the simulator, which fires
  * `catalog.version.updated`.
  */
-import { type Clock, catalogId, invalid, isObject, notFound } from './square-sim-shapes';
+import { type Clock, catalogId, invalid, isObject, notFound } from './shapes';
 
 export type CatalogObjectType = 'ITEM' | 'ITEM_VARIATION' | 'CATEGORY' | 'MODIFIER_LIST' | 'MODIFIER';
 export const CATALOG_OBJECT_TYPES: readonly string[] = [

@@ -1,18 +1,18 @@
 /**
  * The stack's table-write grants, applied on this machine: a DynamoDB write made inside a local
- * invocation (local/lambda-context.ts) to a partition its function may not write
+ * invocation (local/runtime/lambda-context.ts) to a partition its function may not write
  * (functions/store/table-writes.ts) is refused as IAM refuses it, with an AccessDeniedException, and
  * remembered. The runtime's stop() then fails and names it, so every end-to-end test, the demo and
  * the chaos run check the declarations against the writes the code really makes.
  *
- * Like local/ingress-faults.ts it wraps the AWS SDK clients' shared `send`, and looks only at calls made
+ * Like local/runtime/ingress-faults.ts it wraps the AWS SDK clients' shared `send`, and looks only at calls made
  * inside an invocation: the CLI, the runtime's own setup and the tests' clients act as operators do.
  * (The benchmark's own counting wrappers sit on the DynamoDB client classes, in front of this one and
  * calling past it: it measures, it does not check.)
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { TABLE } from '../functions/store/table';
-import { partitionPattern, type TableWrites } from '../functions/store/table-writes';
+import { TABLE } from '../../functions/store/table';
+import { partitionPattern, type TableWrites } from '../../functions/store/table-writes';
 import { currentInvocation } from './lambda-context';
 
 /** The write commands (document client and low-level client) and the IAM action each one needs. */

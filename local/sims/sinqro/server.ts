@@ -4,10 +4,10 @@
  * events to the bridge (`POST /_sim/events`), as Sinqro would.
  */
 import type { Server, ServerResponse } from 'node:http';
-import { errorBody } from '../functions/core/errors';
-import { signPayload } from '../functions/infra/signature';
-import { Faults } from './faults';
-import { close, jsonServer, listen, parseJsonBody, router, sendJson } from './http-util';
+import { errorBody } from '../../../functions/core/errors';
+import { signPayload } from '../../../functions/infra/signature';
+import { close, jsonServer, listen, parseJsonBody, router, sendJson } from '../../runtime/http-util';
+import { Faults } from '../faults';
 
 export type SinqroCall = {
   at: string;
@@ -27,7 +27,7 @@ export type SinqroCall = {
   httpStatus: number;
 };
 
-/** Sinqro's catalog collections (sinqro.md §9.9), as the bridge's route table names them. */
+/** Sinqro's catalog collections (docs/sinqro-api.md, Catalog), as the bridge's route table names them. */
 export const SINQRO_SIM_COLLECTIONS = [
   'menus',
   'menuSections',
@@ -39,7 +39,7 @@ export const SINQRO_SIM_COLLECTIONS = [
 export type SimCatalogItem = { id: number; externalId: string; [field: string]: unknown };
 const MAX_CATALOG_ITEMS_PER_CALL = 100;
 
-/** Status codes with `isFinalStatus: true` in the working status machine (sinqro.md §12). */
+/** Status codes with `isFinalStatus: true` in the working status machine (docs/sinqro-api.md, Statuses). */
 export const SINQRO_FINAL_CODES: ReadonlySet<string> = new Set([
   'collected',
   'served',

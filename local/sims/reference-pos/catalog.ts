@@ -11,9 +11,9 @@ import {
   REF_CATALOG_MAX_LIMIT,
   REF_CATALOG_PAGE_LIMIT,
   type RefCatalogCollection,
-} from '../adapters/reference/contract';
+} from '../../../adapters/reference/contract';
+import { parseJsonBody, type Route, sendJson } from '../../runtime/http-util';
 import { demoCatalog, generateCatalog, type RefCatalog } from './demo-catalog';
-import { parseJsonBody, type Route, sendJson } from './http-util';
 
 type Item = Record<string, unknown> & { id: string };
 type LocationCatalog = Map<RefCatalogCollection, Map<string, Item>>;

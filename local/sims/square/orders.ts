@@ -4,7 +4,7 @@
  * `Order.version`, totals computed from line items, modifiers and service charges, and the payment
  * linked to the order as a tender. Shapes follow the OpenAPI schemas named in the comments.
  */
-import type { SquareSimCatalog } from './square-sim-catalog';
+import type { SquareSimCatalog } from './catalog';
 import {
   type Clock,
   canonical,
@@ -17,7 +17,7 @@ import {
   paymentId,
   QUANTITY,
   uid,
-} from './square-sim-shapes';
+} from './shapes';
 
 /** OpenAPI `FulfillmentState`. */
 export const FULFILLMENT_STATES = ['PROPOSED', 'RESERVED', 'PREPARED', 'COMPLETED', 'CANCELED', 'FAILED'] as const;

@@ -5,7 +5,7 @@
  * times out on a call that never answers or the process dies mid-invocation. Off by default.
  *
  * It wraps the AWS SDK clients' shared `send` in this process: only calls made inside an ingress
- * invocation (local/lambda-context.ts) are looked at, so the pollers, the CLI and the tests' own
+ * invocation (local/runtime/lambda-context.ts) are looked at, so the pollers, the CLI and the tests' own
  * clients are untouched, and production code has no hook for it.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';

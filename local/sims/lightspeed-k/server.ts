@@ -14,11 +14,11 @@
  * POST /_sim/items/{sku}/availability {available?, count?, businessLocationId?}, POST /_sim/readiness
  * {businessLocationId?, salesPeriod?, acceptingOnlineOrders?, availableDevices?, enabled?}, GET|POST
  * /_sim/webhooks {orders?, items?, readiness?, reservations?}, POST /_sim/webhooks/{id}/resend, POST
- * /_sim/faults (local/faults.ts), POST /_sim/oauth/expire, POST /_sim/reset.
+ * /_sim/faults (local/sims/faults.ts), POST /_sim/oauth/expire, POST /_sim/reset.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { close, jsonServer, listen, parseJsonBody, type Route, router, sendJson } from '../../runtime/http-util';
 import { Faults } from '../faults';
-import { close, jsonServer, listen, parseJsonBody, type Route, router, sendJson } from '../http-util';
 import { LskCatalog } from './catalog';
 import {
   badRequest,

@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: the seed's 10-step flow against a fresh local runtime (or, with --attach, against a
+ * `npm run demo`: the 10-step flow against a fresh local runtime (or, with --attach, against a
  * running `npm start`): an order goes from Sinqro into the POS, staff move it to completed and every
  * status reaches Sinqro; a second order is cancelled by the consumer and the POS reflects it.
  * Then the restaurant closes temporarily in the POS and opens again (F7), and its opening hours change
@@ -7,13 +7,13 @@
  * the POS takes it, staff make it ready and close it, and Sinqro follows. Exits 0 when every step was
  * observed, 1 otherwise.
  */
-import { setLogSink } from '../functions/infra/logger';
-import config from './config.json';
-import { DEMO_LIGHTSPEED_K_RESTAURANT, DEMO_RESTAURANT, demoLightspeedKOrder, demoOrder, envelope } from './demo-data';
-import type { SimOrder } from './reference-pos-sim';
-import { type LocalRuntime, startLocalRuntime } from './runtime';
-import type { SimClosure, SimScheduleRange, SinqroCall } from './sinqro-sim';
-import { waitFor } from './wait';
+import { setLogSink } from '../../functions/infra/logger';
+import config from '../runtime/config.json';
+import { type LocalRuntime, startLocalRuntime } from '../runtime/runtime';
+import { waitFor } from '../runtime/wait';
+import type { SimOrder } from '../sims/reference-pos/server';
+import type { SimClosure, SimScheduleRange, SinqroCall } from '../sims/sinqro/server';
+import { DEMO_LIGHTSPEED_K_RESTAURANT, DEMO_RESTAURANT, demoLightspeedKOrder, demoOrder, envelope } from './data';
 
 const attach = process.argv.includes('--attach');
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -110,7 +110,7 @@ async function main() {
         .join(' → ')}`,
     );
     if (runtime) {
-      const { listAudit } = await import('../functions/store/store');
+      const { listAudit } = await import('../../functions/store/store');
       for (const a of await listAudit(`ORDER#${id}`))
         out(
           `    ${a.at.slice(11, 23)}  ${a.what.padEnd(14)} ${String(a.status ?? '').padEnd(10)} ${a.outcome}${a.sinqro ? `, ${a.sinqro}` : ''}${a.code ? ` [${a.code}]` : ''}`,

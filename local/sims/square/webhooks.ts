@@ -10,9 +10,9 @@
  * (HMAC-SHA1 of the same string) is sent too.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Faults } from './faults';
-import { postWebhook } from './http-util';
-import { WebhookFaultDelivery } from './webhook-faults';
+import { postWebhook } from '../../runtime/http-util';
+import type { Faults } from '../faults';
+import { WebhookFaultDelivery } from '../webhook-faults';
 
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
 export const SQUARE_LEGACY_SIGNATURE_HEADER = 'x-square-signature';
@@ -130,7 +130,7 @@ export class SquareWebhookSender {
 
   /**
    * Posts a recorded event `copies` times (same `event_id`), noting each answer. Under the webhook faults it
-   * is posted 1–N times in the background (local/webhook-faults.ts) and the record is returned at once, its
+   * is posted 1–N times in the background (local/sims/webhook-faults.ts) and the record is returned at once, its
    * `httpStatuses` filled in as the copies go.
    */
   async deliver(record: SentWebhook): Promise<SentWebhook> {

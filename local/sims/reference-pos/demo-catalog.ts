@@ -3,7 +3,7 @@
  * the demo orders reference: POS-ART-12, POS-ART-40, POS-MOD-3) and a generator of large, realistic
  * ones for the e2e tests and the benchmark. Items are in the reference contract's shape.
  */
-import type { RefCatalogCollection } from '../adapters/reference/contract';
+import type { RefCatalogCollection } from '../../../adapters/reference/contract';
 
 export type RefCatalog = Record<RefCatalogCollection, Record<string, unknown>[]>;
 

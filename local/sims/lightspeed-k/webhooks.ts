@@ -13,8 +13,8 @@
  * Lightspeed's webhooks lists it too).
  */
 import { randomUUID } from 'node:crypto';
+import { postWebhook } from '../../runtime/http-util';
 import type { Faults } from '../faults';
-import { postWebhook } from '../http-util';
 import { WebhookFaultDelivery } from '../webhook-faults';
 import type { LskSpec, WebhookId } from './validator';
 

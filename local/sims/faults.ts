@@ -7,7 +7,7 @@
  * the webhook faults (copies, hold). Every fault injected is counted by kind (`counts`), for chaos runs.
  */
 import type { ServerResponse } from 'node:http';
-import { sendJson, sleep } from './http-util';
+import { sendJson, sleep } from '../runtime/http-util';
 
 export type FaultConfig = {
   /** Share of API calls (0–1) answered with `errorStatus` (or one of `errorStatuses`) instead of being served. */

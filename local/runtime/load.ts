@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SinqroSecret, WebhookSecret } from '../functions/infra/secrets';
-import { signPayload } from '../functions/infra/signature';
+import type { SinqroSecret, WebhookSecret } from '../../functions/infra/secrets';
+import { signPayload } from '../../functions/infra/signature';
 import config from './config.json';
 import type { LocalRestaurant } from './runtime';
 
@@ -18,7 +18,7 @@ export type LoadSecrets = {
   /** The demo restaurant first, then `count - 1` more (`extra`, for RuntimeOptions.extraRestaurants). */
   restaurants: LoadRestaurant[];
   extra: LoadRestaurant[];
-  /** Everything in local/secrets.json plus a user token per extra restaurant; LOCAL_SECRETS_FILE points here. */
+  /** Everything in local/runtime/secrets.json plus a user token per extra restaurant; LOCAL_SECRETS_FILE points here. */
   secrets: Record<string, Record<string, unknown>>;
   secretsFile: string;
   sinqroSigningSecret: string;
@@ -35,7 +35,7 @@ export type LoadSecrets = {
  */
 export function loadRestaurants(count: number, prefix: string, firstId = 900_001): LoadSecrets {
   const base = config.restaurants.find((r) => r.posCode === 'reference');
-  if (!base) throw new Error('local/config.json links no restaurant to the reference POS');
+  if (!base) throw new Error('local/runtime/config.json links no restaurant to the reference POS');
   const secrets = JSON.parse(readFileSync(join(__dirname, 'secrets.json'), 'utf8')) as Record<
     string,
     Record<string, unknown>

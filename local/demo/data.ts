@@ -1,6 +1,6 @@
 /** Realistic Sinqro orders and event envelopes for the demo, the e2e tests and the load tools. */
 import { randomUUID } from 'node:crypto';
-import type { SinqroEvent } from '../functions/core/sinqro-schemas';
+import type { SinqroEvent } from '../../functions/core/sinqro-schemas';
 
 export const DEMO_RESTAURANT = 5120;
 
@@ -10,62 +10,15 @@ export const DEMO_CONSUMERS = [
   { id: 4412, name: 'Jordi', lastname: 'Puig-Demo', phone: '+34622333444', email: 'jordi.demo@example.org' },
 ];
 
-export function demoOrder(
-  id: number,
-  opts: { restaurantId?: number; type?: 'delivery' | 'collection' | 'insitu' | 'inside'; consumer?: number } = {},
-) {
-  const restaurantId = opts.restaurantId ?? DEMO_RESTAURANT;
-  const type = opts.type ?? 'collection';
-  const delivery = type === 'delivery';
-  const lines = [
-    {
-      type: 'PRODUCT',
-      label: 'Margherita',
-      quantity: 2,
-      unitPrice: 10.5,
-      totalAmount: 21.0,
-      baseAmount: 19.09,
-      vatAmount: 1.91,
-      vatValue: 10,
-      comment: null,
-      product: { id: 77001, externalId: 'POS-ART-12' },
-      childrenOrderLines: [
-        {
-          type: 'PRODUCT_OPTION',
-          label: 'Extra mozzarella',
-          quantity: 1,
-          unitPrice: 1.5,
-          totalAmount: 1.5,
-          baseAmount: 1.36,
-          vatAmount: 0.14,
-          vatValue: 10,
-          comment: null,
-          productOption: { id: 88004, externalId: 'POS-MOD-3' },
-          childrenOrderLines: [],
-        },
-      ],
-    },
-    {
-      type: 'PRODUCT',
-      label: 'Sparkling water',
-      quantity: 1,
-      unitPrice: 2.0,
-      totalAmount: 2.0,
-      baseAmount: 1.82,
-      vatAmount: 0.18,
-      vatValue: 10,
-      comment: null,
-      product: { id: 77009, externalId: 'POS-ART-40' },
-      childrenOrderLines: [],
-    },
-    ...(delivery
-      ? [{ type: 'DELIVERY', label: 'Delivery', quantity: 1, unitPrice: 2.5, totalAmount: 2.5, distance: 1.2 }]
-      : []),
-  ];
-  const total = delivery ? 25.5 : 23.0;
+/**
+ * The illustrative order of docs/sinqro-api.md, verbatim (composed from Sinqro's field tables; a takeaway order
+ * for two Margheritas with an extra and a water, paid at pickup). The unit tests' sample order, and the base of
+ * every demo order below.
+ */
+export function illustrativeOrder() {
   return {
-    id,
-    type,
+    id: 900001,
+    type: 'collection',
     status: {
       code: 'waiting_sp_validation',
       name: 'Waiting for restaurant',
@@ -75,27 +28,105 @@ export function demoOrder(
     },
     isAcceptable: true,
     isCancellable: true,
-    executionTime: new Date(Date.now() + 45 * 60_000).toISOString().replace(/\.\d{3}Z$/, '+0000'),
+    executionTime: '2025-03-14T19:30:00+0000',
     comment: 'No cutlery, please',
     cancellationComment: null,
-    marketOrderId: `WL-${id}`,
-    marketOrderCode: `K${id % 100000}`,
+    marketOrderId: 'WL-55812',
+    marketOrderCode: 'K7P2QD',
     posOrderId: null,
     orderGroupId: null,
     consumer: {
-      ...(DEMO_CONSUMERS[opts.consumer ?? 0] as object),
+      id: 4411,
+      name: 'Laura',
+      lastname: 'Gómez',
+      phone: '+34611222333',
+      email: 'laura@example.org',
       image: null,
       notificationsChannel: '0f3c9a7e5b2d4c61a8e9f0b1c2d3e4f5',
       chatToken: null,
       marketClientId: null,
     },
-    sellingPoint: { id: restaurantId, name: 'Trattoria Demo', timezone: 'Europe/Madrid' },
-    orderLines: lines,
-    payments: [{ id: 6001, amount: total, paymentMethodName: 'Cash', prepaid: false }],
-    totalAmount: total,
+    sellingPoint: { id: 5120, name: 'Trattoria Demo', timezone: 'Europe/Madrid' },
+    orderLines: [
+      {
+        type: 'PRODUCT',
+        label: 'Margherita',
+        quantity: 2,
+        unitPrice: 10.5,
+        totalAmount: 21.0,
+        baseAmount: 19.09,
+        vatAmount: 1.91,
+        vatValue: 10,
+        comment: null,
+        product: { id: 77001, externalId: 'POS-ART-12' },
+        childrenOrderLines: [
+          {
+            type: 'PRODUCT_OPTION',
+            label: 'Extra mozzarella',
+            quantity: 1,
+            unitPrice: 1.5,
+            totalAmount: 1.5,
+            baseAmount: 1.36,
+            vatAmount: 0.14,
+            vatValue: 10,
+            comment: null,
+            productOption: { id: 88004, externalId: 'POS-MOD-3' },
+            childrenOrderLines: [],
+          },
+        ],
+      },
+      {
+        type: 'PRODUCT',
+        label: 'Sparkling water',
+        quantity: 1,
+        unitPrice: 2.0,
+        totalAmount: 2.0,
+        baseAmount: 1.82,
+        vatAmount: 0.18,
+        vatValue: 10,
+        comment: null,
+        product: { id: 77009, externalId: 'POS-ART-40' },
+        childrenOrderLines: [],
+      },
+    ],
+    payments: [{ id: 6001, amount: 23.0, paymentMethodName: 'Cash', prepaid: false }],
+    totalAmount: 23.0,
     baseAmount: 20.91,
     vatAmount: 2.09,
     currency: { isoCode: 'EUR', symbol: '€', displayPattern: '{{ amount }}€' },
+  };
+}
+
+/**
+ * The illustrative order, numbered `id`, due in 45 minutes, for a demo consumer (DEMO_CONSUMERS) and restaurant;
+ * a delivery order adds a 2.50 delivery line and an address.
+ */
+export function demoOrder(
+  id: number,
+  opts: { restaurantId?: number; type?: 'delivery' | 'collection' | 'insitu' | 'inside'; consumer?: number } = {},
+) {
+  const base = illustrativeOrder();
+  const restaurantId = opts.restaurantId ?? DEMO_RESTAURANT;
+  const type = opts.type ?? 'collection';
+  const delivery = type === 'delivery';
+  const total = delivery ? 25.5 : 23.0;
+  return {
+    ...base,
+    id,
+    type,
+    executionTime: new Date(Date.now() + 45 * 60_000).toISOString().replace(/\.\d{3}Z$/, '+0000'),
+    marketOrderId: `WL-${id}`,
+    marketOrderCode: `K${id % 100000}`,
+    consumer: { ...base.consumer, ...(DEMO_CONSUMERS[opts.consumer ?? 0] as object) },
+    sellingPoint: { ...base.sellingPoint, id: restaurantId },
+    orderLines: [
+      ...base.orderLines,
+      ...(delivery
+        ? [{ type: 'DELIVERY', label: 'Delivery', quantity: 1, unitPrice: 2.5, totalAmount: 2.5, distance: 1.2 }]
+        : []),
+    ],
+    payments: base.payments.map((p) => ({ ...p, amount: total })),
+    totalAmount: total,
     ...(delivery
       ? {
           deliveryAmount: 2.5,
@@ -135,7 +166,7 @@ export function envelope(
   return { id: `evt-${randomUUID()}`, type, sellingPointId, occurredAt: new Date().toISOString(), data };
 }
 
-/** The demo restaurant linked to the Square simulator (local/config.json). */
+/** The demo restaurant linked to the Square simulator (local/runtime/config.json). */
 export const DEMO_SQUARE_RESTAURANT = 5121;
 
 /**
@@ -188,7 +219,7 @@ export function demoSquareOrder(
   };
 }
 
-/** The demo restaurant linked to the Lightspeed K-Series simulator (local/config.json). */
+/** The demo restaurant linked to the Lightspeed K-Series simulator (local/runtime/config.json). */
 export const DEMO_LIGHTSPEED_K_RESTAURANT = 5122;
 
 /**

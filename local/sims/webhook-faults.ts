@@ -1,11 +1,12 @@
 /**
- * Webhook faults shared by the simulators (`webhookCopiesMax`, `webhookHoldMaxMs` of local/faults.ts): each
+ * Webhook faults shared by the simulators (`webhookCopiesMax`, `webhookHoldMaxMs` of local/sims/faults.ts): each
  * event is posted 1–N times (at most three), each copy held a random while in the background, so deliveries
  * come doubled and out of order as a real POS's at-least-once delivery allows. A copy delivered after a later
  * event about the same order is counted as out of order. Chaos runs wait until `pending` is 0.
  */
+
+import { sleep } from '../runtime/http-util';
 import type { Faults } from './faults';
-import { sleep } from './http-util';
 
 export class WebhookFaultDelivery {
   private readonly inFlight = new Set<Promise<unknown>>();

@@ -16,27 +16,19 @@
  * locations?, hold?, copies?}, POST /_sim/webhooks/release {reverse?}, POST /_sim/webhooks/{event_id}/resend,
  * GET|POST /_sim/catalog {object}, DELETE /_sim/catalog/{id}, POST /_sim/catalog/{id}/sold-out
  * {sold_out, location_id?}, PATCH /_sim/locations/{id} {business_hours?, status?, timezone?, name?},
- * POST /_sim/faults (local/faults.ts), POST /_sim/oauth/expire (every access token so far answers
+ * POST /_sim/faults (local/sims/faults.ts), POST /_sim/oauth/expire (every access token so far answers
  * ACCESS_TOKEN_EXPIRED), POST /_sim/reset. OAuth: POST /oauth2/token (ObtainToken, refresh_token grant).
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { Faults } from './faults';
-import { close, jsonServer, listen, parseJsonBody, type Route, router, sendJson } from './http-util';
-import { type CatalogObjectInput, SquareSimCatalog } from './square-sim-catalog';
-import { SquareSimOAuth } from './square-sim-oauth';
-import { type OrderEvent, type SquareOrder, SquareSimOrders } from './square-sim-orders';
-import {
-  Clock,
-  faultError,
-  invalid,
-  isObject,
-  notFound,
-  type SquareErrorEntry,
-  SquareSimError,
-} from './square-sim-shapes';
-import { type SentWebhook, SquareWebhookSender, type WebhookSwitches, type WebhookTopic } from './square-sim-webhooks';
+import { close, jsonServer, listen, parseJsonBody, type Route, router, sendJson } from '../../runtime/http-util';
+import { Faults } from '../faults';
+import { type CatalogObjectInput, SquareSimCatalog } from './catalog';
+import { SquareSimOAuth } from './oauth';
+import { type OrderEvent, type SquareOrder, SquareSimOrders } from './orders';
+import { Clock, faultError, invalid, isObject, notFound, type SquareErrorEntry, SquareSimError } from './shapes';
+import { type SentWebhook, SquareWebhookSender, type WebhookSwitches, type WebhookTopic } from './webhooks';
 
-export { SQUARE_SIGNATURE_HEADER, signSquareWebhook } from './square-sim-webhooks';
+export { SQUARE_SIGNATURE_HEADER, signSquareWebhook } from './webhooks';
 
 /** OpenAPI `BusinessHoursPeriod`; `day_of_week` is a `DayOfWeek` (`SUN` … `SAT`). */
 export type BusinessHoursPeriod = { day_of_week: string; start_local_time: string; end_local_time: string };

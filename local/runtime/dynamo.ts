@@ -1,7 +1,7 @@
 /** dynalite (DynamoDB's wire protocol, in memory) with the table created from the stack's own key design. */
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TABLE } from '../functions/store/table';
+import { TABLE } from '../../functions/store/table';
 import { close, listen } from './http-util';
 
 export async function startDynalite(port: number): Promise<{ endpoint: string; stop: () => Promise<void> }> {
