@@ -3,12 +3,12 @@
  * registry.ts: the CDK stack and the local runtime create its route, queue, worker and alarms from it.
  */
 
+import type { Budget } from '../functions/core/budget';
 import type { CatalogEntityType, CatalogPage, CatalogRef } from '../functions/core/catalog-model';
 import type { PosAvailability, PosOpeningHours } from '../functions/core/hours-model';
 import type { PosEvent } from '../functions/core/messages';
 import type { SinqroOrder, SinqroReservation } from '../functions/core/sinqro-schemas';
 import type { CanonicalStatus, Kind } from '../functions/core/statuses';
-import type { Budget } from '../functions/infra/outbound';
 import type { RestaurantLink } from '../functions/store/store';
 
 export const FEATURES = {
