@@ -73,6 +73,12 @@ export type PosCallContext = {
    * own secret. A client calls it at most once per call and makes the call again.
    */
   renewCredentials?: () => Promise<PosSecret>;
+  /**
+   * Whether the bridge's catalog map holds this POS entity for the link's restaurant (it was synced to
+   * Sinqro): a client that resolves the ids an order names (Square: an item or one of its variations)
+   * asks it before asking the POS. The worker gives it (functions/pos/client.ts); absent, none is known.
+   */
+  inCatalog?: (ref: CatalogRef) => Promise<boolean>;
 };
 
 /**
