@@ -3,12 +3,12 @@
  * registry.ts: the CDK stack and the local runtime create its route, queue, worker and alarms from it.
  */
 
+import type { Budget } from '../functions/core/budget';
 import type { CatalogEntityType, CatalogPage, CatalogRef } from '../functions/core/catalog-model';
 import type { PosAvailability, PosOpeningHours } from '../functions/core/hours-model';
 import type { PosEvent } from '../functions/core/messages';
 import type { SinqroOrder, SinqroReservation } from '../functions/core/sinqro-schemas';
 import type { CanonicalStatus, Kind } from '../functions/core/statuses';
-import type { Budget } from '../functions/infra/outbound';
 import type { RestaurantLink } from '../functions/store/store';
 
 export const FEATURES = {
@@ -73,6 +73,12 @@ export type PosCallContext = {
    * own secret. A client calls it at most once per call and makes the call again.
    */
   renewCredentials?: () => Promise<PosSecret>;
+  /**
+   * Whether the bridge's catalog map holds this POS entity for the link's restaurant (it was synced to
+   * Sinqro): a client that resolves the ids an order names (Square: an item or one of its variations)
+   * asks it before asking the POS. The worker gives it (functions/pos/client.ts); absent, none is known.
+   */
+  inCatalog?: (ref: CatalogRef) => Promise<boolean>;
 };
 
 /**

@@ -4,6 +4,7 @@
  * (retryable vs permanent). ky's own retries are off: SQS redelivery is the retry, guarded by state.
  */
 import type { KyInstance, Options } from 'ky';
+import type { Budget } from '../core/budget';
 import { PermanentError, PosAuthError, RetryableError } from '../core/errors';
 
 /**
@@ -18,7 +19,7 @@ const loadKy = () => {
   return kyModule;
 };
 
-export type Budget = { deadline: number };
+export type { Budget };
 
 /** Leave room after the last call to write state and report the batch outcome (a fifth of the time, at most 1.5 s). */
 const SAFETY_MS = 1500;
