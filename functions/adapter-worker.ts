@@ -5,21 +5,22 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { PosAdapter } from '../adapters/port';
 import { findAdapter } from '../adapters/registry';
-import type { WorkMessage } from './core/messages';
+import { readWorkMessage } from './core/message-schemas';
 import { envNames, requireEnv } from './infra/env';
 import { Logger } from './infra/logger';
 import { budgetFrom } from './infra/outbound';
 import { handleWorkMessage } from './worker/dispatch';
-import { processBatch } from './worker/sqs-batch';
+import { processBatch, readBodies } from './worker/sqs-batch';
 
 /** The worker for one adapter; the deployed function picks its adapter from POS_CODE. */
 export function workerFor(adapter: PosAdapter) {
   const logger = new Logger(`${adapter.code}-worker`);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const budget = budgetFrom(context);
+    // Every body is read (version, shape) before any work; one that cannot be is reported failed.
+    const bodies = readBodies(event.Records, readWorkMessage);
     return processBatch(event, logger, async (record) => {
-      const message = JSON.parse(record.body) as WorkMessage;
-      await handleWorkMessage(message, {
+      await handleWorkMessage(bodies.messageOf(record), {
         adapter,
         budget,
         logger: logger.child({ messageId: record.messageId }),

@@ -2,9 +2,10 @@
  * Consumer of the to-sinqro queue, and the only function that calls Sinqro: status changes,
  * catalog changes, temporary closures and schedules.
  */
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { publishCatalog } from './catalog/publish-catalog';
 import { PermanentError } from './core/errors';
+import { readPublishMessage } from './core/message-schemas';
 import type { PublishMessage } from './core/messages';
 import { rankOf } from './core/statuses';
 import { publishHours } from './hours/publish-hours';
@@ -15,18 +16,20 @@ import { credentialField, getSecret, type RestaurantTokenSecret, type SinqroSecr
 import { publishStatus, skipSuperseded } from './orders/publish-status';
 import { DEFAULT_SINQRO_BASE_URL, SinqroClient } from './sinqro/client';
 import { linkOf } from './store/link-cache';
-import { processBatch } from './worker/sqs-batch';
+import { processBatch, readBodies } from './worker/sqs-batch';
 
 const logger = new Logger('sinqro-publisher');
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const budget = budgetFrom(context);
-  const superseded = supersededIn(event.Records);
+  // Every body is read (version, shape) before any work; one that cannot be is reported failed.
+  const bodies = readBodies(event.Records, readPublishMessage);
+  const superseded = supersededIn(bodies.readable);
   return processBatch(
     event,
     logger,
     async (record) => {
-      const news = JSON.parse(record.body) as PublishMessage;
+      const news = bodies.messageOf(record);
       if (news.type === 'status' && superseded.has(record.messageId)) return skipSuperseded(news, logger);
       const client = await sinqroClientFor(news.restaurantId);
       switch (news.type) {
@@ -48,16 +51,10 @@ export async function handler(event: SQSEvent, context: Context): Promise<SQSBat
  * The status records of a batch that a newer status of the same order in the same batch makes moot: only
  * the highest rank (the last of equal ones) is sent.
  */
-function supersededIn(records: SQSRecord[]): Set<string> {
+function supersededIn(read: { record: { messageId: string }; message: PublishMessage }[]): Set<string> {
   const newest = new Map<string, { messageId: string; rank: number }>();
   const moot = new Set<string>();
-  for (const record of records) {
-    let news: PublishMessage;
-    try {
-      news = JSON.parse(record.body) as PublishMessage;
-    } catch {
-      continue; // its own work reports it
-    }
+  for (const { record, message: news } of read) {
     if (news.type !== 'status') continue;
     const key = `${news.kind}#${news.orderId}`;
     const rank = rankOf(news.kind, news.status);

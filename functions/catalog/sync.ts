@@ -16,7 +16,13 @@ import {
 import { forEachLimit } from '../core/concurrency';
 import { NotFoundError, PermanentError, ValidationError } from '../core/errors';
 import { MAX_MESSAGE_BYTES } from '../core/limits';
-import type { CatalogNews, PosCatalogChangedEvent, SyncTrigger, WorkMessage } from '../core/messages';
+import {
+  type CatalogNews,
+  type PosCatalogChangedEvent,
+  type SyncTrigger,
+  type WorkMessage,
+  withVersion,
+} from '../core/messages';
 import { envNames, requireEnv } from '../infra/env';
 import type { Logger } from '../infra/logger';
 import { enqueue } from '../infra/queue';
@@ -100,7 +106,7 @@ export async function requestCatalogSync(
       : parts.length === 0
         ? [{ ...base, mode: 'incremental', since }]
         : parts.map((part, i) => ({ ...base, mode: 'incremental', entities: part, part: i }));
-  for (const message of messages) await enqueue(queueUrl, message, { type: message.type, syncId });
+  for (const message of messages) await enqueue(queueUrl, withVersion(message), { type: message.type, syncId });
   return syncId;
 }
 
@@ -441,7 +447,10 @@ async function queueDeletions(message: CatalogSyncMessage, refs: CatalogRef[], t
 async function enqueueNext(message: CatalogSyncMessage, next: Pick<CatalogSyncMessage, 'entityType' | 'cursor'>) {
   const { cursor: _c, entityType: _t, ...rest } = message;
   const body: CatalogSyncMessage = { ...rest, ...next };
-  await enqueue(requireEnv(envNames.workQueue(message.posCode)), body, { type: body.type, syncId: body.syncId });
+  await enqueue(requireEnv(envNames.workQueue(message.posCode)), withVersion(body), {
+    type: body.type,
+    syncId: body.syncId,
+  });
 }
 
 const sum = (tally: SyncTally, metric: keyof SyncTally[CatalogEntityType]) =>

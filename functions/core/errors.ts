@@ -105,6 +105,23 @@ export class PermanentError extends BridgeError {
   }
 }
 
+/**
+ * A queue message whose body cannot be read (not JSON, an unknown version, not the shape of its kind):
+ * reported failed like any record, so SQS parks it in the DLQ after its receives (never dropped). Names
+ * the version and the failing paths, never a value of the body.
+ */
+export class UnreadableMessageError extends PermanentError {
+  /** The body's `v`: 'none' when absent (read as version 1) or when the body is not an object. */
+  readonly version: number | 'none' | 'not a number';
+  /** Dot paths of what failed (`event.posOrderId`); `(body)` for the body itself; empty for JSON that does not parse. */
+  readonly paths: string[];
+  constructor(message: string, version: UnreadableMessageError['version'], paths: string[] = []) {
+    super(message, 'UNREADABLE_MESSAGE');
+    this.version = version;
+    this.paths = paths;
+  }
+}
+
 /** Sinqro's own error body shape, so Sinqro's connector team parses ours the same way. */
 export type SinqroErrorBody = {
   errors: ErrorDetail[];

@@ -132,3 +132,16 @@ export type ScheduleNews = {
 };
 
 export type PublishMessage = StatusNews | CatalogNews | ClosureNews | ScheduleNews;
+
+/**
+ * The version of the queue bodies every producer writes today. Each message goes on its queue with it
+ * (`withVersion`); its consumer reads it with message-schemas.ts, which knows what each version looks like.
+ */
+export const MESSAGE_VERSION = 1;
+
+export type Versioned<M> = M & { v: typeof MESSAGE_VERSION };
+
+/** A message as its producer puts it on a queue: with the current version. */
+export function withVersion<M extends WorkMessage | PublishMessage>(message: M): Versioned<M> {
+  return { ...message, v: MESSAGE_VERSION };
+}

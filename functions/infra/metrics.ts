@@ -28,6 +28,12 @@ export const METRICS = {
    * POS code. The log line beside it names the restaurant.
    */
   posAuthFailures: 'PosAuthFailures',
+  /**
+   * 1 each time a queue consumer meets a body it cannot read (not JSON, an unknown version, not its kind's
+   * shape): reported failed, it reaches the DLQ after its receives. Stage only: the log line beside it
+   * names the message id, the queue, the version and the failing paths.
+   */
+  unreadableMessages: 'UnreadableMessages',
 } as const;
 
 /** Extra dimensions of a metric (low cardinality only: codes and statuses, never ids). */

@@ -6,7 +6,13 @@ import { AWS_CLIENT_CONFIG } from './aws-clients';
 
 export { MAX_MESSAGE_BYTES };
 
-const sqs = new SQSClient(AWS_CLIENT_CONFIG);
+/**
+ * The functions' one SQS client (sending, and the batch consumers' visibility changes). The endpoint is the
+ * client's own (the Region's, or AWS_ENDPOINT_URL_SQS locally), never taken from a queue URL's host: the
+ * consumers rebuild a record's queue URL from its ARN (sqs-batch.ts), and a deployed queue's URL names the
+ * Region's endpoint anyway.
+ */
+export const sqs = new SQSClient({ ...AWS_CLIENT_CONFIG, useQueueUrlAsEndpoint: false });
 
 /** Serialises a message and checks it fits a queue message, before anything is written anywhere. */
 export function toMessageBody(message: object): string {

@@ -4,7 +4,7 @@
  */
 
 import { NotFoundError } from '../core/errors';
-import type { PosEvent, WorkMessage } from '../core/messages';
+import { type PosEvent, type WorkMessage, withVersion } from '../core/messages';
 import type { SinqroEvent } from '../core/sinqro-schemas';
 import { envNames, requireEnv } from '../infra/env';
 import type { Logger } from '../infra/logger';
@@ -136,7 +136,7 @@ async function claimAndEnqueue(
   seen?: boolean,
 ): Promise<IngestOutcome> {
   const queueUrl = requireEnv(envNames.workQueue(link.posCode));
-  const body = toMessageBody(message); // 413 before any write
+  const body = toMessageBody(withVersion(message)); // 413 before any write
   if (seen ?? (await isEventSeen(source, eventId))) {
     logger.info('duplicate event ignored', { restaurantId: link.restaurantId });
     return 'duplicate';

@@ -13,7 +13,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import type { PublishMessage } from '../core/messages';
+import { type PublishMessage, withVersion } from '../core/messages';
 import { envNames, requireEnv } from '../infra/env';
 import { enqueue, enqueueBatch, type FifoIds, type QueuedMessage, toMessageBody } from '../infra/queue';
 
@@ -21,7 +21,7 @@ const held = new AsyncLocalStorage<QueuedMessage[]>();
 
 export async function sendToSinqro(news: PublishMessage, attributes: Record<string, string> = {}): Promise<void> {
   const attrs = { type: news.type, ...attributes };
-  const body = toMessageBody(news);
+  const body = toMessageBody(withVersion(news));
   const fifo = fifoIdsOf(news, body);
   const outbox = news.type === 'status' ? held.getStore() : undefined;
   if (outbox) outbox.push({ body, attributes: attrs, fifo });

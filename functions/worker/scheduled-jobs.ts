@@ -14,7 +14,7 @@ import { effectiveCapabilities, pollsAvailability, pollsStatus, supports } from 
 import type { Capabilities, PosAdapter } from '../../adapters/port';
 import { ADAPTERS, findAdapter } from '../../adapters/registry';
 import { CATALOG_ENTITY_TYPES, newSyncId } from '../core/catalog-model';
-import type { WorkMessage } from '../core/messages';
+import { type WorkMessage, withVersion } from '../core/messages';
 import { adapterSettings, envNames, requireEnv } from '../infra/env';
 import type { Logger } from '../infra/logger';
 import { enqueueBatch, toMessageBody } from '../infra/queue';
@@ -119,7 +119,7 @@ function plan(job: ScheduleJob, link: RestaurantLink, caps: Capabilities): Plann
     type: message.type as WorkType,
     restaurantId,
     queueUrl: requireEnv(envNames.workQueue(posCode)),
-    body: toMessageBody(message),
+    body: toMessageBody(withVersion(message)),
   });
   const pollOrders = (trigger: 'schedule' | 'sweep') => send({ type: 'poll-orders', restaurantId, posCode, trigger });
   const hoursSync = () => send({ type: 'hours-sync', restaurantId, posCode, trigger: 'schedule' });

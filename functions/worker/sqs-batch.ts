@@ -10,19 +10,15 @@
  * once one fails the later ones of its group are reported failed unworked (so SQS keeps their order);
  * other groups go on beside it.
  */
-import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BridgeError, RetryableError } from '../core/errors';
+import { BridgeError, RetryableError, UnreadableMessageError } from '../core/errors';
 import { backoffSeconds, retryCapSeconds, retryFloorSeconds } from '../core/retry-backoff';
-import { AWS_CLIENT_CONFIG } from '../infra/aws-clients';
-import { errorFields, type Logger } from '../infra/logger';
-import type { QueuedMessage } from '../infra/queue';
+import { emitMetric, errorFields, type Logger } from '../infra/logger';
+import { METRICS } from '../infra/metrics';
+import { type QueuedMessage, sqs } from '../infra/queue';
 import { holdingNews, sendHeldNews } from '../sinqro/to-sinqro';
 import { holdingAudits, writeHeldAudits } from '../store/store';
-
-// The queue URL is rebuilt from the record's ARN (its canonical form); the endpoint stays the client's own
-// (the Region's, or AWS_ENDPOINT_URL_SQS locally) rather than the URL's host.
-const sqs = new SQSClient({ ...AWS_CLIENT_CONFIG, useQueueUrlAsEndpoint: false });
 
 export type BatchOptions = {
   /**
@@ -63,6 +59,9 @@ export async function processBatch(
     if (result === SKIPPED || (result.status === 'fulfilled' && sent[i] && audited[i])) {
       // Not worked (an earlier record of its group failed), or done while an earlier one failed after its work.
       wait = group ? failedGroups.get(group) : undefined;
+    } else if (result.status === 'rejected' && result.reason instanceof UnreadableMessageError) {
+      logUnreadable(record, result.reason, logger);
+      wait = retryDelay(record, result.reason);
     } else if (result.status === 'rejected') {
       logger.warn('message will be retried', {
         messageId: record.messageId,
@@ -84,6 +83,50 @@ export async function processBatch(
   await Promise.all(retryLater);
   return { batchItemFailures };
 }
+
+/**
+ * One error line for a body the consumer cannot read, and its metric: the message id, the queue, the version
+ * and the failing paths, never the body (it may hold a consumer's name or phone).
+ */
+function logUnreadable(record: SQSRecord, error: UnreadableMessageError, logger: Logger): void {
+  logger.error('unreadable message: reported failed, it goes to the DLQ after its receives', {
+    messageId: record.messageId,
+    queue: queueNameOf(record),
+    receiveCount: receiveCountOf(record),
+    version: error.version,
+    paths: error.paths.join(','),
+    reason: error.message,
+  });
+  emitMetric(METRICS.unreadableMessages, 1);
+}
+
+/**
+ * Reads every record's body before any work (`read` throws UnreadableMessageError for one it cannot read).
+ * `messageOf` gives a record's message, or throws its error inside that record's work, so the record is
+ * reported failed like any other.
+ */
+export function readBodies<T>(records: SQSRecord[], read: (body: string) => T) {
+  const bodies = new Map<SQSRecord, { message: T } | { error: unknown }>();
+  for (const record of records) {
+    try {
+      bodies.set(record, { message: read(record.body) });
+    } catch (error) {
+      bodies.set(record, { error });
+    }
+  }
+  return {
+    /** The records that could be read, with their messages. */
+    readable: [...bodies].flatMap(([record, b]) => ('message' in b ? [{ record, message: b.message }] : [])),
+    messageOf(record: SQSRecord): T {
+      const b = bodies.get(record) ?? { message: read(record.body) };
+      if ('error' in b) throw b.error;
+      return b.message;
+    },
+  };
+}
+
+/** The queue name of a record, from its ARN (no id, no personal data). */
+export const queueNameOf = (record: SQSRecord) => record.eventSourceARN.split(':')[5] ?? 'unknown';
 
 /** The queue URL of a record, from its ARN (arn:aws:sqs:<region>:<account>:<name>). */
 export function queueUrlOf(record: SQSRecord): string {

@@ -132,11 +132,16 @@ const message = (overrides: Partial<SyncMessage> = {}): SyncMessage => ({
   ...overrides,
 });
 
+/** The bodies sent to a queue, each checked to carry the current version, without it. */
 const sent = (queue: string) =>
   sqs
     .commandCalls(SendMessageCommand)
     .filter((c) => c.args[0].input.QueueUrl === queue)
-    .map((c) => JSON.parse(c.args[0].input.MessageBody as string));
+    .map((c) => {
+      const { v, ...message } = JSON.parse(c.args[0].input.MessageBody as string);
+      expect(v).toBe(1);
+      return message;
+    });
 const published = () => sent(TO_SINQRO_QUEUE_URL) as CatalogNews[];
 const nextPages = () => sent(WORK_QUEUE_URL) as SyncMessage[];
 const reportUpdates = () =>

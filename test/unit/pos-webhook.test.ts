@@ -112,6 +112,7 @@ describe('pos-webhook handler', () => {
     const input = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
     expect(input?.QueueUrl).toBe(WORK_QUEUE_URL);
     expect(JSON.parse(input?.MessageBody ?? '')).toMatchObject({
+      v: 1,
       type: 'pos-event',
       restaurantId: 5120,
       posCode: 'reference',

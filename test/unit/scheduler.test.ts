@@ -43,7 +43,13 @@ const linkItem = (restaurantId: number, posCode = 'webpos', enabled = true) => (
   enabled,
   createdAt: '2026-03-01T00:00:00.000Z',
 });
-/** Every message sent, in order, whether alone or in a batch. */
+/** A body as sent, checked to carry the current version, without it. */
+const unversioned = (body: string) => {
+  const { v, ...message } = JSON.parse(body);
+  expect(v).toBe(1);
+  return message;
+};
+/** Every message sent, in order, whether alone or in a batch (each with its version). */
 const sent = () =>
   sqs.calls().flatMap((call) => {
     const input = call.args[0].input as {
@@ -53,7 +59,7 @@ const sent = () =>
     };
     return (input.Entries ?? [input]).map((m) => ({
       queue: input.QueueUrl,
-      body: JSON.parse(m.MessageBody as string),
+      body: unversioned(m.MessageBody as string),
     }));
   });
 /** SQS takes every entry of a batch. */

@@ -70,6 +70,29 @@ describe('sinqro-publisher handler', () => {
     }
   });
 
+  it('reports an unreadable message as failed before any work, and publishes the others of the batch', async () => {
+    const logs = captureLogs();
+    const event = sqsEvent([
+      sqsRecord(news(), 'm-1'),
+      sqsRecord('{"type":"status","consumer":"Jane Doe"', 'm-2'),
+      sqsRecord({ ...news({ orderId: 7 }), status: 'LOST', v: 1 }, 'm-3'),
+      sqsRecord({ ...news({ orderId: 8 }), v: 9 }, 'm-4'),
+      sqsRecord({ ...news({ orderId: 9, kind: 'reservation' }), v: 1 }, 'm-5'),
+    ]);
+    await expect(handler(event, lambdaContext())).resolves.toEqual({
+      batchItemFailures: ['m-2', 'm-3', 'm-4', 'm-5'].map((itemIdentifier) => ({ itemIdentifier })),
+    });
+    expect(env.sinqro.requests.map((r) => r.url)).toEqual([`/pos-app/v1/${ROUTES.orderStatus(900001)}`]);
+    const unreadable = logs.map((l) => JSON.parse(l)).filter((l) => l.msg?.startsWith('unreadable message'));
+    expect(unreadable.map((l) => [l.level, l.messageId, l.version, l.paths])).toEqual([
+      ['error', 'm-2', 'none', ''],
+      ['error', 'm-3', 1, 'status'],
+      ['error', 'm-4', 9, 'v'],
+      ['error', 'm-5', 1, 'status'],
+    ]);
+    expect(logs.join('\n')).not.toContain('Jane');
+  });
+
   it('claims the status rank before calling Sinqro, so a late message cannot move Sinqro backwards', async () => {
     await run(news({ status: 'PREPARING' }));
     expect(claimCalls()[0]?.args[0].input.ExpressionAttributeValues).toEqual({ ':r': 3, ':t': expect.any(String) });

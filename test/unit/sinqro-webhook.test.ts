@@ -57,6 +57,7 @@ describe('sinqro-webhook handler', () => {
     const input = sqs.commandCalls(SendMessageCommand)[0]?.args[0].input;
     expect(input?.QueueUrl).toBe(WORK_QUEUE_URL);
     expect(JSON.parse(input?.MessageBody ?? '')).toMatchObject({
+      v: 1,
       type: 'sinqro-event',
       restaurantId: 5120,
       posCode: 'reference',

@@ -195,8 +195,9 @@ describe('status news for Sinqro in a batch', () => {
     const calls = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => c.Entries?.length).sort()).toEqual([10, 2]);
     expect(calls[0]?.QueueUrl).toBe(TO_SINQRO_QUEUE_URL);
-    const bodies = calls.flatMap((c) => c.Entries ?? []).map((e) => JSON.parse(e.MessageBody as string).orderId);
-    expect(bodies.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const bodies = calls.flatMap((c) => c.Entries ?? []).map((e) => JSON.parse(e.MessageBody as string));
+    expect(bodies.map((b) => b.orderId).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(bodies.every((b) => b.v === 1)).toBe(true);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
