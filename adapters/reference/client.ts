@@ -1,6 +1,7 @@
 /** Calls to a reference-contract POS: inject orders and reservations, apply Sinqro-side cancellations, read the catalog. */
 import type * as v from 'valibot';
 import type { CatalogEntityType, CatalogPage, CatalogRef } from '../../functions/core/catalog-model';
+import { forEachLimit } from '../../functions/core/concurrency';
 import { PermanentError } from '../../functions/core/errors';
 import type { PosAvailability, PosOpeningHours } from '../../functions/core/hours-model';
 import type { SinqroOrder, SinqroReservation } from '../../functions/core/sinqro-schemas';
@@ -115,7 +116,6 @@ export class ReferencePosClient implements PosClient {
 
   async fetchCatalogEntities(refs: CatalogRef[]): Promise<CatalogPage> {
     const page: CatalogPage = { entities: [], rejected: [] };
-    const queue = [...refs];
     const readOne = async (ref: CatalogRef) => {
       const collection = refCollectionOf(ref.type);
       let raw: unknown;
@@ -133,10 +133,7 @@ export class ReferencePosClient implements PosClient {
         page.rejected.push({ ref, error: (error as Error).message.slice(0, 300) });
       }
     };
-    const workers = Array.from({ length: Math.min(ENTITY_READ_CONCURRENCY, queue.length) }, async () => {
-      for (let ref = queue.shift(); ref; ref = queue.shift()) await readOne(ref);
-    });
-    await Promise.all(workers);
+    await forEachLimit(refs, ENTITY_READ_CONCURRENCY, readOne);
     return page;
   }
 

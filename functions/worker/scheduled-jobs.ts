@@ -14,6 +14,7 @@ import { effectiveCapabilities, pollsAvailability, pollsStatus, supports } from 
 import type { Capabilities, PosAdapter } from '../../adapters/port';
 import { ADAPTERS, findAdapter } from '../../adapters/registry';
 import { CATALOG_ENTITY_TYPES, newSyncId } from '../core/catalog-model';
+import { forEachLimit } from '../core/concurrency';
 import { type WorkMessage, withVersion } from '../core/messages';
 import { adapterSettings, envNames, requireEnv } from '../infra/env';
 import type { Logger } from '../infra/logger';
@@ -83,7 +84,7 @@ export async function runScheduledJob(job: ScheduleJob, logger: Logger): Promise
 async function send(planned: Planned[], job: ScheduleJob, logger: Logger) {
   const enqueued: Record<WorkType, number> = { 'poll-orders': 0, 'hours-sync': 0, 'catalog-sync': 0 };
   let failed = 0;
-  await inParallel(batches(planned), PARALLEL_SENDS, async (batch) => {
+  await forEachLimit(batches(planned), PARALLEL_SENDS, async (batch) => {
     const sent = await enqueueBatch(
       (batch[0] as Planned).queueUrl,
       batch.map((item) => ({ body: item.body, attributes: { type: item.type } })),
@@ -150,12 +151,4 @@ function plan(job: ScheduleJob, link: RestaurantLink, caps: Capabilities): Plann
         ...(supports(caps, 'F7') || supports(caps, 'F8') ? [hoursSync()] : []),
       ];
   }
-}
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
