@@ -4,7 +4,6 @@
  * its parents by their external ids. Sinqro documents `isAvailable` on products and options only;
  * sending it on the other entities is the bridge's assumption (to confirm with Sinqro).
  */
-import { createHash } from 'node:crypto';
 import type { CatalogEntity, CatalogEntityType } from '../core/catalog-model';
 
 /** Sinqro's collection name of each entity type (its JSON keys, e.g. `productOptionsCategories`). */
@@ -81,17 +80,3 @@ export function toSinqroCatalogItem(entity: CatalogEntity): SinqroCatalogItem {
       };
   }
 }
-
-/** JSON with object keys sorted at every level and undefined left out: equal content, equal text. */
-export function stableJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : stableJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-}
-
-/** What the map keeps to tell a changed entity from an unchanged one: sha256 of what Sinqro would get. */
-export const contentHash = (item: SinqroCatalogItem): string =>
-  createHash('sha256').update(stableJson(item)).digest('hex');

@@ -14,6 +14,7 @@ import {
   newSyncId,
 } from '../core/catalog-model';
 import { forEachLimit } from '../core/concurrency';
+import { contentHash } from '../core/content-hash';
 import { NotFoundError, PermanentError, ValidationError } from '../core/errors';
 import { MAX_MESSAGE_BYTES } from '../core/limits';
 import {
@@ -46,7 +47,7 @@ import {
   type SyncTally,
 } from '../store/catalog-map';
 import { getLink } from '../store/store';
-import { contentHash, toSinqroCatalogItem } from './sinqro-catalog';
+import { toSinqroCatalogItem } from './sinqro-catalog';
 
 export { getSyncReport, listSyncReports } from '../store/catalog-map';
 

@@ -131,7 +131,13 @@ export const PublishMessageSchema = v.variant('type', [
     entityType: EntityType,
     items: v.array(v.looseObject({ posId: Text, hash: Text, body: v.record(v.string(), v.unknown()) })),
   }),
-  v.looseObject({ ...news, type: v.literal('catalog-delete'), syncId: Text, entityType: EntityType, posIds: v.array(Text) }),
+  v.looseObject({
+    ...news,
+    type: v.literal('catalog-delete'),
+    syncId: Text,
+    entityType: EntityType,
+    posIds: v.array(Text),
+  }),
   v.looseObject({
     ...hoursNews,
     type: v.literal('closure'),

@@ -3,8 +3,8 @@
  * convert it to Sinqro's terms and queue it for the publisher — only when it differs from what Sinqro
  * was last given. Hours that cannot be true are rejected and recorded, never sent.
  */
-import { createHash } from 'node:crypto';
 import type { PosClient } from '../../adapters/port';
+import { contentHash } from '../core/content-hash';
 import { PermanentError } from '../core/errors';
 import type {
   ClosureNews,
@@ -21,11 +21,6 @@ import { getSentHours, type HoursItem, markQueued } from '../store/hours';
 import * as store from '../store/store';
 import { keys } from '../store/table';
 import { ImpossibleHoursError, toSinqroClosure, toSinqroSchedule } from './schedule-conversion';
-
-/** The content hash the table keeps: equal bodies for Sinqro, equal hashes. */
-export function hoursHash(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
-}
 
 /**
  * A POS webhook said the restaurant closed or opened, or its hours changed. Either is only a cue: the
@@ -83,7 +78,13 @@ async function syncClosure(client: Clients, restaurantId: number, log: Logger): 
   }
   const observedAt = new Date().toISOString();
   const closure = toSinqroClosure(await pos.getAvailability());
-  const news: ClosureNews = { type: 'closure', restaurantId, hash: hoursHash(closure), observedAt, closure };
+  const news: ClosureNews = {
+    type: 'closure',
+    restaurantId,
+    hash: contentHash(closure, 'as-built'),
+    observedAt,
+    closure,
+  };
   await queueIfChanged(news, log, { closed: closure !== null, until: closure?.expiresAt ?? undefined });
 }
 
@@ -95,7 +96,13 @@ async function syncSchedule(client: Clients, restaurantId: number, log: Logger):
   }
   const observedAt = new Date().toISOString();
   const ranges = toSinqroSchedule(await pos.getOpeningHours());
-  const news: ScheduleNews = { type: 'schedule', restaurantId, hash: hoursHash(ranges), observedAt, ranges };
+  const news: ScheduleNews = {
+    type: 'schedule',
+    restaurantId,
+    hash: contentHash(ranges, 'as-built'),
+    observedAt,
+    ranges,
+  };
   await queueIfChanged(news, log, { ranges: ranges.length });
 }
 

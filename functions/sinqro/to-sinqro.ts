@@ -12,7 +12,7 @@
  * within SQS's 5 minutes (a retried record) is dropped, anything different is not.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../core/content-hash';
 import { type PublishMessage, withVersion } from '../core/messages';
 import { envNames, requireEnv } from '../infra/env';
 import { enqueue, enqueueBatch, type FifoIds, type QueuedMessage, toMessageBody } from '../infra/queue';
@@ -29,7 +29,7 @@ export async function sendToSinqro(news: PublishMessage, attributes: Record<stri
 }
 
 export function fifoIdsOf(news: PublishMessage, body: string): FifoIds {
-  const dedupeId = createHash('sha256').update(body).digest('hex');
+  const dedupeId = sha256Hex(body);
   switch (news.type) {
     case 'status':
       return { groupId: `${news.kind}#${news.orderId}`, dedupeId };

@@ -135,9 +135,9 @@ test('every SDK client built in the functions, the adapters and the operator CLI
     ]),
   );
   // One SQS client for the functions (queue.ts): sending and the batch consumers' visibility changes.
-  expect(constructions.filter((c) => c.name === 'SQSClient' && c.file.startsWith('functions')).map((c) => c.file)).toEqual(
-    ['functions/infra/queue.ts'],
-  );
+  expect(
+    constructions.filter((c) => c.name === 'SQSClient' && c.file.startsWith('functions')).map((c) => c.file),
+  ).toEqual(['functions/infra/queue.ts']);
   expect(constructions.filter((c) => !c.args?.includes('AWS_CLIENT_CONFIG'))).toEqual([]);
 });
 

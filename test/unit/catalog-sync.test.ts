@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PosAdapter, PosClient } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
-import { contentHash, toSinqroCatalogItem } from '../../functions/catalog/sinqro-catalog';
+import { toSinqroCatalogItem } from '../../functions/catalog/sinqro-catalog';
 import {
   batchUpserts,
   onCatalogChanged,
@@ -14,6 +14,7 @@ import {
   UPSERT_MAX_ITEMS,
 } from '../../functions/catalog/sync';
 import type { CatalogEntity, CatalogPage } from '../../functions/core/catalog-model';
+import { contentHash } from '../../functions/core/content-hash';
 import { NotFoundError, PermanentError, RetryableError, ValidationError } from '../../functions/core/errors';
 import { MAX_MESSAGE_BYTES } from '../../functions/core/limits';
 import type { CatalogNews, WorkMessage } from '../../functions/core/messages';

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PosAdapter, PosClient } from '../../adapters/port';
 import { referenceAdapter } from '../../adapters/reference';
+import { contentHash } from '../../functions/core/content-hash';
 import { PermanentError, RetryableError } from '../../functions/core/errors';
 import type { PosAvailability, PosOpeningHours } from '../../functions/core/hours-model';
 import type {
@@ -11,7 +12,7 @@ import type {
   PosHoursChangedEvent,
   ScheduleNews,
 } from '../../functions/core/messages';
-import { hoursHash, onHoursChanged, syncHours } from '../../functions/hours/sync';
+import { onHoursChanged, syncHours } from '../../functions/hours/sync';
 import { Logger } from '../../functions/infra/logger';
 import {
   captureLogs,
@@ -22,6 +23,9 @@ import {
   writeBridgeSecrets,
 } from './support/bridge-env';
 import { type SecretsFile, useSecretsFile } from './support/secrets-file';
+
+/** The hash the hours record keeps (their JSON as built). */
+const hoursHash = (body: unknown) => contentHash(body, 'as-built');
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);

@@ -63,7 +63,15 @@ const WORK: WorkMessage[] = [
     entities: [{ type: 'product', posId: 'P1' }],
     part: 0,
   },
-  { type: 'catalog-sync', ...base, syncId: 's-2', mode: 'full', trigger: 'operator', entityType: 'product', cursor: 'c' },
+  {
+    type: 'catalog-sync',
+    ...base,
+    syncId: 's-2',
+    mode: 'full',
+    trigger: 'operator',
+    entityType: 'product',
+    cursor: 'c',
+  },
   { type: 'hours-sync', ...base, trigger: 'schedule' },
   { type: 'poll-orders', ...base, trigger: 'sweep' },
 ];

@@ -1,12 +1,8 @@
 /** Bridge catalog entities → Sinqro items, and the content hash that decides what is sent. */
 
-import {
-  contentHash,
-  SINQRO_COLLECTIONS,
-  stableJson,
-  toSinqroCatalogItem,
-} from '../../functions/catalog/sinqro-catalog';
+import { SINQRO_COLLECTIONS, toSinqroCatalogItem } from '../../functions/catalog/sinqro-catalog';
 import type { CatalogEntity } from '../../functions/core/catalog-model';
+import { contentHash, stableJson } from '../../functions/core/content-hash';
 
 const product = (overrides: Partial<Extract<CatalogEntity, { type: 'product' }>> = {}): CatalogEntity => ({
   type: 'product',
