@@ -1,7 +1,7 @@
 import { UnreadableMessageError } from '../../functions/core/errors';
 import { readPublishMessage, readWorkMessage } from '../../functions/core/message-schemas';
 import { MESSAGE_VERSION, type PublishMessage, type WorkMessage, withVersion } from '../../functions/core/messages';
-import { envelope } from './support/fixtures';
+import { envelope, statusNews } from './support/fixtures';
 
 const base = { restaurantId: 5120, posCode: 'reference' };
 
@@ -77,17 +77,7 @@ const WORK: WorkMessage[] = [
 ];
 
 const NEWS: PublishMessage[] = [
-  {
-    type: 'status',
-    orderId: 900001,
-    kind: 'order',
-    orderType: 'delivery',
-    restaurantId: 5120,
-    status: 'ACCEPTED',
-    posOrderId: 'pos-123',
-    occurredAt: '2025-03-14T19:10:00.000Z',
-    audit: { what: 'status', source: 'reference', outcome: 'applied', at: '2025-03-14T19:10:00.000Z' },
-  },
+  statusNews({ audit: { what: 'status', source: 'reference', outcome: 'applied', at: '2025-03-14T19:10:00.000Z' } }),
   {
     type: 'catalog-upsert',
     restaurantId: 5120,

@@ -10,7 +10,7 @@ import type { StatusNews } from '../../functions/core/messages';
 import { ROUTES } from '../../functions/sinqro/client';
 import { handler } from '../../functions/sinqro-publisher';
 import { captureLogs, SINQRO_SECRET_NAME, writeBridgeSecrets } from './support/bridge-env';
-import { lambdaContext, sqsEvent, sqsRecord } from './support/fixtures';
+import { lambdaContext, sqsEvent, sqsRecord, statusNews } from './support/fixtures';
 import { auditsWritten, usePublisherEnv } from './support/publisher-env';
 import { useSecretsFile } from './support/secrets-file';
 
@@ -22,17 +22,7 @@ beforeEach(() => {
   ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 1 } });
 });
 
-const news = (overrides: Partial<StatusNews> = {}): StatusNews => ({
-  type: 'status',
-  orderId: 900001,
-  kind: 'order',
-  orderType: 'delivery',
-  restaurantId: 5120,
-  status: 'ACCEPTED',
-  posOrderId: 'pos-123',
-  occurredAt: '2025-03-14T19:10:00.000Z',
-  ...overrides,
-});
+const news = statusNews;
 
 const run = (...items: StatusNews[]) =>
   handler(sqsEvent(items.map((n, i) => sqsRecord(n, `m-${i + 1}`))), lambdaContext());

@@ -1,6 +1,7 @@
 /** Fresh fixtures for every test: each factory builds a new object, so no test can leak into another. */
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentError } from '../../../functions/core/errors';
+import type { StatusNews } from '../../../functions/core/messages';
 import { posWebhooksPath, posWebhooksPrefix, routeKey } from '../../../functions/routes';
 import { illustrativeOrder } from '../../../local/demo/data';
 
@@ -163,3 +164,16 @@ export function permanentCodeOf(fn: () => unknown): string {
   }
   return 'no error';
 }
+
+/** A status news for the to-sinqro queue (an accepted delivery order), as the worker sends it. */
+export const statusNews = (overrides: Partial<StatusNews> = {}): StatusNews => ({
+  type: 'status',
+  orderId: 900001,
+  kind: 'order',
+  orderType: 'delivery',
+  restaurantId: SELLING_POINT_ID,
+  status: 'ACCEPTED',
+  posOrderId: 'pos-123',
+  occurredAt: '2025-03-14T19:10:00.000Z',
+  ...overrides,
+});
