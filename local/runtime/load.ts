@@ -69,15 +69,8 @@ export function loadRestaurants(count: number, prefix: string, firstId = 900_001
   };
 }
 
-/** Runs `run` over the items, at most `concurrency` at once. */
-export async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await run(items[next++] as T);
-    }),
-  );
-}
+/** Runs `run` over the items, at most `concurrency` at once: the functions' own helper. */
+export { forEachLimit as pool } from '../../functions/core/concurrency';
 
 /** Signs a raw Sinqro envelope as Sinqro does and posts it to the gateway; returns the HTTP status. */
 export async function sendSinqroEvent(gatewayUrl: string, signingSecret: string, raw: string): Promise<number> {
