@@ -39,7 +39,7 @@ import {
   type SyncReport,
   type SyncTally,
 } from '../store/catalog-map';
-import { getLink } from '../store/store';
+import { getLink } from '../store/links';
 import { contentHash, toSinqroCatalogItem } from './sinqro-catalog';
 
 export { getSyncReport, listSyncReports } from '../store/catalog-map';

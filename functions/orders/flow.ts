@@ -7,6 +7,7 @@ import type { CancelOutcome, PosAdapter, PosClient, PosContext } from '../../ada
 import { onCatalogChanged, runCatalogSyncPage } from '../catalog/sync';
 import { PermanentError } from '../core/errors';
 import type { PosOrderStatusEvent, StatusNews, WorkMessage } from '../core/messages';
+import type { AuditEntry } from '../core/records';
 import { parseSinqroDate, type SinqroEvent, toIsoUtc } from '../core/sinqro-schemas';
 import type { CanonicalStatus, Kind } from '../core/statuses';
 import { onHoursChanged, syncHours } from '../hours/sync';
@@ -15,8 +16,18 @@ import type { Logger } from '../infra/logger';
 import type { Budget } from '../infra/outbound';
 import { posClient } from '../pos/client';
 import { sendToSinqro } from '../sinqro/to-sinqro';
+import { audit, auditOrder } from '../store/audit';
 import { markClosed, markOpen } from '../store/open-orders';
-import * as store from '../store/store';
+import {
+  claimPosVersion,
+  createOrder,
+  findOrderByPosOrderId,
+  getOrder,
+  type OrderState,
+  recordAttempt,
+  setPosOrderId,
+  transition,
+} from '../store/orders';
 import { keys } from '../store/table';
 import { assertOrderInCatalog } from './catalog-check';
 import { pollOrders } from './polling';
@@ -81,7 +92,7 @@ async function handleSinqroEvent(event: SinqroEvent, restaurantId: number, ctx: 
         return cancelInPos(event.type, kind, orderId, restaurantId, toIsoUtc(event.occurredAt), undefined, ctx, log);
       }
       // Only a cancellation has a meaning in the POS; other changes made in Sinqro are recorded.
-      await store.auditOrder(kind, orderId, {
+      await auditOrder(kind, orderId, {
         what: event.type,
         source: 'sinqro',
         status: event.data.status.code,
@@ -99,7 +110,7 @@ async function inject(
 ) {
   const kind = kindOf(event.type);
   const order = event.data;
-  const { created, state } = await store.createOrder(
+  const { created, state } = await createOrder(
     { orderId: order.id, kind, orderType: order.type, restaurantId, posCode: ctx.adapter.code },
     toIsoUtc(event.occurredAt),
   );
@@ -119,7 +130,7 @@ async function inject(
         code: state.posOrderId,
       });
     }
-    await store.auditOrder(kind, order.id, {
+    await auditOrder(kind, order.id, {
       what: event.type,
       source: 'sinqro',
       status: state.status,
@@ -158,8 +169,8 @@ async function inject(
     posContext = result.posContext;
   } catch (error) {
     if (error instanceof PermanentError) return fail(kind, order.id, restaurantId, order.type, error, ctx, log);
-    await store.recordAttempt(kind, order.id, (error as Error).message);
-    await store.auditOrder(kind, order.id, {
+    await recordAttempt(kind, order.id, (error as Error).message);
+    await auditOrder(kind, order.id, {
       what: 'inject',
       source: ctx.adapter.code,
       outcome: 'retry',
@@ -168,7 +179,7 @@ async function inject(
     throw error;
   }
 
-  const result = await store.transition({
+  const result = await transition({
     orderId: order.id,
     kind,
     status: 'INJECTED',
@@ -185,7 +196,7 @@ async function inject(
   // Checked before the injection; only a writer racing this one could have made it another's.
   if (!result.applied && result.verdict === 'foreign')
     return refuseForeign(event.type, kind, order.id, restaurantId, log);
-  const injected: store.AuditEntry = {
+  const injected: AuditEntry = {
     what: 'inject',
     source: ctx.adapter.code,
     status: 'INJECTED',
@@ -196,19 +207,19 @@ async function inject(
   // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
   if (result.applied) return publish(result.state, 'INJECTED', undefined, log, injected);
   if (result.verdict === 'duplicate' && result.state?.posOrderId === posOrderId) {
-    await store.auditOrder(kind, order.id, { ...injected, outcome: 'already injected by a concurrent delivery' });
+    await auditOrder(kind, order.id, { ...injected, outcome: 'already injected by a concurrent delivery' });
     log.info('order injected by a concurrent delivery; not reported again', { posOrderId });
     return;
   }
-  await store.auditOrder(kind, order.id, injected);
+  await auditOrder(kind, order.id, injected);
 
   // The POS moved faster than us (its webhook already advanced the status, and may have named its own id
   // for the order, K-Series' account), or Sinqro cancelled meanwhile.
-  if (!result.state?.posOrderId) await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
+  if (!result.state?.posOrderId) await setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
   if (result.state?.status === 'CANCELLED' && result.state.source === 'sinqro') {
     const ref = { sinqroOrderId: order.id, posContext };
     const done = await client.cancel(kind, posOrderId, 'cancelled in Sinqro', ref);
-    await store.auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after late injection'));
+    await auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after late injection'));
     log.info('cancellation applied in POS after injection', { posOrderId, outcome: done.outcome });
   }
 }
@@ -217,7 +228,7 @@ async function inject(
  * The audit record of a cancellation the POS took: applied, or — for a POS that cannot cancel such an
  * order through its API — shown to staff instead, which the record says (`detail`: how, ids only).
  */
-function cancelRecord(done: CancelOutcome, posOrderId: string, when?: string): store.AuditEntry {
+function cancelRecord(done: CancelOutcome, posOrderId: string, when?: string): AuditEntry {
   const applied = done.outcome === 'cancelled';
   return {
     what: 'cancel',
@@ -250,7 +261,7 @@ const UNKNOWN_ORDER_TYPE = 'unknown';
  * the cancellation): an earlier attempt may have created it in the POS and then lost the reply, timed out
  * or died before the state write, or created it and failed to cancel it. Checked again on every delivery.
  */
-const cancelledDuringInjection = (state: store.OrderState) =>
+const cancelledDuringInjection = (state: OrderState) =>
   state.status === 'CANCELLED' && state.source === 'sinqro' && state.orderType !== UNKNOWN_ORDER_TYPE;
 
 /**
@@ -260,7 +271,7 @@ const cancelledDuringInjection = (state: store.OrderState) =>
  */
 async function cancelInterruptedInjection(
   event: Extract<SinqroEvent, { type: 'order.created' | 'reservation.created' }>,
-  state: store.OrderState,
+  state: OrderState,
   restaurantId: number,
   ctx: FlowContext,
   log: Logger,
@@ -280,12 +291,12 @@ async function cancelInterruptedInjection(
           : await client.injectReservation(order as never, key);
       posOrderId = result.posOrderId;
       posContext = result.posContext;
-      await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
+      await setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
     }
     done = await client.cancel(kind, posOrderId, 'cancelled in Sinqro', { sinqroOrderId: order.id, posContext });
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
-    await store.auditOrder(kind, order.id, {
+    await auditOrder(kind, order.id, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -296,7 +307,7 @@ async function cancelInterruptedInjection(
     log.warn('POS refused the cancellation of an interrupted injection', { posOrderId, code: error.code });
     return;
   }
-  await store.auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after an interrupted injection'));
+  await auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after an interrupted injection'));
   log.info('cancellation applied in POS after an interrupted injection', { posOrderId, outcome: done.outcome });
 }
 
@@ -310,7 +321,7 @@ async function cancelInPos(
   ctx: FlowContext,
   log: Logger,
 ) {
-  const result = await store.transition({
+  const result = await transition({
     orderId,
     kind,
     status: 'CANCELLED',
@@ -324,7 +335,7 @@ async function cancelInPos(
   const state = result.state;
   if (result.applied) await markClosed(restaurantId, kind, orderId);
   if (!result.applied && result.verdict !== 'duplicate') {
-    await store.auditOrder(kind, orderId, {
+    await auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: state?.status,
@@ -335,7 +346,7 @@ async function cancelInPos(
   }
   if (!state?.posOrderId) {
     // Not in the POS yet: the injection sees CANCELLED and will not create it (or cancels right after).
-    await store.auditOrder(kind, orderId, {
+    await auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -354,7 +365,7 @@ async function cancelInPos(
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
     // e.g. the POS already completed it: retrying cannot change that, so it is recorded for people to see.
-    await store.auditOrder(kind, orderId, {
+    await auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -365,7 +376,7 @@ async function cancelInPos(
     log.warn('POS refused the cancellation', { posOrderId: state.posOrderId, code: error.code });
     return;
   }
-  await store.auditOrder(kind, orderId, cancelRecord(done, state.posOrderId));
+  await auditOrder(kind, orderId, cancelRecord(done, state.posOrderId));
   if (done.outcome === 'cancelled') log.info('cancellation applied in POS', { posOrderId: state.posOrderId });
   else log.warn('the POS cannot cancel this order: staff were notified', { posOrderId: state.posOrderId });
 }
@@ -379,15 +390,15 @@ export async function handlePosStatus(
   const log = ctx.logger.child({ posOrderId: event.posOrderId, posStatus: event.posStatus });
   // An order that did not come from Sinqro (e.g. a walk-in ticket), or not this restaurant's.
   const notOurs = () => log.info('POS order is not a Sinqro order of this restaurant; ignored', { restaurantId });
-  const ours = (s: store.OrderState | undefined): s is store.OrderState =>
+  const ours = (s: OrderState | undefined): s is OrderState =>
     s !== undefined && s.restaurantId === restaurantId && s.kind === event.kind;
   // A POS that versions its orders (Square) is read against the order first. Otherwise, when the POS
   // echoes our reference, the status write itself checks the order is ours (no read first).
   const versioned = event.refresh === true || event.posVersion !== undefined;
-  let found: store.OrderState | undefined;
+  let found: OrderState | undefined;
   if (!event.sinqroOrderId)
-    found = await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId, { restaurantId, kind: event.kind });
-  else if (versioned) found = await store.getOrder(event.kind, event.sinqroOrderId);
+    found = await findOrderByPosOrderId(ctx.adapter.code, event.posOrderId, { restaurantId, kind: event.kind });
+  else if (versioned) found = await getOrder(event.kind, event.sinqroOrderId);
   if ((versioned || !event.sinqroOrderId) && !ours(found)) return notOurs();
   const orderId = (event.sinqroOrderId ?? found?.orderId) as number;
   if (versioned && found) {
@@ -398,7 +409,7 @@ export async function handlePosStatus(
     const fresh = await freshen(event, found, restaurantId, ctx);
     if (fresh === 'stale' || fresh === 'unconfirmed') {
       const why = fresh === 'stale' ? 'older POS version' : 'the POS could not confirm it';
-      await store.auditOrder(event.kind, orderId, {
+      await auditOrder(event.kind, orderId, {
         what: 'pos-status',
         source: ctx.adapter.code,
         status: event.posStatus,
@@ -412,9 +423,9 @@ export async function handlePosStatus(
   }
   const status = ctx.adapter.mapStatus(event.kind, event.posStatus);
   if (!status) {
-    const state = found ?? (await store.getOrder(event.kind, orderId));
+    const state = found ?? (await getOrder(event.kind, orderId));
     if (!ours(state)) return notOurs();
-    await store.auditOrder(state.kind, state.orderId, {
+    await auditOrder(state.kind, state.orderId, {
       what: 'pos-status',
       source: ctx.adapter.code,
       status: event.posStatus,
@@ -423,7 +434,7 @@ export async function handlePosStatus(
     log.warn('POS status has no canonical meaning; ignored', { orderId: state.orderId });
     return;
   }
-  const result = await store.transition({
+  const result = await transition({
     orderId,
     kind: event.kind,
     status,
@@ -435,7 +446,7 @@ export async function handlePosStatus(
     // Staff's free-text reason goes on to Sinqro (publish below) but is not kept in the table.
   });
   if (!result.applied && result.verdict === 'foreign') return notOurs();
-  const record = (outcome: string): store.AuditEntry => ({
+  const record = (outcome: string): AuditEntry => ({
     what: 'pos-status',
     source: ctx.adapter.code,
     status,
@@ -451,7 +462,7 @@ export async function handlePosStatus(
     if (result.verdict === 'duplicate' && state !== undefined && newsLost(state, ctx)) {
       return publish(state, status, event.reason, log, record('applied earlier; news sent again'));
     }
-    await store.auditOrder(event.kind, orderId, record(`ignored (${result.verdict})`));
+    await auditOrder(event.kind, orderId, record(`ignored (${result.verdict})`));
     return;
   }
   log.info(`status ${status} applied`, { orderId });
@@ -467,7 +478,7 @@ export async function handlePosStatus(
  */
 async function freshen(
   event: PosOrderStatusEvent,
-  found: store.OrderState,
+  found: OrderState,
   restaurantId: number,
   ctx: FlowContext,
 ): Promise<PosOrderStatusEvent | 'stale' | 'unconfirmed'> {
@@ -486,7 +497,7 @@ async function freshen(
       };
     }
   }
-  if (current.posVersion !== undefined && !(await store.claimPosVersion(event.kind, found.orderId, current.posVersion)))
+  if (current.posVersion !== undefined && !(await claimPosVersion(event.kind, found.orderId, current.posVersion)))
     return 'stale';
   return current;
 }
@@ -500,7 +511,7 @@ async function fail(
   ctx: FlowContext,
   log: Logger,
 ) {
-  const result = await store.transition({
+  const result = await transition({
     orderId,
     kind,
     status: 'FAILED',
@@ -511,7 +522,7 @@ async function fail(
     owner: { restaurantId },
   });
   if (!result.applied && result.verdict === 'foreign') return refuseForeign('inject', kind, orderId, restaurantId, log);
-  await store.auditOrder(kind, orderId, {
+  await auditOrder(kind, orderId, {
     what: 'inject',
     source: ctx.adapter.code,
     status: 'FAILED',
@@ -529,7 +540,7 @@ async function fail(
  * only), not in the order's trail, which belongs to its own restaurant.
  */
 async function refuseForeign(what: string, kind: Kind, orderId: number, restaurantId: number, log: Logger) {
-  await store.audit(keys.restaurantAudit(restaurantId), {
+  await audit(keys.restaurantAudit(restaurantId), {
     what,
     source: 'sinqro',
     outcome: 'refused: not this restaurant’s order',
@@ -543,16 +554,16 @@ async function refuseForeign(what: string, kind: Kind, orderId: number, restaura
  * never published: an earlier attempt applied it but its news did not reach the queue. Only a status
  * this POS set: one that came from Sinqro (its own cancellation) is never echoed back.
  */
-export function newsLost(state: store.OrderState, ctx: FlowContext): boolean {
+export function newsLost(state: OrderState, ctx: FlowContext): boolean {
   return ctx.redelivered === true && (state.publishedRank ?? 0) < state.statusRank && state.source === ctx.adapter.code;
 }
 
 async function publish(
-  state: store.OrderState,
+  state: OrderState,
   status: CanonicalStatus,
   reason: string | undefined,
   log: Logger,
-  audit?: store.AuditEntry,
+  audit?: AuditEntry,
 ): Promise<void> {
   if (state.isFinal) await markClosed(state.restaurantId, state.kind, state.orderId);
   const news: StatusNews = {

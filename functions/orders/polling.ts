@@ -9,8 +9,10 @@ import { PermanentError, PosAuthError } from '../core/errors';
 import { emitMetric, errorFields } from '../infra/logger';
 import { METRICS } from '../infra/metrics';
 import { posClient } from '../pos/client';
+import { auditOrder } from '../store/audit';
+import { getLink } from '../store/links';
 import { listOpen, markClosed, markStuck, type OpenOrder } from '../store/open-orders';
-import * as store from '../store/store';
+import { getOrder } from '../store/orders';
 import { type FlowContext, handlePosStatus, newsLost } from './flow';
 
 /** An order still RECEIVED or INJECTED after this long is stuck (env STUCK_AFTER_MINUTES). */
@@ -22,7 +24,7 @@ export function stuckAfterMs(): number {
 export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sweep', ctx: FlowContext): Promise<void> {
   const open = await listOpen(restaurantId);
   if (open.length === 0) return;
-  const link = await store.getLink(restaurantId);
+  const link = await getLink(restaurantId);
   if (!link) throw new PermanentError(`restaurant ${restaurantId} is not linked`, 'RESTAURANT_NOT_LINKED');
   const client = await posClient(restaurantId, ctx);
   let stuck = 0;
@@ -31,7 +33,7 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
   // once, and is alarmed), but the sweep still flags the stuck ones.
   let credentialRefused = false;
   for (const marker of open) {
-    const state = await store.getOrder(marker.kind, marker.orderId);
+    const state = await getOrder(marker.kind, marker.orderId);
     if (!state || state.isFinal) {
       await markClosed(restaurantId, marker.kind, marker.orderId);
       continue;
@@ -77,7 +79,7 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
 }
 
 async function flagIfStuck(restaurantId: number, marker: OpenOrder, ctx: FlowContext): Promise<boolean> {
-  const state = await store.getOrder(marker.kind, marker.orderId);
+  const state = await getOrder(marker.kind, marker.orderId);
   if (!state || state.isFinal || (state.status !== 'RECEIVED' && state.status !== 'INJECTED')) return false;
   if (Date.now() - Date.parse(marker.openedAt) < stuckAfterMs()) return false;
   if (!(await markStuck(restaurantId, marker.kind, marker.orderId))) return false;
@@ -85,7 +87,7 @@ async function flagIfStuck(restaurantId: number, marker: OpenOrder, ctx: FlowCon
     state.status === 'RECEIVED'
       ? 'not in the POS yet: its message is being retried or is in the DLQ (pos-bridge dlq)'
       : 'in the POS but nobody accepted or rejected it there';
-  await store.auditOrder(state.kind, state.orderId, {
+  await auditOrder(state.kind, state.orderId, {
     what: 'sweep',
     source: 'bridge',
     status: state.status,

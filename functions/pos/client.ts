@@ -1,13 +1,13 @@
 /** A ready POS client for one restaurant: its link, the adapter's (or the restaurant's own) secret, the stage's base URL. */
 import type { PosAdapter, PosClient, PosSecret } from '../../adapters/port';
 import { PermanentError, PosAuthError } from '../core/errors';
+import type { RestaurantLink } from '../core/records';
 import { adapterSettings, envNames, requireEnv } from '../infra/env';
 import { emitMetric, Logger } from '../infra/logger';
 import { METRICS } from '../infra/metrics';
 import type { Budget } from '../infra/outbound';
 import { getSecret } from '../infra/secrets';
 import { linkOf } from '../store/link-cache';
-import type { RestaurantLink } from '../store/store';
 import { type CredentialScope, freshSecret, renewCredential } from './credentials';
 
 export async function posClient(

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PosCredentials, PosSecret } from '../../adapters/port';
 import { PosAuthError, RetryableError } from '../core/errors';
-import type { RestaurantLink } from '../store/store';
+import type { RestaurantLink } from '../core/records';
 import { nonEmptyText as text } from '../core/text';
 import { conditionHeld, ddb, epochSeconds, tableName } from '../infra/ddb';
 import { envNames, requireEnv } from '../infra/env';

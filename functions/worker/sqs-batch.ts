@@ -18,7 +18,7 @@ import { AWS_CLIENT_CONFIG } from '../infra/aws-clients';
 import { errorFields, type Logger } from '../infra/logger';
 import type { QueuedMessage } from '../infra/queue';
 import { holdingNews, sendHeldNews } from '../sinqro/to-sinqro';
-import { holdingAudits, writeHeldAudits } from '../store/store';
+import { holdingAudits, writeHeldAudits } from '../store/audit';
 
 // The queue URL is rebuilt from the record's ARN (its canonical form); the endpoint stays the client's own
 // (the Region's, or AWS_ENDPOINT_URL_SQS locally) rather than the URL's host.
