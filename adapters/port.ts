@@ -3,13 +3,13 @@
  * registry.ts: the CDK stack and the local runtime create its route, queue, worker and alarms from it.
  */
 
+import type { Budget } from '../functions/core/budget';
 import type { CatalogEntityType, CatalogPage, CatalogRef } from '../functions/core/catalog-model';
 import type { PosAvailability, PosOpeningHours } from '../functions/core/hours-model';
 import type { PosEvent } from '../functions/core/messages';
 import type { RestaurantLink } from '../functions/core/records';
 import type { SinqroOrder, SinqroReservation } from '../functions/core/sinqro-schemas';
 import type { CanonicalStatus, Kind } from '../functions/core/statuses';
-import type { Budget } from '../functions/infra/outbound';
 
 export const FEATURES = {
   F1: 'Receive the order / reservation in the POS',
@@ -65,7 +65,7 @@ export type PosCallContext = {
   secret: PosSecret;
   baseUrl: string;
   budget: Budget;
-  /** The stage's settings for the adapter (lib/stage-config.ts; locally local/config.json). */
+  /** The stage's settings for the adapter (lib/stage-config.ts; locally local/runtime/config.json). */
   settings?: AdapterSettings;
   /**
    * Renews the merchant's credential now (the POS said it expired) and returns the secret to use from
@@ -73,6 +73,12 @@ export type PosCallContext = {
    * own secret. A client calls it at most once per call and makes the call again.
    */
   renewCredentials?: () => Promise<PosSecret>;
+  /**
+   * Whether the bridge's catalog map holds this POS entity for the link's restaurant (it was synced to
+   * Sinqro): a client that resolves the ids an order names (Square: an item or one of its variations)
+   * asks it before asking the POS. The worker gives it (functions/pos/client.ts); absent, none is known.
+   */
+  inCatalog?: (ref: CatalogRef) => Promise<boolean>;
 };
 
 /**
@@ -160,7 +166,7 @@ export interface PosClient {
 }
 
 /**
- * Per-stage switches for an adapter (lib/stage-config.ts; locally local/config.json). With a
+ * Per-stage switches for an adapter (lib/stage-config.ts; locally local/runtime/config.json). With a
  * webhook switched off, the features it carried are polled instead (when the client can read them).
  */
 export type AdapterSettings = {

@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { setInvocationObserver } from '../local/lambda-context';
+import { setInvocationObserver } from '../local/runtime/lambda-context';
 import { type DynaliteDb, indexWriteUnits } from './index-units';
 
 export type Invocation = { fn: string; ms: number; io: number; inflight: number; ioStart: number };

@@ -6,10 +6,10 @@
  * made to Sinqro (from the simulator's call log) and entities pushed. Numbers only: no assertions.
  */
 import { setLogSink } from '../functions/infra/logger';
-import config from '../local/config.json';
-import { startLocalRuntime } from '../local/runtime';
-import type { SinqroCall } from '../local/sinqro-sim';
-import { waitFor } from '../local/wait';
+import config from '../local/runtime/config.json';
+import { startLocalRuntime } from '../local/runtime/runtime';
+import { waitFor } from '../local/runtime/wait';
+import type { SinqroCall } from '../local/sims/sinqro/server';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,7 +23,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
   const restaurant = config.restaurants.find((r) => r.posCode === 'reference');
-  if (!restaurant) throw new Error('local/config.json links no restaurant to the reference POS');
+  if (!restaurant) throw new Error('local/runtime/config.json links no restaurant to the reference POS');
   setLogSink(() => undefined);
   const rt = await startLocalRuntime({
     ports: { gateway: 0, referencePos: 0, sinqro: 0 },

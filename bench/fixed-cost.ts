@@ -32,10 +32,10 @@ import { join } from 'node:path';
 import type { AdapterSettings } from '../adapters/port';
 import { setLogSink } from '../functions/infra/logger';
 import type { ScheduleJob } from '../functions/worker/scheduled-jobs';
-import config from '../local/config.json';
-import { settleRunning } from '../local/lambda-context';
-import { loadRestaurants } from '../local/load';
-import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
+import config from '../local/runtime/config.json';
+import { settleRunning } from '../local/runtime/lambda-context';
+import { loadRestaurants } from '../local/runtime/load';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime/runtime';
 import { aws, deployedMemory, installAwsMeter, invocations, observeInvocations } from './aws-meter';
 import { PRICES } from './prices';
 

@@ -7,11 +7,11 @@
  */
 
 import { signPayload } from '../functions/infra/signature';
-import { demoOrder, envelope } from '../local/demo-data';
-import type { LoadRestaurant, LoadSecrets } from '../local/load';
-import type { SimOrder } from '../local/reference-pos-sim';
-import type { LocalRuntime } from '../local/runtime';
-import type { SinqroCall } from '../local/sinqro-sim';
+import { demoOrder, envelope } from '../local/demo/data';
+import type { LoadRestaurant, LoadSecrets } from '../local/runtime/load';
+import type { LocalRuntime } from '../local/runtime/runtime';
+import type { SimOrder } from '../local/sims/reference-pos/server';
+import type { SinqroCall } from '../local/sims/sinqro/server';
 
 export type BenchOrder = { id: number; restaurant: LoadRestaurant };
 /**

@@ -2,16 +2,18 @@
  * On-demand unit prices the benchmark turns request counts into dollars with: arm64 Lambda, HTTP API,
  * SQS (standard and FIFO), DynamoDB on-demand. us-east-1, free tiers ignored. The one place these numbers live.
  *
- * Taken from /work/shared/reference/serverless-practices.md §19 (checked 2026-11-27), which cites:
+ * Sources (checked 2026-11-27):
  * - Lambda requests and duration: https://aws.amazon.com/lambda/pricing/
  *   (arm64 GB-s figure as in https://app.unpkg.com/artillery@2.0.28/files/lib/platform/aws-lambda/prices.js)
- * - HTTP API: https://aws.amazon.com/api-gateway/pricing/ (practices §8)
+ * - HTTP API: https://aws.amazon.com/api-gateway/pricing/ ;
+ *   https://docs.aws.amazon.com/whitepapers/latest/best-practices-api-gateway-private-apis-integration/cost-optimization.html
  * - SQS standard and FIFO: https://aws.amazon.com/sqs/pricing/ ; https://cloudburn.io/blog/amazon-sqs-pricing
  *   (FIFO $0.50 per million requests, a flat rate, against standard's $0.40; checked 2026-12-02)
  * - DynamoDB on-demand (after the November 2024 cut): https://aws.amazon.com/dynamodb/pricing/on-demand/ ;
  *   https://airbyte.com/data-engineering-resources/dynamodb-pricing
  * - Secrets Manager ($0.40 per secret-month, $0.05 per 10,000 API calls) and CloudWatch Logs ($0.50 per GB
- *   ingested): the same §19 (its sources: practices §14, https://c3x.dev/blog/cloudwatch-logs-cost-optimization).
+ *   ingested): https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms ;
+ *   https://c3x.dev/blog/cloudwatch-logs-cost-optimization
  * - EventBridge scheduled rules (the stack's three schedules, lib/scheduler.ts): priced at $0, as their
  *   events come from AWS itself (source `aws.events`) and the pricing page bills custom, partner and
  *   cross-account events (https://aws.amazon.com/eventbridge/pricing/). Not verifiable here; either way it
@@ -19,7 +21,7 @@
  *   million (https://cloudburn.io/blog/amazon-eventbridge-pricing).
  */
 export const PRICES = {
-  source: 'serverless-practices.md §19 (AWS pricing pages, us-east-1, on-demand)',
+  source: 'AWS pricing pages, us-east-1, on-demand (the URLs in bench/prices.ts)',
   date: '2026-11-27',
   /** $ per request. */
   lambdaRequest: 0.2 / 1e6,

@@ -9,7 +9,7 @@
  *    simulator. Both ends are timed in this process with performance.now() through small hooks on the
  *    simulators' in-memory stores (no polling). Floor: the same orders posted straight to the POS
  *    simulator, the same statuses straight to the Sinqro simulator, timed the same way.
- * 2. Ingress cost: each gateway invocation is timed (setInvocationObserver, local/lambda-context.ts);
+ * 2. Ingress cost: each gateway invocation is timed (setInvocationObserver, local/runtime/lambda-context.ts);
  *    every AWS SDK call made inside it (DynamoDB, SQS clients' `send`, wrapped by this file only) is
  *    timed too, as the union of the intervals when at least one call is in flight (AsyncLocalStorage
  *    ties a call to its invocation). Own work = invocation wall time − I/O time. Measured twice: one
@@ -41,9 +41,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../functions/infra/logger';
-import { setInvocationObserver } from '../local/lambda-context';
-import { loadRestaurants, pool } from '../local/load';
-import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
+import { setInvocationObserver } from '../local/runtime/lambda-context';
+import { loadRestaurants, pool } from '../local/runtime/load';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime/runtime';
 import { aws, deployedMemory, type Invocation, installAwsMeter, invocations, observeInvocations } from './aws-meter';
 import { DEPLOYED_BUILD, INGRESS_ENTRIES, LAMBDA_ENTRIES } from './deployed-build';
 import { fixedCost } from './fixed-cost';

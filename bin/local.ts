@@ -3,9 +3,9 @@
  * one readable line per step of each order. Ctrl-C stops it.
  */
 import { ADAPTERS } from '../adapters/registry';
-import config from '../local/config.json';
-import { startLocalRuntime } from '../local/runtime';
-import { runtimeFilePath } from '../local/runtime-file';
+import config from '../local/runtime/config.json';
+import { startLocalRuntime } from '../local/runtime/runtime';
+import { runtimeFilePath } from '../local/runtime/runtime-file';
 
 async function main() {
   const port = (name: string) => (process.env[name] === undefined ? undefined : Number(process.env[name]));
@@ -35,7 +35,7 @@ async function main() {
     `  DynamoDB (dynalite)    ${urls.dynamodb}   table ${runtime.tableName}`,
     `  SQS (local)            ${urls.sqs}   ${runtime.queues.map((q) => q.name.replace(`${runtime.tableName}-`, '')).join(', ')} (+ DLQs)`,
     `  scheduler              poll ${every('poll')}, sweep ${every('sweep')}, nightly ${every('nightly')}; run one now: POST /_local/schedule/{poll|sweep|nightly}`,
-    '  demo restaurant 5120 (Trattoria Demo) → reference POS location loc-trattoria; secrets in local/secrets.json',
+    '  demo restaurant 5120 (Trattoria Demo) → reference POS location loc-trattoria; secrets in local/runtime/secrets.json',
     '  demo restaurant 5121 (Trattoria Square) → Square location LSIMTRATTORIA01 (merchant MLSIMSINQRO01)',
     '  demo restaurant 5122 (Trattoria Lightspeed) → K-Series (lightspeedk) business location 45454565682155 (business 454335871)',
     `Try:  npm run demo -- --attach   (plays an order against this runtime), or npx pos-bridge restaurants --local (${runtimeFile})`,

@@ -10,9 +10,9 @@
  *   end FAILED for it (orders wait and are retried);
  *   Sinqro's outage lasts longer than the old retry budget (5 receives, seconds apart), and Sinqro
  *   also answers slowly at random per call (within the timeout, so its answers come out of order);
- * - the worker "dies" between the POS create and the state write (local/dynamo-faults.ts);
+ * - the worker "dies" between the POS create and the state write (local/runtime/dynamo-faults.ts);
  * - an ingress (Sinqro's webhook, the POS webhooks) "dies" right after its first write: the write stands,
- *   the sender gets a 500 and retries (local/ingress-faults.ts);
+ *   the sender gets a 500 and retries (local/runtime/ingress-faults.ts);
  * - every POS webhook is delivered 1–3 times, each copy held a random while, so they arrive out of order;
  * - every Sinqro event is delivered 1–3 times; some consumer cancellations are sent together with the
  *   order (racing its injection), others after the restaurant accepted.
@@ -43,12 +43,12 @@ import {
 } from '../functions/core/statuses';
 import { sinqroStatusCode } from '../functions/sinqro/client';
 import { keys } from '../functions/store/table';
-import { demoLightspeedKOrder, demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo-data';
-import type { FaultConfig } from '../local/faults';
-import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/load';
-import type { SimOrder } from '../local/reference-pos-sim';
-import { type LocalRuntime, startLocalRuntime } from '../local/runtime';
-import type { SquareOrder } from '../local/square-sim-orders';
+import { demoLightspeedKOrder, demoOrder, demoReservation, demoSquareOrder, envelope } from '../local/demo/data';
+import { type LoadRestaurant, loadRestaurants, pool, sendSinqroEvent } from '../local/runtime/load';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime/runtime';
+import type { FaultConfig } from '../local/sims/faults';
+import type { SimOrder } from '../local/sims/reference-pos/server';
+import type { SquareOrder } from '../local/sims/square/orders';
 
 export type ChaosOptions = {
   orders: number;
@@ -210,7 +210,7 @@ const LSK_STEPS: Record<Kind, Partial<Record<Scenario, Step[]>>> = {
 const ORDER_TYPES = ['collection', 'delivery', 'insitu', 'collection'] as const;
 type Pos = 'reference' | 'square' | 'lightspeedk';
 const LSK = lightspeedKAdapter.code;
-/** The K-Series restaurants' open-priced item that carries a delivery fee (as local/secrets.json's demo one). */
+/** The K-Series restaurants' open-priced item that carries a delivery fee (as local/runtime/secrets.json's demo one). */
 const LSK_DELIVERY_FEE_SKU = 'LSK-DELIVERY-FEE';
 
 type Item = {

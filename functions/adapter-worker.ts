@@ -9,7 +9,7 @@ import type { WorkMessage } from './core/messages';
 import { envNames, requireEnv } from './infra/env';
 import { Logger } from './infra/logger';
 import { budgetFrom } from './infra/outbound';
-import { handleWorkMessage } from './orders/flow';
+import { handleWorkMessage } from './worker/dispatch';
 import { processBatch } from './worker/sqs-batch';
 
 /** The worker for one adapter; the deployed function picks its adapter from POS_CODE. */

@@ -23,7 +23,10 @@ export const TABLE_ACCESS = {
    * (Get), recordEvent + refusals (Put).
    */
   ingress: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-  /** order-flow.ts: getLink/getOrder, findOrderByPosOrderId (GSI1 keys, then Get), createOrder + audit (Put), transition and friends (Update). */
+  /**
+   * The worker's flows (functions/worker/dispatch.ts): getLink/getOrder, findOrderByPosOrderId (GSI1 keys,
+   * then Get), createOrder + audit (Put), transition and friends (Update).
+   */
   worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
    * sinqro-publisher.ts: getLink, audit records of a batch (BatchWriteItem, puts only; it may delete

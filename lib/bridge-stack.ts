@@ -1,5 +1,5 @@
 /**
- * The one stack (DESIGN.md §2): webhook API and event bus in, one queue + worker per POS adapter,
+ * The one stack: webhook API and event bus in, one queue + worker per POS adapter,
  * the to-sinqro queue and its publisher, one DynamoDB table. Adapters come from the registry, so a
  * new POS gets its queue, worker, secrets and alarms without touching this file.
  */

@@ -20,8 +20,8 @@ import { posWebhookSecretName, restaurantPosSecretsPrefix, restaurantSecretsPref
 
 export const REASONS = {
   L1:
-    'nodejs22.x is the deliberate deploy runtime (serverless-practices §3: the Node 22 floor of the libraries, ' +
-    'standard support until 30 Apr 2027). Moving to nodejs24.x is a separate, tested change, not a lint fix.',
+    'nodejs22.x is the deliberate deploy runtime (the Node 22 floor of the libraries; Lambda standard support ' +
+    'until 30 Apr 2027, https://endoflife.date/aws-lambda). Moving to nodejs24.x is a separate, tested change, not a lint fix.',
   restaurantSecrets:
     "Per-restaurant Sinqro user tokens: each restaurant's secret is named in its link item, created by operators " +
     'at onboarding, so the publisher cannot know the names at deploy time. Read-only (GetSecretValue) and ' +

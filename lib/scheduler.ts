@@ -1,5 +1,5 @@
 /**
- * The scheduler (DESIGN.md §2): one function and three EventBridge schedules — the polling fallback,
+ * The scheduler: one function and three EventBridge schedules — the polling fallback,
  * the stuck-order sweep and the nightly catalog safety net — plus the alarms that say the schedule is
  * not doing its job: the scheduler failing, and orders the sweep found stuck.
  */

@@ -11,7 +11,7 @@ import * as v from 'valibot';
 import { PermanentError, PosAuthError } from '../../functions/core/errors';
 import { nonEmptyText as text } from '../../functions/core/text';
 import { call, createHttpClient } from '../../functions/infra/outbound';
-import { storedOAuthPair } from '../../functions/pos/credentials';
+import { storedOAuthPair } from '../oauth-pair';
 import type { PosCredentials, PosSecret } from '../port';
 import { LSK_PATHS, TokenReplySchema } from './api';
 import { parseLskError } from './errors';

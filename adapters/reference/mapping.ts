@@ -36,7 +36,7 @@ export function toReferenceOrder(order: SinqroOrder): RefOrderRequest {
       sku: skuOf(line),
       name: line.label,
       quantity: line.quantity,
-      // Sinqro's unitPrice already includes the chosen options (sinqro.md §9.6): do not add them again.
+      // Sinqro's unitPrice already includes the chosen options (docs/sinqro-api.md, Order lines): do not add them again.
       unitPriceMinor: toMinorUnits(line.unitPrice),
       note: line.comment ?? undefined,
       modifiers: (line.childrenOrderLines ?? []).map((child) => ({

@@ -15,7 +15,6 @@ import type { Kind } from '../../functions/core/statuses';
 import { truncate } from '../../functions/core/text';
 import { parseOrThrow } from '../../functions/core/validation';
 import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/infra/outbound';
-import { getCatalogEntry } from '../../functions/store/catalog-map';
 import type {
   CancelOutcome,
   CatalogChangesPage,
@@ -233,7 +232,7 @@ export class SquareClient implements PosClient {
     const resolved = new Map<string, string>();
     const unknown: string[] = [];
     for (const id of new Set(ids)) {
-      const known = await getCatalogEntry(this.ctx.link.restaurantId, { type: 'productVariant', posId: id });
+      const known = await this.ctx.inCatalog?.({ type: 'productVariant', posId: id });
       if (known) resolved.set(id, id);
       else unknown.push(id);
     }

@@ -67,7 +67,7 @@ export function toSquareOrder(
     .map((line) => {
       const quantity = quantityOf(line);
       const unit = minor(line.unitPrice, currency);
-      // Sinqro's unitPrice already includes the chosen options (sinqro.md §9.6). Square adds each
+      // Sinqro's unitPrice already includes the chosen options (docs/sinqro-api.md, Order lines). Square adds each
       // modifier's price per unit of the line, so the line's own base price is the rest.
       const modifiers = (line.childrenOrderLines ?? []).map((child) => {
         const childUnit = minor(child.unitPrice, currency);

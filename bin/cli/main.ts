@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { AdapterSettings } from '../../adapters/port';
 import { integrationReport, reportJson, reportMarkdown } from '../../adapters/report';
 import { adapterConfig, resolveStage } from '../../lib/stage-config';
-import config from '../../local/config.json';
+import config from '../../local/runtime/config.json';
 import {
   adapterArg,
   CliError,

@@ -9,7 +9,7 @@ import { AWS_CLIENT_CONFIG } from '../../functions/infra/aws-clients';
 import { envNames } from '../../functions/infra/env';
 import { OUTPUTS, stackName } from '../../lib/stack-outputs';
 import { adapterConfig, resolveStage } from '../../lib/stage-config';
-import { readRuntimeFile, runtimeFilePath } from '../../local/runtime-file';
+import { readRuntimeFile, runtimeFilePath } from '../../local/runtime/runtime-file';
 import { CliError, type TargetSpec } from './args';
 
 export type QueueInfo = {

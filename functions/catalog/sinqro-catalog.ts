@@ -1,5 +1,5 @@
 /**
- * Bridge catalog entities → Sinqro's catalog items (reference/sinqro.md §9.9), and the content hash
+ * Bridge catalog entities → Sinqro's catalog items (docs/sinqro-api.md, Catalog), and the content hash
  * the sync compares to decide what changed. Every item carries the POS id as `externalId` and names
  * its parents by their external ids. Sinqro documents `isAvailable` on products and options only;
  * sending it on the other entities is the bridge's assumption (to confirm with Sinqro).

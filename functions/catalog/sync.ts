@@ -20,8 +20,8 @@ import type { CatalogNews, PosCatalogChangedEvent, SyncTrigger, WorkMessage } fr
 import { envNames, requireEnv } from '../infra/env';
 import type { Logger } from '../infra/logger';
 import { enqueue } from '../infra/queue';
-import type { FlowContext } from '../orders/flow';
 import { posClient } from '../pos/client';
+import type { FlowContext } from '../pos/context';
 import { sendToSinqro } from '../sinqro/to-sinqro';
 import {
   advanceCatalogWatermark,

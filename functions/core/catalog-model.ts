@@ -1,6 +1,6 @@
 /**
  * The bridge's POS-neutral catalog model (F6). Each adapter maps its POS catalog to these entities;
- * the catalog sync maps them to Sinqro's model (reference/sinqro.md §9.9), with the POS id as
+ * the catalog sync maps them to Sinqro's model (docs/sinqro-api.md, Catalog), with the POS id as
  * Sinqro's `externalId`. Hierarchy: menu → menuSection → product → (productVariant,
  * productOptionCategory → productOption).
  */

@@ -1,6 +1,6 @@
 /**
- * Valibot schemas of Sinqro's order and reservation (reference/sinqro.md §9) and of the bridge's
- * event envelope (DESIGN.md §5). Objects are loose: unknown fields are kept, never rejected,
+ * Valibot schemas of Sinqro's order and reservation (docs/sinqro-api.md) and of the bridge's
+ * event envelope (docs/sinqro-events.md). Objects are loose: unknown fields are kept, never rejected,
  * because Sinqro's model is only partly documented.
  */
 import * as v from 'valibot';

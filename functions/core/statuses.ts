@@ -1,5 +1,5 @@
 /**
- * Canonical statuses and the monotonic status machine (DESIGN.md §4).
+ * Canonical statuses and the monotonic status machine (README, "What happens to an order").
  * Each status has a rank; a change applies only if it moves forward, or repeats the
  * same status with a newer source timestamp. Final statuses absorb everything after them.
  */

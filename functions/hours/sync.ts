@@ -14,8 +14,8 @@ import type {
   SyncTrigger,
 } from '../core/messages';
 import type { Logger } from '../infra/logger';
-import type { FlowContext } from '../orders/flow';
 import { posClient } from '../pos/client';
+import type { FlowContext } from '../pos/context';
 import { sendToSinqro } from '../sinqro/to-sinqro';
 import { audit } from '../store/audit';
 import { getSentHours, type HoursItem, markQueued } from '../store/hours';

@@ -27,7 +27,7 @@ export const envNames = {
   posSecret: (posCode: string) => `POS_SECRET_NAME_${posCode.toUpperCase()}`,
   posWebhookSecret: (posCode: string) => `POS_WEBHOOK_SECRET_NAME_${posCode.toUpperCase()}`,
   posBaseUrl: (posCode: string) => `POS_BASE_URL_${posCode.toUpperCase()}`,
-  /** The adapter's AdapterSettings as JSON (lib/stage-config.ts; locally local/config.json). */
+  /** The adapter's AdapterSettings as JSON (lib/stage-config.ts; locally local/runtime/config.json). */
   posSettings: (posCode: string) => `POS_SETTINGS_${posCode.toUpperCase()}`,
   /** Minutes after an order's or reservation's `executionTime` past which the worker no longer injects it. */
   orderExpiryGrace: 'ORDER_EXPIRY_GRACE_MINUTES',

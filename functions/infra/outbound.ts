@@ -4,11 +4,12 @@
  * (retryable vs permanent). ky's own retries are off: SQS redelivery is the retry, guarded by state.
  */
 import type { KyInstance, Options } from 'ky';
+import type { Budget } from '../core/budget';
 import { PermanentError, PosAuthError, RetryableError } from '../core/errors';
 
 /**
  * ky is loaded on the first call, not at start: building its module runs a fetch `Request` (a feature
- * check), which loads Node's fetch implementation, about 15 ms of a cold start. The pos-webhook function
+ * check), which loads Node's fetch implementation, a real part of a cold start. The pos-webhook function
  * bundles every adapter's client with the adapters' webhook parsers but never calls out, so it never
  * pays that; a worker pays it on its first call instead of during init (README, Performance).
  */
@@ -18,7 +19,7 @@ const loadKy = () => {
   return kyModule;
 };
 
-export type Budget = { deadline: number };
+export type { Budget };
 
 /** Leave room after the last call to write state and report the batch outcome (a fifth of the time, at most 1.5 s). */
 const SAFETY_MS = 1500;

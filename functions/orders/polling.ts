@@ -1,25 +1,19 @@
 /**
  * Polling fallback and stuck-order sweep (one job, two triggers). For each open order of a restaurant
  * the POS is asked for the current status, which then goes through the same path as a webhook
- * (`handlePosStatus`): monotonic, deduplicated, published once. The sweep also flags orders that stay
- * RECEIVED or INJECTED too long — audit record, `StuckOrders` metric (alarmed), warning — so none is
- * forgotten.
+ * (`handlePosStatus`): monotonic, deduplicated, published once. On the sweep trigger each open order is
+ * also checked for being stuck (stuck-sweep.ts).
  */
 import { PermanentError, PosAuthError } from '../core/errors';
-import { emitMetric, errorFields } from '../infra/logger';
-import { METRICS } from '../infra/metrics';
+import { errorFields } from '../infra/logger';
 import { posClient } from '../pos/client';
-import { auditOrder } from '../store/audit';
+import type { FlowContext } from '../pos/context';
 import { getLink } from '../store/links';
-import { listOpen, markClosed, markStuck, type OpenOrder } from '../store/open-orders';
+import { listOpen, markClosed } from '../store/open-orders';
 import { getOrder } from '../store/orders';
-import { type FlowContext, handlePosStatus, newsLost } from './flow';
-
-/** An order still RECEIVED or INJECTED after this long is stuck (env STUCK_AFTER_MINUTES). */
-export function stuckAfterMs(): number {
-  const minutes = Number(process.env.STUCK_AFTER_MINUTES ?? 15);
-  return (Number.isFinite(minutes) && minutes >= 0 ? minutes : 15) * 60_000;
-}
+import { handlePosStatus } from './pos-status';
+import { newsLost } from './status-news';
+import { flagIfStuck } from './stuck-sweep';
 
 export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sweep', ctx: FlowContext): Promise<void> {
   const open = await listOpen(restaurantId);
@@ -76,30 +70,4 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
   }
   if (trigger === 'sweep')
     ctx.logger.info('sweep done', { restaurantId, open: open.length, newlyStuck: stuck, pollFailures: failed });
-}
-
-async function flagIfStuck(restaurantId: number, marker: OpenOrder, ctx: FlowContext): Promise<boolean> {
-  const state = await getOrder(marker.kind, marker.orderId);
-  if (!state || state.isFinal || (state.status !== 'RECEIVED' && state.status !== 'INJECTED')) return false;
-  if (Date.now() - Date.parse(marker.openedAt) < stuckAfterMs()) return false;
-  if (!(await markStuck(restaurantId, marker.kind, marker.orderId))) return false;
-  const why =
-    state.status === 'RECEIVED'
-      ? 'not in the POS yet: its message is being retried or is in the DLQ (pos-bridge dlq)'
-      : 'in the POS but nobody accepted or rejected it there';
-  await auditOrder(state.kind, state.orderId, {
-    what: 'sweep',
-    source: 'bridge',
-    status: state.status,
-    outcome: 'stuck',
-    detail: why,
-  });
-  ctx.logger.warn('order is stuck', {
-    orderId: state.orderId,
-    status: state.status,
-    attempts: state.attempts,
-    lastError: state.lastError?.slice(0, 120),
-  });
-  emitMetric(METRICS.stuckOrders, 1);
-  return true;
 }

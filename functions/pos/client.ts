@@ -1,5 +1,9 @@
-/** A ready POS client for one restaurant: its link, the adapter's (or the restaurant's own) secret, the stage's base URL. */
+/**
+ * A ready POS client for one restaurant: its link, the adapter's (or the restaurant's own) secret, the
+ * stage's base URL, and the restaurant's catalog map to look entities up in.
+ */
 import type { PosAdapter, PosClient, PosSecret } from '../../adapters/port';
+import type { CatalogRef } from '../core/catalog-model';
 import { PermanentError, PosAuthError } from '../core/errors';
 import type { RestaurantLink } from '../core/records';
 import { adapterSettings, envNames, requireEnv } from '../infra/env';
@@ -7,6 +11,7 @@ import { emitMetric, Logger } from '../infra/logger';
 import { METRICS } from '../infra/metrics';
 import type { Budget } from '../infra/outbound';
 import { getSecret } from '../infra/secrets';
+import { getCatalogEntry } from '../store/catalog-map';
 import { linkOf } from '../store/link-cache';
 import { type CredentialScope, freshSecret, renewCredential } from './credentials';
 
@@ -46,7 +51,9 @@ export async function posClient(
     renewCredentials = () => renewCredential(scope, current, 'expired');
   }
   const settings = adapterSettings(adapter.code);
-  const client = adapter.createClient({ link, secret, baseUrl, budget, renewCredentials, settings });
+  // The POS client reads the catalog map through the port: adapters never import the store.
+  const inCatalog = async (ref: CatalogRef) => (await getCatalogEntry(link.restaurantId, ref)) !== undefined;
+  const client = adapter.createClient({ link, secret, baseUrl, budget, renewCredentials, settings, inCatalog });
   return reportingAuthFailures(client, report);
 }
 

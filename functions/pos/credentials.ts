@@ -8,7 +8,6 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PosCredentials, PosSecret } from '../../adapters/port';
 import { PosAuthError, RetryableError } from '../core/errors';
 import type { RestaurantLink } from '../core/records';
-import { nonEmptyText as text } from '../core/text';
 import { conditionHeld, ddb, epochSeconds, tableName } from '../infra/ddb';
 import { envNames, requireEnv } from '../infra/env';
 import { errorFields, type Logger } from '../infra/logger';
@@ -27,22 +26,6 @@ const WAIT_STEP_MS = 500;
  * How long before expiry a credential is renewed: the adapter's own margin for a POS whose tokens live
  * less than a day (K-Series: an hour), else the stage's (CREDENTIAL_RENEW_MARGIN_MINUTES, default a day).
  */
-
-/**
- * How a merchant secret holding an OAuth pair says when its access token expires (`expiresAt`, ISO)
- * and whether it can be renewed (a `refreshToken`): the fields every renewing adapter stores.
- */
-export const storedOAuthPair: Pick<PosCredentials, 'expiresAt' | 'canRenew'> = {
-  expiresAt(secret) {
-    const at = text(secret.expiresAt);
-    const ms = at === undefined ? Number.NaN : Date.parse(at);
-    return Number.isFinite(ms) ? ms : undefined;
-  },
-  canRenew(secret) {
-    return text(secret.refreshToken) !== undefined;
-  },
-};
-
 export function renewMarginMs(credentials?: Pick<PosCredentials, 'renewMarginMs'>): number {
   if (credentials?.renewMarginMs !== undefined) return credentials.renewMarginMs;
   const minutes = Number(process.env.CREDENTIAL_RENEW_MARGIN_MINUTES ?? DEFAULT_MARGIN_MINUTES);

@@ -1,7 +1,7 @@
 /**
  * The Sinqro POS-app API client. Sinqro does not publish the POS-app paths, so every path lives in
  * ROUTES below, and every canonical-status → Sinqro-code decision in SINQRO_STATUS_CODES: both can be
- * corrected in one place once Sinqro confirms them (reference/sinqro.md §15–16).
+ * corrected in one place once Sinqro confirms them (docs/sinqro-api.md, Not documented).
  */
 import { PermanentError } from '../core/errors';
 import type { ClosureNews, ScheduleNews } from '../core/messages';
@@ -15,13 +15,13 @@ export const ROUTES = {
   reservationStatus: (reservationId: number) => `reservations/${reservationId}/status`,
   closure: (sellingPointId: number) => `sellingPoints/${sellingPointId}/closure`,
   schedule: (sellingPointId: number) => `sellingPoints/${sellingPointId}/schedule`,
-  /** F6: create-or-modify a collection of catalog items (sinqro.md §9.9); `collection` as in SINQRO_COLLECTIONS. */
+  /** F6: create-or-modify a collection of catalog items (docs/sinqro-api.md, Catalog); `collection` as in SINQRO_COLLECTIONS. */
   catalog: (sellingPointId: number, collection: string) => `sellingPoints/${sellingPointId}/catalog/${collection}`,
   catalogItem: (sellingPointId: number, collection: string, externalId: string | number) =>
     `sellingPoints/${sellingPointId}/catalog/${collection}/${encodeURIComponent(String(externalId))}`,
 } as const;
 
-/** Working assumption (sinqro.md §12): only `waiting_sp_validation` is documented. */
+/** Working assumption (docs/sinqro-api.md, Statuses): only `waiting_sp_validation` is documented. */
 export function sinqroStatusCode(kind: Kind, orderType: string, status: CanonicalStatus): string {
   if (status === 'COMPLETED' && kind === 'order') {
     return orderType === 'delivery' ? 'delivered' : orderType === 'collection' ? 'collected' : 'served';
@@ -44,7 +44,7 @@ export function sinqroStatusCode(kind: Kind, orderType: string, status: Canonica
   return codes[status];
 }
 
-/** Sinqro's error body: `{errors[], code, message, httpResponseCode}` (sinqro.md §10). */
+/** Sinqro's error body: `{errors[], code, message, httpResponseCode}` (docs/sinqro-api.md, Error body). */
 export const parseSinqroError: ErrorParser = (_status, body) => {
   if (body && typeof body === 'object' && 'code' in body && 'message' in body) {
     const b = body as { code: unknown; message: unknown };

@@ -1,7 +1,7 @@
 /**
  * The partitions each function writes (PutItem, UpdateItem, DeleteItem, BatchWriteItem), in one place:
  * the stack allows each function's writes in its partitions only (IAM `dynamodb:LeadingKeys`,
- * lib/bind.ts), and the local runtime refuses any other write the way IAM would (local/table-policy.ts),
+ * lib/bind.ts), and the local runtime refuses any other write the way IAM would (local/runtime/table-policy.ts),
  * so every end-to-end run, the demo and the chaos run check these lists against what the
  * code really writes. A new kind of item in a partition not listed here fails there first.
  *

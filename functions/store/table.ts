@@ -1,4 +1,4 @@
-/** The one table's key design (DESIGN.md §4), shared by the CDK stack and the local runtime. */
+/** The one table's key design (its items: docs/operations.md, Audit trail), shared by the CDK stack and the local runtime. */
 import type { Kind } from '../core/statuses';
 
 export const TABLE = {

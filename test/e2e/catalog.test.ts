@@ -3,8 +3,8 @@
  * the worker's paged sync, the publisher, and the Sinqro simulator's catalog. The tests run in
  * order on one restaurant: each starts from the catalog the previous ones left.
  */
-import { demoOrder } from '../../local/demo-data';
-import type { SimCatalogItem, SinqroCall } from '../../local/sinqro-sim';
+import { demoOrder } from '../../local/demo/data';
+import type { SimCatalogItem, SinqroCall } from '../../local/sims/sinqro/server';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ADAPTERS } from '../../adapters/registry';
-import { DEMO_CONSUMERS, demoOrder } from '../../local/demo-data';
-import type { RuntimeFile } from '../../local/runtime-file';
+import { DEMO_CONSUMERS, demoOrder } from '../../local/demo/data';
+import type { RuntimeFile } from '../../local/runtime/runtime-file';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);

@@ -2,7 +2,7 @@
  * Sinqro retries in parallel: several copies of one `order.created`, each under its own event id, reach
  * the worker at once. The idempotency key keeps the POS at one order; Sinqro must hear of it once too.
  */
-import { demoOrder } from '../../local/demo-data';
+import { demoOrder } from '../../local/demo/data';
 import { envelope, type Harness, startHarness } from './harness';
 
 jest.setTimeout(40_000);

@@ -4,7 +4,7 @@
  * can be redriven). No order is lost or doubled.
  */
 import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { demoOrder } from '../../local/demo-data';
+import { demoOrder } from '../../local/demo/data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);

@@ -1,10 +1,10 @@
 /** Boots one local runtime per test file (free ports, short visibility timeout) and offers small helpers. */
 import { signPayload } from '../../functions/infra/signature';
-import { envelope } from '../../local/demo-data';
-import type { SimOrder } from '../../local/reference-pos-sim';
-import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime';
-import secrets from '../../local/secrets.json';
-import { waitFor } from '../../local/wait';
+import { envelope } from '../../local/demo/data';
+import { type LocalRuntime, type RuntimeOptions, startLocalRuntime } from '../../local/runtime/runtime';
+import secrets from '../../local/runtime/secrets.json';
+import { waitFor } from '../../local/runtime/wait';
+import type { SimOrder } from '../../local/sims/reference-pos/server';
 
 export const SINQRO_SECRET = secrets['sinqro-pos-bridge/local/webhooks/sinqro'].webhookSigningSecrets[0] as string;
 export const REF_SECRET = secrets['sinqro-pos-bridge/local/webhooks/pos/reference'].webhookSigningSecrets[0] as string;
@@ -94,3 +94,23 @@ export async function startHarness(
 }
 
 export { envelope, waitFor };
+
+/**
+ * The setup most test files share: one runtime started before the file's tests (startHarness's arguments)
+ * and stopped after them. The harness it returns reads through to that runtime once beforeAll has run.
+ */
+export function useHarness(...args: Parameters<typeof startHarness>): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(...args);
+  });
+  afterAll(async () => {
+    await started?.rt.stop();
+  });
+  return new Proxy({} as Harness, {
+    get: (_target, key) => {
+      if (!started) throw new Error('the harness is used before beforeAll started it');
+      return started[key as keyof Harness];
+    },
+  });
+}

@@ -7,19 +7,12 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkMessage } from '../../functions/core/messages';
 import { keys } from '../../functions/store/table';
-import { DEMO_RESTAURANT } from '../../local/demo-data';
-import type { SimClosure, SimScheduleRange } from '../../local/sinqro-sim';
-import { type Harness, startHarness, waitFor } from './harness';
+import { DEMO_RESTAURANT } from '../../local/demo/data';
+import type { SimClosure, SimScheduleRange } from '../../local/sims/sinqro/server';
+import { useHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.rt.stop();
-});
+const h = useHarness();
 
 // biome-ignore lint/suspicious/noExplicitAny: simulator replies are read ad hoc.
 async function call(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {

@@ -1,10 +1,10 @@
 /**
- * An ingress that dies right after its first write (local/ingress-faults.ts): the sender gets a 500 and
+ * An ingress that dies right after its first write (local/runtime/ingress-faults.ts): the sender gets a 500 and
  * retries, as Sinqro does. Whatever that first write was, the retry must bring the order into the POS,
  * and exactly once.
  */
-import { demoOrder } from '../../local/demo-data';
-import type { IngressFaults } from '../../local/ingress-faults';
+import { demoOrder } from '../../local/demo/data';
+import type { IngressFaults } from '../../local/runtime/ingress-faults';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(60_000);

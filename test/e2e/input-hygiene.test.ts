@@ -5,19 +5,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { signPayload } from '../../functions/infra/signature';
-import { demoOrder } from '../../local/demo-data';
-import secrets from '../../local/secrets.json';
-import { envelope, type Harness, REF_SECRET, SINQRO_SECRET, startHarness } from './harness';
+import { demoOrder } from '../../local/demo/data';
+import secrets from '../../local/runtime/secrets.json';
+import { envelope, REF_SECRET, SINQRO_SECRET, useHarness } from './harness';
 
 jest.setTimeout(40_000);
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.rt.stop();
-});
+const h = useHarness();
 
 const SQUARE_KEY = secrets['sinqro-pos-bridge/local/webhooks/pos/square'].webhookSigningSecrets[0] as string;
 const squareSign = (body: Buffer) =>

@@ -1,11 +1,11 @@
 /**
  * The Lightspeed K-Series simulator in the local runtime: it runs with the third demo restaurant of
- * local/config.json as a business location, its webhook endpoint registered to the adapter's account route
+ * local/runtime/config.json as a business location, its webhook endpoint registered to the adapter's account route
  * (the location and the account's path token) with Basic auth, and the restaurant linked to `lightspeedk`.
  */
 import { getLink } from '../../functions/store/links';
-import config from '../../local/config.json';
-import secrets from '../../local/secrets.json';
+import config from '../../local/runtime/config.json';
+import secrets from '../../local/runtime/secrets.json';
 import { type Harness, startHarness } from './harness';
 
 jest.setTimeout(60_000);

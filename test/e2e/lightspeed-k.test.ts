@@ -4,8 +4,8 @@
  * sends against the published spec's schemas: none may be invalid.
  */
 
-import config from '../../local/config.json';
-import { DEMO_LIGHTSPEED_K_RESTAURANT, demoLightspeedKOrder, demoReservation } from '../../local/demo-data';
+import { DEMO_LIGHTSPEED_K_RESTAURANT, demoLightspeedKOrder, demoReservation } from '../../local/demo/data';
+import config from '../../local/runtime/config.json';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);

@@ -7,8 +7,8 @@ import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { demoOrder, envelope } from '../../local/demo-data';
-import { waitFor } from '../../local/wait';
+import { demoOrder, envelope } from '../../local/demo/data';
+import { waitFor } from '../../local/runtime/wait';
 
 jest.setTimeout(60_000);
 const root = resolve(__dirname, '../..');
@@ -64,7 +64,7 @@ test('npm start serves the bridge: an event signed by hand reaches the POS simul
   );
   const [gateway, pos] = [banner[1] as string, banner[2] as string];
 
-  const secret = 'demo-sinqro-webhook-signing-secret-0001'; // local/secrets.json, as the README says
+  const secret = 'demo-sinqro-webhook-signing-secret-0001'; // local/runtime/secrets.json, as the README says
   const id = 810_000_000 + (process.pid % 100_000);
   const body = JSON.stringify(envelope('order.created', demoOrder(id)));
   const t = Math.floor(Date.now() / 1000);
@@ -101,7 +101,7 @@ test('npm start writes the runtime file the operator CLI reads, and removes it w
 });
 
 test('npm run demo plays the whole flow and exits 0 with the timeline', async () => {
-  const proc = run(['local/demo.ts']);
+  const proc = run(['local/demo/demo.ts']);
   started = proc;
   expect(await proc.exited).toBe(0);
   expect(proc.output.text).toContain('demo complete');

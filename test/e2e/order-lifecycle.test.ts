@@ -4,18 +4,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { signPayload } from '../../functions/infra/signature';
-import { demoOrder } from '../../local/demo-data';
-import { envelope, type Harness, SINQRO_SECRET, startHarness, waitFor } from './harness';
+import { demoOrder } from '../../local/demo/data';
+import { envelope, SINQRO_SECRET, useHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.rt.stop();
-});
+const h = useHarness();
 
 test('an order reaches the POS and every status the staff set reaches Sinqro, in order', async () => {
   const id = h.nextId();

@@ -3,18 +3,11 @@
  * reaches (RECEIVED, INJECTED, then each status the staff set), none for a duplicate Sinqro event, and
  * never an order or restaurant id in it. In AWS the same call writes an EMF line (unit-tested).
  */
-import { demoOrder } from '../../local/demo-data';
-import { envelope, type Harness, startHarness, waitFor } from './harness';
+import { demoOrder } from '../../local/demo/data';
+import { envelope, useHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.rt.stop();
-});
+const h = useHarness();
 
 const statusLines = () => h.logs.filter((l) => l.includes('[metric] OrdersByStatus=1'));
 const countOf = (status: string) =>

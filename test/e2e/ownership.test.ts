@@ -4,9 +4,9 @@
  * right one. Three restaurants on the reference POS: the demo one, and two more with their own POS API keys.
  */
 import { writeFileSync } from 'node:fs';
-import { DEMO_RESTAURANT, demoOrder, demoReservation } from '../../local/demo-data';
-import { type LoadSecrets, loadRestaurants } from '../../local/load';
-import type { SimOrder } from '../../local/reference-pos-sim';
+import { DEMO_RESTAURANT, demoOrder, demoReservation } from '../../local/demo/data';
+import { type LoadSecrets, loadRestaurants } from '../../local/runtime/load';
+import type { SimOrder } from '../../local/sims/reference-pos/server';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(60_000);

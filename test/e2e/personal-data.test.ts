@@ -15,19 +15,12 @@ import {
   demoOrder,
   demoReservation,
   demoSquareOrder,
-} from '../../local/demo-data';
-import secrets from '../../local/secrets.json';
-import { envelope, type Harness, startHarness, waitFor } from './harness';
+} from '../../local/demo/data';
+import secrets from '../../local/runtime/secrets.json';
+import { envelope, useHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.rt.stop();
-});
+const h = useHarness();
 
 test('no log line and no table item holds a consumer’s personal data', async () => {
   const delivered = h.nextId();

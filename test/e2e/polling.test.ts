@@ -5,7 +5,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { WorkMessage } from '../../functions/core/messages';
-import { DEMO_RESTAURANT, demoOrder } from '../../local/demo-data';
+import { DEMO_RESTAURANT, demoOrder } from '../../local/demo/data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(60_000);

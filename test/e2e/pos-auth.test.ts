@@ -7,7 +7,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEMO_SQUARE_RESTAURANT, demoOrder, demoSquareOrder } from '../../local/demo-data';
+import { DEMO_SQUARE_RESTAURANT, demoOrder, demoSquareOrder } from '../../local/demo/data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);
@@ -32,7 +32,7 @@ const writeMerchant = (next: Merchant) => {
 
 beforeAll(async () => {
   // The bridge writes renewed tokens into the secrets file: a copy, never the repository's demo file.
-  copyFileSync(resolve(__dirname, '../../local/secrets.json'), secretsFile);
+  copyFileSync(resolve(__dirname, '../../local/runtime/secrets.json'), secretsFile);
   process.env.LOCAL_SECRETS_FILE = secretsFile;
   const all = readSecrets();
   all[MERCHANT_SECRET] = {

@@ -6,7 +6,7 @@
 
 import type { CanonicalStatus } from '../../functions/core/statuses';
 import { sinqroStatusCode } from '../../functions/sinqro/client';
-import { demoOrder } from '../../local/demo-data';
+import { demoOrder } from '../../local/demo/data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);

@@ -3,18 +3,11 @@
  * confirm, seat, complete, reject and no-show from the POS reach Sinqro; a consumer cancellation
  * reaches the POS. Same monotonic rules as orders.
  */
-import { demoReservation } from '../../local/demo-data';
-import { envelope, type Harness, startHarness, waitFor } from './harness';
+import { demoReservation } from '../../local/demo/data';
+import { envelope, useHarness, waitFor } from './harness';
 
 jest.setTimeout(40_000);
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.rt.stop();
-});
+const h = useHarness();
 
 async function bookedReservation() {
   const id = h.nextId();

@@ -2,8 +2,8 @@
  * The local scheduler: jobs run by hand through the gateway (`POST /_local/schedule/{job}`) and by
  * timer, with the reference POS's status webhooks switched off in the runtime's adapter settings.
  */
-import config from '../../local/config.json';
-import { waitFor } from '../../local/wait';
+import config from '../../local/runtime/config.json';
+import { waitFor } from '../../local/runtime/wait';
 import { type Harness, startHarness } from './harness';
 
 jest.setTimeout(30_000);
@@ -24,7 +24,7 @@ const schedule = async (job: string) => {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
-test("runtime options override local/config.json's adapter settings", () => {
+test("runtime options override local/runtime/config.json's adapter settings", () => {
   expect(h.rt.adapterSettings.reference).toEqual({ statusWebhooks: false, availabilityWebhooks: true });
   expect(JSON.parse(process.env.POS_SETTINGS_REFERENCE as string)).toEqual({
     statusWebhooks: false,

@@ -6,9 +6,9 @@
 import { createHmac } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DEMO_SQUARE_RESTAURANT, demoSquareOrder } from '../../local/demo-data';
-import secrets from '../../local/secrets.json';
-import type { RecordedSquareRequest } from '../../local/square-sim';
+import { DEMO_SQUARE_RESTAURANT, demoSquareOrder } from '../../local/demo/data';
+import secrets from '../../local/runtime/secrets.json';
+import type { RecordedSquareRequest } from '../../local/sims/square/server';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(90_000);

@@ -1,12 +1,12 @@
 /**
  * A write the declarations (functions/store/table-writes.ts) do not allow fails a test: with the
  * publisher declared without the order partitions it writes, its writes there are refused as IAM
- * would refuse them (local/table-policy.ts), Sinqro hears nothing, and stopping the runtime fails,
+ * would refuse them (local/runtime/table-policy.ts), Sinqro hears nothing, and stopping the runtime fails,
  * naming the function, the action and the partition. (One runtime per file: the handlers' clients
  * keep the endpoints of the first one.)
  */
 import { TABLE_WRITES } from '../../functions/store/table-writes';
-import { demoOrder } from '../../local/demo-data';
+import { demoOrder } from '../../local/demo/data';
 import { envelope, startHarness, waitFor } from './harness';
 
 jest.setTimeout(60_000);

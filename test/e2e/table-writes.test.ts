@@ -1,12 +1,12 @@
 /**
  * The stack's table-write grants (functions/store/table-writes.ts) hold for what the handlers really
  * write: the local runtime checks every write of every invocation as IAM's `dynamodb:LeadingKeys`
- * would (local/table-policy.ts). Here an order's life and two refusals run under the declarations
+ * would (local/runtime/table-policy.ts). Here an order's life and two refusals run under the declarations
  * (table-writes-undeclared.test.ts shows a write outside them refused).
  */
 import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
 import { signPayload } from '../../functions/infra/signature';
-import { demoOrder } from '../../local/demo-data';
+import { demoOrder } from '../../local/demo/data';
 import { envelope, type Harness, REF_SECRET, startHarness } from './harness';
 
 jest.setTimeout(60_000);

@@ -5,8 +5,8 @@
  */
 import { SIGNATURE_HEADER } from '../../adapters/reference/contract';
 import { signPayload } from '../../functions/infra/signature';
-import { DEMO_RESTAURANT } from '../../local/demo-data';
-import secrets from '../../local/secrets.json';
+import { DEMO_RESTAURANT } from '../../local/demo/data';
+import secrets from '../../local/runtime/secrets.json';
 import { type SecretsFile, useSecretsFile } from '../unit/support/secrets-file';
 import { type Harness, REF_SECRET, startHarness, waitFor } from './harness';
 

@@ -5,7 +5,7 @@
  */
 import { effectiveCapabilities } from '../../adapters/capabilities';
 import { referenceAdapter } from '../../adapters/reference';
-import { DEMO_RESTAURANT, demoOrder } from '../../local/demo-data';
+import { DEMO_RESTAURANT, demoOrder } from '../../local/demo/data';
 import { envelope, type Harness, startHarness, waitFor } from './harness';
 
 jest.setTimeout(60_000);

@@ -20,8 +20,8 @@ import {
   sinqroWebhookSecretName,
   webhookSecretsPrefix,
 } from '../../lib/stage-config';
-import config from '../../local/config.json';
-import localSecrets from '../../local/secrets.json';
+import config from '../../local/runtime/config.json';
+import localSecrets from '../../local/runtime/secrets.json';
 import {
   actionsOf,
   allowedActions,

@@ -5,7 +5,7 @@ import * as v from 'valibot';
 import { PermanentError } from '../../functions/core/errors';
 import { SinqroOrderSchema } from '../../functions/core/sinqro-schemas';
 import { assertOrderInCatalog } from '../../functions/orders/catalog-check';
-import { demoOrder } from '../../local/demo-data';
+import { demoOrder } from '../../local/demo/data';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let known: Set<string>;

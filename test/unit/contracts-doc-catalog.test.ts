@@ -18,7 +18,7 @@ import {
 import { CATALOG_ENTITY_TYPES } from '../../functions/core/catalog-model';
 import { verifySignature } from '../../functions/infra/signature';
 import { posWebhooksPrefix } from '../../functions/routes';
-import secrets from '../../local/secrets.json';
+import secrets from '../../local/runtime/secrets.json';
 import { startServer, type TestServer } from './support/http-server';
 
 const openapi = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'reference-pos.openapi.json'), 'utf8'));

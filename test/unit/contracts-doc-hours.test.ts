@@ -19,7 +19,7 @@ import {
 import { minutesOf } from '../../functions/hours/schedule-conversion';
 import { verifySignature } from '../../functions/infra/signature';
 import { posWebhooksPrefix } from '../../functions/routes';
-import secrets from '../../local/secrets.json';
+import secrets from '../../local/runtime/secrets.json';
 import { startServer } from './support/http-server';
 
 const openapi = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'reference-pos.openapi.json'), 'utf8'));

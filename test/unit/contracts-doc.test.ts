@@ -34,9 +34,9 @@ import { verifySignature } from '../../functions/infra/signature';
 import { posWebhooksPrefix, SINQRO_EVENTS_ROUTE } from '../../functions/routes';
 import { ROUTES, sinqroStatusCode } from '../../functions/sinqro/client';
 import { SIGNATURE_HEADER as SINQRO_SIGNATURE_HEADER } from '../../functions/sinqro-webhook';
-import config from '../../local/config.json';
-import { demoOrder } from '../../local/demo-data';
-import secrets from '../../local/secrets.json';
+import { demoOrder } from '../../local/demo/data';
+import config from '../../local/runtime/config.json';
+import secrets from '../../local/runtime/secrets.json';
 import { sampleOrder, sampleReservation } from './support/fixtures';
 import { startServer } from './support/http-server';
 

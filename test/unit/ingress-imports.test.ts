@@ -1,6 +1,7 @@
 /**
  * What an ingress bundle does when Lambda loads it: it must not touch fetch (`Request`, `fetch`,
- * `Response`, `Headers`), whose first use loads Node's fetch implementation (about 15 ms of a cold start;
+ * `Response`, `Headers`), whose first use loads Node's fetch implementation (a real part of a cold start,
+ * measured in the README's Performance section;
  * ky's feature check does it at import, so functions/infra/outbound.ts loads ky on the first call).
  * Each bundle is built as deployed (bench/deployed-build.ts) and imported by a fresh node process whose
  * preload records any read of those globals.

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { referenceAdapter } from '../../adapters/reference';
 import { isValidStatus, rankOf } from '../../functions/core/statuses';
 import { Logger } from '../../functions/infra/logger';
-import { handleWorkMessage } from '../../functions/orders/flow';
+import { handleWorkMessage } from '../../functions/worker/dispatch';
 import { captureLogs } from './support/bridge-env';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -1,10 +1,10 @@
 /**
- * The transcribed K-Series schemas (local/lightspeed-k-sim/schemas.json): they compile, they name the
+ * The transcribed K-Series schemas (local/sims/lightspeed-k/schemas.json): they compile, they name the
  * operations the simulator doc cites, and they read the spec's own examples as the spec means them.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LskSpec, SPEC } from '../../local/lightspeed-k-sim/validator';
+import { LskSpec, SPEC } from '../../local/sims/lightspeed-k/validator';
 
 const spec = new LskSpec();
 

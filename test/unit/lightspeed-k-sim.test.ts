@@ -6,8 +6,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from '../../local/lightspeed-k-sim/server';
-import { lskSpec, type WebhookId } from '../../local/lightspeed-k-sim/validator';
+import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from '../../local/sims/lightspeed-k/server';
+import { lskSpec, type WebhookId } from '../../local/sims/lightspeed-k/validator';
 
 const BUSINESS = 454335871;
 const OTHER_BUSINESS = 454335872;

@@ -21,8 +21,9 @@ import type { PosOrderStatusEvent, WorkMessage } from '../../functions/core/mess
 import { SinqroEventSchema } from '../../functions/core/sinqro-schemas';
 import { type CanonicalStatus, rankOf } from '../../functions/core/statuses';
 import { Logger } from '../../functions/infra/logger';
-import { handlePosStatus, handleWorkMessage } from '../../functions/orders/flow';
 import { pollOrders } from '../../functions/orders/polling';
+import { handlePosStatus } from '../../functions/orders/pos-status';
+import { handleWorkMessage } from '../../functions/worker/dispatch';
 import { captureLogs, clearBridgeEnv, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { envelope, setPath } from './support/fixtures';
 import { startServer, type TestServer } from './support/http-server';

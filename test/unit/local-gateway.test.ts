@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { rawBody } from '../../functions/infra/http';
 import { httpRoutes, routeKey } from '../../functions/routes';
-import { LocalGateway } from '../../local/gateway';
+import { LocalGateway } from '../../local/runtime/gateway';
 
 jest.setTimeout(30_000);
 const CODES = ['reference', 'square'];
@@ -22,7 +22,7 @@ beforeAll(async () => {
     seen.push(event);
     return { statusCode: 200, body: '{}' };
   };
-  // The runtime's routes, as local/runtime.ts builds them: Sinqro's and one per (here two) POS codes.
+  // The runtime's routes, as local/runtime/runtime.ts builds them: Sinqro's and one per (here two) POS codes.
   gateway = new LocalGateway({
     routes: httpRoutes(CODES).map((r) => ({
       routeKey: routeKey(r),

@@ -11,7 +11,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { LocalSqs } from '../../local/sqs-server';
+import { LocalSqs } from '../../local/runtime/sqs-server';
 
 let local: LocalSqs;
 let sqs: SQSClient;

@@ -1,5 +1,5 @@
 /**
- * The local SQS's long poll and the local event source mapping (local/queue-poller.ts), through the real
+ * The local SQS's long poll and the local event source mapping (local/runtime/queue-poller.ts), through the real
  * SQS client. A long poll answers when a message can be received (a send, a delete freeing a FIFO group,
  * a visibility change), not at the end of its wait; a caller that went away takes nothing; the poller
  * hands what one receive returned to the handler at once, deletes only what the handler did not report
@@ -14,8 +14,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { QueuePoller } from '../../local/queue-poller';
-import { LocalSqs } from '../../local/sqs-server';
+import { QueuePoller } from '../../local/runtime/queue-poller';
+import { LocalSqs } from '../../local/runtime/sqs-server';
 
 let local: LocalSqs;
 let sqs: SQSClient;

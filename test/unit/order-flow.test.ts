@@ -9,7 +9,7 @@ import type { PosOrderStatusEvent, StatusNews, WorkMessage } from '../../functio
 import { SinqroEventSchema } from '../../functions/core/sinqro-schemas';
 import { rankOf } from '../../functions/core/statuses';
 import { Logger } from '../../functions/infra/logger';
-import { handleWorkMessage } from '../../functions/orders/flow';
+import { handleWorkMessage } from '../../functions/worker/dispatch';
 import {
   captureLogs,
   clearBridgeEnv,

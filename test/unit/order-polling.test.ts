@@ -1,6 +1,6 @@
 /**
- * The polling fallback (order-polling.ts): a status is fed on only when it is news, or when a retried poll
- * finds its status applied by an earlier attempt whose news never reached the queue.
+ * The polling fallback (functions/orders/polling.ts): a status is fed on only when it is news, or when a
+ * retried poll finds its status applied by an earlier attempt whose news never reached the queue.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';

@@ -11,7 +11,7 @@ import { ReferencePosClient } from '../../adapters/reference/client';
 import { REF_CATALOG_COLLECTION_NAMES } from '../../adapters/reference/contract';
 import { CATALOG_ENTITY_TYPES } from '../../functions/core/catalog-model';
 import { PermanentError, RetryableError, ValidationError } from '../../functions/core/errors';
-import { demoCatalog } from '../../local/demo-catalog';
+import { demoCatalog } from '../../local/sims/reference-pos/demo-catalog';
 import { startServer, type TestServer } from './support/http-server';
 
 const product = (overrides: Record<string, unknown> = {}) => ({

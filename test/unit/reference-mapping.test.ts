@@ -92,7 +92,7 @@ describe('toReferenceOrder', () => {
     ]);
   });
 
-  it('adds up the §13 order to its total, proving option prices are counted once', () => {
+  it('adds up the illustrative order to its total, proving option prices are counted once', () => {
     const req = toReferenceOrder(order());
     const itemsTotal = req.items.reduce((sum, i) => sum + i.unitPriceMinor * i.quantity, 0);
     expect(itemsTotal).toBe(req.totalMinor);

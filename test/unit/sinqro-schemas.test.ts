@@ -11,7 +11,7 @@ import { envelope, SELLING_POINT_ID, sampleOrder, sampleReservation, setPath } f
 const issuePaths = (result: v.SafeParseResult<v.GenericSchema>) => (result.issues ?? []).map((i) => v.getDotPath(i));
 
 describe('SinqroOrderSchema', () => {
-  it('accepts the illustrative order of sinqro.md §13', () => {
+  it('accepts the illustrative order of docs/sinqro-api.md', () => {
     expect(v.safeParse(SinqroOrderSchema, sampleOrder()).success).toBe(true);
   });
 

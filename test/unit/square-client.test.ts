@@ -12,9 +12,6 @@ import { backoffMs, CATALOG_OVERLAP_MS, parseSquareError, SquareClient } from '.
 import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/core/errors';
 import { type SinqroOrder, SinqroOrderSchema } from '../../functions/core/sinqro-schemas';
 
-// The catalog map is DynamoDB's; here no variation is known to it, so the client asks Square.
-jest.mock('../../functions/store/catalog-map', () => ({ getCatalogEntry: jest.fn(async () => undefined) }));
-
 type Answer = { status: number; body: unknown; headers?: Record<string, string> };
 type Seen = { method: string; path: string; headers: IncomingHttpHeaders; body: unknown };
 let server: Server;
@@ -186,6 +183,26 @@ test('an injected order: CreateOrder then an EXTERNAL payment, with the token an
     order_id: 'CAISENgvlJ6jLWAzERDzjyHVybY',
     amount_money: { amount: 4500, currency: 'USD' },
   });
+});
+
+test('a variation the catalog map knows is not read from Square; one it does not know is', async () => {
+  const asked: unknown[] = [];
+  const inCatalog = async (ref: { type: string; posId: string }) => {
+    asked.push(ref);
+    return ref.posId === 'BEMYCSMIJL46OCDV4KYIKXIB';
+  };
+  routes['POST /v2/orders'] = () => orderReply(4500);
+  await new SquareClient({ ...context(), inCatalog }).injectOrder(sinqroOrder(false), 'k');
+  expect(asked).toEqual([{ type: 'productVariant', posId: 'BEMYCSMIJL46OCDV4KYIKXIB' }]);
+  expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v2/orders']);
+
+  seen = [];
+  routes['GET /v2/catalog/object/BEMYCSMIJL46OCDV4KYIKXIB'] = () => variationReply('BEMYCSMIJL46OCDV4KYIKXIB');
+  await new SquareClient({ ...context(), inCatalog: async () => false }).injectOrder(sinqroOrder(false), 'k');
+  expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+    'GET /v2/catalog/object/BEMYCSMIJL46OCDV4KYIKXIB',
+    'POST /v2/orders',
+  ]);
 });
 
 test('an item with one variation at the location stands for it; one with several fails the order', async () => {

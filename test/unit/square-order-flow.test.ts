@@ -11,7 +11,7 @@ import { squareAdapter } from '../../adapters/square';
 import type { PosOrderStatusEvent } from '../../functions/core/messages';
 import type { CanonicalStatus } from '../../functions/core/statuses';
 import { Logger } from '../../functions/infra/logger';
-import { handlePosStatus } from '../../functions/orders/flow';
+import { handlePosStatus } from '../../functions/orders/pos-status';
 import { captureLogs, clearBridgeEnv, linkItem, setBridgeEnv, writeBridgeSecrets } from './support/bridge-env';
 import { startServer, type TestServer } from './support/http-server';
 import { stateItem as orderState } from './support/order-state';

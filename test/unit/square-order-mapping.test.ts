@@ -4,7 +4,7 @@ import { minor, toExternalPayment, toSquareOrder } from '../../adapters/square/o
 import { type SinqroOrder, SinqroOrderSchema } from '../../functions/core/sinqro-schemas';
 import { permanentCodeOf } from './support/fixtures';
 
-/** A Sinqro order as sinqro.md §9 documents it, naming Square catalog ids as externalIds. */
+/** A Sinqro order as docs/sinqro-api.md describes it, naming Square catalog ids as externalIds. */
 function sinqroOrder(overrides: Record<string, unknown> = {}): SinqroOrder {
   return v.parse(SinqroOrderSchema, {
     id: 910001,

@@ -4,7 +4,7 @@
  * `ObtainTokenResponse`, never records the secrets; `/_sim/oauth/expire` makes the API answer
  * ACCESS_TOKEN_EXPIRED; the credential fault answers 401 for a while.
  */
-import { type SquareSim, startSquareSim } from '../../local/square-sim';
+import { type SquareSim, startSquareSim } from '../../local/sims/square/server';
 
 const TOKEN = 'sim-access-token';
 let sim: SquareSim;

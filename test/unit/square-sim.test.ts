@@ -3,7 +3,7 @@
  * EXTERNAL payments, catalog search, locations, signed webhooks to a local receiver, faults.
  */
 import { createHmac } from 'node:crypto';
-import { type SquareSim, startSquareSim } from '../../local/square-sim';
+import { type SquareSim, startSquareSim } from '../../local/sims/square/server';
 import { type RecordedRequest, startServer, type TestServer } from './support/http-server';
 
 const TOKEN = 'sim-access-token';

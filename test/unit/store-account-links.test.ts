@@ -3,7 +3,7 @@
  * against dynalite: found through the index, so a lookup reads the account's own entries however many
  * restaurants are linked, and kept right when a restaurant is linked, relinked, disabled or unlinked.
  */
-import { createTable, startDynalite } from '../../local/dynamo';
+import { createTable, startDynalite } from '../../local/runtime/dynamo';
 
 const TABLE = 'account-links-test';
 const ENV = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'TABLE_NAME'];

@@ -1,5 +1,5 @@
 /**
- * The stack's write grants applied on this machine (local/table-policy.ts), against a real dynalite:
+ * The stack's write grants applied on this machine (local/runtime/table-policy.ts), against a real dynalite:
  * inside an invocation a write lands only in the partitions its function declares
  * (functions/store/table-writes.ts); any other is refused as IAM refuses it and nothing is written.
  */
@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../functions/store/table';
 import { TABLE_WRITES } from '../../functions/store/table-writes';
-import { createTable, startDynalite } from '../../local/dynamo';
-import { invokeWithTimeout } from '../../local/lambda-context';
-import { TablePolicy } from '../../local/table-policy';
+import { createTable, startDynalite } from '../../local/runtime/dynamo';
+import { invokeWithTimeout } from '../../local/runtime/lambda-context';
+import { TablePolicy } from '../../local/runtime/table-policy';
 
 const TABLE = 'table-policy-test';
 let dynamo: { endpoint: string; stop: () => Promise<void> };

@@ -2,91 +2,12 @@
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentError } from '../../../functions/core/errors';
 import { posWebhooksPath, posWebhooksPrefix, routeKey } from '../../../functions/routes';
+import { illustrativeOrder } from '../../../local/demo/data';
 
-/** The illustrative order of reference/sinqro.md §13, copied verbatim (a takeaway order, paid at pickup). */
-export function sampleOrder() {
-  return {
-    id: 900001,
-    type: 'collection',
-    status: {
-      code: 'waiting_sp_validation',
-      name: 'Waiting for restaurant',
-      color: '#f7981d',
-      isFinalStatus: false,
-      globalStatusCode: 'processing',
-    },
-    isAcceptable: true,
-    isCancellable: true,
-    executionTime: '2025-03-14T19:30:00+0000',
-    comment: 'No cutlery, please',
-    cancellationComment: null,
-    marketOrderId: 'WL-55812',
-    marketOrderCode: 'K7P2QD',
-    posOrderId: null,
-    orderGroupId: null,
-    consumer: {
-      id: 4411,
-      name: 'Laura',
-      lastname: 'Gómez',
-      phone: '+34611222333',
-      email: 'laura@example.org',
-      image: null,
-      notificationsChannel: '0f3c9a7e5b2d4c61a8e9f0b1c2d3e4f5',
-      chatToken: null,
-      marketClientId: null,
-    },
-    sellingPoint: { id: 5120, name: 'Trattoria Demo', timezone: 'Europe/Madrid' },
-    orderLines: [
-      {
-        type: 'PRODUCT',
-        label: 'Margherita',
-        quantity: 2,
-        unitPrice: 10.5,
-        totalAmount: 21.0,
-        baseAmount: 19.09,
-        vatAmount: 1.91,
-        vatValue: 10,
-        comment: null,
-        product: { id: 77001, externalId: 'POS-ART-12' },
-        childrenOrderLines: [
-          {
-            type: 'PRODUCT_OPTION',
-            label: 'Extra mozzarella',
-            quantity: 1,
-            unitPrice: 1.5,
-            totalAmount: 1.5,
-            baseAmount: 1.36,
-            vatAmount: 0.14,
-            vatValue: 10,
-            comment: null,
-            productOption: { id: 88004, externalId: 'POS-MOD-3' },
-            childrenOrderLines: [],
-          },
-        ],
-      },
-      {
-        type: 'PRODUCT',
-        label: 'Sparkling water',
-        quantity: 1,
-        unitPrice: 2.0,
-        totalAmount: 2.0,
-        baseAmount: 1.82,
-        vatAmount: 0.18,
-        vatValue: 10,
-        comment: null,
-        product: { id: 77009, externalId: 'POS-ART-40' },
-        childrenOrderLines: [],
-      },
-    ],
-    payments: [{ id: 6001, amount: 23.0, paymentMethodName: 'Cash', prepaid: false }],
-    totalAmount: 23.0,
-    baseAmount: 20.91,
-    vatAmount: 2.09,
-    currency: { isoCode: 'EUR', symbol: '€', displayPattern: '{{ amount }}€' },
-  };
-}
+/** The illustrative order of docs/sinqro-api.md (one copy, shared with the demo: local/demo/data.ts). */
+export const sampleOrder = illustrativeOrder;
 
-/** §13's closing note: a reservation is the same order with `type: reservation`, diners, no lines, zero amounts. */
+/** As docs/sinqro-api.md says: a reservation is the same order with `type: reservation`, diners, no lines, zero amounts. */
 export function sampleReservation() {
   return {
     id: 900002,
