@@ -7,9 +7,9 @@ import type { Budget } from '../functions/core/budget';
 import type { CatalogEntityType, CatalogPage, CatalogRef } from '../functions/core/catalog-model';
 import type { PosAvailability, PosOpeningHours } from '../functions/core/hours-model';
 import type { PosEvent } from '../functions/core/messages';
+import type { RestaurantLink } from '../functions/core/records';
 import type { SinqroOrder, SinqroReservation } from '../functions/core/sinqro-schemas';
 import type { CanonicalStatus, Kind } from '../functions/core/statuses';
-import type { RestaurantLink } from '../functions/store/store';
 
 export const FEATURES = {
   F1: 'Receive the order / reservation in the POS',

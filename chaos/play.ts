@@ -400,7 +400,10 @@ async function play(
   /** What a wait may take with `phasesAfter` phases still to come (each keeps PHASE_RESERVE_MS). */
   const mayWait = (ms: number, phasesAfter: number) =>
     Math.max(0, Math.min(ms, runUntil - PHASE_RESERVE_MS * phasesAfter - Date.now()));
-  const store = await import('../functions/store/store');
+  const store: Store = {
+    getOrder: (await import('../functions/store/orders')).getOrder,
+    listAudit: (await import('../functions/store/audit')).listAudit,
+  };
   const functionTimeoutMs = Math.floor((opts.visibilityTimeoutSeconds * 1000) / 6);
   const rate = opts.faultRate;
   const common: FaultConfig = {
@@ -878,7 +881,9 @@ async function waitQuiet(rt: LocalRuntime, deadlineMs: number, calmMs: number): 
   return false;
 }
 
-type Store = typeof import('../functions/store/store');
+/** What the checks read of the store: orders' state and their audit trail. */
+type Store = Pick<typeof import('../functions/store/orders'), 'getOrder'> &
+  Pick<typeof import('../functions/store/audit'), 'listAudit'>;
 
 /** A reference POS location that numbers its orders `T-<n>` like the others (its own API key: posSecret). */
 const sharesIds = (item: Item) => item.pos === 'reference' && item.restaurant.posSecret !== undefined;

@@ -13,7 +13,7 @@ import { TABLE } from '../functions/store/table';
 import type { TableWrites } from '../functions/store/table-writes';
 
 /**
- * The DynamoDB calls each role makes, read from functions/store/store.ts (no Scan, no transactions
+ * The DynamoDB calls each role makes, read from functions/store/ (no Scan, no transactions
  * anywhere; the publisher writes a batch's audit records with BatchWriteItem). Deletes are not listed:
  * a role deletes only where its TableWrites say (`deletes`).
  */

@@ -15,10 +15,13 @@ import {
 import { effectiveCapabilities, supports } from '../../adapters/capabilities';
 import type { PosAdapter } from '../../adapters/port';
 import { getSyncReport, requestCatalogSync } from '../../functions/catalog/sync';
+import type { RestaurantLink } from '../../functions/core/records';
 import { AWS_CLIENT_CONFIG } from '../../functions/infra/aws-clients';
 import { adapterSettings } from '../../functions/infra/env';
+import { audit, listAudit } from '../../functions/store/audit';
 import { SYNC_METRICS } from '../../functions/store/catalog-map';
-import * as store from '../../functions/store/store';
+import { deleteLink, findLinkByPosLocation, getLink, listLinks, putLink } from '../../functions/store/links';
+import { getOrder } from '../../functions/store/orders';
 import { keys } from '../../functions/store/table';
 import { posWebhookSecretName, restaurantPosSecretsPrefix, restaurantSecretsPrefix } from '../../lib/stage-config';
 import { adapterArg, CliError, type Invocation, idArg, locationArg, secondsArg, UsageError } from './args';
@@ -84,13 +87,13 @@ async function link(inv: Invocation, target: Target, io: Io): Promise<number> {
   if (posSecret !== undefined && !posSecret.startsWith(`${posPrefix}/`))
     throw new UsageError(`--pos-secret must be a secret name under ${posPrefix}/, got "${posSecret}"`, 'link');
 
-  const holder = await store.findLinkByPosLocation(adapter.code, posLocationId);
+  const holder = await findLinkByPosLocation(adapter.code, posLocationId);
   if (holder && holder.restaurantId !== restaurantId)
     throw new CliError(
       `POS location ${adapter.code}/${posLocationId} is already linked to restaurant ${holder.restaurantId}: unlink it first`,
     );
-  const existing = await store.getLink(restaurantId);
-  await store.putLink({
+  const existing = await getLink(restaurantId);
+  await putLink({
     restaurantId,
     posCode: adapter.code,
     posLocationId,
@@ -101,7 +104,7 @@ async function link(inv: Invocation, target: Target, io: Io): Promise<number> {
     enabled: true,
     createdAt: existing?.createdAt ?? new Date().toISOString(),
   });
-  await store.audit(keys.link(restaurantId).PK, {
+  await audit(keys.link(restaurantId).PK, {
     what: existing ? 'relink' : 'link',
     source: 'operator',
     outcome: 'linked',
@@ -120,8 +123,8 @@ async function link(inv: Invocation, target: Target, io: Io): Promise<number> {
 async function unlink(inv: Invocation, io: Io): Promise<number> {
   const restaurantId = idArg('restaurantId', inv.args.restaurantId);
   const existing = await requireLink(restaurantId);
-  await store.deleteLink(restaurantId);
-  await store.audit(keys.link(restaurantId).PK, {
+  await deleteLink(restaurantId);
+  await audit(keys.link(restaurantId).PK, {
     what: 'unlink',
     source: 'operator',
     outcome: 'unlinked',
@@ -132,7 +135,7 @@ async function unlink(inv: Invocation, io: Io): Promise<number> {
 }
 
 async function restaurants(inv: Invocation, io: Io): Promise<number> {
-  const links = await store.listLinks();
+  const links = await listLinks();
   if (inv.options.json) {
     io.out(JSON.stringify(links, null, 2));
     return 0;
@@ -175,21 +178,21 @@ async function restaurants(inv: Invocation, io: Io): Promise<number> {
  */
 async function reindexLinks(io: Io): Promise<number> {
   let rewritten = 0;
-  for (const { restaurantId } of await store.listLinks()) {
-    const link = await store.getLink(restaurantId);
+  for (const { restaurantId } of await listLinks()) {
+    const link = await getLink(restaurantId);
     if (!link) {
       io.err(`restaurant ${restaurantId} is in the restaurants list but has no link item: left as it is`);
       continue;
     }
-    await store.putLink(link);
+    await putLink(link);
     rewritten += 1;
   }
   io.out(`reindexed ${rewritten} link${rewritten === 1 ? '' : 's'}`);
   return 0;
 }
 
-async function requireLink(restaurantId: number): Promise<store.RestaurantLink> {
-  const link = await store.getLink(restaurantId);
+async function requireLink(restaurantId: number): Promise<RestaurantLink> {
+  const link = await getLink(restaurantId);
   if (!link) throw new CliError(`restaurant ${restaurantId} is not linked`);
   return link;
 }
@@ -285,9 +288,9 @@ async function order(inv: Invocation, io: Io): Promise<number> {
   const orderId = idArg('sinqroId', inv.args.sinqroId);
   // Sinqro numbers orders and reservations apart: the same id may name one of each.
   const kind = inv.options.reservation ? 'reservation' : 'order';
-  const state = await store.getOrder(kind, orderId);
+  const state = await getOrder(kind, orderId);
   if (!state) throw new CliError(`${kind} ${orderId} is not known to the bridge`);
-  const timeline = (await store.listAudit(keys.order(kind, orderId).PK)).sort((a, b) => a.at.localeCompare(b.at));
+  const timeline = (await listAudit(keys.order(kind, orderId).PK)).sort((a, b) => a.at.localeCompare(b.at));
   // A FAILED order's reason is the bridge's own; other reasons may be text typed by staff or a consumer.
   const { lastError, ...rest } = state;
   const reason = state.status === 'FAILED' ? lastError : undefined;

@@ -46,7 +46,7 @@ import {
   type SyncReport,
   type SyncTally,
 } from '../store/catalog-map';
-import { getLink } from '../store/store';
+import { getLink } from '../store/links';
 import { toSinqroCatalogItem } from './sinqro-catalog';
 
 export { getSyncReport, listSyncReports } from '../store/catalog-map';

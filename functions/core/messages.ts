@@ -1,8 +1,8 @@
 /** What travels on the queues: work for an adapter worker, and status news for the Sinqro publisher. */
 
-import type { PendingAudit } from '../store/store';
 import type { CatalogEntityType, CatalogRef } from './catalog-model';
 import type { PosAvailability } from './hours-model';
+import type { PendingAudit } from './records';
 import type { SinqroEvent } from './sinqro-schemas';
 import type { CanonicalStatus, Kind } from './statuses';
 

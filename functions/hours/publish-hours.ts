@@ -8,8 +8,8 @@ import type { ClosureNews, ScheduleNews } from '../core/messages';
 import type { Logger } from '../infra/logger';
 import type { Budget } from '../infra/outbound';
 import type { SinqroClient } from '../sinqro/client';
+import { audit } from '../store/audit';
 import { getSentHours, recordSentHours, touchObserved } from '../store/hours';
-import * as store from '../store/store';
 import { keys } from '../store/table';
 
 export async function publishHours(
@@ -28,7 +28,7 @@ export async function publishHours(
     return;
   }
   if (sent && sent.observedAt > news.observedAt) {
-    await store.audit(auditPk, {
+    await audit(auditPk, {
       what: news.type,
       source: 'bridge',
       outcome: 'skipped: Sinqro already has a later state',
@@ -40,7 +40,7 @@ export async function publishHours(
   try {
     await push(news, client, budget);
   } catch (error) {
-    await store.audit(auditPk, {
+    await audit(auditPk, {
       what: news.type,
       source: 'bridge',
       status: action,
@@ -54,7 +54,7 @@ export async function publishHours(
     observedAt: news.observedAt,
     state: news.type === 'schedule' ? news.ranges : news.closure,
   });
-  await store.audit(auditPk, { what: news.type, source: 'bridge', status: action, outcome: 'sent to Sinqro' });
+  await audit(auditPk, { what: news.type, source: 'bridge', status: action, outcome: 'sent to Sinqro' });
   log.info(`${news.type} sent to Sinqro`, { action });
   if (current) return;
 
@@ -65,7 +65,7 @@ export async function publishHours(
     | ClosureNews
     | ScheduleNews;
   await push(repeat, client, budget);
-  await store.audit(auditPk, {
+  await audit(auditPk, {
     what: news.type,
     source: 'bridge',
     status: describe(repeat),

@@ -17,8 +17,8 @@ import type { Logger } from '../infra/logger';
 import { posClient } from '../pos/client';
 import type { FlowContext } from '../pos/context';
 import { sendToSinqro } from '../sinqro/to-sinqro';
+import { audit } from '../store/audit';
 import { getSentHours, type HoursItem, markQueued } from '../store/hours';
-import * as store from '../store/store';
 import { keys } from '../store/table';
 import { ImpossibleHoursError, toSinqroClosure, toSinqroSchedule } from './schedule-conversion';
 
@@ -139,7 +139,7 @@ async function guarded(
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
     const rejected = error instanceof ImpossibleHoursError;
-    await store.audit(keys.restaurantAudit(restaurantId), {
+    await audit(keys.restaurantAudit(restaurantId), {
       what: item,
       source: ctx.adapter.code,
       outcome: rejected ? 'rejected: not sent to Sinqro' : 'failed permanently: not sent to Sinqro',

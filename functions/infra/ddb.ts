@@ -1,6 +1,6 @@
 /**
  * The one DynamoDB document client per container and the helpers every store module shares
- * (store.ts, open-orders.ts, catalog-store.ts, hours-store.ts).
+ * (functions/store/, and the credential lease in pos/credentials.ts).
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -21,4 +21,19 @@ export function isConditionFailure(error: unknown): boolean {
   return (
     error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException'
   );
+}
+
+/**
+ * Whether a single-item write with a ConditionExpression was made: false when its condition refused it
+ * (ConditionalCheckFailed), any other error thrown. `write` is the write's `ddb.send(...)`. Callers that
+ * mean "only if still so" and need no answer await it and ignore the result.
+ */
+export async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }

@@ -5,12 +5,15 @@
 
 import { NotFoundError } from '../core/errors';
 import { type PosEvent, type WorkMessage, withVersion } from '../core/messages';
+import type { RestaurantLink } from '../core/records';
 import type { SinqroEvent } from '../core/sinqro-schemas';
 import { envNames, requireEnv } from '../infra/env';
 import type { Logger } from '../infra/logger';
 import { enqueue, toMessageBody } from '../infra/queue';
+import { audit } from '../store/audit';
+import { isEventSeen, recordEvent } from '../store/dedupe';
 import { linkOf, linkOfPosLocation } from '../store/link-cache';
-import { audit, findLinksByPosAccount, isEventSeen, type RestaurantLink, recordEvent } from '../store/store';
+import { findLinksByPosAccount } from '../store/links';
 import { keys } from '../store/table';
 
 export type IngestOutcome = 'enqueued' | 'duplicate';

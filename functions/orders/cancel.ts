@@ -5,20 +5,22 @@
  */
 import type { CancelOutcome } from '../../adapters/port';
 import { PermanentError } from '../core/errors';
+import type { AuditEntry } from '../core/records';
 import type { SinqroEvent } from '../core/sinqro-schemas';
 import type { Kind } from '../core/statuses';
 import type { Logger } from '../infra/logger';
 import { posClient } from '../pos/client';
 import type { FlowContext } from '../pos/context';
+import { auditOrder } from '../store/audit';
 import { markClosed } from '../store/open-orders';
-import * as store from '../store/store';
+import { type OrderState, setPosOrderId, transition } from '../store/orders';
 import { refuseForeign } from './refuse-foreign';
 
 /**
  * The audit record of a cancellation the POS took: applied, or — for a POS that cannot cancel such an
  * order through its API — shown to staff instead, which the record says (`detail`: how, ids only).
  */
-export function cancelRecord(done: CancelOutcome, posOrderId: string, when?: string): store.AuditEntry {
+export function cancelRecord(done: CancelOutcome, posOrderId: string, when?: string): AuditEntry {
   const applied = done.outcome === 'cancelled';
   return {
     what: 'cancel',
@@ -38,7 +40,7 @@ const UNKNOWN_ORDER_TYPE = 'unknown';
  * the cancellation): an earlier attempt may have created it in the POS and then lost the reply, timed out
  * or died before the state write, or created it and failed to cancel it. Checked again on every delivery.
  */
-export const cancelledDuringInjection = (state: store.OrderState) =>
+export const cancelledDuringInjection = (state: OrderState) =>
   state.status === 'CANCELLED' && state.source === 'sinqro' && state.orderType !== UNKNOWN_ORDER_TYPE;
 
 /**
@@ -49,7 +51,7 @@ export const cancelledDuringInjection = (state: store.OrderState) =>
 export async function cancelInterruptedInjection(
   kind: Kind,
   event: Extract<SinqroEvent, { type: 'order.created' | 'reservation.created' }>,
-  state: store.OrderState,
+  state: OrderState,
   restaurantId: number,
   ctx: FlowContext,
   log: Logger,
@@ -68,12 +70,12 @@ export async function cancelInterruptedInjection(
           : await client.injectReservation(order as never, key);
       posOrderId = result.posOrderId;
       posContext = result.posContext;
-      await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
+      await setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
     }
     done = await client.cancel(kind, posOrderId, 'cancelled in Sinqro', { sinqroOrderId: order.id, posContext });
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
-    await store.auditOrder(kind, order.id, {
+    await auditOrder(kind, order.id, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -84,7 +86,7 @@ export async function cancelInterruptedInjection(
     log.warn('POS refused the cancellation of an interrupted injection', { posOrderId, code: error.code });
     return;
   }
-  await store.auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after an interrupted injection'));
+  await auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after an interrupted injection'));
   log.info('cancellation applied in POS after an interrupted injection', { posOrderId, outcome: done.outcome });
 }
 
@@ -98,7 +100,7 @@ export async function cancelInPos(
   ctx: FlowContext,
   log: Logger,
 ) {
-  const result = await store.transition({
+  const result = await transition({
     orderId,
     kind,
     status: 'CANCELLED',
@@ -112,7 +114,7 @@ export async function cancelInPos(
   const state = result.state;
   if (result.applied) await markClosed(restaurantId, kind, orderId);
   if (!result.applied && result.verdict !== 'duplicate') {
-    await store.auditOrder(kind, orderId, {
+    await auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: state?.status,
@@ -123,7 +125,7 @@ export async function cancelInPos(
   }
   if (!state?.posOrderId) {
     // Not in the POS yet: the injection sees CANCELLED and will not create it (or cancels right after).
-    await store.auditOrder(kind, orderId, {
+    await auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -142,7 +144,7 @@ export async function cancelInPos(
   } catch (error) {
     if (!(error instanceof PermanentError)) throw error;
     // e.g. the POS already completed it: retrying cannot change that, so it is recorded for people to see.
-    await store.auditOrder(kind, orderId, {
+    await auditOrder(kind, orderId, {
       what: 'cancel',
       source: 'sinqro',
       status: 'CANCELLED',
@@ -153,7 +155,7 @@ export async function cancelInPos(
     log.warn('POS refused the cancellation', { posOrderId: state.posOrderId, code: error.code });
     return;
   }
-  await store.auditOrder(kind, orderId, cancelRecord(done, state.posOrderId));
+  await auditOrder(kind, orderId, cancelRecord(done, state.posOrderId));
   if (done.outcome === 'cancelled') log.info('cancellation applied in POS', { posOrderId: state.posOrderId });
   else log.warn('the POS cannot cancel this order: staff were notified', { posOrderId: state.posOrderId });
 }

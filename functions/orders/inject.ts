@@ -5,14 +5,16 @@
  */
 import type { PosClient, PosContext } from '../../adapters/port';
 import { PermanentError } from '../core/errors';
+import type { AuditEntry } from '../core/records';
 import { parseSinqroDate, type SinqroEvent, toIsoUtc } from '../core/sinqro-schemas';
 import type { Kind } from '../core/statuses';
 import { orderExpiryGraceMs } from '../infra/env';
 import type { Logger } from '../infra/logger';
 import { posClient } from '../pos/client';
 import type { FlowContext } from '../pos/context';
+import { auditOrder } from '../store/audit';
 import { markOpen } from '../store/open-orders';
-import * as store from '../store/store';
+import { createOrder, recordAttempt, setPosOrderId, transition } from '../store/orders';
 import { cancelInterruptedInjection, cancelledDuringInjection, cancelRecord } from './cancel';
 import { assertOrderInCatalog } from './catalog-check';
 import { refuseForeign } from './refuse-foreign';
@@ -29,7 +31,7 @@ export async function inject(
 ) {
   const kind = kindOf(event.type);
   const order = event.data;
-  const { created, state } = await store.createOrder(
+  const { created, state } = await createOrder(
     { orderId: order.id, kind, orderType: order.type, restaurantId, posCode: ctx.adapter.code },
     toIsoUtc(event.occurredAt),
   );
@@ -49,7 +51,7 @@ export async function inject(
         code: state.posOrderId,
       });
     }
-    await store.auditOrder(kind, order.id, {
+    await auditOrder(kind, order.id, {
       what: event.type,
       source: 'sinqro',
       status: state.status,
@@ -88,8 +90,8 @@ export async function inject(
     posContext = result.posContext;
   } catch (error) {
     if (error instanceof PermanentError) return fail(kind, order.id, restaurantId, order.type, error, ctx, log);
-    await store.recordAttempt(kind, order.id, (error as Error).message);
-    await store.auditOrder(kind, order.id, {
+    await recordAttempt(kind, order.id, (error as Error).message);
+    await auditOrder(kind, order.id, {
       what: 'inject',
       source: ctx.adapter.code,
       outcome: 'retry',
@@ -98,7 +100,7 @@ export async function inject(
     throw error;
   }
 
-  const result = await store.transition({
+  const result = await transition({
     orderId: order.id,
     kind,
     status: 'INJECTED',
@@ -115,7 +117,7 @@ export async function inject(
   // Checked before the injection; only a writer racing this one could have made it another's.
   if (!result.applied && result.verdict === 'foreign')
     return refuseForeign(event.type, kind, order.id, restaurantId, log);
-  const injected: store.AuditEntry = {
+  const injected: AuditEntry = {
     what: 'inject',
     source: ctx.adapter.code,
     status: 'INJECTED',
@@ -126,19 +128,19 @@ export async function inject(
   // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
   if (result.applied) return queueStatusNews(result.state, 'INJECTED', undefined, log, injected);
   if (result.verdict === 'duplicate' && result.state?.posOrderId === posOrderId) {
-    await store.auditOrder(kind, order.id, { ...injected, outcome: 'already injected by a concurrent delivery' });
+    await auditOrder(kind, order.id, { ...injected, outcome: 'already injected by a concurrent delivery' });
     log.info('order injected by a concurrent delivery; not reported again', { posOrderId });
     return;
   }
-  await store.auditOrder(kind, order.id, injected);
+  await auditOrder(kind, order.id, injected);
 
   // The POS moved faster than us (its webhook already advanced the status, and may have named its own id
   // for the order, K-Series' account), or Sinqro cancelled meanwhile.
-  if (!result.state?.posOrderId) await store.setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
+  if (!result.state?.posOrderId) await setPosOrderId(kind, order.id, ctx.adapter.code, posOrderId, posContext);
   if (result.state?.status === 'CANCELLED' && result.state.source === 'sinqro') {
     const ref = { sinqroOrderId: order.id, posContext };
     const done = await client.cancel(kind, posOrderId, 'cancelled in Sinqro', ref);
-    await store.auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after late injection'));
+    await auditOrder(kind, order.id, cancelRecord(done, posOrderId, 'after late injection'));
     log.info('cancellation applied in POS after injection', { posOrderId, outcome: done.outcome });
   }
 }
@@ -165,7 +167,7 @@ async function fail(
   ctx: FlowContext,
   log: Logger,
 ) {
-  const result = await store.transition({
+  const result = await transition({
     orderId,
     kind,
     status: 'FAILED',
@@ -176,7 +178,7 @@ async function fail(
     owner: { restaurantId },
   });
   if (!result.applied && result.verdict === 'foreign') return refuseForeign('inject', kind, orderId, restaurantId, log);
-  await store.auditOrder(kind, orderId, {
+  await auditOrder(kind, orderId, {
     what: 'inject',
     source: ctx.adapter.code,
     status: 'FAILED',

@@ -8,8 +8,9 @@ import { PermanentError, PosAuthError } from '../core/errors';
 import { errorFields } from '../infra/logger';
 import { posClient } from '../pos/client';
 import type { FlowContext } from '../pos/context';
+import { getLink } from '../store/links';
 import { listOpen, markClosed } from '../store/open-orders';
-import * as store from '../store/store';
+import { getOrder } from '../store/orders';
 import { handlePosStatus } from './pos-status';
 import { newsLost } from './status-news';
 import { flagIfStuck } from './stuck-sweep';
@@ -17,7 +18,7 @@ import { flagIfStuck } from './stuck-sweep';
 export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sweep', ctx: FlowContext): Promise<void> {
   const open = await listOpen(restaurantId);
   if (open.length === 0) return;
-  const link = await store.getLink(restaurantId);
+  const link = await getLink(restaurantId);
   if (!link) throw new PermanentError(`restaurant ${restaurantId} is not linked`, 'RESTAURANT_NOT_LINKED');
   const client = await posClient(restaurantId, ctx);
   let stuck = 0;
@@ -26,7 +27,7 @@ export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sw
   // once, and is alarmed), but the sweep still flags the stuck ones.
   let credentialRefused = false;
   for (const marker of open) {
-    const state = await store.getOrder(marker.kind, marker.orderId);
+    const state = await getOrder(marker.kind, marker.orderId);
     if (!state || state.isFinal) {
       await markClosed(restaurantId, marker.kind, marker.orderId);
       continue;

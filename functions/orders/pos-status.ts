@@ -4,9 +4,11 @@
  * written monotonically and its news queued for Sinqro once.
  */
 import type { PosOrderStatusEvent } from '../core/messages';
+import type { AuditEntry } from '../core/records';
 import { posClient } from '../pos/client';
 import type { FlowContext } from '../pos/context';
-import * as store from '../store/store';
+import { auditOrder } from '../store/audit';
+import { claimPosVersion, findOrderByPosOrderId, getOrder, type OrderState, transition } from '../store/orders';
 import { newsLost, queueStatusNews } from './status-news';
 
 export async function handlePosStatus(
@@ -18,15 +20,15 @@ export async function handlePosStatus(
   const log = ctx.logger.child({ posOrderId: event.posOrderId, posStatus: event.posStatus });
   // An order that did not come from Sinqro (e.g. a walk-in ticket), or not this restaurant's.
   const notOurs = () => log.info('POS order is not a Sinqro order of this restaurant; ignored', { restaurantId });
-  const ours = (s: store.OrderState | undefined): s is store.OrderState =>
+  const ours = (s: OrderState | undefined): s is OrderState =>
     s !== undefined && s.restaurantId === restaurantId && s.kind === event.kind;
   // A POS that versions its orders (Square) is read against the order first. Otherwise, when the POS
   // echoes our reference, the status write itself checks the order is ours (no read first).
   const versioned = event.refresh === true || event.posVersion !== undefined;
-  let found: store.OrderState | undefined;
+  let found: OrderState | undefined;
   if (!event.sinqroOrderId)
-    found = await store.findOrderByPosOrderId(ctx.adapter.code, event.posOrderId, { restaurantId, kind: event.kind });
-  else if (versioned) found = await store.getOrder(event.kind, event.sinqroOrderId);
+    found = await findOrderByPosOrderId(ctx.adapter.code, event.posOrderId, { restaurantId, kind: event.kind });
+  else if (versioned) found = await getOrder(event.kind, event.sinqroOrderId);
   if ((versioned || !event.sinqroOrderId) && !ours(found)) return notOurs();
   const orderId = (event.sinqroOrderId ?? found?.orderId) as number;
   if (versioned && found) {
@@ -37,7 +39,7 @@ export async function handlePosStatus(
     const fresh = await freshen(event, found, restaurantId, ctx);
     if (fresh === 'stale' || fresh === 'unconfirmed') {
       const why = fresh === 'stale' ? 'older POS version' : 'the POS could not confirm it';
-      await store.auditOrder(event.kind, orderId, {
+      await auditOrder(event.kind, orderId, {
         what: 'pos-status',
         source: ctx.adapter.code,
         status: event.posStatus,
@@ -51,9 +53,9 @@ export async function handlePosStatus(
   }
   const status = ctx.adapter.mapStatus(event.kind, event.posStatus);
   if (!status) {
-    const state = found ?? (await store.getOrder(event.kind, orderId));
+    const state = found ?? (await getOrder(event.kind, orderId));
     if (!ours(state)) return notOurs();
-    await store.auditOrder(state.kind, state.orderId, {
+    await auditOrder(state.kind, state.orderId, {
       what: 'pos-status',
       source: ctx.adapter.code,
       status: event.posStatus,
@@ -62,7 +64,7 @@ export async function handlePosStatus(
     log.warn('POS status has no canonical meaning; ignored', { orderId: state.orderId });
     return;
   }
-  const result = await store.transition({
+  const result = await transition({
     orderId,
     kind: event.kind,
     status,
@@ -74,7 +76,7 @@ export async function handlePosStatus(
     // Staff's free-text reason goes on to Sinqro (publish below) but is not kept in the table.
   });
   if (!result.applied && result.verdict === 'foreign') return notOurs();
-  const record = (outcome: string): store.AuditEntry => ({
+  const record = (outcome: string): AuditEntry => ({
     what: 'pos-status',
     source: ctx.adapter.code,
     status,
@@ -90,7 +92,7 @@ export async function handlePosStatus(
     if (result.verdict === 'duplicate' && state !== undefined && newsLost(state, ctx)) {
       return queueStatusNews(state, status, event.reason, log, record('applied earlier; news sent again'));
     }
-    await store.auditOrder(event.kind, orderId, record(`ignored (${result.verdict})`));
+    await auditOrder(event.kind, orderId, record(`ignored (${result.verdict})`));
     return;
   }
   log.info(`status ${status} applied`, { orderId });
@@ -106,7 +108,7 @@ export async function handlePosStatus(
  */
 async function freshen(
   event: PosOrderStatusEvent,
-  found: store.OrderState,
+  found: OrderState,
   restaurantId: number,
   ctx: FlowContext,
 ): Promise<PosOrderStatusEvent | 'stale' | 'unconfirmed'> {
@@ -125,7 +127,7 @@ async function freshen(
       };
     }
   }
-  if (current.posVersion !== undefined && !(await store.claimPosVersion(event.kind, found.orderId, current.posVersion)))
+  if (current.posVersion !== undefined && !(await claimPosVersion(event.kind, found.orderId, current.posVersion)))
     return 'stale';
   return current;
 }

@@ -10,7 +10,8 @@ import { rankOf } from '../core/statuses';
 import type { Logger } from '../infra/logger';
 import type { Budget } from '../infra/outbound';
 import type { SinqroClient } from '../sinqro/client';
-import * as store from '../store/store';
+import { auditOrder } from '../store/audit';
+import { claimPublication, releasePublication } from '../store/publication';
 
 export async function publishStatus(
   news: StatusNews,
@@ -20,7 +21,7 @@ export async function publishStatus(
 ): Promise<void> {
   const log = logger.child({ orderId: news.orderId, status: news.status });
   const rank = rankOf(news.kind, news.status);
-  const claim = await store.claimPublication(news.kind, news.orderId, rank);
+  const claim = await claimPublication(news.kind, news.orderId, rank);
   if (!claim.claimed) {
     await auditOutcome(news, 'skipped: Sinqro already has a later status');
     log.info('not sent: Sinqro already has a later status');
@@ -39,7 +40,7 @@ export async function publishStatus(
       budget,
     );
   } catch (error) {
-    await store.releasePublication(news.kind, news.orderId, claim.token, claim.previousRank);
+    await releasePublication(news.kind, news.orderId, claim.token, claim.previousRank);
     // Each failed attempt is a record of its own, with the step it publishes (so a status that ends in the
     // DLQ still shows in the trail which event applied it); the attempt that succeeds writes another.
     await auditOutcome(news, 'failed', (error as Error).message.slice(0, 200));
@@ -61,7 +62,7 @@ export async function skipSuperseded(news: StatusNews, logger: Logger): Promise<
  */
 function auditOutcome(news: StatusNews, outcome: string, detail?: string): Promise<void> {
   if (!news.audit) {
-    return store.auditOrder(news.kind, news.orderId, {
+    return auditOrder(news.kind, news.orderId, {
       what: 'publish',
       source: 'bridge',
       status: news.status,
@@ -70,7 +71,7 @@ function auditOutcome(news: StatusNews, outcome: string, detail?: string): Promi
     });
   }
   const { at, ...entry } = news.audit;
-  return store.auditOrder(
+  return auditOrder(
     news.kind,
     news.orderId,
     { ...entry, sinqro: outcome, sinqroAt: new Date().toISOString(), ...(detail ? { detail } : {}) },

@@ -1,7 +1,7 @@
 /** Refusal of a Sinqro event about another restaurant's order or reservation. */
 import type { Kind } from '../core/statuses';
 import type { Logger } from '../infra/logger';
-import * as store from '../store/store';
+import { audit } from '../store/audit';
 import { keys } from '../store/table';
 
 /**
@@ -10,7 +10,7 @@ import { keys } from '../store/table';
  * only), not in the order's trail, which belongs to its own restaurant.
  */
 export async function refuseForeign(what: string, kind: Kind, orderId: number, restaurantId: number, log: Logger) {
-  await store.audit(keys.restaurantAudit(restaurantId), {
+  await audit(keys.restaurantAudit(restaurantId), {
     what,
     source: 'sinqro',
     outcome: 'refused: not this restaurant’s order',

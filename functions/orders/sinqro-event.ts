@@ -4,7 +4,7 @@
  */
 import { type SinqroEvent, toIsoUtc } from '../core/sinqro-schemas';
 import type { FlowContext } from '../pos/context';
-import * as store from '../store/store';
+import { auditOrder } from '../store/audit';
 import { cancelInPos } from './cancel';
 import { inject, kindOf } from './inject';
 
@@ -34,7 +34,7 @@ export async function handleSinqroEvent(event: SinqroEvent, restaurantId: number
         return cancelInPos(event.type, kind, orderId, restaurantId, toIsoUtc(event.occurredAt), undefined, ctx, log);
       }
       // Only a cancellation has a meaning in the POS; other changes made in Sinqro are recorded.
-      await store.auditOrder(kind, orderId, {
+      await auditOrder(kind, orderId, {
         what: event.type,
         source: 'sinqro',
         status: event.data.status.code,

@@ -6,8 +6,9 @@
 import { emitMetric } from '../infra/logger';
 import { METRICS } from '../infra/metrics';
 import type { FlowContext } from '../pos/context';
+import { auditOrder } from '../store/audit';
 import { markStuck, type OpenOrder } from '../store/open-orders';
-import * as store from '../store/store';
+import { getOrder } from '../store/orders';
 
 /** An order still RECEIVED or INJECTED after this long is stuck (env STUCK_AFTER_MINUTES). */
 export function stuckAfterMs(): number {
@@ -17,7 +18,7 @@ export function stuckAfterMs(): number {
 
 /** Flags the order if it is stuck and was not flagged before: true when this call flagged it. */
 export async function flagIfStuck(restaurantId: number, marker: OpenOrder, ctx: FlowContext): Promise<boolean> {
-  const state = await store.getOrder(marker.kind, marker.orderId);
+  const state = await getOrder(marker.kind, marker.orderId);
   if (!state || state.isFinal || (state.status !== 'RECEIVED' && state.status !== 'INJECTED')) return false;
   if (Date.now() - Date.parse(marker.openedAt) < stuckAfterMs()) return false;
   if (!(await markStuck(restaurantId, marker.kind, marker.orderId))) return false;
@@ -25,7 +26,7 @@ export async function flagIfStuck(restaurantId: number, marker: OpenOrder, ctx: 
     state.status === 'RECEIVED'
       ? 'not in the POS yet: its message is being retried or is in the DLQ (pos-bridge dlq)'
       : 'in the POS but nobody accepted or rejected it there';
-  await store.auditOrder(state.kind, state.orderId, {
+  await auditOrder(state.kind, state.orderId, {
     what: 'sweep',
     source: 'bridge',
     status: state.status,

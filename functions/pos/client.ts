@@ -5,6 +5,7 @@
 import type { PosAdapter, PosClient, PosSecret } from '../../adapters/port';
 import type { CatalogRef } from '../core/catalog-model';
 import { PermanentError, PosAuthError } from '../core/errors';
+import type { RestaurantLink } from '../core/records';
 import { adapterSettings, envNames, requireEnv } from '../infra/env';
 import { emitMetric, Logger } from '../infra/logger';
 import { METRICS } from '../infra/metrics';
@@ -12,7 +13,6 @@ import type { Budget } from '../infra/outbound';
 import { getSecret } from '../infra/secrets';
 import { getCatalogEntry } from '../store/catalog-map';
 import { linkOf } from '../store/link-cache';
-import type { RestaurantLink } from '../store/store';
 import { type CredentialScope, freshSecret, renewCredential } from './credentials';
 
 export async function posClient(

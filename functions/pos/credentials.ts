@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PosCredentials, PosSecret } from '../../adapters/port';
 import { PosAuthError, RetryableError } from '../core/errors';
-import { ddb, epochSeconds, isConditionFailure, tableName } from '../infra/ddb';
+import type { RestaurantLink } from '../core/records';
+import { conditionHeld, ddb, epochSeconds, tableName } from '../infra/ddb';
 import { envNames, requireEnv } from '../infra/env';
 import { errorFields, type Logger } from '../infra/logger';
 import type { Budget } from '../infra/outbound';
 import { clearSecretCache, getSecret, putSecret } from '../infra/secrets';
-import type { RestaurantLink } from '../store/store';
 import { keys } from '../store/table';
 
 const DEFAULT_MARGIN_MINUTES = 24 * 60;
@@ -154,20 +154,16 @@ async function awaitOtherRenewal(scope: CredentialScope, current: PosSecret): Pr
 
 async function takeLease(secretName: string, owner: string): Promise<boolean> {
   const now = Date.now();
-  try {
-    await ddb.send(
+  return conditionHeld(
+    ddb.send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...keys.credentialLease(secretName), owner, leaseUntil: now + LEASE_MS, expiresAt: epochSeconds(1) },
         ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now',
         ExpressionAttributeValues: { ':now': now },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 async function releaseLease(secretName: string, owner: string): Promise<void> {

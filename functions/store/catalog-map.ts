@@ -3,10 +3,17 @@
  * (`CAT#<restaurantId>` / `<entityType>#<posId>`: content hash, Sinqro id, when synced, when last seen)
  * and each sync's report (`REST#<restaurantId>` / `CATSYNC#<syncId>`). Single-item writes only.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { CATALOG_ENTITY_TYPES, type CatalogEntityType, type CatalogRef } from '../core/catalog-model';
 import type { SyncTrigger } from '../core/messages';
-import { ddb, epochSeconds, isConditionFailure, tableName } from '../infra/ddb';
+import { conditionHeld, ddb, epochSeconds, isConditionFailure, tableName } from '../infra/ddb';
 import { keys } from './table';
 
 // ---- the catalog map ----
@@ -99,40 +106,36 @@ export async function hasCatalog(restaurantId: number): Promise<boolean> {
 /** Entities no sync has seen since `since`: what the POS no longer has, after a full read of it. */
 export async function listCatalogEntriesNotSeenSince(restaurantId: number, since: string): Promise<CatalogRef[]> {
   const refs: CatalogRef[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        FilterExpression: 'attribute_not_exists(seenAt) OR seenAt < :since',
-        ExpressionAttributeValues: { ':pk': keys.catalogPartition(restaurantId), ':since': since },
-        ProjectionExpression: 'entityType, posId',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) refs.push({ type: item.entityType, posId: item.posId });
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client: ddb },
+    {
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk',
+      FilterExpression: 'attribute_not_exists(seenAt) OR seenAt < :since',
+      ExpressionAttributeValues: { ':pk': keys.catalogPartition(restaurantId), ':since': since },
+      ProjectionExpression: 'entityType, posId',
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) refs.push({ type: item.entityType, posId: item.posId });
+  }
   return refs;
 }
 
 /** Every map entry of the restaurant (the CLI and the tests inspect it). */
 export async function listCatalogEntries(restaurantId: number): Promise<CatalogEntry[]> {
   const entries: CatalogEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.catalogPartition(restaurantId) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) entries.push(toEntry(item) as CatalogEntry);
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const pages = paginateQuery(
+    { client: ddb },
+    {
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.catalogPartition(restaurantId) },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) entries.push(toEntry(item) as CatalogEntry);
+  }
   return entries;
 }
 
@@ -191,8 +194,9 @@ export async function createSyncReport(
   report: Pick<SyncReport, 'syncId' | 'restaurantId' | 'posCode' | 'mode' | 'trigger' | 'parts'>,
 ): Promise<void> {
   const now = new Date().toISOString();
-  try {
-    await ddb.send(
+  // Already there: a redelivered first page.
+  await conditionHeld(
+    ddb.send(
       new PutCommand({
         TableName: tableName(),
         Item: {
@@ -207,10 +211,8 @@ export async function createSyncReport(
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error; // already there: a redelivered first page
-  }
+    ),
+  );
 }
 
 /** The raw report item, with the pages already processed (a redelivered page is recognised by it). */
@@ -318,8 +320,8 @@ export async function countAcceptedBySinqro(
   what: 'upsertsAccepted' | 'deletesAccepted',
   n: number,
 ): Promise<void> {
-  try {
-    await ddb.send(
+  await conditionHeld(
+    ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.catalogSync(restaurantId, syncId),
@@ -328,10 +330,8 @@ export async function countAcceptedBySinqro(
         ExpressionAttributeNames: { '#what': what },
         ExpressionAttributeValues: { ':n': n, ':now': new Date().toISOString() },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 export async function getSyncReport(restaurantId: number, syncId: string): Promise<SyncReport | undefined> {
@@ -411,8 +411,9 @@ export async function getCatalogWatermark(restaurantId: number): Promise<string 
 }
 
 export async function advanceCatalogWatermark(restaurantId: number, readUpTo: string): Promise<void> {
-  try {
-    await ddb.send(
+  // A later read point already there stays.
+  await conditionHeld(
+    ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.catalogWatermark(restaurantId),
@@ -420,8 +421,6 @@ export async function advanceCatalogWatermark(restaurantId: number, readUpTo: st
         ConditionExpression: 'attribute_not_exists(readUpTo) OR readUpTo < :t',
         ExpressionAttributeValues: { ':t': readUpTo, ':now': new Date().toISOString() },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }

@@ -4,7 +4,7 @@
  * plus the hash last queued for Sinqro (which may not have reached it yet).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, isConditionFailure, tableName } from '../infra/ddb';
+import { conditionHeld, ddb, tableName } from '../infra/ddb';
 import { keys } from './table';
 
 export type HoursItem = 'closure' | 'schedule';
@@ -51,8 +51,8 @@ export async function touchObserved(
   hash: string,
   observedAt: string,
 ): Promise<void> {
-  await ddb
-    .send(
+  await conditionHeld(
+    ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keyOf(restaurantId, item),
@@ -61,10 +61,8 @@ export async function touchObserved(
         ExpressionAttributeNames: { '#hash': 'hash' },
         ExpressionAttributeValues: { ':hash': hash, ':observedAt': observedAt },
       }),
-    )
-    .catch((error) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+    ),
+  );
 }
 
 /**
@@ -76,8 +74,8 @@ export async function recordSentHours(
   item: HoursItem,
   sent: Omit<SentHours, 'sentAt' | 'queuedHash'>,
 ): Promise<boolean> {
-  try {
-    await ddb.send(
+  return conditionHeld(
+    ddb.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keyOf(restaurantId, item),
@@ -91,10 +89,6 @@ export async function recordSentHours(
           ':state': sent.state ?? null,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

@@ -5,7 +5,8 @@
  * or unlinks a restaurant, and such a change reaches running containers within LINK_CACHE_MS. A
  * restaurant that is not linked is read every time, so a new link takes effect at once.
  */
-import { findLinkByPosLocation, getLink, type RestaurantLink } from './store';
+import type { RestaurantLink } from '../core/records';
+import { findLinkByPosLocation, getLink } from './links';
 
 export const LINK_CACHE_MS = 60_000;
 

@@ -4,9 +4,9 @@
  * instead of scanning the table. Each write is a single idempotent item write; a marker left behind by
  * a crash is removed the next time the sweep finds its order final.
  */
-import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Kind } from '../core/statuses';
-import { ddb, isConditionFailure, tableName as table } from '../infra/ddb';
+import { conditionHeld, ddb, tableName as table } from '../infra/ddb';
 import { keys } from './table';
 
 export type OpenOrder = { orderId: number; kind: Kind; openedAt: string; stuckSince?: string };
@@ -29,8 +29,8 @@ export async function markClosed(restaurantId: number, kind: Kind, orderId: numb
 
 /** Flags a marker as stuck; returns true only the first time (so one stuck order raises one alarm datum). */
 export async function markStuck(restaurantId: number, kind: Kind, orderId: number): Promise<boolean> {
-  try {
-    await ddb.send(
+  return conditionHeld(
+    ddb.send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.openOrder(restaurantId, kind, orderId),
@@ -38,26 +38,21 @@ export async function markStuck(restaurantId: number, kind: Kind, orderId: numbe
         ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(stuckSince)',
         ExpressionAttributeValues: { ':now': new Date().toISOString() },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function listOpen(restaurantId: number): Promise<OpenOrder[]> {
   const out: OpenOrder[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.openOrdersPK(restaurantId) },
-        ExclusiveStartKey: start,
-      }),
-    );
+  const pages = paginateQuery(
+    { client: ddb },
+    {
+      TableName: table(),
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.openOrdersPK(restaurantId) },
+    },
+  );
+  for await (const page of pages) {
     for (const item of page.Items ?? []) {
       const marker: OpenOrder = {
         orderId: item.orderId,
@@ -69,8 +64,7 @@ export async function listOpen(restaurantId: number): Promise<OpenOrder[]> {
         await moveLegacyMarker(restaurantId, marker, item.SK);
       out.push(marker);
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return out;
 }
 

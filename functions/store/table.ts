@@ -71,3 +71,10 @@ export const keys = {
     SK: `CATSYNC#${syncId}`,
   }),
 };
+
+/** A stored item as its record: without the key, index and TTL attributes the table adds. */
+export function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { PK, SK, GSI1PK, GSI1SK, expiresAt, ...rest } = item;
+  return rest as T;
+}

@@ -16,10 +16,11 @@ import { ADAPTERS, findAdapter } from '../../adapters/registry';
 import { CATALOG_ENTITY_TYPES, newSyncId } from '../core/catalog-model';
 import { forEachLimit } from '../core/concurrency';
 import { type WorkMessage, withVersion } from '../core/messages';
+import type { RestaurantLink } from '../core/records';
 import { adapterSettings, envNames, requireEnv } from '../infra/env';
 import type { Logger } from '../infra/logger';
 import { enqueueBatch, toMessageBody } from '../infra/queue';
-import { listLinks, type RestaurantLink } from '../store/store';
+import { listLinks } from '../store/links';
 
 export const SCHEDULE_JOBS = ['poll', 'sweep', 'nightly'] as const;
 export type ScheduleJob = (typeof SCHEDULE_JOBS)[number];

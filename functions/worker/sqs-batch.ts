@@ -18,7 +18,7 @@ import { emitMetric, errorFields, type Logger } from '../infra/logger';
 import { METRICS } from '../infra/metrics';
 import { type QueuedMessage, sqs } from '../infra/queue';
 import { holdingNews, sendHeldNews } from '../sinqro/to-sinqro';
-import { holdingAudits, writeHeldAudits } from '../store/store';
+import { holdingAudits, writeHeldAudits } from '../store/audit';
 
 export type BatchOptions = {
   /**

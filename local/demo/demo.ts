@@ -110,7 +110,7 @@ async function main() {
         .join(' → ')}`,
     );
     if (runtime) {
-      const { listAudit } = await import('../../functions/store/store');
+      const { listAudit } = await import('../../functions/store/audit');
       for (const a of await listAudit(`ORDER#${id}`))
         out(
           `    ${a.at.slice(11, 23)}  ${a.what.padEnd(14)} ${String(a.status ?? '').padEnd(10)} ${a.outcome}${a.sinqro ? `, ${a.sinqro}` : ''}${a.code ? ` [${a.code}]` : ''}`,

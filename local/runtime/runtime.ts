@@ -10,12 +10,12 @@ import { lightspeedKAdapter } from '../../adapters/lightspeed-k';
 import type { AdapterSettings } from '../../adapters/port';
 import { ADAPTERS, findAdapter } from '../../adapters/registry';
 import { MAX_MESSAGE_BYTES, MAX_RECEIVE_COUNT } from '../../functions/core/limits';
+import type { RestaurantLink } from '../../functions/core/records';
 import { RETRY_CAP_ENV, RETRY_FLOOR_ENV } from '../../functions/core/retry-backoff';
 import { envNames } from '../../functions/infra/env';
 import { type LogSink, setLogSink } from '../../functions/infra/logger';
 import type { SinqroSecret, WebhookSecret } from '../../functions/infra/secrets';
 import { httpRoutes, POS_WEBHOOK_FUNCTION, routeKey, SINQRO_EVENTS_ROUTE } from '../../functions/routes';
-import type { RestaurantLink } from '../../functions/store/store';
 import { TABLE_WRITES, type TableWrites } from '../../functions/store/table-writes';
 import type { JobResult, ScheduleJob } from '../../functions/worker/scheduled-jobs';
 import { ALL_SUBSCRIPTIONS, type LightspeedKSim, startLightspeedKSim } from '../sims/lightspeed-k/server';
@@ -212,16 +212,18 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   setLogSink(sink);
 
   // Handlers are imported only now, so their module-scope clients see the local endpoints.
-  const [sinqroWebhook, sinqroEvents, posWebhook, worker, publisher, scheduler, store, secrets] = await Promise.all([
-    import('../../functions/sinqro-webhook'),
-    import('../../functions/sinqro-events'),
-    import('../../functions/pos-webhook'),
-    import('../../functions/adapter-worker'),
-    import('../../functions/sinqro-publisher'),
-    import('../../functions/scheduler'),
-    import('../../functions/store/store'),
-    import('../../functions/infra/secrets'),
-  ]);
+  const [sinqroWebhook, sinqroEvents, posWebhook, worker, publisher, scheduler, linkStore, secrets] = await Promise.all(
+    [
+      import('../../functions/sinqro-webhook'),
+      import('../../functions/sinqro-events'),
+      import('../../functions/pos-webhook'),
+      import('../../functions/adapter-worker'),
+      import('../../functions/sinqro-publisher'),
+      import('../../functions/scheduler'),
+      import('../../functions/store/links'),
+      import('../../functions/infra/secrets'),
+    ],
+  );
   const runSchedule = (job: ScheduleJob) =>
     invokeWithTimeout('scheduler', SCHEDULER_TIMEOUT_MS, () => scheduler.handler({ job }));
 
@@ -356,7 +358,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       enabled: true,
       createdAt: new Date().toISOString(),
     };
-    await store.putLink(link);
+    await linkStore.putLink(link);
   }
 
   const onError = (error: Error) => log(`poller: ${error.message}`);

@@ -14,14 +14,14 @@ const LOCATION = 'loc-trattoria';
 let h: Harness;
 let sync: typeof import('../../functions/catalog/sync');
 let catalogStore: typeof import('../../functions/store/catalog-map');
-let store: typeof import('../../functions/store/store');
+let orderStore: typeof import('../../functions/store/orders');
 
 beforeAll(async () => {
   h = await startHarness(12);
   // Imported once the runtime has pointed the AWS clients at the local endpoints.
   sync = await import('../../functions/catalog/sync');
   catalogStore = await import('../../functions/store/catalog-map');
-  store = await import('../../functions/store/store');
+  orderStore = await import('../../functions/store/orders');
 });
 afterAll(async () => {
   await h.rt.stop();
@@ -228,7 +228,7 @@ describe('orders against the synced catalog', () => {
     (order.orderLines[0] as { product: { externalId: string } }).product.externalId = 'POS-ART-99';
     await h.sendEvent(envelope('order.created', order));
     await h.waitForSinqroStatus(id, 'pos_integration_failed');
-    expect((await store.getOrder('order', id))?.lastError).toBe(
+    expect((await orderStore.getOrder('order', id))?.lastError).toBe(
       'product 77001 "Margherita" (POS POS-ART-99) is not in the synced catalog',
     );
     expect(h.posOrderOf(id)).toBeUndefined();
@@ -241,7 +241,7 @@ describe('orders against the synced catalog', () => {
     (line.childrenOrderLines[0] as { productOption: { externalId: string } }).productOption.externalId = 'POS-MOD-77';
     await h.sendEvent(envelope('order.created', order));
     await h.waitForSinqroStatus(id, 'pos_integration_failed');
-    expect((await store.getOrder('order', id))?.lastError).toContain(
+    expect((await orderStore.getOrder('order', id))?.lastError).toContain(
       'option 88004 "Extra mozzarella" (POS POS-MOD-77)',
     );
   });

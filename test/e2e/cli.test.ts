@@ -128,18 +128,18 @@ test('linking a POS location that belongs to another restaurant is refused', asy
 });
 
 test("reindex-links puts a Square link written before the account index back in it: the catalog webhook's lookup finds it", async () => {
-  const store = await import('../../functions/store/store');
+  const linkStore = await import('../../functions/store/links');
   const { ddb, tableName } = await import('../../functions/infra/ddb');
   const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-  const square = (await store.getLink(5121)) as import('../../functions/store/store').RestaurantLink;
+  const square = (await linkStore.getLink(5121)) as import('../../functions/core/records').RestaurantLink;
   // The restaurants-list entry as an older version wrote it: a copy of the link, without GSI1 keys.
   await ddb.send(new PutCommand({ TableName: tableName(), Item: { PK: 'RESTAURANTS', SK: 'REST#5121', ...square } }));
-  expect(await store.findLinksByPosAccount('square', 'MLSIMSINQRO01')).toEqual([]);
+  expect(await linkStore.findLinksByPosAccount('square', 'MLSIMSINQRO01')).toEqual([]);
 
   const { code, stdout } = await cli(['reindex-links', '--local']);
   expect(code).toBe(0);
   expect(stdout).toMatch(/^reindexed \d+ links\n$/);
-  expect((await store.findLinksByPosAccount('square', 'MLSIMSINQRO01')).map((l) => l.restaurantId)).toEqual([5121]);
+  expect((await linkStore.findLinksByPosAccount('square', 'MLSIMSINQRO01')).map((l) => l.restaurantId)).toEqual([5121]);
 });
 
 test("order shows an order's state and timeline, and none of the consumer's data", async () => {
@@ -150,7 +150,7 @@ test("order shows an order's state and timeline, and none of the consumer's data
   await h.staff(pos.id, 'accepted');
   await h.waitForSinqroStatus(id, 'accepted');
   // The publisher writes the status's record right after Sinqro took it (at the end of its batch).
-  const { listAudit } = await import('../../functions/store/store');
+  const { listAudit } = await import('../../functions/store/audit');
   await waitFor('the accepted record', async () =>
     (await listAudit(`ORDER#${id}`)).some((a) => a.status === 'ACCEPTED' && a.sinqro === 'sent to Sinqro'),
   );

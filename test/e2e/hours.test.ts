@@ -84,7 +84,7 @@ test('the same hours again send nothing to Sinqro', async () => {
 });
 
 test('impossible hours are rejected with the reason in the restaurant’s audit trail, and not pushed to Sinqro', async () => {
-  const { listAudit } = await import('../../functions/store/store');
+  const { listAudit } = await import('../../functions/store/audit');
   const schedule = await sinqroSchedule();
   const before = hoursCalls('schedule').length;
   const impossible = {
@@ -104,7 +104,7 @@ test('impossible hours are rejected with the reason in the restaurant’s audit 
 });
 
 test('hours changed and changed back while Sinqro is down end as the latest hours in Sinqro, not the ones in between', async () => {
-  const { listAudit } = await import('../../functions/store/store');
+  const { listAudit } = await import('../../functions/store/audit');
   const week = (close: string) => ({
     timezone: 'Europe/Madrid',
     days: [{ day: 'tuesday', ranges: [{ open: '10:00', close }] }],

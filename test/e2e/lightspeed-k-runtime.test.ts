@@ -3,7 +3,7 @@
  * local/runtime/config.json as a business location, its webhook endpoint registered to the adapter's account route
  * (the location and the account's path token) with Basic auth, and the restaurant linked to `lightspeedk`.
  */
-import { getLink } from '../../functions/store/store';
+import { getLink } from '../../functions/store/links';
 import config from '../../local/runtime/config.json';
 import secrets from '../../local/runtime/secrets.json';
 import { type Harness, startHarness } from './harness';

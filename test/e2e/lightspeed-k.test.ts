@@ -14,12 +14,12 @@ const RESTAURANT = DEMO_LIGHTSPEED_K_RESTAURANT;
 const LOCATION = (config.restaurants.find((r) => r.restaurantId === RESTAURANT) as { posLocationId: string })
   .posLocationId;
 let h: Harness;
-let store: typeof import('../../functions/store/store');
+let auditStore: typeof import('../../functions/store/audit');
 let sync: typeof import('../../functions/catalog/sync');
 
 beforeAll(async () => {
   h = await startHarness(13);
-  store = await import('../../functions/store/store');
+  auditStore = await import('../../functions/store/audit');
   sync = await import('../../functions/catalog/sync');
 });
 afterAll(async () => {
@@ -135,7 +135,7 @@ test('a consumer cancels a takeaway order: staff get a print message, the audit 
     202,
   );
   const audit = await waitFor('the cancellation in the audit trail', async () =>
-    (await store.listAudit(`ORDER#${id}`)).find((a) => a.what === 'cancel'),
+    (await auditStore.listAudit(`ORDER#${id}`)).find((a) => a.what === 'cancel'),
   );
   expect(audit).toMatchObject({ outcome: 'not cancelled in POS: staff notified', detail: 'POST /o/op/1/printMsg' });
   const messages: { message: string }[] = await sim('GET', '/_sim/messages');

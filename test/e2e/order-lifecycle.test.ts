@@ -240,7 +240,7 @@ test('a cancellation the POS refuses (already completed there) is recorded, not 
   await h.waitForSinqroStatus(id, 'waiting_sp_validation');
   pos.status = 'completed'; // staff closed it in the POS; its webhook has not reached the bridge yet
   await h.sendEvent(envelope('order.cancelled', { id }));
-  const { listAudit } = await import('../../functions/store/store');
+  const { listAudit } = await import('../../functions/store/audit');
   const refused = await waitFor('the refusal in the audit trail', async () =>
     (await listAudit(`ORDER#${id}`)).find((a) => a.outcome === 'refused by POS'),
   );

@@ -32,7 +32,8 @@ afterAll(async () => {
   load.cleanup();
 });
 
-const store = () => import('../../functions/store/store');
+const orderStore = () => import('../../functions/store/orders');
+const auditStore = () => import('../../functions/store/audit');
 const posCopies = (kind: 'order' | 'reservation', id: number) => h.rt.referencePos.byReference(kind, String(id));
 
 async function injectedOrder(restaurantId = DEMO_RESTAURANT): Promise<{ id: number; pos: SimOrder }> {
@@ -49,14 +50,14 @@ test("a signed order.cancelled naming another restaurant leaves the order alone 
   const { id, pos } = await injectedOrder();
   const cancel = envelope('order.cancelled', { id, comment: 'changed my mind' }, OTHER);
   expect((await h.sendEvent(cancel)).status).toBe(202);
-  const { listAudit } = await store();
+  const { listAudit } = await auditStore();
   const refusal = await waitFor(
     'the refusal on the sending restaurant',
     async () => (await listAudit(`REST#${OTHER}`)).find((a) => a.what === 'order.cancelled'),
     10_000,
   ).catch(() => undefined);
   await h.settle();
-  expect((await (await store()).getOrder('order', id))?.status).toBe('INJECTED');
+  expect((await (await orderStore()).getOrder('order', id))?.status).toBe('INJECTED');
   expect(pos.status).toBe('new');
   expect(refusal).toMatchObject({
     source: 'sinqro',
@@ -74,7 +75,7 @@ test('a reservation with an order’s id lives apart from it, and its cancellati
   expect((await h.sendEvent(envelope('reservation.cancelled', { id, comment: 'plans changed' }))).status).toBe(202);
   await waitFor('the booking to be cancelled', () => booking.status === 'cancelled');
   await h.settle();
-  const { getOrder } = await store();
+  const { getOrder } = await orderStore();
   expect((await getOrder('order', id))?.status).toBe('INJECTED');
   expect((await getOrder('reservation', id))?.status).toBe('CANCELLED');
   expect(pos.status).toBe('new');
@@ -99,7 +100,7 @@ test('two locations each with POS order T-1001: a webhook of the second reaches 
     h.sinqroStatuses(second.id).includes('accepted'),
   ).catch(() => undefined);
   await h.settle();
-  const { getOrder } = await store();
+  const { getOrder } = await orderStore();
   expect((await getOrder('order', second.id))?.status).toBe('ACCEPTED');
   expect((await getOrder('order', first.id))?.status).toBe('INJECTED');
   expect(h.sinqroStatuses(first.id)).toEqual(['waiting_sp_validation']);

@@ -27,7 +27,7 @@ async function enqueuePoll(trigger: 'schedule' | 'sweep') {
   );
 }
 
-const audit = async (id: number) => (await import('../../functions/store/store')).listAudit(`ORDER#${id}`);
+const audit = async (id: number) => (await import('../../functions/store/audit')).listAudit(`ORDER#${id}`);
 
 test('a status changed in the POS without a webhook reaches Sinqro through polling', async () => {
   const id = h.nextId();

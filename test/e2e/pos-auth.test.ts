@@ -62,8 +62,8 @@ const squareOrdersFor = (id: number) =>
 const tokenCalls = () => h.rt.squarePos.requests.filter((r) => r.path === '/oauth2/token');
 
 async function orderState(id: number) {
-  const store = await import('../../functions/store/store');
-  return store.getOrder('order', id);
+  const { getOrder } = await import('../../functions/store/orders');
+  return getOrder('order', id);
 }
 
 test('a POS answering 401 for a while: the order waits and is injected once the credential works again', async () => {

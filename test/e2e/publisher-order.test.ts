@@ -28,7 +28,7 @@ const regressions = (codes: string[]) =>
   codes.filter((code, i) => codes.slice(0, i).some((earlier) => rankOfCode(earlier) > rankOfCode(code)));
 
 test('with Sinqro slow at random per call, every order ends at the bridge status in Sinqro and never moves backwards', async () => {
-  const { getOrder } = await import('../../functions/store/store');
+  const { getOrder } = await import('../../functions/store/orders');
   const ids = Array.from({ length: 8 }, () => h.nextId());
   await Promise.all(ids.map((id) => h.sendEvent(envelope('order.created', demoOrder(id)))));
   const posOrders = await Promise.all(ids.map((id) => h.waitForPosOrder(id)));

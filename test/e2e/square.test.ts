@@ -18,12 +18,12 @@ const LOCATION = 'LSIMTRATTORIA01';
 const SIGNATURE_KEY = secrets['sinqro-pos-bridge/local/webhooks/pos/square'].webhookSigningSecrets[0] as string;
 let h: Harness;
 let sync: typeof import('../../functions/catalog/sync');
-let store: typeof import('../../functions/store/store');
+let orderStore: typeof import('../../functions/store/orders');
 
 beforeAll(async () => {
   h = await startHarness(12);
   sync = await import('../../functions/catalog/sync');
-  store = await import('../../functions/store/store');
+  orderStore = await import('../../functions/store/orders');
 });
 afterAll(async () => {
   await h.rt.stop();
@@ -289,7 +289,7 @@ test('an order whose lines do not add up to its total to the cent fails with the
   const order = { ...demoSquareOrder(id), totalAmount: 43.51 };
   expect((await h.sendEvent(envelope('order.created', order, RESTAURANT))).status).toBe(202);
   await h.waitForSinqroStatus(id, 'pos_integration_failed');
-  const state = await store.getOrder('order', id);
+  const state = await orderStore.getOrder('order', id);
   expect(state).toMatchObject({
     status: 'FAILED',
     lastError: expect.stringContaining('do not add up to the order total'),

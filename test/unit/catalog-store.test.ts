@@ -1,6 +1,6 @@
 /** The catalog map and sync reports in the table: the conditional writes and how a report is read. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as catalogStore from '../../functions/store/catalog-map';
 import { evaluateCondition } from './support/condition-eval';
@@ -133,5 +133,57 @@ describe('getSyncReport', () => {
   it('is not settled while pages are still being read', async () => {
     ddb.on(GetCommand).resolves({ Item: item({ done: false }) });
     expect((await catalogStore.getSyncReport(5120, 'sync-1'))?.settled).toBe(false);
+  });
+});
+
+describe('reading the whole map', () => {
+  const sentQueries = (pages: { Items: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }[]) => {
+    const sent: Record<string, unknown>[] = [];
+    // Each request as it was sent (the paginator reuses one input object between pages).
+    ddb.on(QueryCommand).callsFake((input) => {
+      sent.push({ ...input });
+      return pages[sent.length - 1];
+    });
+    return sent;
+  };
+  const entry = (posId: string) => ({
+    PK: 'CAT#5120',
+    SK: `product#${posId}`,
+    entityType: 'product',
+    posId,
+    hash: 'h',
+  });
+
+  it('lists every entry, page after page, each page from where the last one stopped', async () => {
+    const sent = sentQueries([
+      { Items: [entry('P1')], LastEvaluatedKey: { PK: 'CAT#5120', SK: 'product#P1' } },
+      { Items: [entry('P2')] },
+    ]);
+    expect((await catalogStore.listCatalogEntries(5120)).map((e) => [e.type, e.posId])).toEqual([
+      ['product', 'P1'],
+      ['product', 'P2'],
+    ]);
+    expect(sent.map((s) => [s.ExclusiveStartKey, s.Limit])).toEqual([
+      [undefined, undefined],
+      [{ PK: 'CAT#5120', SK: 'product#P1' }, undefined],
+    ]);
+  });
+
+  it('finds the entries not seen since a time across pages, a page the filter emptied included', async () => {
+    const sent = sentQueries([
+      { Items: [], LastEvaluatedKey: { PK: 'CAT#5120', SK: 'product#P1' } },
+      { Items: [{ entityType: 'product', posId: 'P2' }] },
+    ]);
+    expect(await catalogStore.listCatalogEntriesNotSeenSince(5120, '2026-11-27T12:00:00.000Z')).toEqual([
+      { type: 'product', posId: 'P2' },
+    ]);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(
+      expect.objectContaining({
+        ExclusiveStartKey: { PK: 'CAT#5120', SK: 'product#P1' },
+        FilterExpression: 'attribute_not_exists(seenAt) OR seenAt < :since',
+        ProjectionExpression: 'entityType, posId',
+      }),
+    );
   });
 });

@@ -51,3 +51,24 @@ test('a reservation marker under the old key is moved to its own, keeping when i
     { PK: 'OPEN#5120', SK: 'ORDER#900002' },
   ]);
 });
+
+test('markers are read page by page, each page from where the last one stopped, at DynamoDB’s own page size', async () => {
+  const sent: Record<string, unknown>[] = [];
+  const pages = [
+    {
+      Items: [{ PK: 'OPEN#5120', SK: 'ORDER#1', orderId: 1, kind: 'order', openedAt: OPENED }],
+      LastEvaluatedKey: { PK: 'OPEN#5120', SK: 'ORDER#1' },
+    },
+    { Items: [{ PK: 'OPEN#5120', SK: 'ORDER#2', orderId: 2, kind: 'order', openedAt: OPENED }] },
+  ];
+  // Each request as it was sent (the paginator reuses one input object between pages).
+  ddb.on(QueryCommand).callsFake((input) => {
+    sent.push({ ...input });
+    return pages[sent.length - 1];
+  });
+  expect((await listOpen(5120)).map((o) => o.orderId)).toEqual([1, 2]);
+  expect(sent.map((s) => [s.ExclusiveStartKey, s.Limit, s.ExpressionAttributeValues])).toEqual([
+    [undefined, undefined, { ':pk': 'OPEN#5120' }],
+    [{ PK: 'OPEN#5120', SK: 'ORDER#1' }, undefined, { ':pk': 'OPEN#5120' }],
+  ]);
+});

@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { setLogSink } from '../../functions/infra/logger';
 import { METRICS, metricLine } from '../../functions/infra/metrics';
-import * as store from '../../functions/store/store';
+import { createOrder, transition } from '../../functions/store/orders';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let lines: string[] = [];
@@ -58,7 +58,7 @@ const state = (status: string) => ({
 
 test('an applied transition emits OrdersByStatus with its POS, kind and status, and no id', async () => {
   ddb.on(UpdateCommand).resolves({ Attributes: state('ACCEPTED') });
-  await store.transition({
+  await transition({
     orderId: 900001,
     kind: 'order',
     status: 'ACCEPTED',
@@ -85,15 +85,15 @@ test('a new order is counted as RECEIVED once; an order that already exists is n
   ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
   ddb.on(GetCommand).resolves({ Item: state('RECEIVED') });
   const order = { orderId: 900001, kind: 'reservation' as const, orderType: 'table', restaurantId: 5120, posCode: 'x' };
-  await store.createOrder(order, '2026-11-27T12:00:00.000Z');
-  await store.createOrder(order, '2026-11-27T12:00:00.000Z');
+  await createOrder(order, '2026-11-27T12:00:00.000Z');
+  await createOrder(order, '2026-11-27T12:00:00.000Z');
   expect(statusMetrics().map((l) => [l.PosCode, l.Kind, l.Status])).toEqual([['x', 'reservation', 'RECEIVED']]);
 });
 
 test('a transition the state machine refuses emits nothing', async () => {
   ddb.on(UpdateCommand).rejects(conditionFailed());
   ddb.on(GetCommand).resolves({ Item: { ...state('COMPLETED'), isFinal: true, statusRank: 100 } });
-  const result = await store.transition({
+  const result = await transition({
     orderId: 900001,
     kind: 'order',
     status: 'ACCEPTED',

@@ -2,8 +2,8 @@ import * as v from 'valibot';
 import type { PosCallContext } from '../../adapters/port';
 import { ReferencePosClient } from '../../adapters/reference/client';
 import { PermanentError, RetryableError } from '../../functions/core/errors';
+import type { RestaurantLink } from '../../functions/core/records';
 import { SinqroOrderSchema, SinqroReservationSchema } from '../../functions/core/sinqro-schemas';
-import type { RestaurantLink } from '../../functions/store/store';
 import { sampleOrder, sampleReservation } from './support/fixtures';
 import { startServer, type TestServer } from './support/http-server';
 

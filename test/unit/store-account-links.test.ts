@@ -9,7 +9,7 @@ const TABLE = 'account-links-test';
 const ENV = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'TABLE_NAME'];
 const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 
-let store: typeof import('../../functions/store/store');
+let linkStore: typeof import('../../functions/store/links');
 let stopDynalite: () => Promise<void>;
 /** Items DynamoDB returned to the store (Query pages and Gets), since the last reset. */
 let itemsRead = 0;
@@ -26,7 +26,7 @@ beforeAll(async () => {
     TABLE_NAME: TABLE,
   });
   // The store's client is made at import: only now, against dynalite.
-  store = await import('../../functions/store/store');
+  linkStore = await import('../../functions/store/links');
   const { ddb } = await import('../../functions/infra/ddb');
   ddb.middlewareStack.add(
     (next) => async (args) => {
@@ -38,10 +38,10 @@ beforeAll(async () => {
     { step: 'initialize', name: 'countItemsRead' },
   );
   // Many restaurants on another POS, and a few on Square: two merchants.
-  for (let id = 7001; id <= 7150; id++) await store.putLink(link(id, 'reference', `loc-${id}`));
-  await store.putLink(link(6001, 'square', 'LOC1', 'MERCHANT1'));
-  await store.putLink(link(6002, 'square', 'LOC2', 'MERCHANT1'));
-  await store.putLink(link(6003, 'square', 'LOC3', 'MERCHANT2'));
+  for (let id = 7001; id <= 7150; id++) await linkStore.putLink(link(id, 'reference', `loc-${id}`));
+  await linkStore.putLink(link(6001, 'square', 'LOC1', 'MERCHANT1'));
+  await linkStore.putLink(link(6002, 'square', 'LOC2', 'MERCHANT1'));
+  await linkStore.putLink(link(6003, 'square', 'LOC3', 'MERCHANT2'));
 }, 60_000);
 
 afterAll(async () => {
@@ -65,34 +65,34 @@ function link(restaurantId: number, posCode: string, posLocationId: string, posA
 }
 
 const idsOf = async (posAccountId: string, posCode = 'square') =>
-  (await store.findLinksByPosAccount(posCode, posAccountId)).map((l) => l.restaurantId).sort();
+  (await linkStore.findLinksByPosAccount(posCode, posAccountId)).map((l) => l.restaurantId).sort();
 
 test("an account's lookup finds its linked locations, with their links, and no other account's", async () => {
   expect(await idsOf('MERCHANT1')).toEqual([6001, 6002]);
   expect(await idsOf('MERCHANT2')).toEqual([6003]);
   expect(await idsOf('NOBODY')).toEqual([]);
   expect(await idsOf('MERCHANT1', 'reference')).toEqual([]);
-  const [first] = await store.findLinksByPosAccount('square', 'MERCHANT1');
+  const [first] = await linkStore.findLinksByPosAccount('square', 'MERCHANT1');
   expect(first).toEqual(link(6001, 'square', 'LOC1', 'MERCHANT1'));
 });
 
 test("a lookup reads only the account's own entries, not the list of every linked restaurant", async () => {
   itemsRead = 0;
-  await store.findLinksByPosAccount('square', 'MERCHANT1');
+  await linkStore.findLinksByPosAccount('square', 'MERCHANT1');
   // Two locations: at most an index entry and an item each (153 restaurants are linked).
   expect(itemsRead).toBeLessThanOrEqual(4);
 });
 
 test('a restaurant relinked to another account moves with it, and one relinked without an account leaves', async () => {
-  await store.putLink(link(6002, 'square', 'LOC2', 'MERCHANT2'));
+  await linkStore.putLink(link(6002, 'square', 'LOC2', 'MERCHANT2'));
   expect(await idsOf('MERCHANT1')).toEqual([6001]);
   expect(await idsOf('MERCHANT2')).toEqual([6002, 6003]);
 
-  await store.putLink(link(6002, 'square', 'LOC2'));
+  await linkStore.putLink(link(6002, 'square', 'LOC2'));
   expect(await idsOf('MERCHANT2')).toEqual([6003]);
 
-  await store.putLink(link(6002, 'square', 'LOC9', 'MERCHANT1'));
-  const links = await store.findLinksByPosAccount('square', 'MERCHANT1');
+  await linkStore.putLink(link(6002, 'square', 'LOC9', 'MERCHANT1'));
+  const links = await linkStore.findLinksByPosAccount('square', 'MERCHANT1');
   expect(links.map((l) => [l.restaurantId, l.posLocationId])).toEqual([
     [6001, 'LOC1'],
     [6002, 'LOC9'],
@@ -100,9 +100,9 @@ test('a restaurant relinked to another account moves with it, and one relinked w
 });
 
 test('an unlinked or disabled restaurant is not found', async () => {
-  await store.putLink(link(6004, 'square', 'LOC4', 'MERCHANT3'));
-  await store.putLink({ ...link(6005, 'square', 'LOC5', 'MERCHANT3'), enabled: false });
+  await linkStore.putLink(link(6004, 'square', 'LOC4', 'MERCHANT3'));
+  await linkStore.putLink({ ...link(6005, 'square', 'LOC5', 'MERCHANT3'), enabled: false });
   expect(await idsOf('MERCHANT3')).toEqual([6004]);
-  await store.deleteLink(6004);
+  await linkStore.deleteLink(6004);
   expect(await idsOf('MERCHANT3')).toEqual([]);
 });

@@ -3,7 +3,19 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { mockClient } from 'aws-sdk-client-mock';
 import { type CanonicalStatus, decideTransition, isFinal, type Kind, rankOf } from '../../functions/core/statuses';
 import { setLogSink } from '../../functions/infra/logger';
-import * as store from '../../functions/store/store';
+import { auditOrder } from '../../functions/store/audit';
+import { isEventSeen, recordEvent } from '../../functions/store/dedupe';
+import { findLinkByPosLocation, getLink, putLink } from '../../functions/store/links';
+import {
+  createOrder,
+  findOrderByPosOrderId,
+  getOrder,
+  type OrderState,
+  recordAttempt,
+  type TransitionRequest,
+  transition,
+} from '../../functions/store/orders';
+import { claimPublication, releasePublication } from '../../functions/store/publication';
 import { evaluateCondition } from './support/condition-eval';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -26,7 +38,7 @@ const conditionFailed = () =>
 const T1 = '2025-03-14T19:00:00.000Z';
 const T2 = '2025-03-14T19:05:00.000Z';
 
-function stateItem(overrides: Partial<store.OrderState> = {}): Record<string, unknown> {
+function stateItem(overrides: Partial<OrderState> = {}): Record<string, unknown> {
   const status = overrides.status ?? 'ACCEPTED';
   const kind = overrides.kind ?? 'order';
   return {
@@ -49,7 +61,7 @@ function stateItem(overrides: Partial<store.OrderState> = {}): Record<string, un
   };
 }
 
-const request = (overrides: Partial<store.TransitionRequest> = {}): store.TransitionRequest => ({
+const request = (overrides: Partial<TransitionRequest> = {}): TransitionRequest => ({
   orderId: 900001,
   kind: 'order',
   status: 'PREPARING',
@@ -65,10 +77,10 @@ function sentUpdate(index = 0) {
   return input;
 }
 
-describe('store.transition: the conditional write', () => {
+describe('transition: the conditional write', () => {
   it('sends one conditional UpdateItem on the order’s state item', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'PREPARING' }) });
-    await store.transition(request());
+    await transition(request());
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
     expect(sentUpdate()).toMatchObject({
       TableName: TABLE,
@@ -79,7 +91,7 @@ describe('store.transition: the conditional write', () => {
 
   it('writes the new status with its rank and finality, and bumps the version', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'CANCELLED' }) });
-    await store.transition(request({ status: 'CANCELLED' }));
+    await transition(request({ status: 'CANCELLED' }));
     const input = sentUpdate();
     expect(input.ExpressionAttributeValues).toMatchObject({
       ':status': 'CANCELLED',
@@ -98,14 +110,14 @@ describe('store.transition: the conditional write', () => {
         GSI1SK: 'ORDER#900001',
       },
     });
-    const result = await store.transition(request());
+    const result = await transition(request());
     expect(result).toMatchObject({ applied: true, state: { status: 'PREPARING', orderId: 900001 } });
     expect(result.applied && Object.keys(result.state)).not.toEqual(expect.arrayContaining(['PK', 'SK', 'GSI1PK']));
   });
 
   it('indexes the POS order id so the POS’s webhooks can find the order', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'INJECTED' }) });
-    await store.transition(request({ status: 'INJECTED', posCode: 'reference', posOrderId: 'pos-123' }));
+    await transition(request({ status: 'INJECTED', posCode: 'reference', posOrderId: 'pos-123' }));
     expect(sentUpdate().ExpressionAttributeValues).toMatchObject({
       ':posOrderId': 'pos-123',
       ':gsi1pk': 'POSORDER#reference#pos-123',
@@ -115,7 +127,7 @@ describe('store.transition: the conditional write', () => {
 
   it('keeps at most 500 characters of a reason', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'FAILED' }) });
-    await store.transition(request({ status: 'FAILED', reason: 'x'.repeat(2000) }));
+    await transition(request({ status: 'FAILED', reason: 'x'.repeat(2000) }));
     expect(sentUpdate().ExpressionAttributeValues?.[':reason']).toBe('x'.repeat(500));
   });
 
@@ -140,7 +152,7 @@ describe('store.transition: the conditional write', () => {
     'lets DynamoDB apply the write exactly when decideTransition says apply (%s)',
     async (_label, kind, current, currentTs, next, nextTs) => {
       ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ kind, status: next }) });
-      await store.transition(request({ kind, status: next, sourceTs: nextTs }));
+      await transition(request({ kind, status: next, sourceTs: nextTs }));
       const input = sentUpdate();
       const item = stateItem({ kind, status: current, sourceTs: currentTs });
       const conditionHolds = evaluateCondition(input.ConditionExpression as string, {
@@ -159,7 +171,7 @@ describe('store.transition: the conditional write', () => {
 
   it('with advanceOnly, does not repeat the same status with a newer time (a concurrent copy of the injection)', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ status: 'INJECTED' }) });
-    await store.transition(request({ status: 'INJECTED', sourceTs: T2, advanceOnly: true }));
+    await transition(request({ status: 'INJECTED', sourceTs: T2, advanceOnly: true }));
     const input = sentUpdate();
     const holdsOn = (status: CanonicalStatus) =>
       evaluateCondition(input.ConditionExpression as string, {
@@ -172,7 +184,7 @@ describe('store.transition: the conditional write', () => {
 
   it('refuses the write when the order does not exist (no blind upsert)', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem() });
-    await store.transition(request());
+    await transition(request());
     const input = sentUpdate();
     expect(
       evaluateCondition(input.ConditionExpression as string, {
@@ -184,7 +196,7 @@ describe('store.transition: the conditional write', () => {
   });
 });
 
-describe('store.transition: when the condition fails', () => {
+describe('transition: when the condition fails', () => {
   it.each([
     ['stale', stateItem({ status: 'READY', sourceTs: T1 }), request({ status: 'ACCEPTED' })],
     ['duplicate', stateItem({ status: 'PREPARING', sourceTs: T2 }), request({ status: 'PREPARING', sourceTs: T2 })],
@@ -192,14 +204,14 @@ describe('store.transition: when the condition fails', () => {
   ] as const)('reads the item and reports %s with the current state', async (verdict, item, req) => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: item });
-    const result = await store.transition(req);
+    const result = await transition(req);
     expect(result).toMatchObject({ applied: false, verdict, state: { status: item.status } });
   });
 
   it('with advanceOnly, reports the same status written with an older time as a duplicate, not conflicting', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'INJECTED', sourceTs: T1, posOrderId: 'pos-1' }) });
-    const result = await store.transition(request({ status: 'INJECTED', sourceTs: T2, advanceOnly: true }));
+    const result = await transition(request({ status: 'INJECTED', sourceTs: T2, advanceOnly: true }));
     expect(result).toMatchObject({ applied: false, verdict: 'duplicate', state: { posOrderId: 'pos-1' } });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
   });
@@ -207,7 +219,7 @@ describe('store.transition: when the condition fails', () => {
   it('reads the item with a consistent read, so the verdict is not based on a stale copy', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'READY' }) });
-    await store.transition(request({ status: 'ACCEPTED' }));
+    await transition(request({ status: 'ACCEPTED' }));
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
       Key: { PK: 'ORDER#900001', SK: 'STATE' },
       ConsistentRead: true,
@@ -218,7 +230,7 @@ describe('store.transition: when the condition fails', () => {
     const error = Object.assign(new Error('conditional request failed'), { name: 'ConditionalCheckFailedException' });
     ddb.on(UpdateCommand).rejects(error);
     ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'READY' }) });
-    await expect(store.transition(request({ status: 'ACCEPTED' }))).resolves.toMatchObject({
+    await expect(transition(request({ status: 'ACCEPTED' }))).resolves.toMatchObject({
       applied: false,
       verdict: 'stale',
     });
@@ -227,13 +239,13 @@ describe('store.transition: when the condition fails', () => {
   it('reports foreign for an order it has never seen and may not create (nobody owns it here)', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({});
-    await expect(store.transition(request())).resolves.toEqual({ applied: false, verdict: 'foreign' });
+    await expect(transition(request())).resolves.toEqual({ applied: false, verdict: 'foreign' });
   });
 
   it('refuses another restaurant’s order in the write’s condition, and reports it foreign', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'INJECTED', restaurantId: 5999 }) });
-    const result = await store.transition(
+    const result = await transition(
       request({ status: 'CANCELLED', createIfMissing: { orderType: 'unknown', posCode: 'reference' } }),
     );
     expect(result).toEqual({ applied: false, verdict: 'foreign' });
@@ -252,7 +264,7 @@ describe('store.transition: when the condition fails', () => {
 
   it('writes a reservation under its own key, apart from an order with the same id', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: stateItem({ kind: 'reservation', status: 'SEATED' }) });
-    await store.transition(request({ kind: 'reservation', status: 'SEATED', posCode: 'reference', posOrderId: 'T-1' }));
+    await transition(request({ kind: 'reservation', status: 'SEATED', posCode: 'reference', posOrderId: 'T-1' }));
     expect(sentUpdate()).toMatchObject({
       Key: { PK: 'RESV#900001', SK: 'STATE' },
       ExpressionAttributeValues: { ':gsi1sk': 'RESV#900001' },
@@ -266,7 +278,7 @@ describe('store.transition: when the condition fails', () => {
       .resolves({ Attributes: stateItem({ status: 'CANCELLED' }) });
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
-    const result = await store.transition(
+    const result = await transition(
       request({
         status: 'CANCELLED',
         createIfMissing: { orderType: 'unknown', posCode: 'reference' },
@@ -288,14 +300,14 @@ describe('store.transition: when the condition fails', () => {
       .rejectsOnce(conditionFailed())
       .resolves({ Attributes: stateItem({ status: 'READY' }) });
     ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'ACCEPTED' }) });
-    await expect(store.transition(request({ status: 'READY' }))).resolves.toMatchObject({ applied: true });
+    await expect(transition(request({ status: 'READY' }))).resolves.toMatchObject({ applied: true });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
   });
 
   it('gives up with an error after repeated conflicts instead of looping forever', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'ACCEPTED' }) });
-    await expect(store.transition(request({ status: 'READY' }))).rejects.toThrow(/kept conflicting/);
+    await expect(transition(request({ status: 'READY' }))).rejects.toThrow(/kept conflicting/);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(4);
   });
 
@@ -303,15 +315,15 @@ describe('store.transition: when the condition fails', () => {
     ddb
       .on(UpdateCommand)
       .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
-    await expect(store.transition(request())).rejects.toThrow('slow down');
+    await expect(transition(request())).rejects.toThrow('slow down');
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
   });
 });
 
-describe('store.isEventSeen', () => {
+describe('isEventSeen', () => {
   it('reads the dedupe record consistently (a record written a moment ago counts)', async () => {
     ddb.on(GetCommand).resolves({ Item: { PK: 'DEDUPE#sinqro#evt-1', SK: '-' } });
-    await expect(store.isEventSeen('sinqro', 'evt-1')).resolves.toBe(true);
+    await expect(isEventSeen('sinqro', 'evt-1')).resolves.toBe(true);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       Key: { PK: 'DEDUPE#sinqro#evt-1', SK: '-' },
@@ -321,14 +333,14 @@ describe('store.isEventSeen', () => {
 
   it('answers false for an id never recorded', async () => {
     ddb.on(GetCommand).resolves({});
-    await expect(store.isEventSeen('reference', 'refevt-1')).resolves.toBe(false);
+    await expect(isEventSeen('reference', 'refevt-1')).resolves.toBe(false);
   });
 });
 
-describe('store.recordEvent', () => {
+describe('recordEvent', () => {
   it('records an enqueued event with a conditional put and a TTL', async () => {
     ddb.on(PutCommand).resolves({});
-    await expect(store.recordEvent('sinqro', 'evt-1')).resolves.toBe(true);
+    await expect(recordEvent('sinqro', 'evt-1')).resolves.toBe(true);
     const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       TableName: TABLE,
@@ -340,16 +352,16 @@ describe('store.recordEvent', () => {
 
   it('returns false when a concurrent copy recorded the id first (the put’s condition fails)', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
-    await expect(store.recordEvent('sinqro', 'evt-1')).resolves.toBe(false);
+    await expect(recordEvent('sinqro', 'evt-1')).resolves.toBe(false);
   });
 
   it('passes other errors on', async () => {
     ddb.on(PutCommand).rejects(new Error('network down'));
-    await expect(store.recordEvent('sinqro', 'evt-1')).rejects.toThrow('network down');
+    await expect(recordEvent('sinqro', 'evt-1')).rejects.toThrow('network down');
   });
 });
 
-describe('store.createOrder', () => {
+describe('createOrder', () => {
   const newOrder = () => ({
     orderId: 900001,
     kind: 'order' as const,
@@ -360,7 +372,7 @@ describe('store.createOrder', () => {
 
   it('creates the state item as RECEIVED, only if none exists (a reservation moved away does not count)', async () => {
     ddb.on(PutCommand).resolves({});
-    const result = await store.createOrder(newOrder(), T1);
+    const result = await createOrder(newOrder(), T1);
     expect(result).toMatchObject({
       created: true,
       state: { status: 'RECEIVED', statusRank: 0, isFinal: false, version: 1, sourceTs: T1 },
@@ -378,7 +390,7 @@ describe('store.createOrder', () => {
   it('returns the existing state when the order was already created (a redelivered order.created)', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({ Item: stateItem({ status: 'INJECTED', posOrderId: 'pos-123' }) });
-    await expect(store.createOrder(newOrder(), T2)).resolves.toMatchObject({
+    await expect(createOrder(newOrder(), T2)).resolves.toMatchObject({
       created: false,
       state: { status: 'INJECTED', posOrderId: 'pos-123' },
     });
@@ -387,7 +399,7 @@ describe('store.createOrder', () => {
   it('rethrows the conflict if the existing item cannot be read back', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({});
-    await expect(store.createOrder(newOrder(), T2)).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    await expect(createOrder(newOrder(), T2)).rejects.toBeInstanceOf(ConditionalCheckFailedException);
   });
 });
 
@@ -407,7 +419,7 @@ describe('store links', () => {
 
   it('reads a link by restaurant id and hides the key attributes', async () => {
     ddb.on(GetCommand).resolves({ Item: linkItem() });
-    const link = await store.getLink(5120);
+    const link = await getLink(5120);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ PK: 'REST#5120', SK: 'LINK' });
     expect(link).toEqual({
       restaurantId: 5120,
@@ -423,7 +435,7 @@ describe('store links', () => {
     const { PK, SK, GSI1PK, GSI1SK } = linkItem();
     ddb.on(QueryCommand).resolves({ Items: [{ PK, SK, GSI1PK, GSI1SK }] });
     ddb.on(GetCommand, { Key: { PK: 'REST#5120', SK: 'LINK' } }).resolves({ Item: linkItem() });
-    await expect(store.findLinkByPosLocation('reference', 'loc-9')).resolves.toMatchObject({ restaurantId: 5120 });
+    await expect(findLinkByPosLocation('reference', 'loc-9')).resolves.toMatchObject({ restaurantId: 5120 });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       IndexName: 'GSI1',
       ExpressionAttributeValues: { ':pk': 'POSLOC#reference#loc-9' },
@@ -433,24 +445,24 @@ describe('store links', () => {
   it('does not trust a lagging index entry: a link moved to another location is not the answer', async () => {
     ddb.on(QueryCommand).resolves({ Items: [{ PK: 'REST#5120', SK: 'LINK', GSI1PK: 'POSLOC#reference#loc-9' }] });
     ddb.on(GetCommand).resolves({ Item: { ...linkItem(), posLocationId: 'loc-10' } });
-    await expect(store.findLinkByPosLocation('reference', 'loc-9')).resolves.toBeUndefined();
+    await expect(findLinkByPosLocation('reference', 'loc-9')).resolves.toBeUndefined();
   });
 
   it('answers undefined for a location nobody linked', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    await expect(store.findLinkByPosLocation('reference', 'nowhere')).resolves.toBeUndefined();
+    await expect(findLinkByPosLocation('reference', 'nowhere')).resolves.toBeUndefined();
   });
 
   it('writes a link with its reverse-lookup index keys', async () => {
     ddb.on(PutCommand).resolves({});
     const { PK, SK, GSI1PK, GSI1SK, ...link } = linkItem();
-    await store.putLink(link);
+    await putLink(link);
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ PK, SK, GSI1PK, GSI1SK });
   });
 
   it('fails loudly when TABLE_NAME is not set instead of writing to an unnamed table', async () => {
     delete process.env.TABLE_NAME;
-    await expect(store.getLink(5120)).rejects.toThrow('TABLE_NAME is not set');
+    await expect(getLink(5120)).rejects.toThrow('TABLE_NAME is not set');
   });
 });
 
@@ -466,7 +478,7 @@ describe('store publication claims', () => {
 
   it('claims a rank only if nothing of a higher rank was claimed, with a token and the rank it replaced', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: { publishedRank: 2 } });
-    const claim = await store.claimPublication('order', 900001, 3);
+    const claim = await claimPublication('order', 900001, 3);
     if (!claim.claimed) throw new Error('not claimed');
     expect(claim.token).toMatch(/^[0-9a-f]{16}$/);
     expect(claim.previousRank).toBe(2);
@@ -484,18 +496,18 @@ describe('store publication claims', () => {
 
   it('takes over a claim of the same rank: its holder may have died before calling Sinqro', async () => {
     ddb.on(UpdateCommand).resolves({});
-    await store.claimPublication('order', 900001, 100);
+    await claimPublication('order', 900001, 100);
     expect(holdsFor(sentUpdate())({ PK: 'x', publishedRank: 100, publishClaim: 'a-dead-attempt' })).toBe(true);
   });
 
   it('does not claim when a later status was already claimed', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.claimPublication('order', 900001, 2)).resolves.toEqual({ claimed: false });
+    await expect(claimPublication('order', 900001, 2)).resolves.toEqual({ claimed: false });
   });
 
   it('gives a failed claim back to the previous rank, only while the claim is still its own', async () => {
     ddb.on(UpdateCommand).resolves({});
-    await store.releasePublication('order', 900001, 'tok-1', 2);
+    await releasePublication('order', 900001, 'tok-1', 2);
     const input = sentUpdate();
     expect(input).toMatchObject({
       UpdateExpression: 'SET publishedRank = :prev REMOVE publishClaim',
@@ -510,27 +522,27 @@ describe('store publication claims', () => {
 
   it('does not fail when another attempt claimed meanwhile', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.releasePublication('order', 900001, 'tok-1', undefined)).resolves.toBeUndefined();
+    await expect(releasePublication('order', 900001, 'tok-1', undefined)).resolves.toBeUndefined();
   });
 });
 
-describe('store.recordAttempt', () => {
+describe('recordAttempt', () => {
   it('ignores an order that no longer exists', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(store.recordAttempt('order', 900001, 'POS timed out')).resolves.toBeUndefined();
+    await expect(recordAttempt('order', 900001, 'POS timed out')).resolves.toBeUndefined();
   });
 
   it('passes other errors on', async () => {
     ddb.on(UpdateCommand).rejects(new Error('network down'));
-    await expect(store.recordAttempt('order', 900001)).rejects.toThrow('network down');
+    await expect(recordAttempt('order', 900001)).rejects.toThrow('network down');
   });
 });
 
-describe('store.audit', () => {
+describe('audit', () => {
   it('writes an audit entry under the order with a sortable, unique sort key and a TTL', async () => {
     ddb.on(PutCommand).resolves({});
-    await store.auditOrder('order', 900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
-    await store.auditOrder('order', 900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
+    await auditOrder('order', 900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
+    await auditOrder('order', 900001, { what: 'inject', source: 'reference', outcome: 'created in POS' });
     const [a, b] = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
     expect(a).toMatchObject({
       PK: 'ORDER#900001',
@@ -544,7 +556,7 @@ describe('store.audit', () => {
 
   it('files a record carried from another step at the moment it happened, not when it is written', async () => {
     ddb.on(PutCommand).resolves({});
-    await store.auditOrder(
+    await auditOrder(
       'order',
       900001,
       { what: 'pos-status', source: 'reference', status: 'ACCEPTED', outcome: 'applied', sinqro: 'sent to Sinqro' },
@@ -559,13 +571,13 @@ describe('store.audit', () => {
   });
 });
 
-describe('store.findOrderByPosOrderId', () => {
+describe('findOrderByPosOrderId', () => {
   const ours = { restaurantId: 5120, kind: 'order' as const };
 
   it('finds the key through the GSI (keys only), then reads the order consistently', async () => {
     ddb.on(QueryCommand).resolves({ Items: [{ PK: 'ORDER#900001', SK: 'STATE', GSI1PK: 'POSORDER#reference#pos-1' }] });
     ddb.on(GetCommand).resolves({ Item: stateItem({ posOrderId: 'pos-1' }) });
-    await expect(store.findOrderByPosOrderId('reference', 'pos-1', ours)).resolves.toMatchObject({ orderId: 900001 });
+    await expect(findOrderByPosOrderId('reference', 'pos-1', ours)).resolves.toMatchObject({ orderId: 900001 });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       IndexName: 'GSI1',
       ExpressionAttributeValues: { ':pk': 'POSORDER#reference#pos-1' },
@@ -578,10 +590,10 @@ describe('store.findOrderByPosOrderId', () => {
 
   it('answers undefined when the POS id is unknown, or the index entry is stale', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    await expect(store.findOrderByPosOrderId('reference', 'walk-in', ours)).resolves.toBeUndefined();
+    await expect(findOrderByPosOrderId('reference', 'walk-in', ours)).resolves.toBeUndefined();
     ddb.on(QueryCommand).resolves({ Items: [{ PK: 'ORDER#900001', SK: 'STATE' }] });
     ddb.on(GetCommand).resolves({ Item: stateItem({ posOrderId: 'pos-2' }) });
-    await expect(store.findOrderByPosOrderId('reference', 'pos-1', ours)).resolves.toBeUndefined();
+    await expect(findOrderByPosOrderId('reference', 'pos-1', ours)).resolves.toBeUndefined();
     expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 
@@ -604,13 +616,13 @@ describe('store.findOrderByPosOrderId', () => {
     ddb.on(GetCommand, { Key: { PK: 'ORDER#900003', SK: 'STATE' } }).resolves({
       Item: stateItem({ orderId: 900003, posOrderId: 'T-1001' }),
     });
-    await expect(store.findOrderByPosOrderId('reference', 'T-1001', ours)).resolves.toMatchObject({ orderId: 900003 });
+    await expect(findOrderByPosOrderId('reference', 'T-1001', ours)).resolves.toMatchObject({ orderId: 900003 });
     expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.Limit)).toEqual([undefined, undefined]);
     expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ PK: 'ORDER#900001' });
   });
 });
 
-describe('store.getOrder: a reservation stored under the old key', () => {
+describe('getOrder: a reservation stored under the old key', () => {
   it('moves it to its own partition on first read, out of the index, marked and expiring', async () => {
     const old = {
       ...stateItem({ kind: 'reservation', status: 'CONFIRMED', posOrderId: 'res_1' }),
@@ -624,7 +636,7 @@ describe('store.getOrder: a reservation stored under the old key', () => {
     ddb.on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } }).resolves({ Item: old });
     ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
-    await expect(store.getOrder('reservation', 900001)).resolves.toMatchObject({
+    await expect(getOrder('reservation', 900001)).resolves.toMatchObject({
       kind: 'reservation',
       status: 'CONFIRMED',
     });
@@ -650,14 +662,14 @@ describe('store.getOrder: a reservation stored under the old key', () => {
   it('leaves an order with the same id where it is, and answers undefined', async () => {
     ddb.on(GetCommand, { Key: { PK: 'RESV#900001', SK: 'STATE' } }).resolves({});
     ddb.on(GetCommand, { Key: { PK: 'ORDER#900001', SK: 'STATE' } }).resolves({ Item: stateItem() });
-    await expect(store.getOrder('reservation', 900001)).resolves.toBeUndefined();
+    await expect(getOrder('reservation', 900001)).resolves.toBeUndefined();
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it('does not read an order’s key twice: only reservations had the old key', async () => {
     ddb.on(GetCommand).resolves({});
-    await expect(store.getOrder('order', 900001)).resolves.toBeUndefined();
+    await expect(getOrder('order', 900001)).resolves.toBeUndefined();
     expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 });
