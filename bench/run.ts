@@ -31,15 +31,11 @@
  *    alone is 10–15× hello's, whose import is almost nothing).
  * 5. Peak RSS of this process (the whole local runtime and the load driver), sampled every 50 ms.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setLogSink } from '../functions/infra/logger';
 import { setInvocationObserver } from '../local/runtime/lambda-context';
 import { loadRestaurants, pool } from '../local/runtime/load';
@@ -48,7 +44,6 @@ import { aws, deployedMemory, type Invocation, installAwsMeter, invocations, obs
 import { DEPLOYED_BUILD, INGRESS_ENTRIES, LAMBDA_ENTRIES } from './deployed-build';
 import { fixedCost } from './fixed-cost';
 import { idleLatency, printIdle, Timeline } from './idle';
-import { type DynaliteDb, indexWriteUnits } from './index-units';
 import { Lifecycles, newLatencies } from './lifecycle';
 import { PRICES } from './prices';
 import { f, median, pct, stats } from './stats';

@@ -30,7 +30,7 @@ export const TABLE_ACCESS = {
   worker: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   /**
    * sinqro-publisher.ts: getLink, audit records of a batch (BatchWriteItem, puts only; it may delete
-   * anyway), claim/releasePublication (Update); catalog-publish.ts: catalog map entries (Put). The worker
+   * anyway), claim/releasePublication (Update); catalog/publish-catalog.ts: catalog map entries (Put). The worker
    * gets no BatchWriteItem: IAM cannot limit it to puts, and the worker may delete only open-order markers.
    */
   publisher: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],

@@ -25,7 +25,6 @@ import {
   adapterConfig,
   ingressLimits,
   posWebhookSecretName,
-  restaurantPosSecretsPrefix,
   restaurantSecretsPrefix,
   type Stage,
   sinqroWebhookSecretName,

@@ -23,7 +23,7 @@ import { holdingAudits, writeHeldAudits } from '../store/audit';
 export type BatchOptions = {
   /**
    * Hold every record's audit records and write them together after the work with BatchWriteItem
-   * (store.ts). Only for a role that may make BatchWriteItem calls (lib/bind.ts): the publisher.
+   * (store/audit.ts). Only for a role that may make BatchWriteItem calls (lib/bind.ts): the publisher.
    */
   batchAudits?: boolean;
 };

@@ -38,7 +38,6 @@ import {
 import { envelope, httpEvent, lambdaContext, posRoute } from './support/fixtures';
 import {
   fixture,
-  LSK_ACCOUNT_SECRET_NAME,
   LSK_APP_SECRET_NAME,
   LSK_LOCATION,
   LSK_PASSWORD,
@@ -46,8 +45,6 @@ import {
   LSK_PLATFORM_BEARER,
   LSK_RESTAURANT,
   LSK_WEBHOOK_SECRET_NAME,
-  lskAccountSecret,
-  lskAppSecret,
   lskLinkItem,
   lskSecrets,
 } from './support/lightspeedk';

@@ -14,7 +14,6 @@ import { captureLogs, clearBridgeEnv, setBridgeEnv, writeBridgeSecrets } from '.
 import { httpEvent, lambdaContext } from './support/fixtures';
 import {
   fixture,
-  LSK_ACCOUNT_SECRET_NAME,
   LSK_APP_SECRET_NAME,
   LSK_LOCATION,
   LSK_PASSWORD,
@@ -23,8 +22,6 @@ import {
   LSK_PLATFORM_PATH_TOKEN,
   LSK_RESTAURANT,
   LSK_WEBHOOK_SECRET_NAME,
-  lskAccountSecret,
-  lskAppSecret,
   lskLinkItem,
   lskSecrets,
 } from './support/lightspeedk';
