@@ -32,7 +32,7 @@ describe('under a declaration that leaves out a partition the code writes', () =
     } finally {
       replaced.restore();
       await expect(h.rt.stop()).rejects.toThrow(
-        /table write\(s\) outside the writer's declared partitions \(functions\/shared\/table-writes\.ts\): sinqro-publisher UpdateItem ORDER#/,
+        /table write\(s\) outside the writer's declared partitions \(functions\/store\/table-writes\.ts\): sinqro-publisher UpdateItem ORDER#/,
       );
     }
   });
