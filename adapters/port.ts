@@ -97,6 +97,14 @@ export interface PosCredentials {
   /** Whether the secret holds what a renewal needs (a refresh token). */
   canRenew(secret: PosSecret): boolean;
   /**
+   * For a POS that grants one credential to several linked locations (K-Series: one OAuth grant per
+   * business): the name of the secret that holds the credential for this restaurant secret, when the
+   * restaurant's secret names one (K-Series' `oauthSecret`). The worker then reads, renews (under that
+   * secret's lease) and writes back the credential there, and hands the client the restaurant's secret
+   * with that one's fields over it. Absent or undefined: the restaurant's own secret holds it.
+   */
+  credentialSecretName?(secret: PosSecret): string | undefined;
+  /**
    * Obtains a new credential from the POS with the adapter's application secret (`appSecret`) and
    * returns the merchant secret to store. Fails with PosAuthError (or RetryableError), never with a
    * PermanentError: an order must not fail for a credential.

@@ -5,7 +5,9 @@
  * grant, the application's client id and secret in HTTP Basic and the form-encoded body of RFC 6749
  * §6 [the request encoding is unverified: the spec gives the URL only]. functions/pos/credentials.ts
  * makes one worker at a time renew one business (a lease), writes the new pair back before anyone can
- * use the spent refresh token again, and renews five minutes ahead of expiry.
+ * use the spent refresh token again, and renews five minutes ahead of expiry. A business with several
+ * linked locations keeps its pair in one secret of its own, which each location's secret names
+ * (`oauthSecret`): one pair and one lease for all of them (docs/lightspeed-k.md, OAuth).
  */
 import * as v from 'valibot';
 import { PermanentError, PosAuthError } from '../../functions/core/errors';
@@ -24,6 +26,14 @@ export const lskCredentials: PosCredentials = {
   renewMarginMs: LSK_RENEW_MARGIN_MS,
 
   ...storedOAuthPair,
+
+  /**
+   * A location's secret may name its business's OAuth secret (`oauthSecret`) instead of holding the
+   * pair: one grant and one single-use refresh token per business, shared by all its linked locations.
+   */
+  credentialSecretName(secret) {
+    return text(secret.oauthSecret);
+  },
 
   async renew({ secret, appSecret, baseUrl, budget, posCode }): Promise<PosSecret> {
     const clientId = text(appSecret.clientId);

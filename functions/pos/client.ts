@@ -24,14 +24,21 @@ export async function posClient(
   const { adapter, budget } = ctx;
   const logger = ctx.logger ?? new Logger(`${adapter.code}-worker`);
   const secretName = link.posSecret ?? requireEnv(envNames.posSecret(adapter.code));
+  // The secret the credential lives in: the restaurant's, or the one it names (a K-Series business's).
+  let credentialSecret = secretName;
   const report = (error: unknown) => {
-    if (error instanceof PosAuthError) reportAuthFailure(error, link, secretName, logger);
+    if (error instanceof PosAuthError) reportAuthFailure(error, link, credentialSecret, logger);
   };
   const baseUrl = requireEnv(envNames.posBaseUrl(adapter.code));
   let secret = await getSecret<PosSecret>(secretName);
   let renewCredentials: (() => Promise<PosSecret>) | undefined;
   // Only a restaurant's own secret is renewed: the adapter-wide one belongs to the operators.
   if (adapter.credentials && link.posSecret) {
+    const own = secret;
+    const named = adapter.credentials.credentialSecretName?.(own);
+    // The client sees the restaurant's settings with the shared credential over them.
+    const withSettings = (credential: PosSecret): PosSecret =>
+      named === undefined ? credential : { ...own, ...credential };
     const scope: CredentialScope = {
       credentials: adapter.credentials,
       posCode: adapter.code,
@@ -41,20 +48,40 @@ export async function posClient(
       budget,
       logger,
     };
+    let credential: PosSecret;
     try {
-      secret = await freshSecret(scope, secret);
+      if (named !== undefined) {
+        credentialSecret = sharedCredentialSecret(named, secretName, adapter.code);
+        scope.secretName = credentialSecret;
+      }
+      credential = await freshSecret(scope, named === undefined ? own : await getSecret<PosSecret>(credentialSecret));
     } catch (error) {
       report(error);
       throw error;
     }
-    const current = secret;
-    renewCredentials = () => renewCredential(scope, current, 'expired');
+    secret = withSettings(credential);
+    renewCredentials = async () => withSettings(await renewCredential(scope, credential, 'expired'));
   }
   const settings = adapterSettings(adapter.code);
   // The POS client reads the catalog map through the port: adapters never import the store.
   const inCatalog = async (ref: CatalogRef) => (await getCatalogEntry(link.restaurantId, ref)) !== undefined;
   const client = adapter.createClient({ link, secret, baseUrl, budget, renewCredentials, settings, inCatalog });
   return reportingAuthFailures(client, report);
+}
+
+/**
+ * The shared credential secret a restaurant's secret names: one of the adapter's merchant secrets (under
+ * its `…/pos/<code>/` prefix, where the worker may read and write), never the restaurant's own nor the
+ * adapter's. A misnamed one is a configuration problem: the orders wait, alarmed, none fails.
+ */
+function sharedCredentialSecret(name: string, restaurantSecret: string, posCode: string): string {
+  const prefix = `${requireEnv(envNames.posSecret(posCode))}/`;
+  if (!name.startsWith(prefix) || name === restaurantSecret)
+    throw new PosAuthError(
+      `${posCode} restaurant secret names a credential secret outside ${prefix} (or itself): fix the secret`,
+      posCode,
+    );
+  return name;
 }
 
 /**

@@ -143,6 +143,17 @@ describe('secrets', () => {
     });
     expect(writes.sort()).toEqual(renewals.sort());
   });
+
+  test('a K-Series business’s shared OAuth secret (a location’s oauthSecret) is read and written by the K-Series worker only', () => {
+    const business = `${prefix()}/pos/lightspeedk/business/9001`;
+    const users = (action: string) =>
+      everyFn()
+        .filter((fn) => mayUseSecret(built, fn, action, business))
+        .map(nameOf);
+    const worker = nameOf(fns().workers.lightspeedk as BridgeFunction);
+    expect(users(READ)).toEqual([worker]);
+    expect(users(WRITE)).toEqual([worker]);
+  });
 });
 
 describe('the local runtime', () => {
