@@ -155,9 +155,11 @@ export interface PosClient {
   cancel(kind: Kind, posOrderId: string, reason: string | undefined, order?: PosOrderRef): Promise<CancelOutcome>;
   /**
    * The order's current POS status: the polling fallback, the stuck-order sweep and events that ask for
-   * a read (`refresh`) use it. Undefined: the POS cannot tell (yet) for this order.
+   * a read (`refresh`) use it. Undefined: the POS cannot tell (yet) for this order. `claimed`: the POS
+   * status a webhook claims, when the read is to confirm it (a POS whose read alone cannot tell two
+   * statuses apart may still confirm the one claimed); none for the polling and the sweep.
    */
-  getStatus?(kind: Kind, posOrderId: string): Promise<PosStatusRead | undefined>;
+  getStatus?(kind: Kind, posOrderId: string, claimed?: string): Promise<PosStatusRead | undefined>;
   /** One page of one catalog entity type (F6). */
   fetchCatalogPage?(type: CatalogEntityType, cursor: string | undefined): Promise<CatalogPage>;
   /**

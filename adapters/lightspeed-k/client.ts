@@ -7,7 +7,7 @@
  */
 import type * as v from 'valibot';
 import type { CatalogEntityType, CatalogPage, CatalogRef } from '../../functions/core/catalog-model';
-import { type BridgeError, PermanentError, PosAuthError } from '../../functions/core/errors';
+import { type BridgeError, PermanentError, PosAuthError, RetryableError } from '../../functions/core/errors';
 import type { PosAvailability } from '../../functions/core/hours-model';
 import type { SinqroOrder, SinqroReservation } from '../../functions/core/sinqro-schemas';
 import type { Kind } from '../../functions/core/statuses';
@@ -138,8 +138,22 @@ export class LightspeedKClient implements PosClient {
    * An order's account, once K-Series named it: open (SUCCESS) or closed (CLOSED, it has a close date).
    * Before that, and for reservations (Reservations for Platforms has no read), K-Series cannot tell.
    */
-  async getStatus(kind: Kind, posOrderId: string): Promise<PosStatusRead | undefined> {
-    if (kind === 'reservation' || /^\d+$/.test(posOrderId)) return undefined;
+  /**
+   * No account named yet: nothing to read (a CLOSED to confirm is retried until the webhook naming the
+   * account has been applied: K-Series webhooks arrive in any order).
+   * The account snapshot has no status, only a close date, and a cancelled order closes its account too:
+   * a close date confirms a CLOSED webhook (`claimed`), and tells the polling and the sweep nothing (an
+   * order completed or cancelled while its webhook was lost is left to the stuck-order sweep's flag).
+   */
+  async getStatus(kind: Kind, posOrderId: string, claimed?: string): Promise<PosStatusRead | undefined> {
+    if (kind === 'reservation') return undefined;
+    if (/^\d+$/.test(posOrderId)) {
+      // No account recorded yet: the webhook that names it (SUCCESS, READY_FOR_PICKUP…) came after this one.
+      // A claim to confirm waits for it (retried with backoff) instead of being dropped unconfirmed.
+      if (claimed === 'CLOSED')
+        throw new RetryableError(`K-Series has not named the account of order ${posOrderId} yet: CLOSED waits for it`);
+      return undefined;
+    }
     let reply: unknown;
     try {
       reply = await this.send(LSK_PATHS.account(posOrderId), {
@@ -152,9 +166,9 @@ export class LightspeedKClient implements PosClient {
     }
     const account = this.parse(AccountSnapshotSchema, reply, 'account');
     const closedAt = account.closeDate ? Date.parse(account.closeDate) : Number.NaN;
-    return account.closeDate
-      ? { posStatus: 'CLOSED', ...(Number.isNaN(closedAt) ? {} : { occurredAt: new Date(closedAt).toISOString() }) }
-      : { posStatus: 'SUCCESS' };
+    if (!account.closeDate) return { posStatus: 'SUCCESS' };
+    if (claimed !== 'CLOSED') return undefined;
+    return { posStatus: 'CLOSED', ...(Number.isNaN(closedAt) ? {} : { occurredAt: new Date(closedAt).toISOString() }) };
   }
 
   /** Online-order readiness (F7): NOT_READY is a temporary closure. */

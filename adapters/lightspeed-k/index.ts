@@ -80,7 +80,7 @@ export const lightspeedKAdapter: PosAdapter = {
         'onlineOrderNotification CANCELLED → cancelled; FAILURE (with its reason) / ABANDONED → failed',
       ),
       F4: ORDER_WEBHOOK(
-        'READY_FOR_PICKUP → ready, IN_DELIVERY → dispatched, DELIVERED → completed, CLOSED → completed once GET /o/op/1/order/accounts/{accountIdentifier} shows the account closed; the stuck-order sweep reads that account too',
+        'READY_FOR_PICKUP → ready, IN_DELIVERY → dispatched, DELIVERED → completed, CLOSED → completed once GET /o/op/1/order/accounts/{accountIdentifier} shows the account closed; the polling and the stuck-order sweep read that account, which tells open from closed but not completed from cancelled, so they act on an open one only',
       ),
       F5: {
         mechanism: 'api',

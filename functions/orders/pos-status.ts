@@ -116,7 +116,7 @@ async function freshen(
   if (event.refresh) {
     const client = await posClient(restaurantId, ctx);
     if (client.getStatus) {
-      const read = await client.getStatus(event.kind, found.posOrderId ?? event.posOrderId);
+      const read = await client.getStatus(event.kind, found.posOrderId ?? event.posOrderId, event.posStatus);
       if (!read) return 'unconfirmed';
       current = {
         ...event,
