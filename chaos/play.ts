@@ -991,7 +991,15 @@ async function check(
       const told = sinqro.get(`${item.kind}#${item.id}`);
       if (told !== sinqroStatusCode(item.kind, item.orderType, state.status)) {
         result.sinqroNotAtBridge += 1;
-        result.otherViolations.push(`${item.kind} ${item.id}: Sinqro says ${told}, the bridge ${state.status}`);
+        // What the bridge did with it and what reached Sinqro, so a failed run says where the news stopped.
+        const steps = (await store.listAudit(keys.order(item.kind, item.id).PK)).map((a) => {
+          const e = a as Record<string, unknown>;
+          return [e.what, e.code, e.status, e.outcome, e.sinqro].filter((x) => x !== undefined).join(' ');
+        });
+        result.otherViolations.push(
+          `${item.kind} ${item.id}: Sinqro says ${told}, the bridge ${state.status}; ` +
+            `trail: ${steps.join(' | ')}; Sinqro received: ${rt.sinqro.statusesOf(item.id).join(', ')}`,
+        );
       }
     }
     const arrivals = rt.sinqro.statusesOf(item.id);
