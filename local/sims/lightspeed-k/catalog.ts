@@ -51,6 +51,9 @@ export const DEMO_ITEMS: LskMenuItem[] = [
   { sku: 'LSK-WATER', productName: 'Sparkling water', productPrice: 2 },
   { sku: 'LSK-COLA', productName: 'Cola', productPrice: 2.5 },
   { sku: 'LSK-TIRAMISU', productName: 'Tiramisu', productPrice: 5 },
+  // On no menu: the item the demo and chaos restaurants carry a delivery fee in (`deliveryFeeSku`), its price
+  // given per order (`customItemPrice`). An unknown SKU is refused (FAILURE), as for any other line.
+  { sku: 'LSK-DELIVERY-FEE', productName: 'Delivery', productPrice: 0 },
 ];
 
 const DEMO_MENU: Menu = {
