@@ -410,6 +410,7 @@ async function play(
   const rate = opts.faultRate;
   const common: FaultConfig = {
     errorRate: rate,
+    eachRateFaultOnce: true,
     errorStatuses: [500, 502, 503],
     rateLimitRate: rate,
     retryAfterSeconds: 1,

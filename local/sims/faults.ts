@@ -42,6 +42,12 @@ export type FaultConfig = {
   downUntil?: number;
   /** The outage's 503s carry this Retry-After (none unless given), as a service in maintenance says when to come back. */
   outageRetryAfterSeconds?: number;
+  /**
+   * Each rate fault on (slow, 429, errors) is injected at least once: while one has not been yet, the next
+   * call gets it whatever the dice say. A chaos run checks every class was injected; at a low rate over a
+   * few dozen calls a class could otherwise be missed by chance.
+   */
+  eachRateFaultOnce?: boolean;
   /** Share of calls (0–1) whose work is done but whose reply is never sent (the caller times out). */
   dropReplyRate?: number;
   /** Webhooks (reference POS): each is delivered 1 to this many times (same event id). */
@@ -107,7 +113,9 @@ export class Faults {
   async before(res: ServerResponse, errorBody: (status: number) => unknown): Promise<boolean> {
     const c = this.config;
     if (c.latencyMs) await sleep(c.latencyMs);
-    if (c.slowRate && c.slowMs && Math.random() < c.slowRate) {
+    const due = (rate: number | undefined, done: boolean) =>
+      rate !== undefined && rate > 0 && (Math.random() < rate || (c.eachRateFaultOnce === true && !done));
+    if (c.slowMs && due(c.slowRate, (this.counts.slow ?? 0) > 0)) {
       this.count('slow');
       await sleep(c.slowMs);
     }
@@ -124,12 +132,13 @@ export class Faults {
       const retryAfter = c.outageRetryAfterSeconds ? { 'retry-after': String(c.outageRetryAfterSeconds) } : undefined;
       return this.answer(res, 'outage-503', 503, errorBody(503), retryAfter);
     }
-    if (c.rateLimitRate && Math.random() < c.rateLimitRate) {
+    if (due(c.rateLimitRate, (this.counts['rate-limited-429'] ?? 0) > 0)) {
       return this.answer(res, 'rate-limited-429', 429, errorBody(429), {
         'retry-after': String(c.retryAfterSeconds ?? 1),
       });
     }
-    if (c.errorRate && Math.random() < c.errorRate) {
+    const errored = Object.keys(this.counts).some((k) => k.startsWith('error-'));
+    if (due(c.errorRate, errored)) {
       const choices = c.errorStatuses?.length ? c.errorStatuses : [c.errorStatus ?? 500];
       const status = choices[Math.floor(Math.random() * choices.length)] as number;
       return this.answer(res, `error-${status}`, status, errorBody(status));

@@ -111,3 +111,15 @@ test('an outage no call fell in still answers the first call after it 503, and o
   expect(sim.faults.counts['outage-503']).toBe(1);
   expect((await locations(TOKEN))[0]).toBe(200);
 });
+
+test('with eachRateFaultOnce, each rate fault is injected once even when the dice never say so', async () => {
+  const random = jest.spyOn(Math, 'random').mockReturnValue(0.99);
+  try {
+    sim.faults.set({ rateLimitRate: 0.01, errorRate: 0.01, eachRateFaultOnce: true });
+    expect((await locations(TOKEN))[0]).toBe(429);
+    expect((await locations(TOKEN))[0]).toBe(500);
+    expect((await locations(TOKEN))[0]).toBe(200);
+  } finally {
+    random.mockRestore();
+  }
+});
