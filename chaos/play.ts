@@ -96,8 +96,6 @@ export type ChaosOptions = {
   waitForPosMs: number;
   /** Deadline of each wait for quiet. */
   quietDeadlineMs: number;
-  /** The order types K-Series restaurants play (default: the same mix as the others, dine-in included). */
-  lightspeedKOrderTypes?: readonly string[];
   /**
    * The whole run's deadline (none by default): every wait (for an order to reach its POS, for quiet) is cut
    * to what is left of it, keeping `reserveMs` per phase still to come, so a run on a slow machine ends with
@@ -466,9 +464,7 @@ async function play(
             ? n % 4 === 1
               ? 'delivery'
               : 'collection'
-            : pos === LSK && opts.lightspeedKOrderTypes
-              ? (opts.lightspeedKOrderTypes[n % opts.lightspeedKOrderTypes.length] as string)
-              : (ORDER_TYPES[n % ORDER_TYPES.length] as string),
+            : (ORDER_TYPES[n % ORDER_TYPES.length] as string),
       steps: (pos === 'square'
         ? SQUARE_STEPS[scenario]
         : pos === LSK
