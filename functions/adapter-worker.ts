@@ -25,6 +25,7 @@ export function workerFor(adapter: PosAdapter) {
         budget,
         logger: logger.child({ messageId: record.messageId }),
         redelivered: Number(record.attributes?.ApproximateReceiveCount ?? 1) > 1,
+        messageId: record.messageId,
       });
     });
   };

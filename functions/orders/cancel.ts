@@ -109,6 +109,7 @@ export async function cancelInPos(
     // The consumer's free-text comment goes to the POS only: the table keeps ids and codes.
     createIfMissing: { orderType: UNKNOWN_ORDER_TYPE, posCode: ctx.adapter.code },
     owner: { restaurantId },
+    appliedBy: ctx.messageId,
   });
   if (!result.applied && result.verdict === 'foreign') return refuseForeign(what, kind, orderId, restaurantId, log);
   const state = result.state;

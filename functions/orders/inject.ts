@@ -18,7 +18,7 @@ import { createOrder, recordAttempt, setPosOrderId, transition } from '../store/
 import { cancelInterruptedInjection, cancelledDuringInjection, cancelRecord } from './cancel';
 import { assertOrderInCatalog } from './catalog-check';
 import { refuseForeign } from './refuse-foreign';
-import { newsLost, queueStatusNews } from './status-news';
+import { newsLost, queueStatusNews, resendLostNews } from './status-news';
 
 /** Whether a Sinqro event is about an order or a reservation. */
 export const kindOf = (type: SinqroEvent['type']): Kind => (type.startsWith('reservation.') ? 'reservation' : 'order');
@@ -40,17 +40,10 @@ export async function inject(
   if (!created && cancelledDuringInjection(state))
     return cancelInterruptedInjection(kind, event, state, restaurantId, ctx, log);
   if (!created && (state.posOrderId || state.isFinal || state.status !== 'RECEIVED')) {
-    // A retry of a message whose order was created in the POS but whose news never reached the queue.
-    if (state.status === 'INJECTED' && newsLost(state, ctx)) {
-      log.info('order already injected; its news for Sinqro is sent again', { posOrderId: state.posOrderId });
-      return queueStatusNews(state, 'INJECTED', undefined, log, {
-        what: 'inject',
-        source: ctx.adapter.code,
-        status: 'INJECTED',
-        outcome: 'created in POS earlier; news sent again',
-        code: state.posOrderId,
-      });
-    }
+    // A retry of this message, whose earlier attempt injected the order (or failed it for good) and died
+    // before the news reached the queue.
+    if (newsLost(state, ctx))
+      return resendLostNews(state, log, { what: 'inject', source: ctx.adapter.code, code: state.posOrderId });
     await auditOrder(kind, order.id, {
       what: event.type,
       source: 'sinqro',
@@ -110,6 +103,7 @@ export async function inject(
     posOrderId,
     posContext,
     owner: { restaurantId },
+    appliedBy: ctx.messageId,
     // Copies of one order under other event ids may be injecting it at the same moment (same POS order,
     // by the idempotency key): the first to write INJECTED reports it, the others find it done.
     advanceOnly: true,
@@ -176,6 +170,7 @@ async function fail(
     reason: error.message,
     createIfMissing: { orderType, posCode: ctx.adapter.code },
     owner: { restaurantId },
+    appliedBy: ctx.messageId,
   });
   if (!result.applied && result.verdict === 'foreign') return refuseForeign('inject', kind, orderId, restaurantId, log);
   await auditOrder(kind, orderId, {

@@ -9,7 +9,7 @@ import { posClient } from '../pos/client';
 import type { FlowContext } from '../pos/context';
 import { auditOrder } from '../store/audit';
 import { claimPosVersion, findOrderByPosOrderId, getOrder, type OrderState, transition } from '../store/orders';
-import { newsLost, queueStatusNews } from './status-news';
+import { newsLost, queueStatusNews, resendLostNews } from './status-news';
 
 export async function handlePosStatus(
   received: PosOrderStatusEvent,
@@ -31,6 +31,11 @@ export async function handlePosStatus(
   else if (versioned) found = await getOrder(event.kind, event.sinqroOrderId);
   if ((versioned || !event.sinqroOrderId) && !ours(found)) return notOurs();
   const orderId = (event.sinqroOrderId ?? found?.orderId) as number;
+  const trail = { what: 'pos-status', source: ctx.adapter.code, code: event.eventId };
+  const record = (status: string, outcome: string): AuditEntry => ({ ...trail, status, outcome });
+  // A retry of this message, whose earlier attempt applied the order's status and died before its news
+  // reached the queue: the news goes now, whatever the POS says meanwhile (the order may be final by now).
+  if (found && newsLost(found, ctx)) return resendLostNews(found, log, trail);
   if (versioned && found) {
     if (event.refresh && found.isFinal) {
       log.info('order already final; POS event not read further', { orderId, status: found.status });
@@ -39,13 +44,7 @@ export async function handlePosStatus(
     const fresh = await freshen(event, found, restaurantId, ctx);
     if (fresh === 'stale' || fresh === 'unconfirmed') {
       const why = fresh === 'stale' ? 'older POS version' : 'the POS could not confirm it';
-      await auditOrder(event.kind, orderId, {
-        what: 'pos-status',
-        source: ctx.adapter.code,
-        status: event.posStatus,
-        outcome: `ignored (${why})`,
-        code: event.eventId,
-      });
+      await auditOrder(event.kind, orderId, record(event.posStatus, `ignored (${why})`));
       log.info(`POS event ignored: ${why}`, { orderId });
       return;
     }
@@ -73,31 +72,26 @@ export async function handlePosStatus(
     posCode: ctx.adapter.code,
     posOrderId: event.posOrderId,
     owner: { restaurantId },
+    appliedBy: ctx.messageId,
     // Staff's free-text reason goes on to Sinqro (publish below) but is not kept in the table.
   });
   if (!result.applied && result.verdict === 'foreign') return notOurs();
-  const record = (outcome: string): AuditEntry => ({
-    what: 'pos-status',
-    source: ctx.adapter.code,
-    status,
-    outcome,
-    code: event.eventId,
-  });
   if (!result.applied) {
     log.info(`status ${status} ignored (${result.verdict})`, { orderId, current: result.state?.status });
-    // A retry whose status an earlier attempt wrote but whose news never reached the queue (newsLost). A
-    // first delivery of a duplicate (Square sends two webhooks per change) leaves the news to the message
-    // that applied the status.
+    // A retry of this message whose earlier attempt wrote the status (or the one the order holds now) and
+    // died before its news reached the queue. A copy (Square sends two webhooks per change) leaves the
+    // news to the message that applied the status.
     const state = result.state;
-    if (result.verdict === 'duplicate' && state !== undefined && newsLost(state, ctx)) {
-      return queueStatusNews(state, status, event.reason, log, record('applied earlier; news sent again'));
+    if (state !== undefined && newsLost(state, ctx)) {
+      if (state.status !== status) return resendLostNews(state, log, trail);
+      return queueStatusNews(state, status, event.reason, log, record(status, 'applied earlier; news sent again'));
     }
-    await auditOrder(event.kind, orderId, record(`ignored (${result.verdict})`));
+    await auditOrder(event.kind, orderId, record(status, `ignored (${result.verdict})`));
     return;
   }
   log.info(`status ${status} applied`, { orderId });
   // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
-  await queueStatusNews(result.state, status, event.reason, log, record('applied'));
+  await queueStatusNews(result.state, status, event.reason, log, record(status, 'applied'));
 }
 
 /**

@@ -13,15 +13,34 @@ import { markClosed } from '../store/open-orders';
 import type { OrderState } from '../store/orders';
 
 /**
- * The message is a retry (SQS receive count > 1) and the order's current status, set by this POS, was
- * never published: an earlier attempt applied it but its news did not reach the queue. Only a status
- * this POS set: one that came from Sinqro (its own cancellation) is never echoed back.
+ * The message is a retry (SQS receive count > 1), an earlier attempt of this very message applied the
+ * order's current status (`appliedBy`), and that status was never published: the attempt died after the
+ * write, before its news reached the queue. A copy of the message under another id finds the news on its
+ * way and sends nothing, so Sinqro hears of a status once however many copies ran. Only a status this POS
+ * set: one that came from Sinqro (its own cancellation) is never echoed back. A state written before
+ * `appliedBy` existed counts as this message's.
  */
 export function newsLost(state: OrderState, ctx: FlowContext): boolean {
-  return ctx.redelivered === true && (state.publishedRank ?? 0) < state.statusRank && state.source === ctx.adapter.code;
+  if (ctx.redelivered !== true || (state.publishedRank ?? 0) >= state.statusRank) return false;
+  if (state.source !== ctx.adapter.code) return false;
+  return state.appliedBy === undefined || state.appliedBy === ctx.messageId;
 }
 
-/** Queues the status for the publisher; an order now final stops being polled (its open-order marker goes). */
+/** A status an earlier attempt of this message applied, whose news never reached the queue, sent now. */
+export function resendLostNews(state: OrderState, log: Logger, audit: Omit<AuditEntry, 'status' | 'outcome'>) {
+  log.info('status applied by an earlier attempt; its news for Sinqro is sent now', { status: state.status });
+  return queueStatusNews(state, state.status, state.status === 'FAILED' ? state.lastError : undefined, log, {
+    ...audit,
+    status: state.status,
+    outcome:
+      state.status === 'INJECTED' ? 'created in POS earlier; news sent again' : 'applied earlier; news sent again',
+  });
+}
+
+/**
+ * Queues the status for the publisher. An order now final stops being polled: its open-order marker goes
+ * once the news is in the queue (not before, so a poll retried after a failed send still finds the order).
+ */
 export async function queueStatusNews(
   state: OrderState,
   status: CanonicalStatus,
@@ -29,7 +48,6 @@ export async function queueStatusNews(
   log: Logger,
   audit?: AuditEntry,
 ): Promise<void> {
-  if (state.isFinal) await markClosed(state.restaurantId, state.kind, state.orderId);
   const news: StatusNews = {
     type: 'status',
     orderId: state.orderId,
@@ -42,6 +60,7 @@ export async function queueStatusNews(
     occurredAt: state.sourceTs,
     audit: audit && { ...audit, at: new Date().toISOString() },
   };
-  await sendToSinqro(news, { orderId: String(state.orderId) });
+  const close = state.isFinal ? () => markClosed(state.restaurantId, state.kind, state.orderId) : undefined;
+  await sendToSinqro(news, { orderId: String(state.orderId) }, close);
   log.debug('status queued for Sinqro', { status });
 }

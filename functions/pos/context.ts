@@ -13,4 +13,6 @@ export type FlowContext = {
   logger: Logger;
   /** The message was received before (SQS ApproximateReceiveCount > 1): an earlier attempt may have failed midway. */
   redelivered?: boolean;
+  /** The SQS message being worked: a status write records it (`appliedBy`), so only its retry resends the news. */
+  messageId?: string;
 };

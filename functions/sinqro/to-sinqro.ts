@@ -17,15 +17,29 @@ import { type PublishMessage, withVersion } from '../core/messages';
 import { envNames, requireEnv } from '../infra/env';
 import { enqueue, enqueueBatch, type FifoIds, type QueuedMessage, toMessageBody } from '../infra/queue';
 
-const held = new AsyncLocalStorage<QueuedMessage[]>();
+/** A status news held back for the batch's send, with what must wait until it is in the queue. */
+export type HeldNews = QueuedMessage & { afterSent?: () => Promise<void> };
 
-export async function sendToSinqro(news: PublishMessage, attributes: Record<string, string> = {}): Promise<void> {
+const held = new AsyncLocalStorage<HeldNews[]>();
+
+/**
+ * Queues a news for Sinqro. `afterSent` runs once it is in the queue: right away outside a batch, after the
+ * batch's send inside one (a failure of either fails the record, which is retried).
+ */
+export async function sendToSinqro(
+  news: PublishMessage,
+  attributes: Record<string, string> = {},
+  afterSent?: () => Promise<void>,
+): Promise<void> {
   const attrs = { type: news.type, ...attributes };
   const body = toMessageBody(withVersion(news));
   const fifo = fifoIdsOf(news, body);
   const outbox = news.type === 'status' ? held.getStore() : undefined;
-  if (outbox) outbox.push({ body, attributes: attrs, fifo });
-  else await enqueue(requireEnv(envNames.toSinqroQueue), body, attrs, fifo);
+  if (outbox) outbox.push({ body, attributes: attrs, fifo, afterSent });
+  else {
+    await enqueue(requireEnv(envNames.toSinqroQueue), body, attrs, fifo);
+    await afterSent?.();
+  }
 }
 
 export function fifoIdsOf(news: PublishMessage, body: string): FifoIds {
@@ -42,12 +56,15 @@ export function fifoIdsOf(news: PublishMessage, body: string): FifoIds {
 }
 
 /** Runs one record's work with its status news held in `outbox` (sent by sendHeldNews). */
-export function holdingNews<T>(outbox: QueuedMessage[], work: () => Promise<T>): Promise<T> {
+export function holdingNews<T>(outbox: HeldNews[], work: () => Promise<T>): Promise<T> {
   return held.run(outbox, work);
 }
 
-/** Sends every record's held news in batches; returns, per record, whether all of its news were sent. */
-export async function sendHeldNews(outboxes: QueuedMessage[][]): Promise<boolean[]> {
+/**
+ * Sends every record's held news in batches, then runs what waited on each sent one (`afterSent`); returns,
+ * per record, whether all of its news were sent and all of that ran.
+ */
+export async function sendHeldNews(outboxes: HeldNews[][]): Promise<boolean[]> {
   const entries = outboxes.flatMap((outbox, record) => outbox.map((message) => ({ record, message })));
   if (entries.length === 0) return outboxes.map(() => true);
   const sent = await enqueueBatch(
@@ -55,8 +72,17 @@ export async function sendHeldNews(outboxes: QueuedMessage[][]): Promise<boolean
     entries.map((e) => e.message),
   );
   const ok = outboxes.map(() => true);
-  entries.forEach((e, i) => {
-    if (!sent[i]) ok[e.record] = false;
-  });
+  await Promise.all(
+    entries.map(async (e, i) => {
+      if (!sent[i]) ok[e.record] = false;
+      else if (e.message.afterSent) {
+        try {
+          await e.message.afterSent();
+        } catch {
+          ok[e.record] = false;
+        }
+      }
+    }),
+  );
   return ok;
 }

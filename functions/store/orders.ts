@@ -36,6 +36,11 @@ export type OrderState = {
   attempts: number;
   lastError?: string;
   publishedRank?: number;
+  /**
+   * The queue message whose work wrote the current status (its SQS message id). If that message comes back
+   * (its attempt died after the write), it alone sends the status's news again; a copy under another id does not.
+   */
+  appliedBy?: string;
   /** The newest POS version of the order a status event was taken from (POSes that version orders). */
   posVersion?: number;
   /** What the adapter kept at injection to act on the order later (ids, times, counts: no personal data). */
@@ -181,6 +186,8 @@ export type TransitionRequest = {
    * bridge's own injection, which concurrent copies of one event may each reach; only the first one reports it.
    */
   advanceOnly?: boolean;
+  /** The queue message doing the write (FlowContext.messageId), kept as `appliedBy`. */
+  appliedBy?: string;
 };
 
 export type TransitionResult =
@@ -225,6 +232,12 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
     sets.push('posContext = :posContext');
     values[':posContext'] = req.posContext;
   }
+  // Whose status it is now: a write without a message id leaves none behind from an earlier writer.
+  const removes: string[] = [];
+  if (req.appliedBy !== undefined) {
+    sets.push('appliedBy = :appliedBy');
+    values[':appliedBy'] = req.appliedBy;
+  } else removes.push('appliedBy');
   if (req.reason !== undefined) {
     sets.push('lastError = :reason');
     values[':reason'] = req.reason.slice(0, 500);
@@ -240,7 +253,7 @@ export async function transition(req: TransitionRequest, retries = 3): Promise<T
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.order(req.kind, req.orderId),
-        UpdateExpression: `SET ${sets.join(', ')} ADD version :one`,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD version :one`,
         ConditionExpression:
           'attribute_exists(PK) AND attribute_not_exists(movedTo) AND restaurantId = :rid AND #kind = :kind' +
           ` AND isFinal = :false AND ${forward}`,

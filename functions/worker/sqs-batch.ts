@@ -16,8 +16,8 @@ import { BridgeError, RetryableError, UnreadableMessageError } from '../core/err
 import { backoffSeconds, retryCapSeconds, retryFloorSeconds } from '../core/retry-backoff';
 import { emitMetric, errorFields, type Logger } from '../infra/logger';
 import { METRICS } from '../infra/metrics';
-import { type QueuedMessage, sqs } from '../infra/queue';
-import { holdingNews, sendHeldNews } from '../sinqro/to-sinqro';
+import { sqs } from '../infra/queue';
+import { type HeldNews, holdingNews, sendHeldNews } from '../sinqro/to-sinqro';
 import { holdingAudits, writeHeldAudits } from '../store/audit';
 
 export type BatchOptions = {
@@ -35,11 +35,11 @@ export async function processBatch(
   options: BatchOptions = {},
 ): Promise<SQSBatchResponse> {
   // Status news for Sinqro are held per record and sent together after the work (to-sinqro.ts).
-  const outboxes = event.Records.map((): QueuedMessage[] => []);
+  const outboxes = event.Records.map((): HeldNews[] => []);
   const audits = event.Records.map((): Record<string, unknown>[] => []);
   const runOne = (i: number) => {
     const record = event.Records[i] as SQSRecord;
-    const run = () => holdingNews(outboxes[i] as QueuedMessage[], () => work(record));
+    const run = () => holdingNews(outboxes[i] as HeldNews[], () => work(record));
     return options.batchAudits ? holdingAudits(audits[i] as Record<string, unknown>[], run) : run();
   };
   const results = await workInGroups(event.Records, runOne);

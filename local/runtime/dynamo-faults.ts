@@ -4,6 +4,8 @@
  * worker that dies between the POS call and the state write: a share of the state writes that record an
  * order as INJECTED (the write that follows a POS create) are refused with an error the SDK does not
  * retry, so the order exists in the POS, its state still says RECEIVED, and the message is redelivered.
+ * Its other fault stands for a worker that dies right after a status write: the write is made, and the
+ * handler is told it failed, so the status is in the table while its news for Sinqro was never queued.
  */
 import { Agent, request, type Server } from 'node:http';
 import { close, jsonServer, listen, readBody, sendJson } from './http-util';
@@ -14,12 +16,18 @@ export type DynamoFaultConfig = {
    * 0, the first one always fails.
    */
   crashBeforeStateWriteRate?: number;
+  /**
+   * Share (0–1) of status writes (any status, any path: injection, webhook, poll, cancellation) that are
+   * made and then answered with a failure, as if the worker died right after them; when above 0, the
+   * first one always does.
+   */
+  crashAfterStatusWriteRate?: number;
 };
 
 export class DynamoFaultProxy {
   config: DynamoFaultConfig = {};
   /** Faults injected so far, by kind. */
-  readonly counts = { 'crash-before-state-write': 0 };
+  readonly counts = { 'crash-before-state-write': 0, 'crash-after-status-write': 0 };
   private server?: Server;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -46,6 +54,7 @@ export class DynamoFaultProxy {
           { 'content-type': 'application/x-amz-json-1.0' },
         );
       }
+      const crashAfter = this.crashesAfter(String(req.headers['x-amz-target'] ?? ''), body);
       const forwarded = request(
         {
           host: upstream.hostname,
@@ -56,6 +65,20 @@ export class DynamoFaultProxy {
           agent: this.agent,
         },
         (reply) => {
+          if (crashAfter && reply.statusCode === 200) {
+            // The write is made; the worker is told it failed, as if it had died just after it.
+            reply.resume();
+            this.counts['crash-after-status-write'] += 1;
+            return sendJson(
+              res,
+              400,
+              {
+                __type: 'com.amazonaws.dynamodb.v20120810#ChaosWorkerCrash',
+                message: 'chaos: worker died after the write',
+              },
+              { 'content-type': 'application/x-amz-json-1.0' },
+            );
+          }
           res.writeHead(reply.statusCode ?? 500, reply.headers);
           reply.pipe(res);
         },
@@ -83,5 +106,13 @@ export class DynamoFaultProxy {
     if (!text.includes('"INJECTED"') || !text.includes(':posOrderId')) return false;
     // The first such write always fails, so a short run with few orders still exercises the fault.
     return this.counts['crash-before-state-write'] === 0 || Math.random() < rate;
+  }
+
+  private crashesAfter(target: string, body: Buffer): boolean {
+    const rate = this.config.crashAfterStatusWriteRate ?? 0;
+    if (rate <= 0 || target !== 'DynamoDB_20120810.UpdateItem') return false;
+    // The monotonic status write (store/orders.ts transition), whatever the status and whoever writes it.
+    if (!body.toString('utf8').includes('statusRank = :rank')) return false;
+    return this.counts['crash-after-status-write'] === 0 || Math.random() < rate;
   }
 }

@@ -171,6 +171,47 @@ describe('order.created', () => {
     ]);
   });
 
+  it('records which message wrote the status, so only its retry sends the news again', async () => {
+    await handleWorkMessage(sinqroMessage('order.created'), { ...ctx(), messageId: 'msg-a' });
+    expect(updatesWith('INJECTED')[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':appliedBy': 'msg-a',
+    });
+  });
+
+  it('a retried copy under another message id leaves the INJECTED news to the message that wrote it', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
+      Item: stateItem('INJECTED', { posOrderId: 'pos-123', appliedBy: 'msg-a' }),
+    });
+    await handleWorkMessage(sinqroMessage('order.created'), { ...ctx(), redelivered: true, messageId: 'msg-b' });
+    expect(published()).toHaveLength(0);
+    expect(audits().map((a) => a.outcome)).toEqual(['already handled']);
+  });
+
+  it('the retry of the message that wrote INJECTED sends its news', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
+      Item: stateItem('INJECTED', { posOrderId: 'pos-123', appliedBy: 'msg-a' }),
+    });
+    await handleWorkMessage(sinqroMessage('order.created'), { ...ctx(), redelivered: true, messageId: 'msg-a' });
+    expect(published().map((n) => n.status)).toEqual(['INJECTED']);
+  });
+
+  it('sends the FAILED news, with its reason, when the retry of the message that failed the order finds it never published', async () => {
+    ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({
+      Item: stateItem('FAILED', { appliedBy: 'msg-a', lastError: 'EXPIRED: its time passed; not injected' }),
+    });
+    await handleWorkMessage(sinqroMessage('order.created'), { ...ctx(), redelivered: true, messageId: 'msg-a' });
+    expect(published()).toEqual([
+      expect.objectContaining({
+        status: 'FAILED',
+        reason: 'EXPIRED: its time passed; not injected',
+        audit: expect.objectContaining({ what: 'inject', outcome: 'applied earlier; news sent again' }),
+      }),
+    ]);
+  });
+
   it('does not send the INJECTED news again once it was published', async () => {
     ddb.on(PutCommand, { Item: ORDER_KEY }).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({

@@ -4,7 +4,14 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { referenceAdapter } from '../../adapters/reference';
 import type { StatusNews } from '../../functions/core/messages';
@@ -126,4 +133,55 @@ test('a POS refusing the credential: reported once, the other orders not asked, 
   expect(metrics).toHaveLength(1);
   expect(JSON.parse(metrics[0] as string)).toMatchObject({ PosAuthFailures: 1, PosCode: 'reference' });
   expect(logs.some((l) => l.includes('POS refused the credential') && l.includes('"restaurantId":5120'))).toBe(true);
+});
+
+const markerDeletes = () =>
+  ddb.commandCalls(DeleteCommand).filter((c) => String(c.args[0].input.Key?.PK).startsWith('OPEN#'));
+
+test('a final order whose news is still due keeps its marker: the message that applied the status sends it', async () => {
+  ddb.on(DeleteCommand).resolves({});
+  ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('COMPLETED', { appliedBy: 'msg-webhook' }) });
+  await pollOrders(5120, 'sweep', { ...ctx(), messageId: 'msg-poll' });
+  expect(markerDeletes()).toHaveLength(0);
+  expect(published()).toEqual([]);
+});
+
+test('a retried poll that applied a final status and died before its news sends it', async () => {
+  ddb.on(DeleteCommand).resolves({});
+  ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('COMPLETED', { appliedBy: 'msg-poll' }) });
+  await pollOrders(5120, 'schedule', { ...ctx(true), messageId: 'msg-poll' });
+  expect(published().map((n) => n.status)).toEqual(['COMPLETED']);
+  // Outside a batch the news is sent at once, and then the marker goes.
+  expect(markerDeletes()).toHaveLength(1);
+});
+
+test('a final order Sinqro was told of (or that Sinqro cancelled) loses its marker', async () => {
+  ddb.on(DeleteCommand).resolves({});
+  ddb
+    .on(GetCommand, { Key: ORDER_KEY })
+    .resolves({ Item: stateItem('CANCELLED', { source: 'sinqro', appliedBy: 'msg-cancel' }) });
+  await pollOrders(5120, 'sweep', ctx());
+  expect(markerDeletes()).toHaveLength(1);
+  expect(published()).toEqual([]);
+});
+
+test('a polled status that could not be applied fails the job after the other orders were polled', async () => {
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'OPEN#5120' } }).resolves({
+    Items: [900001, 900002].map((orderId) => ({
+      PK: 'OPEN#5120',
+      SK: `ORDER#${orderId}`,
+      orderId,
+      kind: 'order',
+      openedAt: new Date().toISOString(),
+    })),
+  });
+  // Both are ACCEPTED in the bridge; the POS says completed: news for both.
+  pos.reply({ status: 200, body: { id: 'pos-123', status: 'completed', updatedAt: '2025-03-14T19:20:00.000Z' } });
+  ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('ACCEPTED') });
+  ddb
+    .on(GetCommand, { Key: { PK: 'ORDER#900002', SK: 'STATE' } })
+    .resolves({ Item: stateItem('ACCEPTED', { PK: 'ORDER#900002', orderId: 900002, posOrderId: 'pos-456' }) });
+  ddb.on(UpdateCommand).rejects(new Error('DynamoDB request timed out'));
+  await expect(pollOrders(5120, 'schedule', ctx())).rejects.toThrow('timed out');
+  expect(pos.requests).toHaveLength(2);
 });
