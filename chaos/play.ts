@@ -424,7 +424,12 @@ async function play(
   // Sinqro also answers slowly at random per call, within the publisher's timeout.
   const sinqroFaults: FaultConfig = { ...common, lagRate: 0.3, lagMs: Math.floor(functionTimeoutMs / 4) };
   rt.sinqro.faults.set(sinqroFaults);
-  rt.dynamoFaults?.set({ crashBeforeStateWriteRate: rate, crashAfterStatusWriteRate: rate });
+  rt.dynamoFaults?.set({
+    crashBeforeStateWriteRate: rate,
+    crashAfterStatusWriteRate: rate,
+    statusReplyLostRate: rate,
+    conditionalReplyLostRate: rate,
+  });
   rt.ingressFaults?.set({ dieAfterFirstWriteRate: rate });
 
   // ---- the items: orders and reservations interleaved, each round robin over its restaurants ----
@@ -823,6 +828,8 @@ function faultCounts(rt: LocalRuntime): Record<string, number> {
   add('webhooks delivered out of order', pos['webhook-out-of-order']);
   add('worker crash before state write', rt.dynamoFaults?.counts['crash-before-state-write']);
   add('worker crash after a status write', rt.dynamoFaults?.counts['crash-after-status-write']);
+  add('status write made, its reply lost (SDK retried)', rt.dynamoFaults?.counts['status-write-reply-lost']);
+  add('other conditional write made, its reply lost', rt.dynamoFaults?.counts['conditional-write-reply-lost']);
   add('ingress died after its first write', rt.ingressFaults?.counts['ingress-died-after-first-write']);
   // Square's, reported apart ("Square …").
   for (const [kind, n] of Object.entries(rt.squarePos.faults.counts))

@@ -121,6 +121,9 @@ export async function inject(
   log.info('injected into POS', { posOrderId });
   // The record travels with the news: the publisher writes it once, with what Sinqro made of it.
   if (result.applied) return queueStatusNews(result.state, 'INJECTED', undefined, log, injected);
+  // The write landed but its reply was lost, and the SDK's next try found it done: still ours to report.
+  if (result.state && newsLost(result.state, ctx))
+    return queueStatusNews(result.state, 'INJECTED', undefined, log, injected);
   if (result.verdict === 'duplicate' && result.state?.posOrderId === posOrderId) {
     await auditOrder(kind, order.id, { ...injected, outcome: 'already injected by a concurrent delivery' });
     log.info('order injected by a concurrent delivery; not reported again', { posOrderId });

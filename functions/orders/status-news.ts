@@ -13,22 +13,21 @@ import { markClosed } from '../store/open-orders';
 import type { OrderState } from '../store/orders';
 
 /**
- * The message is a retry (SQS receive count > 1), an earlier attempt of this very message applied the
- * order's current status (`appliedBy`), and that status was never published: the attempt died after the
- * write, before its news reached the queue. A copy of the message under another id finds the news on its
- * way and sends nothing, so Sinqro hears of a status once however many copies ran. Only a status this POS
- * set: one that came from Sinqro (its own cancellation) is never echoed back. A state written before
- * `appliedBy` existed counts as this message's.
+ * The order's current status, set by this POS, was never published, and this very message wrote it: an
+ * earlier attempt that died after the write, before its news reached the queue, or an earlier try of this
+ * attempt's own write whose reply was lost (the SDK tried again and found it done). A copy of the message
+ * under another id finds the news on its way and sends nothing, so Sinqro hears of a status once however
+ * many copies ran. Only a status this POS set: one that came from Sinqro (its own cancellation) is never
+ * echoed back. A state written before `appliedBy` existed counts as a retry's (SQS receive count > 1).
  */
 export function newsLost(state: OrderState, ctx: FlowContext): boolean {
-  if (ctx.redelivered !== true || (state.publishedRank ?? 0) >= state.statusRank) return false;
-  if (state.source !== ctx.adapter.code) return false;
-  return state.appliedBy === undefined || state.appliedBy === ctx.messageId;
+  if ((state.publishedRank ?? 0) >= state.statusRank || state.source !== ctx.adapter.code) return false;
+  return state.appliedBy === undefined ? ctx.redelivered === true : state.appliedBy === ctx.messageId;
 }
 
-/** A status an earlier attempt of this message applied, whose news never reached the queue, sent now. */
+/** A status this message wrote earlier, whose news never reached the queue (newsLost), sent now. */
 export function resendLostNews(state: OrderState, log: Logger, audit: Omit<AuditEntry, 'status' | 'outcome'>) {
-  log.info('status applied by an earlier attempt; its news for Sinqro is sent now', { status: state.status });
+  log.info('status written earlier by this message; its news for Sinqro is sent now', { status: state.status });
   return queueStatusNews(state, state.status, state.status === 'FAILED' ? state.lastError : undefined, log, {
     ...audit,
     status: state.status,

@@ -4,8 +4,10 @@
  * worker that dies between the POS call and the state write: a share of the state writes that record an
  * order as INJECTED (the write that follows a POS create) are refused with an error the SDK does not
  * retry, so the order exists in the POS, its state still says RECEIVED, and the message is redelivered.
- * Its other fault stands for a worker that dies right after a status write: the write is made, and the
- * handler is told it failed, so the status is in the table while its news for Sinqro was never queued.
+ * Its other faults hit a status write after it is made: the worker dies right after it (the handler is
+ * told it failed, so the status is in the table while its news for Sinqro was never queued), or its reply
+ * is lost (a 500, which the SDK tries again: the second try finds the write done and is refused by its
+ * condition, as when a request timed out after DynamoDB took it).
  */
 import { Agent, request, type Server } from 'node:http';
 import { close, jsonServer, listen, readBody, sendJson } from './http-util';
@@ -22,12 +24,24 @@ export type DynamoFaultConfig = {
    * first one always does.
    */
   crashAfterStatusWriteRate?: number;
+  /** Share (0–1) of status writes that are made and answered 500 (the SDK retries); the first one always is. */
+  statusReplyLostRate?: number;
+  /**
+   * The same for every other conditional write (PutItem, UpdateItem, DeleteItem with a condition: claims,
+   * leases, dedupe records, catalog and hours bookkeeping): made, answered 500, tried again by the SDK.
+   */
+  conditionalReplyLostRate?: number;
 };
 
 export class DynamoFaultProxy {
   config: DynamoFaultConfig = {};
   /** Faults injected so far, by kind. */
-  readonly counts = { 'crash-before-state-write': 0, 'crash-after-status-write': 0 };
+  readonly counts = {
+    'crash-before-state-write': 0,
+    'crash-after-status-write': 0,
+    'status-write-reply-lost': 0,
+    'conditional-write-reply-lost': 0,
+  };
   private server?: Server;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -54,7 +68,20 @@ export class DynamoFaultProxy {
           { 'content-type': 'application/x-amz-json-1.0' },
         );
       }
-      const crashAfter = this.crashesAfter(String(req.headers['x-amz-target'] ?? ''), body);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const crashAfter = this.afterStatusWrite(
+        target,
+        body,
+        'crash-after-status-write',
+        this.config.crashAfterStatusWriteRate,
+      );
+      const lostAs: keyof DynamoFaultProxy['counts'] | undefined = crashAfter
+        ? undefined
+        : this.afterStatusWrite(target, body, 'status-write-reply-lost', this.config.statusReplyLostRate)
+          ? 'status-write-reply-lost'
+          : this.afterConditionalWrite(target, body)
+            ? 'conditional-write-reply-lost'
+            : undefined;
       const forwarded = request(
         {
           host: upstream.hostname,
@@ -65,6 +92,16 @@ export class DynamoFaultProxy {
           agent: this.agent,
         },
         (reply) => {
+          if (lostAs && reply.statusCode === 200) {
+            reply.resume();
+            this.counts[lostAs] += 1;
+            return sendJson(
+              res,
+              500,
+              { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'chaos: reply lost' },
+              { 'content-type': 'application/x-amz-json-1.0' },
+            );
+          }
           if (crashAfter && reply.statusCode === 200) {
             // The write is made; the worker is told it failed, as if it had died just after it.
             reply.resume();
@@ -108,11 +145,18 @@ export class DynamoFaultProxy {
     return this.counts['crash-before-state-write'] === 0 || Math.random() < rate;
   }
 
-  private crashesAfter(target: string, body: Buffer): boolean {
-    const rate = this.config.crashAfterStatusWriteRate ?? 0;
+  private afterStatusWrite(target: string, body: Buffer, kind: keyof DynamoFaultProxy['counts'], rate = 0): boolean {
     if (rate <= 0 || target !== 'DynamoDB_20120810.UpdateItem') return false;
     // The monotonic status write (store/orders.ts transition), whatever the status and whoever writes it.
     if (!body.toString('utf8').includes('statusRank = :rank')) return false;
-    return this.counts['crash-after-status-write'] === 0 || Math.random() < rate;
+    return this.counts[kind] === 0 || Math.random() < rate;
+  }
+
+  private afterConditionalWrite(target: string, body: Buffer): boolean {
+    const rate = this.config.conditionalReplyLostRate ?? 0;
+    if (rate <= 0 || !/\.(UpdateItem|PutItem|DeleteItem)$/.test(target)) return false;
+    const text = body.toString('utf8');
+    if (!text.includes('"ConditionExpression"') || text.includes('statusRank = :rank')) return false;
+    return this.counts['conditional-write-reply-lost'] === 0 || Math.random() < rate;
   }
 }

@@ -22,13 +22,16 @@ describe('with webhooks', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(6, { dynamoFaultProxy: true });
-    h.rt.dynamoFaults?.set({ crashAfterStatusWriteRate: 1 });
   });
   afterAll(async () => {
     await h?.rt.stop();
   });
 
-  test('reference POS: every status reaches Sinqro once, though each status write was answered failed', async () => {
+  test.each([
+    ['the worker died after each status write', { crashAfterStatusWriteRate: 1 }],
+    ["each status write's reply was lost and the SDK tried again", { statusReplyLostRate: 1 }],
+  ])('reference POS: every status reaches Sinqro once, though %s', async (_what, faults) => {
+    h.rt.dynamoFaults?.set(faults);
     const id = h.nextId();
     expect((await h.sendEvent(envelope('order.created', demoOrder(id)))).status).toBe(202);
     const pos = await h.waitForPosOrder(id);
@@ -42,13 +45,17 @@ describe('with webhooks', () => {
       await h.waitForSinqroStatus(id, code, 30_000);
     }
     await sinqroEndsAt(h, id, ['waiting_sp_validation', 'accepted', 'ready', 'collected']);
-    expect(h.rt.dynamoFaults?.counts['crash-after-status-write']).toBeGreaterThanOrEqual(4);
+    const counts = h.rt.dynamoFaults?.counts;
+    expect(
+      (counts?.['crash-after-status-write'] ?? 0) + (counts?.['status-write-reply-lost'] ?? 0),
+    ).toBeGreaterThanOrEqual(4);
     // Final, and told: no open-order marker is left to poll.
     const { listOpen } = await import('../../functions/store/open-orders');
     expect((await listOpen(DEMO_RESTAURANT)).map((m) => m.orderId)).not.toContain(id);
   });
 
   test('K-Series: the CLOSED the bridge read back from the POS reaches Sinqro though its write was answered failed', async () => {
+    h.rt.dynamoFaults?.set({ crashAfterStatusWriteRate: 1 });
     const id = h.nextId();
     const order = demoLightspeedKOrder(id, { type: 'collection' });
     expect((await h.sendEvent(envelope('order.created', order, DEMO_LIGHTSPEED_K_RESTAURANT))).status).toBe(202);
