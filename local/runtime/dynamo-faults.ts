@@ -9,7 +9,7 @@
  * is lost (a 500, which the SDK tries again: the second try finds the write done and is refused by its
  * condition, as when a request timed out after DynamoDB took it).
  */
-import { Agent, request, type Server } from 'node:http';
+import { Agent, request, type Server, type ServerResponse } from 'node:http';
 import { close, jsonServer, listen, readBody, sendJson } from './http-util';
 
 export type DynamoFaultConfig = {
@@ -32,6 +32,18 @@ export type DynamoFaultConfig = {
    */
   conditionalReplyLostRate?: number;
 };
+
+/** A DynamoDB error reply of `type`, as the service writes one. */
+function answerFault(res: ServerResponse, status: number, type: string, message: string): void {
+  sendJson(
+    res,
+    status,
+    { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message },
+    {
+      'content-type': 'application/x-amz-json-1.0',
+    },
+  );
+}
 
 export class DynamoFaultProxy {
   config: DynamoFaultConfig = {};
@@ -58,15 +70,7 @@ export class DynamoFaultProxy {
       if (this.crashes(String(req.headers['x-amz-target'] ?? ''), body)) {
         this.counts['crash-before-state-write'] += 1;
         // A 400 with a type the SDK does not know is not retried by it: the handler sees the write fail.
-        return sendJson(
-          res,
-          400,
-          {
-            __type: 'com.amazonaws.dynamodb.v20120810#ChaosWorkerCrash',
-            message: 'chaos: worker died before the write',
-          },
-          { 'content-type': 'application/x-amz-json-1.0' },
-        );
+        return answerFault(res, 400, 'ChaosWorkerCrash', 'chaos: worker died before the write');
       }
       const target = String(req.headers['x-amz-target'] ?? '');
       const crashAfter = this.afterStatusWrite(
@@ -95,26 +99,14 @@ export class DynamoFaultProxy {
           if (lostAs && reply.statusCode === 200) {
             reply.resume();
             this.counts[lostAs] += 1;
-            return sendJson(
-              res,
-              500,
-              { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'chaos: reply lost' },
-              { 'content-type': 'application/x-amz-json-1.0' },
-            );
+            // A 500 the SDK retries: its next try meets the write already made.
+            return answerFault(res, 500, 'InternalServerError', 'chaos: reply lost');
           }
           if (crashAfter && reply.statusCode === 200) {
             // The write is made; the worker is told it failed, as if it had died just after it.
             reply.resume();
             this.counts['crash-after-status-write'] += 1;
-            return sendJson(
-              res,
-              400,
-              {
-                __type: 'com.amazonaws.dynamodb.v20120810#ChaosWorkerCrash',
-                message: 'chaos: worker died after the write',
-              },
-              { 'content-type': 'application/x-amz-json-1.0' },
-            );
+            return answerFault(res, 400, 'ChaosWorkerCrash', 'chaos: worker died after the write');
           }
           res.writeHead(reply.statusCode ?? 500, reply.headers);
           reply.pipe(res);

@@ -1,5 +1,5 @@
 /**
- * The small chaos run (`npm run test:chaos`; not in `npm test` for now, see README "Chaos run"): 60 orders
+ * The small chaos run (part of `npm test`; alone: `npm run test:chaos`): 60 orders
  * and 15 reservations across 5 restaurants (one of them on Square, orders only, one on Lightspeed K-Series,
  * orders and reservations) through the local runtime with
  * every fault class on (chaos/play.ts), the DLQs redriven with the operator CLI, and the invariants checked

@@ -69,6 +69,17 @@ afterEach(async () => {
   await pos.close();
 });
 
+/** The restaurant's open-order markers, as the poll lists them. */
+const openMarkers = (...orderIds: number[]) =>
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'OPEN#5120' } }).resolves({
+    Items: orderIds.map((orderId) => ({
+      PK: 'OPEN#5120',
+      SK: `ORDER#${orderId}`,
+      orderId,
+      kind: 'order',
+      openedAt: new Date().toISOString(),
+    })),
+  });
 const ctx = (redelivered = false) => ({
   adapter: referenceAdapter,
   budget: { deadline: Date.now() + 10_000 },
@@ -111,15 +122,7 @@ test('a retried poll leaves alone a status that was published', async () => {
 
 test('a POS refusing the credential: reported once, the other orders not asked, nothing failed or published', async () => {
   const logs = captureLogs();
-  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'OPEN#5120' } }).resolves({
-    Items: [900001, 900002].map((orderId) => ({
-      PK: 'OPEN#5120',
-      SK: `ORDER#${orderId}`,
-      orderId,
-      kind: 'order',
-      openedAt: new Date().toISOString(),
-    })),
-  });
+  openMarkers(900001, 900002);
   ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('ACCEPTED') });
   ddb
     .on(GetCommand, { Key: { PK: 'ORDER#900002', SK: 'STATE' } })
@@ -166,15 +169,7 @@ test('a final order Sinqro was told of (or that Sinqro cancelled) loses its mark
 });
 
 test('a polled status that could not be applied fails the job after the other orders were polled', async () => {
-  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'OPEN#5120' } }).resolves({
-    Items: [900001, 900002].map((orderId) => ({
-      PK: 'OPEN#5120',
-      SK: `ORDER#${orderId}`,
-      orderId,
-      kind: 'order',
-      openedAt: new Date().toISOString(),
-    })),
-  });
+  openMarkers(900001, 900002);
   // Both are ACCEPTED in the bridge; the POS says completed: news for both.
   pos.reply({ status: 200, body: { id: 'pos-123', status: 'completed', updatedAt: '2025-03-14T19:20:00.000Z' } });
   ddb.on(GetCommand, { Key: ORDER_KEY }).resolves({ Item: stateItem('ACCEPTED') });
