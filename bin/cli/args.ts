@@ -204,8 +204,13 @@ export function idArg(what: string, text: string | undefined): number {
   return Number(text);
 }
 
+/**
+ * A POS by its code, also as people write it: in any case, with hyphens, dots or underscores (the
+ * K-Series adapter's code is `lightspeedk`, its folder `lightspeed-k`).
+ */
 export function adapterArg(text: string | undefined): PosAdapter {
-  const adapter = text ? findAdapter(text) : undefined;
+  const loose = (code: string) => code.toLowerCase().replace(/[-_.\s]/g, '');
+  const adapter = text ? (findAdapter(text) ?? ADAPTERS.find((a) => loose(a.code) === loose(text))) : undefined;
   if (!adapter) throw new UsageError(`unknown POS "${text ?? ''}": one of ${ADAPTERS.map((a) => a.code).join(', ')}`);
   return adapter;
 }

@@ -1,4 +1,5 @@
 import {
+  adapterArg,
   COMMANDS,
   checkValues,
   type Invocation,
@@ -117,6 +118,13 @@ describe('arguments', () => {
 
   test('the report refuses an unknown POS code too', () => {
     expect(usageError('report nopos')).toBe('unknown POS "nopos": one of reference, square, lightspeedk');
+  });
+
+  test('a POS code is also taken as people write it: lightspeed-k, Square', () => {
+    expect(adapterArg('lightspeed-k').code).toBe('lightspeedk');
+    expect(adapterArg('Square').code).toBe('square');
+    expect(() => checkValues(invocation('report lightspeed-k'))).not.toThrow();
+    expect(usageError('report light-speed-x')).toMatch(/^unknown POS "light-speed-x"/);
   });
 
   test('a POS location id with a space is refused', () => {
