@@ -4,6 +4,7 @@
  * simulator cannot decode is answered 4xx, and the runtime keeps serving.
  */
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import { signPayload } from '../../functions/infra/signature';
 import { demoOrder } from '../../local/demo/data';
 import secrets from '../../local/runtime/secrets.json';
@@ -35,6 +36,25 @@ async function statusOf(url: string, init: RequestInit = {}): Promise<number | s
   } catch (error) {
     return `no answer: ${(error as Error).name}`;
   }
+}
+/** The status line's code of a request written byte for byte (fetch cannot send a target that is no path). */
+function rawStatusOf(url: string, requestLine: string, headers: Record<string, string>, body: string) {
+  const { hostname, port } = new URL(url);
+  const head = Object.entries({ ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  return new Promise<number | string>((resolve) => {
+    let reply = '';
+    const socket = connect(Number(port), hostname, () =>
+      socket.end(`${requestLine}\r\nhost: ${hostname}\r\n${head}\r\n${body}`),
+    );
+    socket.setTimeout(2000, () => socket.destroy());
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('latin1');
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1]) || 'no answer'));
+  });
 }
 const not4xx = (answers: Record<string, number | string>) =>
   Object.entries(answers).filter(([, status]) => !(typeof status === 'number' && status >= 400 && status < 500));
@@ -199,6 +219,23 @@ describe('a URL that cannot be decoded is answered 4xx and every local server ke
       `${h.rt.urls.squarePos}/_sim/requests`,
     ])
       expect((await fetch(url)).status).toBe(200);
+    const id = h.nextId();
+    expect((await h.sendEvent(envelope('order.created', demoOrder(id)))).status).toBe(202);
+    await h.waitForSinqroStatus(id, 'waiting_sp_validation');
+  });
+
+  test('the DynamoDB endpoint (dynalite), for a request target that is no URL', async () => {
+    const answers: Record<string, number | string> = {};
+    for (const target of ['http://[::1/', 'http://a:99999/', '//[', '/%']) {
+      answers[target] = await rawStatusOf(
+        h.rt.urls.dynamodb,
+        `POST ${target} HTTP/1.1`,
+        { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' },
+        '{}',
+      );
+    }
+    expect(not4xx(answers)).toEqual([]);
+    // Still up: an order goes through the table to the POS and Sinqro.
     const id = h.nextId();
     expect((await h.sendEvent(envelope('order.created', demoOrder(id)))).status).toBe(202);
     await h.waitForSinqroStatus(id, 'waiting_sp_validation');
