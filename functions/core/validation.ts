@@ -70,7 +70,34 @@ export function parseJson(raw: string, what: string, maxDepth = 32): unknown {
     const message = `${what} has the key "${truncate(duplicate, 200)}" twice`;
     throw new ValidationError(message, [{ code: 'DUPLICATE_KEY', message, field: truncate(duplicate, 200) }]);
   }
+  // `"\ud800"` is valid JSON for half a character: refused like its UTF-8 bytes, before it reaches a queue or a POS.
+  const lone = loneSurrogatePath(parsed);
+  if (lone !== undefined) {
+    const where = lone === '' ? '' : ` at "${truncate(lone, 200)}"`;
+    const message = `${what} has half a surrogate pair${where}, which is no character`;
+    throw new ValidationError(message, [
+      { code: 'INVALID_JSON', message, ...(lone === '' ? {} : { field: truncate(lone, 200) }) },
+    ]);
+  }
   return parsed;
+}
+
+/** A lone surrogate; with the `u` flag a pair is one code point and does not match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * The dot path of the first string (or, for a key, of the object holding it) with a lone surrogate, or
+ * undefined; '' is the root.
+ */
+function loneSurrogatePath(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path.join('.') : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(key)) return path.join('.');
+    const found = loneSurrogatePath(child, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 // One decoder for every body; `ignoreBOM` keeps a leading BOM in the text, where JSON.parse refuses it as before.

@@ -794,6 +794,27 @@ describe.each(HYGIENE_ROUTES)('$route: input hygiene', ({ valid, request, handle
     );
   });
 
+  test(`a signed body with half a surrogate pair written as a \\u escape is a 400 INVALID_JSON, and nothing is written (${RUNS.numRuns} inputs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0xd800, max: 0xdfff }),
+        fc.string({ unit: 'grapheme', maxLength: 10 }),
+        fc.boolean(),
+        async (half, around, base64) => {
+          ddb.resetHistory();
+          sqs.resetHistory();
+          const escaped = `\\u${half.toString(16)}`;
+          const text = JSON.stringify(valid()).replace('\uFFFF', `${around}${escaped}${around}`);
+          const result = await call(handler, request(Buffer.from(text), base64));
+          expect(result.statusCode).toBe(400);
+          expect(JSON.parse(result.body as string).errors[0].code).toBe('INVALID_JSON');
+          expectRefused(result);
+        },
+      ),
+      RUNS,
+    );
+  });
+
   test(`a signed body with a key twice in any one object is a 400 naming the key's path, and nothing is written (${RUNS.numRuns} inputs)`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.boolean(), async (pick, base64) => {

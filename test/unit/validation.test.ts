@@ -129,6 +129,25 @@ describe('parseJson: duplicate keys', () => {
   });
 });
 
+describe('parseJson: lone surrogates', () => {
+  it('refuses a \\u escape of half a surrogate pair in a value or a key, naming where, as the bytes of one are refused', () => {
+    for (const [text, field] of [
+      ['{"note":"ab\\ud83d"}', 'note'],
+      ['{"lines":[{"label":"\\ude00x"}]}', 'lines.0.label'],
+      ['{"a":{"\\udfff":1}}', 'a'],
+      ['["\\ud83d\\ud83d\\ude00"]', '0'],
+    ]) {
+      const error = caught(() => parseJson(text as string, 'body')) as ValidationError;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.details).toEqual([expect.objectContaining({ code: 'INVALID_JSON', field })]);
+    }
+  });
+
+  it('reads an escaped surrogate pair as the one character it spells', () => {
+    expect(parseJson('{"note":"\\ud83d\\ude00"}', 'body')).toEqual({ note: '😀' });
+  });
+});
+
 describe('parseJsonBytes', () => {
   it('reads UTF-8 bytes, multi-byte characters included', () => {
     expect(parseJsonBytes(Buffer.from('{"note":"caf\u00e9 😀"}'), 'body')).toEqual({ note: 'café 😀' });
