@@ -14,9 +14,13 @@ export { MAX_MESSAGE_BYTES };
  */
 export const sqs = new SQSClient({ ...AWS_CLIENT_CONFIG, useQueueUrlAsEndpoint: false });
 
-/** Serialises a message and checks it fits a queue message, before anything is written anywhere. */
+/**
+ * Serialises a message and checks it fits a queue message, before anything is written anywhere. SQS
+ * refuses U+FFFE and U+FFFF in a body (InvalidMessageContents: the sender's retries would all fail), and
+ * JSON.stringify escapes every other character it refuses: those two are written as escapes too.
+ */
 export function toMessageBody(message: object): string {
-  const body = JSON.stringify(message);
+  const body = JSON.stringify(message).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
   const bytes = Buffer.byteLength(body);
   if (bytes > MAX_MESSAGE_BYTES)
     throw new PayloadTooLargeError(`message of ${bytes} bytes exceeds the queue limit of ${MAX_MESSAGE_BYTES}`);

@@ -48,6 +48,9 @@ const isFifo = (q: Queue) => q.attributes.FifoQueue === 'true';
 const ACCOUNT = '000000000000';
 const REGION = 'eu-west-1';
 
+/** Characters SQS refuses in a message body: it takes #x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD, #x10000–#x10FFFF. */
+const NOT_IN_A_MESSAGE = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
 class SqsError extends Error {
   constructor(
     readonly type: string,
@@ -257,6 +260,8 @@ export class LocalSqs {
     const max = Number(q.attributes.MaximumMessageSize ?? 262144);
     if (Buffer.byteLength(body) > max)
       throw new SqsError('InvalidParameterValue', `message must be shorter than ${max} bytes`);
+    if (NOT_IN_A_MESSAGE.test(body))
+      throw new SqsError('InvalidMessageContents', 'Invalid binary character found in the message body');
     const id = randomUUID();
     const md5 = createHash('md5').update(body).digest('hex');
     const fifo = isFifo(q) ? this.fifoFields(q, input, body) : undefined;

@@ -138,6 +138,13 @@ test('a correctly signed UTF-8 body reaches the POS byte for byte, whatever cont
   }
 });
 
+test('a text with a character SQS refuses in a message (U+FFFF, U+FFFE) still reaches the POS as sent', async () => {
+  const id = h.nextId();
+  const order = { ...demoOrder(id), comment: 'Ring \uFFFF twice \uFFFE' };
+  expect((await h.sendEvent(envelope('order.created', order))).status).toBe(202);
+  expect((await h.waitForPosOrder(id)).request).toMatchObject({ note: 'Ring \uFFFF twice \uFFFE' });
+});
+
 describe('a correctly signed body with a duplicate key is answered 400 naming the key, and nothing is enqueued', () => {
   test('POST /sinqro/events: a second "type" (read as another event by a parser that keeps the first)', async () => {
     const id = h.nextId();

@@ -116,3 +116,11 @@ test('after maxReceiveCount receives the message goes to the FIFO DLQ, and its g
   expect(bodies(await receive(1))).toEqual(['preparing']);
   expect(local.bodies(dlqName)).toEqual(['accepted']);
 });
+
+test('refuses a body with a character SQS does not carry (U+FFFF, U+FFFE, a control), as SQS does', async () => {
+  for (const body of ['a\uFFFFb', '\uFFFE', 'a\u0001b']) {
+    await expect(send('g', body)).rejects.toMatchObject({ name: 'InvalidMessageContents' });
+  }
+  await send('g', 'tab\t, newline\n, 😀 and \uFFFD are fine');
+  expect(bodies(await receive())).toEqual(['tab\t, newline\n, 😀 and \uFFFD are fine']);
+});
