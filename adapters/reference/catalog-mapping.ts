@@ -116,7 +116,7 @@ export function mapCatalogItems(
           type: REF_CATALOG_COLLECTIONS[collection],
           posId: typeof id === 'string' && id.length > 0 ? truncate(id, 255) : undefined,
         },
-        error: (error as Error).message.slice(0, 300),
+        error: truncate((error as Error).message, 300),
       });
     }
   }

@@ -6,6 +6,7 @@ import { PermanentError } from '../../functions/core/errors';
 import type { PosAvailability, PosOpeningHours } from '../../functions/core/hours-model';
 import type { SinqroOrder, SinqroReservation } from '../../functions/core/sinqro-schemas';
 import type { Kind } from '../../functions/core/statuses';
+import { truncate } from '../../functions/core/text';
 import { parseOrThrow } from '../../functions/core/validation';
 import { call, createHttpClient, type ErrorParser, type HttpClient } from '../../functions/infra/outbound';
 import type { CancelOutcome, InjectResult, PosCallContext, PosClient } from '../port';
@@ -130,7 +131,7 @@ export class ReferencePosClient implements PosClient {
         if (entity.posId !== ref.posId) throw new Error(`asked for ${ref.posId}, the POS answered ${entity.posId}`);
         page.entities.push(entity);
       } catch (error) {
-        page.rejected.push({ ref, error: (error as Error).message.slice(0, 300) });
+        page.rejected.push({ ref, error: truncate((error as Error).message, 300) });
       }
     };
     await forEachLimit(refs, ENTITY_READ_CONCURRENCY, readOne);

@@ -211,7 +211,7 @@ export function mapSquareObjects(raw: unknown[], locationId: string, expandNeste
         for (const child of nested ?? []) visit(child);
       }
     } catch (error) {
-      out.rejected.push({ ref: { type, posId }, error: (error as Error).message.slice(0, 300) });
+      out.rejected.push({ ref: { type, posId }, error: truncate((error as Error).message, 300) });
     }
   };
   for (const item of raw) visit(item);

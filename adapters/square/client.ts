@@ -55,7 +55,7 @@ export const parseSquareError: ErrorParser = (_status, body) => {
   const first = parsed.success ? parsed.output.errors[0] : undefined;
   if (!first) return undefined;
   const detail = [first.detail, first.field ? `(field ${first.field})` : undefined].filter(Boolean).join(' ');
-  return { code: first.code, message: `${first.category} ${first.code}${detail ? `: ${detail}` : ''}`.slice(0, 300) };
+  return { code: first.code, message: truncate(`${first.category} ${first.code}${detail ? `: ${detail}` : ''}`, 300) };
 };
 
 /** Full-jitter exponential back-off: a random wait in [0, base·2^attempt]. */

@@ -303,6 +303,19 @@ describe('ReferencePosClient catalog reads', () => {
     expect(page.rejected).toEqual([{ ref: { type: 'product', posId: 'P1' }, error: expect.stringContaining('name') }]);
   });
 
+  it('cuts the rejection of another entity at a whole character, never half an emoji', async () => {
+    // The error names both ids; the answered one's emoji straddle the 300-unit limit.
+    const asked = `Q${'😀'.repeat(127)}`;
+    server.reply({ status: 200, body: product({ id: `R${'😀'.repeat(127)}` }) });
+    const page = await client().fetchCatalogEntities([{ type: 'product', posId: asked }]);
+    const error = page.rejected[0]?.error as string;
+    expect(error).toMatch(/^asked for Q/);
+    expect({ length: error.length, loneSurrogate: /[\uD800-\uDFFF]/u.test(error) }).toEqual({
+      length: 299,
+      loneSurrogate: false,
+    });
+  });
+
   it('rejects an answer about another entity than the one asked for', async () => {
     server.reply({ status: 200, body: product({ id: 'OTHER' }) });
     const page = await client().fetchCatalogEntities([{ type: 'product', posId: 'P1' }]);

@@ -421,6 +421,15 @@ test("a reply that is not Square's shape is a permanent failure", async () => {
   expect((await failure(new SquareClient(context()).getOpeningHours())).code).toBe('UNMAPPABLE_POS_REPLY');
 });
 
+test('parseSquareError cuts a long detail at a whole character, never leaving half an emoji in the audit trail', () => {
+  // 'INVALID_REQUEST_ERROR BAD_REQUEST: xy' is 37 units: the emoji then sit at 37–38, …, 299–300.
+  const detail = `xy${'😀'.repeat(200)}`;
+  const parsed = parseSquareError(400, {
+    errors: [{ category: 'INVALID_REQUEST_ERROR', code: 'BAD_REQUEST', detail }],
+  });
+  expect(parsed?.message).toBe(`INVALID_REQUEST_ERROR BAD_REQUEST: xy${'😀'.repeat(131)}`);
+});
+
 test('parseSquareError reads errors[0]; anything else is not a Square error body', () => {
   expect(parseSquareError(400, { errors: [{ category: 'INVALID_REQUEST_ERROR', code: 'VERSION_MISMATCH' }] })).toEqual({
     code: 'VERSION_MISMATCH',
