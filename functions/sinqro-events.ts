@@ -6,7 +6,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { BridgeError } from './core/errors';
 import { SinqroEventSchema } from './core/sinqro-schemas';
-import { parseOrThrow } from './core/validation';
+import { parseOrThrow, wholeCharacters } from './core/validation';
 import { emitMetric, errorFields, Logger } from './infra/logger';
 import { METRICS } from './infra/metrics';
 import { ingestSinqroEvent } from './ingress/ingest';
@@ -15,7 +15,7 @@ const logger = new Logger('sinqro-events');
 
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: string }> {
   try {
-    const envelope = parseOrThrow(SinqroEventSchema, event.detail, 'event detail');
+    const envelope = parseOrThrow(SinqroEventSchema, wholeCharacters(event.detail, 'event detail'), 'event detail');
     return { outcome: await ingestSinqroEvent(envelope, logger) };
   } catch (error) {
     if (error instanceof BridgeError) {

@@ -70,16 +70,22 @@ export function parseJson(raw: string, what: string, maxDepth = 32): unknown {
     const message = `${what} has the key "${truncate(duplicate, 200)}" twice`;
     throw new ValidationError(message, [{ code: 'DUPLICATE_KEY', message, field: truncate(duplicate, 200) }]);
   }
-  // `"\ud800"` is valid JSON for half a character: refused like its UTF-8 bytes, before it reaches a queue or a POS.
-  const lone = loneSurrogatePath(parsed);
-  if (lone !== undefined) {
-    const where = lone === '' ? '' : ` at "${truncate(lone, 200)}"`;
-    const message = `${what} has half a surrogate pair${where}, which is no character`;
-    throw new ValidationError(message, [
-      { code: 'INVALID_JSON', message, ...(lone === '' ? {} : { field: truncate(lone, 200) }) },
-    ]);
-  }
-  return parsed;
+  return wholeCharacters(parsed, what);
+}
+
+/**
+ * `value` (parsed JSON) if every string and key in it is whole characters; else a 400 INVALID_JSON naming
+ * where: `"\ud800"` is valid JSON for half a character, refused like its UTF-8 bytes before it reaches
+ * a queue or a POS.
+ */
+export function wholeCharacters<T>(value: T, what: string): T {
+  const lone = loneSurrogatePath(value);
+  if (lone === undefined) return value;
+  const where = lone === '' ? '' : ` at "${truncate(lone, 200)}"`;
+  const message = `${what} has half a surrogate pair${where}, which is no character`;
+  throw new ValidationError(message, [
+    { code: 'INVALID_JSON', message, ...(lone === '' ? {} : { field: truncate(lone, 200) }) },
+  ]);
 }
 
 /** A lone surrogate; with the `u` flag a pair is one code point and does not match. */

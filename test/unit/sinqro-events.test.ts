@@ -78,6 +78,12 @@ describe('sinqro-events handler (EventBridge)', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
+  it('refuses a detail holding half a surrogate pair, as the HTTP route does, rather than pass it to a POS', async () => {
+    const detail = setPath(envelope('order.created'), 'data.comment', 'ring twice \ud83d');
+    await expect(handler(busEvent(detail))).resolves.toEqual({ outcome: 'refused' });
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
   it('logs why an invalid detail was refused without the value it received', async () => {
     const logs = captureLogs();
     await handler(busEvent(setPath(envelope('order.created'), 'data.consumer.phone', 34611222333)));
