@@ -70,8 +70,12 @@ export function parseJson(raw: string, what: string, maxDepth = 32): unknown {
     const message = `${what} has the key "${truncate(duplicate, 200)}" twice`;
     throw new ValidationError(message, [{ code: 'DUPLICATE_KEY', message, field: truncate(duplicate, 200) }]);
   }
-  return wholeCharacters(parsed, what);
+  // Half a surrogate pair can only come from an escape or a surrogate in the text: most bodies skip the walk.
+  return MAY_HOLD_SURROGATE.test(raw) ? wholeCharacters(parsed, what) : parsed;
 }
+
+/** A `\uD800`–`\uDFFF` escape, or a surrogate (paired or not) written as such. */
+const MAY_HOLD_SURROGATE = /\\u[dD][89a-fA-F]|[\uD800-\uDFFF]/;
 
 /**
  * `value` (parsed JSON) if every string and key in it is whole characters; else a 400 INVALID_JSON naming

@@ -12,7 +12,7 @@ import { getLink } from '../store/links';
 import { listOpen, markClosed, type OpenOrder } from '../store/open-orders';
 import { getOrder, type OrderState } from '../store/orders';
 import { handlePosStatus } from './pos-status';
-import { newsLost, resendLostNews } from './status-news';
+import { newsDue, newsLost, resendLostNews } from './status-news';
 import { flagIfStuck } from './stuck-sweep';
 
 export async function pollOrders(restaurantId: number, trigger: 'schedule' | 'sweep', ctx: FlowContext): Promise<void> {
@@ -99,6 +99,5 @@ async function closeFinal(restaurantId: number, marker: OpenOrder, state: OrderS
       source: ctx.adapter.code,
       code: state.posOrderId,
     });
-  const newsDue = state && state.source === ctx.adapter.code && (state.publishedRank ?? 0) < state.statusRank;
-  if (!newsDue) await markClosed(restaurantId, marker.kind, marker.orderId);
+  if (!state || !newsDue(state, ctx)) await markClosed(restaurantId, marker.kind, marker.orderId);
 }

@@ -82,10 +82,9 @@ export async function handlePosStatus(
     // died before its news reached the queue. A copy (Square sends two webhooks per change) leaves the
     // news to the message that applied the status.
     const state = result.state;
-    if (state !== undefined && newsLost(state, ctx)) {
-      if (state.status !== status) return resendLostNews(state, log, trail);
-      return queueStatusNews(state, status, event.reason, log, record(status, 'applied earlier; news sent again'));
-    }
+    // Staff's reason goes with it when the status is this event's.
+    if (state !== undefined && newsLost(state, ctx))
+      return resendLostNews(state, log, trail, state.status === status ? event.reason : undefined);
     await auditOrder(event.kind, orderId, record(status, `ignored (${result.verdict})`));
     return;
   }

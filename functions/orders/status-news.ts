@@ -21,14 +21,23 @@ import type { OrderState } from '../store/orders';
  * echoed back. A state written before `appliedBy` existed counts as a retry's (SQS receive count > 1).
  */
 export function newsLost(state: OrderState, ctx: FlowContext): boolean {
-  if ((state.publishedRank ?? 0) >= state.statusRank || state.source !== ctx.adapter.code) return false;
+  if (!newsDue(state, ctx)) return false;
   return state.appliedBy === undefined ? ctx.redelivered === true : state.appliedBy === ctx.messageId;
 }
 
+/** The order's current status was set by this POS and Sinqro was not told of it yet (queued, or lost). */
+export const newsDue = (state: OrderState, ctx: FlowContext): boolean =>
+  (state.publishedRank ?? 0) < state.statusRank && state.source === ctx.adapter.code;
+
 /** A status this message wrote earlier, whose news never reached the queue (newsLost), sent now. */
-export function resendLostNews(state: OrderState, log: Logger, audit: Omit<AuditEntry, 'status' | 'outcome'>) {
+export function resendLostNews(
+  state: OrderState,
+  log: Logger,
+  audit: Omit<AuditEntry, 'status' | 'outcome'>,
+  reason = state.status === 'FAILED' ? state.lastError : undefined,
+) {
   log.info('status written earlier by this message; its news for Sinqro is sent now', { status: state.status });
-  return queueStatusNews(state, state.status, state.status === 'FAILED' ? state.lastError : undefined, log, {
+  return queueStatusNews(state, state.status, reason, log, {
     ...audit,
     status: state.status,
     outcome:
